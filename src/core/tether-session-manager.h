@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tether-interaction.h"
+#include "tether-session.h"
+
+G_BEGIN_DECLS
+
+#define TETHER_TYPE_SESSION_MANAGER (tether_session_manager_get_type ())
+G_DECLARE_FINAL_TYPE (TetherSessionManager, tether_session_manager, TETHER, SESSION_MANAGER, GObject)
+
+/**
+ * TetherSessionOptions:
+ * @target: `[ssh://][user@]host[:port]` or a `~/.ssh/config` alias
+ * @name: (nullable): the session's name; %NULL gives `Session<Id>`
+ * @configuration_name: (nullable): %NULL gives `DefaultShell`
+ * @identity_file: (nullable): a private key file to try before the defaults
+ * @folder: (nullable): the folder the session is listed in
+ * @persistent: remembered in the sessions file (the Demo session is not)
+ *
+ * What New-PSSession is told.
+ */
+typedef struct {
+  const char *target;
+  const char *name;
+  const char *configuration_name;
+  const char *identity_file;
+  const char *folder;
+  gboolean    persistent;
+} TetherSessionOptions;
+
+/**
+ * TetherSessionManager:
+ *
+ * The list of named sessions (a #GListModel of #TetherSession; temporary
+ * sessions are never in it, as Get-PSSession does not list them), the pool of
+ * connections they share, and the sessions file.
+ */
+
+TetherSessionManager *tether_session_manager_new                (const char            *store_path);
+const char           *tether_session_manager_get_store_path     (TetherSessionManager  *self);
+gboolean              tether_session_manager_load               (TetherSessionManager  *self,
+                                                                 GError               **error);
+void                  tether_session_manager_set_interaction    (TetherSessionManager  *self,
+                                                                 TetherInteraction     *interaction);
+TetherInteraction    *tether_session_manager_get_interaction    (TetherSessionManager  *self);
+void                  tether_session_manager_set_keepalive      (TetherSessionManager  *self,
+                                                                 guint                  interval_ms,
+                                                                 guint                  max_missed);
+void                  tether_session_manager_set_timeout        (TetherSessionManager  *self,
+                                                                 guint                  seconds);
+guint                 tether_session_manager_get_n_connections  (TetherSessionManager  *self);
+
+TetherSession        *tether_session_manager_lookup             (TetherSessionManager  *self,
+                                                                 const char            *name_or_id);
+gboolean              tether_session_manager_check_name         (TetherSessionManager  *self,
+                                                                 const char            *name,
+                                                                 TetherSession         *ignore,
+                                                                 GError               **error);
+
+void                  tether_session_manager_new_session_async  (TetherSessionManager       *self,
+                                                                 const TetherSessionOptions *options,
+                                                                 GCancellable               *cancellable,
+                                                                 GAsyncReadyCallback         callback,
+                                                                 gpointer                    user_data);
+TetherSession        *tether_session_manager_new_session_finish (TetherSessionManager  *self,
+                                                                 GAsyncResult          *result,
+                                                                 GError               **error);
+void                  tether_session_manager_enter_computer_async  (TetherSessionManager *self,
+                                                                 const char            *target,
+                                                                 GCancellable          *cancellable,
+                                                                 GAsyncReadyCallback    callback,
+                                                                 gpointer               user_data);
+TetherSession        *tether_session_manager_enter_computer_finish (TetherSessionManager *self,
+                                                                 GAsyncResult          *result,
+                                                                 GError               **error);
+void                  tether_session_manager_open_session_async (TetherSessionManager  *self,
+                                                                 TetherSession         *session,
+                                                                 GCancellable          *cancellable,
+                                                                 GAsyncReadyCallback    callback,
+                                                                 gpointer               user_data);
+gboolean              tether_session_manager_open_session_finish (TetherSessionManager *self,
+                                                                 GAsyncResult          *result,
+                                                                 GError               **error);
+void                  tether_session_manager_close_session      (TetherSessionManager  *self,
+                                                                 TetherSession         *session);
+void                  tether_session_manager_remove_session     (TetherSessionManager  *self,
+                                                                 TetherSession         *session);
+void                  tether_session_manager_close_all          (TetherSessionManager  *self);
+
+G_END_DECLS

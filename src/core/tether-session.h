@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tether-channel.h"
+
+G_BEGIN_DECLS
+
+/**
+ * TetherSessionState:
+ *
+ * The states of a PSSession, with PowerShell's English names (see
+ * tether_session_state_to_string()).
+ */
+typedef enum {
+  TETHER_SESSION_STATE_OPENING,
+  TETHER_SESSION_STATE_OPENED,
+  TETHER_SESSION_STATE_CLOSING,
+  TETHER_SESSION_STATE_CLOSED,
+  TETHER_SESSION_STATE_BROKEN,
+  TETHER_SESSION_STATE_DISCONNECTING,
+  TETHER_SESSION_STATE_DISCONNECTED,
+  TETHER_SESSION_STATE_CONNECTING,
+} TetherSessionState;
+
+typedef enum {
+  TETHER_SESSION_AVAILABILITY_NONE,
+  TETHER_SESSION_AVAILABILITY_AVAILABLE,
+  TETHER_SESSION_AVAILABILITY_BUSY,
+} TetherSessionAvailability;
+
+#define TETHER_DEFAULT_CONFIGURATION_NAME "DefaultShell"
+
+#define TETHER_TYPE_SESSION (tether_session_get_type ())
+G_DECLARE_FINAL_TYPE (TetherSession, tether_session, TETHER, SESSION, GObject)
+
+/**
+ * TetherSession:
+ *
+ * A named (or temporary) remote session: a share of a #TetherConnection plus
+ * its own PTY shell, the runspace, which keeps running while nobody views it.
+ *
+ * Signals, on the main thread:
+ * - `output (GBytes *data)`: the shell's output, whether or not a viewer is
+ *   attached.  While attached, the viewer gives every byte back with
+ *   tether_session_consume() (flow control); while detached the session does.
+ * - `shell-exited (int status)`: the shell ended (e.g. `exit`).  The session
+ *   stays Opened; the next attach starts a fresh shell.
+ */
+
+const char               *tether_session_state_to_string        (TetherSessionState state);
+const char               *tether_session_state_to_display       (TetherSessionState state);
+
+guint                     tether_session_get_id                 (TetherSession *self);
+const char               *tether_session_get_instance_id        (TetherSession *self);
+const char               *tether_session_get_name               (TetherSession *self);
+void                      tether_session_set_name               (TetherSession *self,
+                                                                 const char    *name);
+const char               *tether_session_get_computer_name      (TetherSession *self);
+const char               *tether_session_get_user_name          (TetherSession *self);
+guint                     tether_session_get_port               (TetherSession *self);
+const char               *tether_session_get_configuration_name (TetherSession *self);
+const char               *tether_session_get_identity_file      (TetherSession *self);
+const char               *tether_session_get_folder             (TetherSession *self);
+void                      tether_session_set_folder             (TetherSession *self,
+                                                                 const char    *folder);
+TetherSessionState        tether_session_get_state              (TetherSession *self);
+TetherSessionAvailability tether_session_get_availability       (TetherSession *self);
+gboolean                  tether_session_get_temporary          (TetherSession *self);
+gboolean                  tether_session_get_persistent         (TetherSession *self);
+const char               *tether_session_get_last_error         (TetherSession *self);
+char                     *tether_session_dup_destination        (TetherSession *self);
+gboolean                  tether_session_get_attached           (TetherSession *self);
+gboolean                  tether_session_get_has_shell          (TetherSession *self);
+
+void                      tether_session_attach_async           (TetherSession        *self,
+                                                                 guint                 columns,
+                                                                 guint                 rows,
+                                                                 GCancellable         *cancellable,
+                                                                 GAsyncReadyCallback   callback,
+                                                                 gpointer              user_data);
+gboolean                  tether_session_attach_finish          (TetherSession        *self,
+                                                                 GAsyncResult         *result,
+                                                                 GError              **error);
+void                      tether_session_detach                 (TetherSession        *self);
+void                      tether_session_write                  (TetherSession        *self,
+                                                                 const void           *data,
+                                                                 gsize                 len);
+void                      tether_session_resize                 (TetherSession        *self,
+                                                                 guint                 columns,
+                                                                 guint                 rows);
+void                      tether_session_consume                (TetherSession        *self,
+                                                                 gsize                 n_bytes);
+void                      tether_session_exec_async             (TetherSession        *self,
+                                                                 const char           *command,
+                                                                 GCancellable         *cancellable,
+                                                                 GAsyncReadyCallback   callback,
+                                                                 gpointer              user_data);
+TetherChannel            *tether_session_exec_finish            (TetherSession        *self,
+                                                                 GAsyncResult         *result,
+                                                                 GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/*
+ * The test harness: a hermetic environment for the test process and a real
+ * OpenSSH sshd on 127.0.0.1 with throwaway keys.  Nothing here is mocked.
+ */
+
+typedef struct _TetherTestSshd TetherTestSshd;
+
+/* g_test_init() plus a private HOME, XDG_{CONFIG,CACHE,DATA}_HOME and
+ * XDG_RUNTIME_DIR under a temporary directory removed at exit, a fresh
+ * unencrypted ed25519 client key in $HOME/.ssh/id_ed25519, no SSH_AUTH_SOCK,
+ * and the C.UTF-8 locale (unless LANGUAGE is set by the caller). */
+void            tether_test_init                  (int          *argc,
+                                                   char       ***argv);
+const char     *tether_test_get_tmpdir            (void);
+
+/* Starts an sshd on a free loopback port, logging in the current user with
+ * $HOME/.ssh/id_ed25519.pub authorized.  @extra_config lines come first in
+ * its config, so they win (sshd keeps the first value of a keyword).  Blocks
+ * until the server listens.  Never returns NULL: failure aborts the test. */
+TetherTestSshd *tether_test_sshd_new              (const char      *extra_config);
+/* Another server on a new port with a new host key, same keys authorized. */
+void            tether_test_sshd_free             (TetherTestSshd  *sshd);
+guint           tether_test_sshd_get_port         (TetherTestSshd  *sshd);
+const char     *tether_test_sshd_get_user         (TetherTestSshd  *sshd);
+/* "user@127.0.0.1:PORT" */
+const char     *tether_test_sshd_get_target       (TetherTestSshd  *sshd);
+/* "SHA256:…" of its host key, as ssh-keygen -lf prints it */
+const char     *tether_test_sshd_get_fingerprint  (TetherTestSshd  *sshd);
+/* Adds its host key to $HOME/.ssh/known_hosts as [127.0.0.1]:PORT. */
+void            tether_test_sshd_trust            (TetherTestSshd  *sshd);
+/* Restarts the server on the same port with a new host key (a "changed key"). */
+void            tether_test_sshd_change_host_key  (TetherTestSshd  *sshd);
+/* Authorizes one more public key file. */
+void            tether_test_sshd_authorize_key    (TetherTestSshd  *sshd,
+                                                   const char      *pubkey_path);
+/* Established TCP connections to the server's port, seen from the server. */
+guint           tether_test_sshd_count_connections (TetherTestSshd *sshd);
+/* SIGKILLs the server's per-connection processes: every client sees its
+ * connection die at once. */
+void            tether_test_sshd_kill_connections (TetherTestSshd  *sshd);
+/* SIGSTOPs / SIGCONTs them: the connection hangs silently (keepalive test). */
+void            tether_test_sshd_stop_connections (TetherTestSshd  *sshd,
+                                                   gboolean         stop);
+
+/* A new key pair under the temp dir (encrypted when @passphrase is set);
+ * returns the private key's path; the public key is "PATH.pub". */
+char           *tether_test_make_key              (const char      *name,
+                                                   const char      *passphrase);
+/* Starts an ssh-agent holding @private_key, sets SSH_AUTH_SOCK; stopped at exit. */
+void            tether_test_start_agent           (const char      *private_key);
+/* A local account with password @password for password and
+ * keyboard-interactive tests; needs root (returns NULL otherwise: the
+ * caller then skips with a reason). */
+const char     *tether_test_password_user         (const char      *password);
+
+/* Iterates the default main context until *@flag is TRUE; fails the test
+ * after @timeout_ms. */
+void            tether_test_wait_for_flag         (gboolean        *flag,
+                                                   guint            timeout_ms);
+/* Same, until @func returns TRUE. */
+void            tether_test_wait_until            (gboolean       (*func) (gpointer data),
+                                                   gpointer         data,
+                                                   guint            timeout_ms);
+
+G_END_DECLS
