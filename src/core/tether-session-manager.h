@@ -34,6 +34,12 @@ typedef struct {
 /**
  * TetherSessionManager:
  *
+ * tether_session_manager_add_session() lists a Closed session (what the
+ * sessions file gives at start, Duplicate, the Demo session);
+ * tether_session_manager_new_session_async() adds and opens one (New-PSSession).
+ * tether_session_manager_update_session() changes a session's definition
+ * (Edit); a new target applies the next time it opens.
+ *
  * The list of named sessions (a #GListModel of #TetherSession; temporary
  * sessions are never in it, as Get-PSSession does not list them), the pool of
  * connections they share, and the sessions file.
@@ -60,6 +66,13 @@ gboolean              tether_session_manager_check_name         (TetherSessionMa
                                                                  TetherSession         *ignore,
                                                                  GError               **error);
 
+TetherSession        *tether_session_manager_add_session        (TetherSessionManager       *self,
+                                                                 const TetherSessionOptions *options,
+                                                                 GError                    **error);
+gboolean              tether_session_manager_update_session     (TetherSessionManager       *self,
+                                                                 TetherSession              *session,
+                                                                 const TetherSessionOptions *options,
+                                                                 GError                    **error);
 void                  tether_session_manager_new_session_async  (TetherSessionManager       *self,
                                                                  const TetherSessionOptions *options,
                                                                  GCancellable               *cancellable,
