@@ -25,7 +25,10 @@ const char     *tether_test_get_tmpdir            (void);
  * its config, so they win (sshd keeps the first value of a keyword).  Blocks
  * until the server listens.  Never returns NULL: failure aborts the test. */
 TetherTestSshd *tether_test_sshd_new              (const char      *extra_config);
-/* Another server on a new port with a new host key, same keys authorized. */
+/* Another server on a new port with a new host key, same keys authorized
+ * (including those added with tether_test_sshd_authorize_key()) and the same
+ * @extra_config. */
+TetherTestSshd *tether_test_sshd_new_sibling      (TetherTestSshd  *sshd);
 void            tether_test_sshd_free             (TetherTestSshd  *sshd);
 guint           tether_test_sshd_get_port         (TetherTestSshd  *sshd);
 const char     *tether_test_sshd_get_user         (TetherTestSshd  *sshd);
@@ -33,7 +36,10 @@ const char     *tether_test_sshd_get_user         (TetherTestSshd  *sshd);
 const char     *tether_test_sshd_get_target       (TetherTestSshd  *sshd);
 /* "SHA256:…" of its host key, as ssh-keygen -lf prints it */
 const char     *tether_test_sshd_get_fingerprint  (TetherTestSshd  *sshd);
-/* Adds its host key to $HOME/.ssh/known_hosts as [127.0.0.1]:PORT. */
+/* The log (sshd -e) of its current run, to print when a test fails. */
+const char     *tether_test_sshd_get_log_path     (TetherTestSshd  *sshd);
+/* Adds its host key to $HOME/.ssh/known_hosts as [127.0.0.1]:PORT, replacing
+ * an older entry for that port. */
 void            tether_test_sshd_trust            (TetherTestSshd  *sshd);
 /* Restarts the server on the same port with a new host key (a "changed key"). */
 void            tether_test_sshd_change_host_key  (TetherTestSshd  *sshd);
@@ -68,5 +74,7 @@ void            tether_test_wait_for_flag         (gboolean        *flag,
 void            tether_test_wait_until            (gboolean       (*func) (gpointer data),
                                                    gpointer         data,
                                                    guint            timeout_ms);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TetherTestSshd, tether_test_sshd_free)
 
 G_END_DECLS

@@ -1,0 +1,955 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* For nftw()'s FTW_PHYS, which never follows a symlink out of the temp dir. */
+#define _GNU_SOURCE
+
+#include "tether-test-sshd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <locale.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#define SSHD_PATH "/usr/sbin/sshd"
+/* How long sshd may take to say it listens: generous, because a 2-core
+ * machine running the whole suite in parallel under ASan is slow. */
+#define SSHD_START_TIMEOUT_MS 20000
+
+struct _TetherTestSshd
+{
+  char   *dir;           /* its own directory under the test's temp dir */
+  char   *config_path;
+  char   *host_key_path;
+  char   *authorized_keys_path;
+  char   *extra_config;
+  char   *user;
+  char   *target;
+  char   *fingerprint;
+  char   *log_path;      /* the log of the current run */
+  guint   port;
+  guint   generation;    /* how many times it was started: names the logs */
+  GPid    pid;
+};
+
+static char    *test_tmpdir;
+static guint    n_servers;
+static GList   *live_servers;
+static GPid     agent_pid;
+static char    *agent_sock;
+static pid_t    test_pid;
+
+/* Scales every timeout: sanitizer builds run several times slower. */
+static guint
+scale_timeout (guint timeout_ms)
+{
+  const char *factor = g_getenv ("TETHER_TEST_TIMEOUT_MULTIPLIER");
+  guint64 f = factor ? g_ascii_strtoull (factor, NULL, 10) : 1;
+
+  return timeout_ms * MAX (f, 1);
+}
+
+/* Runs in the child between fork and exec: the child must not outlive a test
+ * that crashed or was killed by meson's timeout, or it keeps the port and the
+ * temp dir busy.  PR_SET_PDEATHSIG fires when the thread that forked exits, so
+ * servers and agents are started from the test's main thread.  The check of
+ * getppid() closes the race of a parent that died before the prctl(). */
+static void
+die_with_parent (gpointer user_data)
+{
+  pid_t parent = GPOINTER_TO_INT (user_data);
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () != parent)
+    _exit (127);
+}
+
+static GPid
+spawn_bound (const char * const *argv,
+             int                 out_fd)
+{
+  g_autoptr(GError) error = NULL;
+  GPid pid = 0;
+
+  if (!g_spawn_async_with_pipes_and_fds (NULL, argv, NULL,
+                                         G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL |
+                                         G_SPAWN_SEARCH_PATH,
+                                         die_with_parent, GINT_TO_POINTER (getpid ()),
+                                         -1, out_fd, out_fd, NULL, NULL, 0,
+                                         &pid, NULL, NULL, NULL, &error))
+    g_error ("Cannot start %s: %s", argv[0], error->message);
+
+  return pid;
+}
+
+/* Runs a helper program to completion; any failure aborts the test with the
+ * program's own words, since nothing after it could work. */
+static void
+run_checked (const char * const *argv,
+             const char * const *envp)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, (char **) envp,
+                     G_SPAWN_STDIN_FROM_DEV_NULL | G_SPAWN_SEARCH_PATH, NULL, NULL,
+                     &out, &err, &status, &error))
+    g_error ("Cannot run %s: %s", argv[0], error->message);
+  if (!g_spawn_check_wait_status (status, &error))
+    {
+      g_autofree char *cmd = g_strjoinv (" ", (char **) argv);
+      g_error ("`%s` failed (%s): %s%s", cmd, error->message, out, err);
+    }
+}
+
+static void
+make_keypair (const char *path,
+              const char *passphrase,
+              const char *comment)
+{
+  g_autofree char *pub = g_strconcat (path, ".pub", NULL);
+  const char *argv[] = {
+    "ssh-keygen", "-q", "-t", "ed25519", "-N", passphrase ? passphrase : "",
+    "-C", comment, "-f", path, NULL
+  };
+
+  /* ssh-keygen asks before overwriting, and there is nobody to answer. */
+  g_unlink (path);
+  g_unlink (pub);
+  run_checked (argv, NULL);
+}
+
+static void
+kill_pid (GPid pid)
+{
+  if (pid <= 0)
+    return;
+  kill (pid, SIGKILL);
+  while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+}
+
+static int
+remove_one (const char        *path,
+            const struct stat *st,
+            int                flag,
+            struct FTW        *ftw)
+{
+  remove (path);
+  return 0;
+}
+
+static void tether_test_sshd_stop (TetherTestSshd *sshd);
+
+static void
+cleanup_at_exit (void)
+{
+  /* A forked child (a test's own fork) inherits atexit handlers: only the
+   * process that made the environment tears it down. */
+  if (getpid () != test_pid)
+    return;
+
+  while (live_servers != NULL)
+    tether_test_sshd_stop (live_servers->data);
+
+  kill_pid (agent_pid);
+  agent_pid = 0;
+
+  if (test_tmpdir != NULL)
+    nftw (test_tmpdir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static char *
+make_subdir (const char *name,
+             int         mode)
+{
+  char *path = g_build_filename (test_tmpdir, name, NULL);
+
+  if (g_mkdir_with_parents (path, mode) != 0)
+    g_error ("Cannot create %s: %s", path, g_strerror (errno));
+  /* The umask may have taken bits away; the modes here are deliberate. */
+  g_chmod (path, mode);
+
+  return path;
+}
+
+void
+tether_test_init (int    *argc,
+                  char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *home = NULL;
+  g_autofree char *ssh_dir = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *cache = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *runtime = NULL;
+
+  /* The environment must be in place before anything in GLib caches HOME or
+   * the XDG directories, so before g_test_init(). */
+  test_tmpdir = g_dir_make_tmp ("tether-test-XXXXXX", &error);
+  if (test_tmpdir == NULL)
+    g_error ("Cannot create the test's temp dir: %s", error->message);
+  /* Traversable by others: sshd reads AuthorizedKeysFile as the target user,
+   * who may be the password-test account.  HOME itself stays private. */
+  g_chmod (test_tmpdir, 0755);
+  test_pid = getpid ();
+  atexit (cleanup_at_exit);
+
+  home = make_subdir ("home", 0700);
+  ssh_dir = make_subdir ("home/.ssh", 0700);
+  config = make_subdir ("config", 0700);
+  cache = make_subdir ("cache", 0700);
+  data = make_subdir ("data", 0700);
+  runtime = make_subdir ("runtime", 0700);
+
+  g_setenv ("HOME", home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  /* The developer's agent would offer their real keys to the test servers
+   * and hide bugs in key-file authentication. */
+  g_unsetenv ("SSH_AUTH_SOCK");
+  g_unsetenv ("SSH_AGENT_PID");
+  g_unsetenv ("SSH_ASKPASS");
+
+  /* Messages are compared in English unless a test asks for a language. */
+  if (g_getenv ("LANGUAGE") == NULL)
+    g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  setlocale (LC_ALL, "");
+
+  g_test_init (argc, argv, NULL);
+
+  key = g_build_filename (ssh_dir, "id_ed25519", NULL);
+  make_keypair (key, NULL, "tether-test");
+}
+
+const char *
+tether_test_get_tmpdir (void)
+{
+  return test_tmpdir;
+}
+
+/* sshd sets SO_REUSEADDR; a port is free for it when nothing listens there
+ * and no socket of ours is bound to it.  Ports are drawn below the ephemeral
+ * range (32768 and up here) so that no outgoing connection of a parallel test
+ * can take the port between this check and sshd's bind(). */
+static guint
+find_free_port (void)
+{
+  for (guint attempt = 0; attempt < 200; attempt++)
+    {
+      g_autoptr(GSocket) socket = NULL;
+      g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+      g_autoptr(GSocketAddress) address = NULL;
+      guint port = g_random_int_range (20000, 32000);
+
+      socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                             G_SOCKET_PROTOCOL_TCP, NULL);
+      g_assert_nonnull (socket);
+      address = g_inet_socket_address_new (loopback, port);
+      if (g_socket_bind (socket, address, FALSE, NULL))
+        return port;
+    }
+
+  g_error ("No free TCP port on 127.0.0.1 after 200 attempts");
+}
+
+static char *
+read_file_or_die (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, &error))
+    g_error ("%s", error->message);
+
+  return contents;
+}
+
+/* "SHA256:…" as ssh-keygen -l prints it: the unpadded base64 of the SHA-256
+ * of the key blob.  Computed here to spare a process per server. */
+static char *
+fingerprint_of_pubkey (const char *pub_path)
+{
+  g_autofree char *text = read_file_or_die (pub_path);
+  g_auto(GStrv) fields = g_strsplit_set (g_strstrip (text), " ", 3);
+  g_autofree guchar *blob = NULL;
+  g_autofree char *b64 = NULL;
+  guint8 digest[32];
+  gsize blob_len = 0;
+  gsize digest_len = sizeof digest;
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  gsize len;
+
+  if (g_strv_length (fields) < 2)
+    g_error ("%s is not a public key", pub_path);
+  blob = g_base64_decode (fields[1], &blob_len);
+  g_checksum_update (sum, blob, blob_len);
+  g_checksum_get_digest (sum, digest, &digest_len);
+  b64 = g_base64_encode (digest, digest_len);
+  len = strlen (b64);
+  while (len > 0 && b64[len - 1] == '=')
+    b64[--len] = '\0';
+
+  return g_strconcat ("SHA256:", b64, NULL);
+}
+
+static void
+write_config (TetherTestSshd *sshd)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) config = g_string_new (NULL);
+  g_autofree char *pid_path = g_build_filename (sshd->dir, "sshd.pid", NULL);
+
+  /* Caller's lines first: sshd keeps the first value of a keyword. */
+  if (sshd->extra_config != NULL)
+    g_string_append_printf (config, "%s\n", sshd->extra_config);
+
+  g_string_append_printf (config,
+                          "ListenAddress 127.0.0.1\n"
+                          "Port %u\n"
+                          "HostKey %s\n"
+                          "PidFile %s\n"
+                          "AuthorizedKeysFile %s\n"
+                          "PubkeyAuthentication yes\n"
+                          "PasswordAuthentication no\n"
+                          "KbdInteractiveAuthentication no\n"
+                          /* No PAM unless a test asks for passwords: its
+                           * account modules only slow a pubkey login. */
+                          "UsePAM no\n"
+                          /* Root runs the suite on CI and in containers. */
+                          "PermitRootLogin yes\n"
+                          /* The temp dirs are not root-owned chains. */
+                          "StrictModes no\n"
+                          "PrintMotd no\n"
+                          "PrintLastLog no\n"
+                          "UseDNS no\n"
+                          /* The default 10:30:100 drops parallel connects
+                           * at random, and 10 sessions per connection is
+                           * less than the tests open. */
+                          "MaxStartups 200:30:400\n"
+                          "MaxSessions 100\n"
+                          "Subsystem sftp internal-sftp\n",
+                          sshd->port, sshd->host_key_path, pid_path,
+                          sshd->authorized_keys_path);
+
+  if (!g_file_set_contents (sshd->config_path, config->str, config->len, &error))
+    g_error ("%s", error->message);
+}
+
+static void
+check_config (TetherTestSshd *sshd)
+{
+  const char *argv[] = { SSHD_PATH, "-t", "-f", sshd->config_path, NULL };
+
+  run_checked (argv, NULL);
+}
+
+static gboolean
+log_says_listening (TetherTestSshd *sshd)
+{
+  g_autofree char *log = NULL;
+  g_autofree char *line = NULL;
+
+  if (!g_file_get_contents (sshd->log_path, &log, NULL, NULL))
+    return FALSE;
+  line = g_strdup_printf ("Server listening on 127.0.0.1 port %u.", sshd->port);
+
+  return strstr (log, line) != NULL;
+}
+
+/* Starts sshd on sshd->port and waits for its own "listening" line: a banner
+ * on the port could come from a stale server.  FALSE when it exited first
+ * (the port was taken meanwhile); the caller may then try another port. */
+static gboolean
+start_listener (TetherTestSshd *sshd)
+{
+  g_autofree char *log_name = NULL;
+  gint64 deadline;
+  int log_fd;
+  const char *argv[] = { SSHD_PATH, "-D", "-e", "-f", sshd->config_path, NULL };
+
+  sshd->generation++;
+  log_name = g_strdup_printf ("sshd-%u.log", sshd->generation);
+  g_free (sshd->log_path);
+  sshd->log_path = g_build_filename (sshd->dir, log_name, NULL);
+
+  log_fd = open (sshd->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (log_fd < 0)
+    g_error ("Cannot create %s: %s", sshd->log_path, g_strerror (errno));
+  sshd->pid = spawn_bound (argv, log_fd);
+  close (log_fd);
+
+  deadline = g_get_monotonic_time () + scale_timeout (SSHD_START_TIMEOUT_MS) * G_TIME_SPAN_MILLISECOND;
+  while (!log_says_listening (sshd))
+    {
+      int status;
+
+      if (waitpid (sshd->pid, &status, WNOHANG) == sshd->pid)
+        {
+          g_autofree char *log = read_file_or_die (sshd->log_path);
+
+          g_test_message ("sshd on port %u exited at start: %s", sshd->port, log);
+          sshd->pid = 0;
+          return FALSE;
+        }
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_autofree char *log = read_file_or_die (sshd->log_path);
+
+          g_error ("sshd on port %u did not start listening: %s", sshd->port, log);
+        }
+      g_usleep (5 * 1000);
+    }
+
+  live_servers = g_list_prepend (live_servers, sshd);
+
+  return TRUE;
+}
+
+typedef struct {
+  pid_t pid;
+  pid_t ppid;
+} ProcEntry;
+
+static GArray *
+read_process_table (void)
+{
+  GArray *table = g_array_new (FALSE, FALSE, sizeof (ProcEntry));
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (proc);
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *stat = NULL;
+      const char *after_comm;
+      ProcEntry entry;
+      char state;
+
+      if (!g_ascii_isdigit (name[0]))
+        continue;
+      path = g_build_filename ("/proc", name, "stat", NULL);
+      /* Processes come and go while we read: a vanished one is no error. */
+      if (!g_file_get_contents (path, &stat, NULL, NULL))
+        continue;
+      /* The command name may hold spaces and parentheses: the fields after
+       * it start at the last ')'. */
+      after_comm = strrchr (stat, ')');
+      if (after_comm == NULL || sscanf (after_comm + 1, " %c %d", &state, &entry.ppid) != 2)
+        continue;
+      entry.pid = atoi (name);
+      g_array_append_val (table, entry);
+    }
+
+  return table;
+}
+
+/* Every process below @root, found through the parent pids in /proc: the
+ * per-connection processes call setsid(), so neither process groups nor
+ * sessions find them. */
+static GArray *
+collect_descendants (GPid root)
+{
+  g_autoptr(GArray) table = read_process_table ();
+  GArray *found = g_array_new (FALSE, FALSE, sizeof (pid_t));
+  pid_t root_pid = root;
+
+  g_array_append_val (found, root_pid);
+  for (guint i = 0; i < found->len; i++)
+    {
+      pid_t parent = g_array_index (found, pid_t, i);
+
+      for (guint j = 0; j < table->len; j++)
+        {
+          ProcEntry *entry = &g_array_index (table, ProcEntry, j);
+
+          if (entry->ppid == parent)
+            g_array_append_val (found, entry->pid);
+        }
+    }
+  g_array_remove_index (found, 0);
+
+  return found;
+}
+
+static void
+signal_connections (TetherTestSshd *sshd,
+                    int             signum)
+{
+  g_autoptr(GArray) children = NULL;
+
+  g_assert_cmpint (sshd->pid, >, 0);
+  children = collect_descendants (sshd->pid);
+  for (guint i = 0; i < children->len; i++)
+    kill (g_array_index (children, pid_t, i), signum);
+}
+
+static void
+tether_test_sshd_stop (TetherTestSshd *sshd)
+{
+  live_servers = g_list_remove (live_servers, sshd);
+  if (sshd->pid <= 0)
+    return;
+
+  /* Freeze the listener first so that it forks no new connection while its
+   * children are killed, then the children (which would otherwise outlive
+   * it, reparented to init), then the listener. */
+  kill (sshd->pid, SIGSTOP);
+  signal_connections (sshd, SIGKILL);
+  kill_pid (sshd->pid);
+  sshd->pid = 0;
+}
+
+static void
+start_on_free_port (TetherTestSshd *sshd,
+                    gboolean        keep_port)
+{
+  for (guint attempt = 0; attempt < 20; attempt++)
+    {
+      if (!keep_port || sshd->port == 0)
+        sshd->port = find_free_port ();
+      write_config (sshd);
+      if (attempt == 0)
+        check_config (sshd);
+      if (start_listener (sshd))
+        return;
+    }
+
+  g_error ("sshd could not start after 20 attempts; last log: %s", sshd->log_path);
+}
+
+static TetherTestSshd *
+sshd_new_full (const char *extra_config,
+               const char *authorized_keys)
+{
+  TetherTestSshd *sshd = g_new0 (TetherTestSshd, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+
+  g_assert_nonnull (test_tmpdir);
+
+  /* As root, sshd's privilege separation chroots into /run/sshd. */
+  if (geteuid () == 0 && g_mkdir_with_parents ("/run/sshd", 0755) != 0)
+    g_error ("Cannot create /run/sshd: %s", g_strerror (errno));
+
+  name = g_strdup_printf ("sshd-%u", ++n_servers);
+  sshd->dir = make_subdir (name, 0755);
+  sshd->config_path = g_build_filename (sshd->dir, "sshd_config", NULL);
+  sshd->host_key_path = g_build_filename (sshd->dir, "ssh_host_ed25519_key", NULL);
+  sshd->authorized_keys_path = g_build_filename (sshd->dir, "authorized_keys", NULL);
+  sshd->extra_config = g_strdup (extra_config);
+  sshd->user = g_strdup (g_get_user_name ());
+
+  if (!g_file_set_contents (sshd->authorized_keys_path, authorized_keys, -1, &error))
+    g_error ("%s", error->message);
+  g_chmod (sshd->authorized_keys_path, 0644);
+
+  make_keypair (sshd->host_key_path, NULL, name);
+  /* sshd ignores a host key that others can read. */
+  g_chmod (sshd->host_key_path, 0600);
+  {
+    g_autofree char *pub = g_strconcat (sshd->host_key_path, ".pub", NULL);
+    sshd->fingerprint = fingerprint_of_pubkey (pub);
+  }
+
+  start_on_free_port (sshd, FALSE);
+  sshd->target = g_strdup_printf ("%s@127.0.0.1:%u", sshd->user, sshd->port);
+
+  return sshd;
+}
+
+TetherTestSshd *
+tether_test_sshd_new (const char *extra_config)
+{
+  g_autofree char *pub_path = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519.pub", NULL);
+  g_autofree char *pub = read_file_or_die (pub_path);
+
+  return sshd_new_full (extra_config, pub);
+}
+
+TetherTestSshd *
+tether_test_sshd_new_sibling (TetherTestSshd *sshd)
+{
+  g_autofree char *keys = read_file_or_die (sshd->authorized_keys_path);
+
+  return sshd_new_full (sshd->extra_config, keys);
+}
+
+void
+tether_test_sshd_free (TetherTestSshd *sshd)
+{
+  if (sshd == NULL)
+    return;
+
+  tether_test_sshd_stop (sshd);
+  g_free (sshd->dir);
+  g_free (sshd->config_path);
+  g_free (sshd->host_key_path);
+  g_free (sshd->authorized_keys_path);
+  g_free (sshd->extra_config);
+  g_free (sshd->user);
+  g_free (sshd->target);
+  g_free (sshd->fingerprint);
+  g_free (sshd->log_path);
+  g_free (sshd);
+}
+
+guint
+tether_test_sshd_get_port (TetherTestSshd *sshd)
+{
+  return sshd->port;
+}
+
+const char *
+tether_test_sshd_get_user (TetherTestSshd *sshd)
+{
+  return sshd->user;
+}
+
+const char *
+tether_test_sshd_get_target (TetherTestSshd *sshd)
+{
+  return sshd->target;
+}
+
+const char *
+tether_test_sshd_get_fingerprint (TetherTestSshd *sshd)
+{
+  return sshd->fingerprint;
+}
+
+const char *
+tether_test_sshd_get_log_path (TetherTestSshd *sshd)
+{
+  return sshd->log_path;
+}
+
+void
+tether_test_sshd_trust (TetherTestSshd *sshd)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *known_hosts = g_build_filename (g_get_home_dir (), ".ssh", "known_hosts", NULL);
+  g_autofree char *pub_path = g_strconcat (sshd->host_key_path, ".pub", NULL);
+  g_autofree char *pub = read_file_or_die (pub_path);
+  g_autofree char *old = NULL;
+  g_autofree char *pattern = g_strdup_printf ("[127.0.0.1]:%u ", sshd->port);
+  g_auto(GStrv) fields = g_strsplit_set (g_strstrip (pub), " ", 3);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_assert_cmpuint (g_strv_length (fields), >=, 2);
+
+  /* Trusting a server whose key changed replaces the old entry, as a user
+   * who accepts the new key would: a stale line would still make the host
+   * look changed to some clients. */
+  if (g_file_get_contents (known_hosts, &old, NULL, NULL))
+    {
+      g_auto(GStrv) lines = g_strsplit (old, "\n", -1);
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        if (lines[i][0] != '\0' && !g_str_has_prefix (lines[i], pattern))
+          g_string_append_printf (out, "%s\n", lines[i]);
+    }
+  g_string_append_printf (out, "%s%s %s\n", pattern, fields[0], fields[1]);
+
+  if (!g_file_set_contents (known_hosts, out->str, out->len, &error))
+    g_error ("%s", error->message);
+}
+
+void
+tether_test_sshd_change_host_key (TetherTestSshd *sshd)
+{
+  g_autofree char *pub = g_strconcat (sshd->host_key_path, ".pub", NULL);
+  g_autofree char *comment = g_path_get_basename (sshd->dir);
+
+  tether_test_sshd_stop (sshd);
+  make_keypair (sshd->host_key_path, NULL, comment);
+  g_chmod (sshd->host_key_path, 0600);
+  g_free (sshd->fingerprint);
+  sshd->fingerprint = fingerprint_of_pubkey (pub);
+  start_on_free_port (sshd, TRUE);
+}
+
+void
+tether_test_sshd_authorize_key (TetherTestSshd *sshd,
+                                const char     *pubkey_path)
+{
+  g_autofree char *pub = read_file_or_die (pubkey_path);
+  g_autofree char *keys = read_file_or_die (sshd->authorized_keys_path);
+  g_autofree char *all = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* sshd reads the file at each login: no restart needed. */
+  all = g_strconcat (keys, g_str_has_suffix (keys, "\n") ? "" : "\n", g_strstrip (pub), "\n", NULL);
+  if (!g_file_set_contents (sshd->authorized_keys_path, all, -1, &error))
+    g_error ("%s", error->message);
+  g_chmod (sshd->authorized_keys_path, 0644);
+}
+
+static guint
+count_established (const char *path,
+                   guint       port)
+{
+  g_autofree char *table = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint count = 0;
+
+  if (!g_file_get_contents (path, &table, NULL, NULL))
+    return 0;
+  lines = g_strsplit (table, "\n", -1);
+  /* "sl local_address rem_address st …", addresses as HEXADDR:HEXPORT; the
+   * first line is the header. */
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      char local[128], remote[128];
+      unsigned int state;
+      const char *colon;
+
+      if (sscanf (lines[i], " %*s %127s %127s %x", local, remote, &state) != 3)
+        continue;
+      colon = strrchr (local, ':');
+      if (colon != NULL && state == 0x01 && strtoul (colon + 1, NULL, 16) == port)
+        count++;
+    }
+
+  return count;
+}
+
+guint
+tether_test_sshd_count_connections (TetherTestSshd *sshd)
+{
+  return count_established ("/proc/net/tcp", sshd->port) +
+         count_established ("/proc/net/tcp6", sshd->port);
+}
+
+void
+tether_test_sshd_kill_connections (TetherTestSshd *sshd)
+{
+  /* The whole tree: the network side of a connection is the privilege
+   * separated child, not the monitor that the listener forked. */
+  signal_connections (sshd, SIGKILL);
+}
+
+void
+tether_test_sshd_stop_connections (TetherTestSshd *sshd,
+                                   gboolean        stop)
+{
+  signal_connections (sshd, stop ? SIGSTOP : SIGCONT);
+}
+
+char *
+tether_test_make_key (const char *name,
+                      const char *passphrase)
+{
+  g_autofree char *dir = make_subdir ("keys", 0700);
+  char *path = g_build_filename (dir, name, NULL);
+
+  make_keypair (path, passphrase, name);
+
+  return path;
+}
+
+void
+tether_test_start_agent (const char *private_key)
+{
+  g_auto(GStrv) envp = NULL;
+  const char *add_argv[] = { "ssh-add", "-q", private_key, NULL };
+  gint64 deadline;
+
+  if (agent_pid == 0)
+    {
+      const char *argv[] = { "ssh-agent", "-D", "-a", NULL, NULL };
+      int null_fd;
+
+      g_clear_pointer (&agent_sock, g_free);
+      agent_sock = g_build_filename (g_getenv ("XDG_RUNTIME_DIR"), "agent.sock", NULL);
+      g_unlink (agent_sock);
+      argv[3] = agent_sock;
+
+      /* -D keeps it in the foreground as our child, so that it dies with
+       * the test and is reaped at exit; it prints its variables, unused. */
+      null_fd = open ("/dev/null", O_WRONLY | O_CLOEXEC);
+      agent_pid = spawn_bound (argv, null_fd);
+      close (null_fd);
+
+      deadline = g_get_monotonic_time () + scale_timeout (10000) * G_TIME_SPAN_MILLISECOND;
+      while (!g_file_test (agent_sock, G_FILE_TEST_EXISTS))
+        {
+          if (waitpid (agent_pid, NULL, WNOHANG) == agent_pid)
+            g_error ("ssh-agent exited at start");
+          if (g_get_monotonic_time () > deadline)
+            g_error ("ssh-agent did not create %s", agent_sock);
+          g_usleep (5 * 1000);
+        }
+      g_setenv ("SSH_AUTH_SOCK", agent_sock, TRUE);
+    }
+
+  /* Without a terminal or askpass, an encrypted key fails here loudly
+   * instead of hanging on a prompt. */
+  envp = g_get_environ ();
+  envp = g_environ_setenv (envp, "SSH_AUTH_SOCK", agent_sock, TRUE);
+  envp = g_environ_setenv (envp, "SSH_ASKPASS_REQUIRE", "never", TRUE);
+  run_checked (add_argv, (const char * const *) envp);
+}
+
+/* Holds an exclusive lock on a file in /run for as long as it is open, so
+ * that parallel tests do not run useradd/chpasswd at the same time (they
+ * refuse when /etc/shadow is locked). */
+static int
+lock_accounts (void)
+{
+  int fd = open ("/run/tether-test-accounts.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    g_error ("Cannot open the accounts lock: %s", g_strerror (errno));
+  while (flock (fd, LOCK_EX) < 0)
+    if (errno != EINTR)
+      g_error ("Cannot lock the accounts lock: %s", g_strerror (errno));
+
+  return fd;
+}
+
+const char *
+tether_test_password_user (const char *password)
+{
+  static GHashTable *users;
+  g_autofree char *hash = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *home = NULL;
+  g_autofree char *chpasswd_input = NULL;
+  struct passwd *pw;
+  int lock_fd;
+  const char *cached;
+
+  if (geteuid () != 0)
+    return NULL;
+
+  if (users == NULL)
+    users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  cached = g_hash_table_lookup (users, password);
+  if (cached != NULL)
+    return cached;
+
+  /* One account per password, named after it: tests in parallel processes
+   * asking for different passwords must not reset each other's. */
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, password, -1);
+  name = g_strdup_printf ("tethertest-%.8s", hash);
+  home = g_build_filename ("/var/tmp", name, NULL);
+
+  lock_fd = lock_accounts ();
+  if (getpwnam (name) == NULL)
+    {
+      const char *argv[] = {
+        "useradd", "--no-create-home", "--home-dir", home, "--shell", "/bin/sh",
+        "--comment", "Tether test account", name, NULL
+      };
+
+      run_checked (argv, NULL);
+    }
+  pw = getpwnam (name);
+  if (pw == NULL)
+    g_error ("useradd did not create %s", name);
+  /* An empty home of its own, so that a login prints no "Could not chdir"
+   * and reads no profile that would pollute the output tests compare. */
+  if (g_mkdir_with_parents (home, 0755) != 0 || chown (home, pw->pw_uid, pw->pw_gid) != 0)
+    g_error ("Cannot prepare %s: %s", home, g_strerror (errno));
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) chpasswd = NULL;
+    g_autoptr(GBytes) input = NULL;
+
+    chpasswd_input = g_strdup_printf ("%s:%s\n", name, password);
+    input = g_bytes_new (chpasswd_input, strlen (chpasswd_input));
+    chpasswd = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE |
+                                 G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                 &error, "chpasswd", NULL);
+    if (chpasswd == NULL ||
+        !g_subprocess_communicate (chpasswd, input, NULL, NULL, NULL, &error) ||
+        !g_subprocess_get_successful (chpasswd))
+      g_error ("chpasswd failed for %s%s", name, error ? error->message : "");
+  }
+  close (lock_fd);
+
+  g_hash_table_insert (users, g_strdup (password), g_strdup (name));
+
+  return g_hash_table_lookup (users, password);
+}
+
+typedef struct {
+  gboolean *flag;
+  gboolean (*func) (gpointer data);
+  gpointer  data;
+} WaitCondition;
+
+static gboolean
+wake_up (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_for (WaitCondition *cond,
+          guint          timeout_ms,
+          const char    *what)
+{
+  gboolean timed_out = FALSE;
+  guint scaled = scale_timeout (timeout_ms);
+  guint source = g_timeout_add (scaled, wake_up, &timed_out);
+
+  while (!(cond->flag ? *cond->flag : cond->func (cond->data)))
+    {
+      if (timed_out)
+        {
+          g_autofree char *msg = g_strdup_printf ("timed out after %u ms waiting for %s",
+                                                  scaled, what);
+
+          g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, msg);
+          return;
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  if (!timed_out)
+    g_source_remove (source);
+}
+
+void
+tether_test_wait_for_flag (gboolean *flag,
+                           guint     timeout_ms)
+{
+  WaitCondition cond = { flag, NULL, NULL };
+
+  wait_for (&cond, timeout_ms, "a flag");
+}
+
+void
+tether_test_wait_until (gboolean (*func) (gpointer data),
+                        gpointer   data,
+                        guint      timeout_ms)
+{
+  WaitCondition cond = { NULL, func, data };
+
+  wait_for (&cond, timeout_ms, "a condition");
+}
