@@ -59,6 +59,7 @@ void          tether_resolved_target_free   (TetherResolvedTarget *self);
 char         *tether_resolved_target_dup_key (const TetherResolvedTarget *self);
 
 char         *tether_get_ssh_dir            (void);
+void          tether_ssh_init               (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TetherTarget, tether_target_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TetherResolvedTarget, tether_resolved_target_free)

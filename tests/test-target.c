@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "tether-error.h"
+#include "tether-target.h"
+#include "tether-test-sshd.h"
+
+static TetherTarget *
+parse_ok (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  TetherTarget *target = tether_target_parse (text, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (target);
+  return target;
+}
+
+static void
+assert_target (const TetherTarget *target,
+               const char         *user,
+               const char         *host,
+               guint               port)
+{
+  g_assert_cmpstr (target->user, ==, user);
+  g_assert_cmpstr (target->host, ==, host);
+  g_assert_cmpuint (target->port, ==, port);
+}
+
+static void
+test_parse_user_host (void)
+{
+  g_autoptr(TetherTarget) target = parse_ok ("alice@example.org");
+
+  assert_target (target, "alice", "example.org", 0);
+}
+
+static void
+test_parse_host_port (void)
+{
+  g_autoptr(TetherTarget) target = parse_ok ("example.org:22");
+
+  assert_target (target, NULL, "example.org", 22);
+}
+
+static void
+test_parse_url (void)
+{
+  g_autoptr(TetherTarget) target = parse_ok ("ssh://u@h:2222");
+
+  assert_target (target, "u", "h", 2222);
+}
+
+static void
+test_parse_ipv6_port (void)
+{
+  g_autoptr(TetherTarget) target = parse_ok ("[::1]:2222");
+
+  assert_target (target, NULL, "::1", 2222);
+}
+
+static void
+test_parse_ipv6_user (void)
+{
+  g_autoptr(TetherTarget) target = parse_ok ("u@[fe80::1]");
+
+  assert_target (target, "u", "fe80::1", 0);
+}
+
+static void
+test_parse_ipv6_bare (void)
+{
+  g_autoptr(TetherTarget) target = parse_ok ("::1");
+
+  assert_target (target, NULL, "::1", 0);
+}
+
+static void
+test_parse_alias (void)
+{
+  g_autoptr(TetherTarget) target = parse_ok ("web-prod2");
+
+  assert_target (target, NULL, "web-prod2", 0);
+}
+
+/* Whether a name exists is DNS's business, at connect time. */
+static void
+test_parse_unresolvable (void)
+{
+  g_autoptr(TetherTarget) target = parse_ok ("nosuchhost.invalid");
+
+  assert_target (target, NULL, "nosuchhost.invalid", 0);
+}
+
+static void
+test_parse_surrounding_space (void)
+{
+  g_autoptr(TetherTarget) target = parse_ok ("  bob@host\n");
+
+  assert_target (target, "bob", "host", 0);
+}
+
+typedef struct {
+  const char *test_name;
+  const char *text;
+  const char *named;   /* what the message must quote or mention */
+} BadTarget;
+
+static const BadTarget bad_targets[] = {
+  { "empty", "", "empty" },
+  { "double-at", "a@@b:x", "“a@@b:x”" },
+  { "port-zero", "h:0", "“0”" },
+  { "port-too-big", "h:70000", "“70000”" },
+  { "port-missing", "h:", "missing" },
+  { "port-not-digits", "h:22x", "“22x”" },
+  { "user-empty", "@h", "empty" },
+  { "space", "h b", "“h b”" },
+  { "control", "h\tb", "control" },
+  { "url-empty", "ssh://", "empty" },
+  { "bracket-unclosed", "[::1", "“[::1”" },
+  { "bracket-garbage", "[::1]x", "“x”" },
+  { "bracket-not-address", "[example.org]:22", "“example.org”" },
+  { "bad-ipv6", "1:2:zz", "“1:2:zz”" },
+  { "leading-dash", "-oProxyCommand=x", "“-oProxyCommand=x”" },
+  { "password", "u:secret@h", "password" },
+  { "underscore", "web_prod", "“web_prod”" },
+  { "non-ascii", "héllo", "“héllo”" },
+};
+
+static void
+test_parse_bad (gconstpointer data)
+{
+  const BadTarget *bad = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TetherTarget) target = tether_target_parse (bad->text, &error);
+
+  g_assert_null (target);
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET);
+  g_assert_nonnull (strstr (error->message, bad->named));
+  /* A whole sentence that also says what to do. */
+  g_assert_true (g_str_has_suffix (error->message, "."));
+  g_assert_nonnull (strchr (error->message, ':'));
+}
+
+static void
+test_validate_port (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tether_target_validate_port (1, NULL));
+  g_assert_true (tether_target_validate_port (65535, NULL));
+  g_assert_false (tether_target_validate_port (-1, NULL));
+  g_assert_false (tether_target_validate_port (0, NULL));
+  g_assert_false (tether_target_validate_port (70000, &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET);
+  g_assert_cmpstr (error->message, ==,
+                   "“70000” is not a valid port: use a number from 1 to 65535.");
+}
+
+static void
+test_to_string_round_trip (void)
+{
+  const char *canonical[] = {
+    "h", "u@h", "h:22", "u@h:2222", "[::1]:2222", "u@[fe80::1]:22", "::1", "u@fe80::1",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (canonical); i++)
+    {
+      g_autoptr(TetherTarget) target = parse_ok (canonical[i]);
+      g_autofree char *text = tether_target_to_string (target);
+      g_autoptr(TetherTarget) again = parse_ok (text);
+
+      g_assert_cmpstr (text, ==, canonical[i]);
+      assert_target (again, target->user, target->host, target->port);
+    }
+}
+
+static void
+test_to_string_canonical (void)
+{
+  g_autoptr(TetherTarget) url = parse_ok ("ssh://u@h:2222");
+  g_autoptr(TetherTarget) bracketed = parse_ok ("u@[fe80::1]");
+  g_autofree char *url_text = tether_target_to_string (url);
+  g_autofree char *bracketed_text = tether_target_to_string (bracketed);
+
+  g_assert_cmpstr (url_text, ==, "u@h:2222");
+  g_assert_cmpstr (bracketed_text, ==, "u@fe80::1");
+}
+
+static void
+test_boxed (void)
+{
+  g_autoptr(TetherTarget) target = tether_target_new ("u", "h", 7);
+  TetherTarget *copy = g_boxed_copy (TETHER_TYPE_TARGET, target);
+
+  g_assert_true (copy != target);
+  assert_target (copy, "u", "h", 7);
+  g_boxed_free (TETHER_TYPE_TARGET, copy);
+}
+
+static char *
+ssh_dir_path (const char *name)
+{
+  return g_build_filename (g_get_home_dir (), ".ssh", name, NULL);
+}
+
+static void
+write_ssh_config (const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = ssh_dir_path ("config");
+
+  if (contents == NULL)
+    {
+      g_remove (path);
+      return;
+    }
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  g_chmod (path, 0600);
+}
+
+static const char alias_config[] =
+  "# A user's config, as OpenSSH reads it\n"
+  "Host other\n"
+  "  User nobody\n"
+  "  LocalForward 8080 localhost:80\n"
+  "\n"
+  "Host myalias\n"
+  "  Hostname 127.0.0.1\n"
+  "  Port 2222\n"
+  "  User alice\n"
+  "  IdentityFile ~/.ssh/k\n"
+  "  ServerAliveInterval 5\n"
+  "  forwardagent=yes\n"
+  "  Ciphers aes128-gcm@openssh.com\n"
+  "\n"
+  "Host *\n"
+  "  IdentityFile %d/.ssh/all\n";
+
+static TetherResolvedTarget *
+resolve_ok (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TetherTarget) target = parse_ok (text);
+  TetherResolvedTarget *resolved = tether_target_resolve (target, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (resolved);
+  return resolved;
+}
+
+static void
+test_resolve_config (void)
+{
+  g_autoptr(TetherResolvedTarget) resolved = NULL;
+  g_autofree char *k = ssh_dir_path ("k");
+  g_autofree char *all = ssh_dir_path ("all");
+
+  write_ssh_config (alias_config);
+  resolved = resolve_ok ("myalias");
+
+  g_assert_cmpstr (resolved->host, ==, "127.0.0.1");
+  g_assert_cmpuint (resolved->port, ==, 2222);
+  g_assert_cmpstr (resolved->user, ==, "alice");
+  g_assert_cmpuint (g_strv_length (resolved->identity_files), ==, 2);
+  g_assert_cmpstr (resolved->identity_files[0], ==, k);
+  g_assert_cmpstr (resolved->identity_files[1], ==, all);
+}
+
+static void
+test_resolve_ignored (void)
+{
+  g_autoptr(TetherResolvedTarget) resolved = NULL;
+
+  write_ssh_config (alias_config);
+  resolved = resolve_ok ("myalias");
+
+  /* Exactly what applies to this host and does not reach the connection, in
+   * file order and as written: not the other host's LocalForward.  Ciphers is
+   * one libssh knows, but the connection does not take it from the config. */
+  g_assert_cmpuint (g_strv_length (resolved->ignored), ==, 3);
+  g_assert_cmpstr (resolved->ignored[0], ==, "ServerAliveInterval 5");
+  g_assert_cmpstr (resolved->ignored[1], ==, "forwardagent yes");
+  g_assert_cmpstr (resolved->ignored[2], ==, "Ciphers aes128-gcm@openssh.com");
+}
+
+static void
+test_resolve_override (void)
+{
+  g_autoptr(TetherResolvedTarget) resolved = NULL;
+
+  write_ssh_config (alias_config);
+  resolved = resolve_ok ("bob@myalias:2200");
+
+  g_assert_cmpstr (resolved->host, ==, "127.0.0.1");
+  g_assert_cmpstr (resolved->user, ==, "bob");
+  g_assert_cmpuint (resolved->port, ==, 2200);
+}
+
+static void
+test_resolve_no_config (void)
+{
+  g_autoptr(TetherResolvedTarget) resolved = NULL;
+
+  write_ssh_config (NULL);
+  resolved = resolve_ok ("example.org");
+
+  g_assert_cmpstr (resolved->host, ==, "example.org");
+  g_assert_cmpstr (resolved->user, ==, g_get_user_name ());
+  g_assert_cmpuint (resolved->port, ==, 22);
+  g_assert_cmpuint (g_strv_length (resolved->identity_files), ==, 0);
+  g_assert_cmpuint (g_strv_length (resolved->ignored), ==, 0);
+}
+
+/* The harness gave the test its own HOME: the config there must be the one
+ * read, not the passwd entry's ~/.ssh/config. */
+static void
+test_resolve_home (void)
+{
+  g_autoptr(TetherResolvedTarget) resolved = NULL;
+  g_autofree char *ssh_dir = tether_get_ssh_dir ();
+  g_autofree char *expected = g_build_filename (g_getenv ("HOME"), ".ssh", NULL);
+
+  g_assert_cmpstr (ssh_dir, ==, expected);
+
+  write_ssh_config ("Host homecheck\n  Port 4242\n");
+  resolved = resolve_ok ("homecheck");
+  g_assert_cmpuint (resolved->port, ==, 4242);
+}
+
+static void
+test_resolve_explicit_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TetherTarget) target = parse_ok ("elsewhere");
+  g_autoptr(TetherResolvedTarget) resolved = NULL;
+  g_autofree char *dir = g_build_filename (tether_test_get_tmpdir (), "other-ssh", NULL);
+  g_autofree char *config = g_build_filename (dir, "config", NULL);
+
+  g_mkdir_with_parents (dir, 0700);
+  g_file_set_contents (config, "Host elsewhere\n  User carol\n", -1, &error);
+  g_assert_no_error (error);
+
+  resolved = tether_target_resolve (target, dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (resolved->user, ==, "carol");
+}
+
+/* libssh 0.10 applies Match host blocks, so Tether reads them too; criteria
+ * it cannot evaluate are reported rather than guessed. */
+static void
+test_resolve_match (void)
+{
+  g_autoptr(TetherResolvedTarget) resolved = NULL;
+  g_autofree char *m = ssh_dir_path ("m");
+
+  write_ssh_config ("Match host matched\n"
+                    "  User mallory\n"
+                    "  IdentityFile ~/.ssh/m\n"
+                    "  ControlMaster auto\n"
+                    "Match exec \"true\"\n"
+                    "  ProxyJump nowhere\n");
+  resolved = resolve_ok ("matched");
+
+  g_assert_cmpstr (resolved->user, ==, "mallory");
+  g_assert_cmpstr (resolved->identity_files[0], ==, m);
+  g_assert_cmpuint (g_strv_length (resolved->ignored), ==, 2);
+  g_assert_cmpstr (resolved->ignored[0], ==, "ControlMaster auto");
+  g_assert_true (g_str_has_prefix (resolved->ignored[1], "Match exec \"true\" ("));
+}
+
+/* libssh 0.10 lets the first matching pattern of a Host line decide; the
+ * ignored list must follow what libssh applied, not OpenSSH's reading. */
+static void
+test_resolve_negated_host_first (void)
+{
+  g_autoptr(TetherResolvedTarget) resolved = NULL;
+
+  write_ssh_config ("Host !skipped *\n  User star\n  ForwardAgent yes\n");
+  resolved = resolve_ok ("skipped");
+
+  g_assert_cmpstr (resolved->user, ==, g_get_user_name ());
+  g_assert_cmpuint (g_strv_length (resolved->ignored), ==, 0);
+}
+
+static void
+test_resolve_negated_host_last (void)
+{
+  g_autoptr(TetherResolvedTarget) resolved = NULL;
+
+  write_ssh_config ("Host * !skipped\n  User star\n  ForwardAgent yes\n");
+  resolved = resolve_ok ("skipped");
+
+  g_assert_cmpstr (resolved->user, ==, "star");
+  g_assert_cmpuint (g_strv_length (resolved->ignored), ==, 1);
+  g_assert_cmpstr (resolved->ignored[0], ==, "ForwardAgent yes");
+}
+
+static void
+test_resolve_key (void)
+{
+  TetherResolvedTarget plain = { .user = (char *) "u", .host = (char *) "h", .port = 22 };
+  TetherResolvedTarget v6 = { .user = (char *) "u", .host = (char *) "::1", .port = 2222 };
+  g_autofree char *plain_key = tether_resolved_target_dup_key (&plain);
+  g_autofree char *v6_key = tether_resolved_target_dup_key (&v6);
+
+  g_assert_cmpstr (plain_key, ==, "u@h:22");
+  g_assert_cmpstr (v6_key, ==, "u@[::1]:2222");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  tether_test_init (&argc, &argv);
+
+  g_test_add_func ("/target/parse/user-host", test_parse_user_host);
+  g_test_add_func ("/target/parse/host-port", test_parse_host_port);
+  g_test_add_func ("/target/parse/url", test_parse_url);
+  g_test_add_func ("/target/parse/ipv6", test_parse_ipv6_port);
+  g_test_add_func ("/target/parse/ipv6-user", test_parse_ipv6_user);
+  g_test_add_func ("/target/parse/ipv6-bare", test_parse_ipv6_bare);
+  g_test_add_func ("/target/parse/alias", test_parse_alias);
+  g_test_add_func ("/target/parse/unresolvable", test_parse_unresolvable);
+  g_test_add_func ("/target/parse/surrounding-space", test_parse_surrounding_space);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_targets); i++)
+    {
+      g_autofree char *path = g_strconcat ("/target/parse/bad/", bad_targets[i].test_name, NULL);
+
+      g_test_add_data_func (path, &bad_targets[i], test_parse_bad);
+    }
+  g_test_add_func ("/target/validate-port", test_validate_port);
+  g_test_add_func ("/target/to-string/round-trip", test_to_string_round_trip);
+  g_test_add_func ("/target/to-string/canonical", test_to_string_canonical);
+  g_test_add_func ("/target/boxed", test_boxed);
+  g_test_add_func ("/target/resolve/config", test_resolve_config);
+  g_test_add_func ("/target/resolve/ignored", test_resolve_ignored);
+  g_test_add_func ("/target/resolve/override", test_resolve_override);
+  g_test_add_func ("/target/resolve/no-config", test_resolve_no_config);
+  g_test_add_func ("/target/resolve/home", test_resolve_home);
+  g_test_add_func ("/target/resolve/explicit-dir", test_resolve_explicit_dir);
+  g_test_add_func ("/target/resolve/match", test_resolve_match);
+  g_test_add_func ("/target/resolve/negated-host-first", test_resolve_negated_host_first);
+  g_test_add_func ("/target/resolve/negated-host-last", test_resolve_negated_host_last);
+  g_test_add_func ("/target/resolve/key", test_resolve_key);
+
+  return g_test_run ();
+}
