@@ -1,1 +1,1025 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "tether-error.h"
+#include "tether-session-manager.h"
+#include "tether-session-private.h"
+#include "tether-session-store.h"
+#include "tether-target.h"
+
+/*
+ * The manager drives each session's life (Opening → Opened → Closing →
+ * Closed, Broken when its connection dies) and shares connections: every
+ * session to the same user@host:port uses one TetherConnection, opened by
+ * the first, closed after the last.
+ */
+
+typedef struct {
+  TetherConnection *connection;
+  guint             users;
+  GPtrArray        *waiters;     /* GTask*, while connecting */
+} PoolEntry;
+
+struct _TetherSessionManager
+{
+  GObject            parent_instance;
+
+  GListStore        *sessions;    /* listed: named sessions */
+  GPtrArray         *temporary;   /* temporary sessions alive */
+  GHashTable        *pool;        /* key -> PoolEntry* */
+  char              *store_path;
+  TetherInteraction *interaction;
+  guint              keepalive_ms;
+  guint              keepalive_max_missed;
+  guint              timeout_s;
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TetherSessionManager, tether_session_manager, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+enum {
+  STORE_ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+pool_entry_free (PoolEntry *entry)
+{
+  g_signal_handlers_disconnect_matched (entry->connection, G_SIGNAL_MATCH_DATA,
+                                        0, 0, NULL, NULL, NULL);
+  tether_connection_close (entry->connection);
+  g_object_unref (entry->connection);
+  g_ptr_array_unref (entry->waiters);
+  g_free (entry);
+}
+
+/* GListModel: the listed sessions */
+
+static GType
+get_item_type (GListModel *model)
+{
+  return TETHER_TYPE_SESSION;
+}
+
+static guint
+get_n_items (GListModel *model)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (TETHER_SESSION_MANAGER (model)->sessions));
+}
+
+static gpointer
+get_item (GListModel *model,
+          guint       position)
+{
+  return g_list_model_get_item (G_LIST_MODEL (TETHER_SESSION_MANAGER (model)->sessions), position);
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = get_item_type;
+  iface->get_n_items = get_n_items;
+  iface->get_item = get_item;
+}
+
+static void
+items_changed_cb (GListModel           *store,
+                  guint                 position,
+                  guint                 removed,
+                  guint                 added,
+                  TetherSessionManager *self)
+{
+  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+}
+
+/* Persistence */
+
+static void
+save (TetherSessionManager *self)
+{
+  g_autoptr(GPtrArray) definitions = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  if (self->store_path == NULL)
+    return;
+
+  definitions = g_ptr_array_new_with_free_func ((GDestroyNotify) tether_session_definition_free);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->sessions));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TetherSession) session = g_list_model_get_item (G_LIST_MODEL (self->sessions), i);
+      TetherSessionDefinition *def;
+
+      if (!tether_session_get_persistent (session))
+        continue;
+      def = tether_session_definition_new ();
+      def->instance_id = g_strdup (tether_session_get_instance_id (session));
+      def->name = g_strdup (tether_session_get_name (session));
+      def->computer_name = g_strdup (tether_session_get_target (session));
+      def->configuration_name = g_strdup (tether_session_get_configuration_name (session));
+      def->identity_file = g_strdup (tether_session_get_identity_file (session));
+      def->folder = g_strdup (tether_session_get_folder (session));
+      g_ptr_array_add (definitions, def);
+    }
+
+  if (!tether_session_store_save (self->store_path, definitions, &error))
+    {
+      g_warning ("%s", error->message);
+      g_signal_emit (self, signals[STORE_ERROR], 0, error);
+    }
+}
+
+/* Connections */
+
+static void release_session (TetherSessionManager *self,
+                             TetherSession        *session);
+
+static void
+break_sessions (TetherSessionManager *self,
+                TetherConnection     *connection,
+                const GError         *error,
+                GPtrArray            *sessions)
+{
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      TetherSession *session = g_ptr_array_index (sessions, i);
+
+      if (_tether_session_get_connection (session) != connection)
+        continue;
+      release_session (self, session);
+      _tether_session_set_last_error (session, error ? error->message : NULL);
+      _tether_session_set_state (session, TETHER_SESSION_STATE_BROKEN);
+    }
+}
+
+static GPtrArray *
+all_sessions (TetherSessionManager *self)
+{
+  GPtrArray *all = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sessions));
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (all, g_list_model_get_item (G_LIST_MODEL (self->sessions), i));
+  for (guint i = 0; i < self->temporary->len; i++)
+    g_ptr_array_add (all, g_object_ref (g_ptr_array_index (self->temporary, i)));
+  return all;
+}
+
+static void
+connection_broken_cb (TetherConnection     *connection,
+                      const GError         *error,
+                      TetherSessionManager *self)
+{
+  g_autoptr(GPtrArray) sessions = all_sessions (self);
+
+  g_object_ref (connection);
+  break_sessions (self, connection, error, sessions);
+  /* Sessions released it; make sure no later session reuses a dead one. */
+  g_hash_table_remove (self->pool, tether_connection_get_key (connection));
+  g_object_unref (connection);
+}
+
+static void
+release_session (TetherSessionManager *self,
+                 TetherSession        *session)
+{
+  g_autoptr(TetherConnection) connection = _tether_session_release (session);
+  PoolEntry *entry;
+
+  if (connection == NULL)
+    return;
+
+  entry = g_hash_table_lookup (self->pool, tether_connection_get_key (connection));
+  if (entry == NULL || entry->connection != connection)
+    return;
+  if (--entry->users == 0)
+    g_hash_table_remove (self->pool, tether_connection_get_key (connection));
+}
+
+static void
+join_connection (TetherSession *session,
+                 PoolEntry     *entry)
+{
+  entry->users++;
+  _tether_session_set_connection (session, entry->connection);
+  _tether_session_set_resolved (session,
+                                tether_connection_get_user (entry->connection),
+                                tether_connection_get_port (entry->connection));
+  _tether_session_set_last_error (session, NULL);
+  _tether_session_set_state (session, TETHER_SESSION_STATE_OPENED);
+}
+
+typedef struct {
+  TetherSession      *session;
+  TetherSessionState  previous;
+} OpenData;
+
+static void
+open_data_free (OpenData *data)
+{
+  g_clear_object (&data->session);
+  g_free (data);
+}
+
+static void
+open_failed (GTask  *task,
+             GError *error)
+{
+  OpenData *data = g_task_get_task_data (task);
+
+  _tether_session_set_last_error (data->session, error->message);
+  _tether_session_set_state (data->session, data->previous);
+  g_task_return_error (task, error);
+}
+
+static void
+connect_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(TetherSessionManager) self = user_data;
+  TetherConnection *connection = TETHER_CONNECTION (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) waiters = NULL;
+  PoolEntry *entry;
+
+  tether_connection_connect_finish (connection, result, &error);
+  entry = g_hash_table_lookup (self->pool, tether_connection_get_key (connection));
+  if (entry == NULL || entry->connection != connection)
+    return;
+
+  waiters = g_steal_pointer (&entry->waiters);
+  entry->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *task = g_ptr_array_index (waiters, i);
+      OpenData *data = g_task_get_task_data (task);
+
+      if (error != NULL)
+        open_failed (task, g_error_copy (error));
+      else if (g_task_return_error_if_cancelled (task))
+        _tether_session_set_state (data->session, data->previous);
+      else if (tether_session_get_state (data->session) != TETHER_SESSION_STATE_OPENING)
+        g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_NOT_OPENED,
+                                 _("The session “%s” was closed while it was opening."),
+                                 tether_session_get_name (data->session));
+      else
+        {
+          join_connection (data->session, entry);
+          g_task_return_boolean (task, TRUE);
+        }
+    }
+
+  if (error != NULL || entry->users == 0)
+    g_hash_table_remove (self->pool, tether_connection_get_key (connection));
+}
+
+static PoolEntry *
+new_pool_entry (TetherSessionManager       *self,
+                TetherSession              *session,
+                const TetherResolvedTarget *resolved,
+                const char                 *ssh_dir,
+                const char                 *key)
+{
+  PoolEntry *entry = g_new0 (PoolEntry, 1);
+
+  entry->connection = tether_connection_new (resolved, ssh_dir);
+  entry->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  tether_connection_set_interaction (entry->connection, self->interaction);
+  tether_connection_set_identity_file (entry->connection, tether_session_get_identity_file (session));
+  tether_connection_set_timeout (entry->connection, self->timeout_s);
+  tether_connection_set_keepalive (entry->connection, self->keepalive_ms, self->keepalive_max_missed);
+  g_signal_connect (entry->connection, "broken", G_CALLBACK (connection_broken_cb), self);
+  g_hash_table_insert (self->pool, g_strdup (key), entry);
+
+  tether_connection_connect_async (entry->connection, NULL, connect_cb, g_object_ref (self));
+  return entry;
+}
+
+static void
+open_session (TetherSessionManager *self,
+              TetherSession        *session,
+              GTask                *task)
+{
+  g_autoptr(TetherTarget) target = NULL;
+  g_autoptr(TetherResolvedTarget) resolved = NULL;
+  g_autofree char *ssh_dir = tether_get_ssh_dir ();
+  g_autofree char *key = NULL;
+  OpenData *data = g_new0 (OpenData, 1);
+  GError *error = NULL;
+  PoolEntry *entry;
+
+  data->session = g_object_ref (session);
+  data->previous = tether_session_get_state (session);
+  g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
+
+  if ((target = tether_target_parse (tether_session_get_target (session), &error)) == NULL
+      || (resolved = tether_target_resolve (target, ssh_dir, &error)) == NULL)
+    {
+      open_failed (task, error);
+      return;
+    }
+
+  _tether_session_set_state (session, TETHER_SESSION_STATE_OPENING);
+  key = tether_resolved_target_dup_key (resolved);
+  entry = g_hash_table_lookup (self->pool, key);
+
+  if (entry != NULL && tether_connection_get_state (entry->connection) == TETHER_CONNECTION_STATE_READY)
+    {
+      /* A second session to the same place: a new channel later, no new
+       * handshake now. */
+      join_connection (session, entry);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (entry == NULL || tether_connection_get_state (entry->connection) != TETHER_CONNECTION_STATE_CONNECTING)
+    {
+      if (entry != NULL)
+        g_hash_table_remove (self->pool, key);
+      entry = new_pool_entry (self, session, resolved, ssh_dir, key);
+    }
+  g_ptr_array_add (entry->waiters, g_object_ref (task));
+}
+
+/* GObject */
+
+static void
+tether_session_manager_dispose (GObject *object)
+{
+  TetherSessionManager *self = TETHER_SESSION_MANAGER (object);
+
+  if (self->sessions != NULL)
+    tether_session_manager_close_all (self);
+  g_clear_pointer (&self->pool, g_hash_table_unref);
+  if (self->sessions != NULL)
+    g_signal_handlers_disconnect_by_data (self->sessions, self);
+  g_clear_object (&self->sessions);
+  g_clear_pointer (&self->temporary, g_ptr_array_unref);
+  g_clear_object (&self->interaction);
+
+  G_OBJECT_CLASS (tether_session_manager_parent_class)->dispose (object);
+}
+
+static void
+tether_session_manager_finalize (GObject *object)
+{
+  TetherSessionManager *self = TETHER_SESSION_MANAGER (object);
+
+  g_free (self->store_path);
+
+  G_OBJECT_CLASS (tether_session_manager_parent_class)->finalize (object);
+}
+
+static void
+tether_session_manager_class_init (TetherSessionManagerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tether_session_manager_dispose;
+  object_class->finalize = tether_session_manager_finalize;
+
+  /**
+   * TetherSessionManager::store-error:
+   * @error: why the sessions file could not be read or written
+   *
+   * The GUI shows it; nothing the user had is lost.
+   */
+  signals[STORE_ERROR] =
+    g_signal_new ("store-error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+tether_session_manager_init (TetherSessionManager *self)
+{
+  self->sessions = g_list_store_new (TETHER_TYPE_SESSION);
+  self->temporary = g_ptr_array_new_with_free_func (g_object_unref);
+  self->pool = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify) pool_entry_free);
+  self->keepalive_ms = 15 * 1000;
+  self->keepalive_max_missed = 3;
+  self->timeout_s = 20;
+  g_signal_connect (self->sessions, "items-changed", G_CALLBACK (items_changed_cb), self);
+}
+
+/**
+ * tether_session_manager_new:
+ * @store_path: (nullable): the sessions file, or %NULL to remember nothing
+ *
+ * Returns: (transfer full): a manager with no sessions; call
+ *   tether_session_manager_load() to read the file
+ */
+TetherSessionManager *
+tether_session_manager_new (const char *store_path)
+{
+  TetherSessionManager *self = g_object_new (TETHER_TYPE_SESSION_MANAGER, NULL);
+
+  self->store_path = g_strdup (store_path);
+  return self;
+}
+
+const char *
+tether_session_manager_get_store_path (TetherSessionManager *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), NULL);
+  return self->store_path;
+}
+
+/**
+ * tether_session_manager_load:
+ *
+ * Lists the sessions of the file as Closed, ids in file order.  On error
+ * (a corrupt file, moved aside) the good entries are still listed.
+ */
+gboolean
+tether_session_manager_load (TetherSessionManager  *self,
+                             GError               **error)
+{
+  g_autoptr(GPtrArray) definitions = NULL;
+  g_autofree char *moved = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), FALSE);
+
+  if (self->store_path == NULL)
+    return TRUE;
+
+  definitions = tether_session_store_load (self->store_path, &moved, &local_error);
+  for (guint i = 0; definitions != NULL && i < definitions->len; i++)
+    {
+      TetherSessionDefinition *def = g_ptr_array_index (definitions, i);
+      g_autoptr(TetherSession) session = NULL;
+
+      session = _tether_session_new (def->instance_id, def->name, def->computer_name,
+                                     def->configuration_name, def->identity_file, def->folder,
+                                     FALSE, TRUE);
+      g_list_store_append (self->sessions, session);
+    }
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+tether_session_manager_set_interaction (TetherSessionManager *self,
+                                        TetherInteraction    *interaction)
+{
+  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
+  g_set_object (&self->interaction, interaction);
+}
+
+/**
+ * tether_session_manager_get_interaction:
+ *
+ * Returns: (transfer none) (nullable): how the user is asked
+ */
+TetherInteraction *
+tether_session_manager_get_interaction (TetherSessionManager *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), NULL);
+  return self->interaction;
+}
+
+/**
+ * tether_session_manager_set_keepalive:
+ *
+ * Applies to connections opened from now on.
+ */
+void
+tether_session_manager_set_keepalive (TetherSessionManager *self,
+                                      guint                 interval_ms,
+                                      guint                 max_missed)
+{
+  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
+  g_return_if_fail (interval_ms > 0 && max_missed > 0);
+
+  self->keepalive_ms = interval_ms;
+  self->keepalive_max_missed = max_missed;
+}
+
+void
+tether_session_manager_set_timeout (TetherSessionManager *self,
+                                    guint                 seconds)
+{
+  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
+  g_return_if_fail (seconds > 0);
+
+  self->timeout_s = seconds;
+}
+
+/**
+ * tether_session_manager_get_n_connections:
+ *
+ * Returns: how many SSH connections are open or opening
+ */
+guint
+tether_session_manager_get_n_connections (TetherSessionManager *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), 0);
+  return g_hash_table_size (self->pool);
+}
+
+static gboolean
+is_number (const char *s)
+{
+  if (*s == '\0')
+    return FALSE;
+  for (; *s != '\0'; s++)
+    if (!g_ascii_isdigit (*s))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * tether_session_manager_lookup:
+ * @name_or_id: an Id (digits) or a name (case-insensitive, as PowerShell)
+ *
+ * Returns: (transfer none) (nullable): the listed session
+ */
+TetherSession *
+tether_session_manager_lookup (TetherSessionManager *self,
+                               const char           *name_or_id)
+{
+  guint n;
+  guint64 id = 0;
+  gboolean by_id;
+
+  g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), NULL);
+  g_return_val_if_fail (name_or_id != NULL, NULL);
+
+  by_id = is_number (name_or_id) && g_ascii_string_to_unsigned (name_or_id, 10, 1, G_MAXUINT, &id, NULL);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->sessions));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TetherSession) session = g_list_model_get_item (G_LIST_MODEL (self->sessions), i);
+
+      if (by_id ? tether_session_get_id (session) == id
+                : g_utf8_collate (tether_session_get_name (session), name_or_id) == 0
+                  || g_ascii_strcasecmp (tether_session_get_name (session), name_or_id) == 0)
+        return session;
+    }
+  return NULL;
+}
+
+/**
+ * tether_session_manager_check_name:
+ * @ignore: (nullable): the session being renamed, if any
+ *
+ * Returns: %TRUE if @name can name a new (or renamed) session
+ */
+gboolean
+tether_session_manager_check_name (TetherSessionManager  *self,
+                                   const char            *name,
+                                   TetherSession         *ignore,
+                                   GError               **error)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (name ? name : ""));
+  TetherSession *other;
+
+  g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), FALSE);
+
+  if (*stripped == '\0')
+    {
+      g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
+                           _("The session name is empty. Type a name, or leave the field empty to get one like “Session1”."));
+      return FALSE;
+    }
+  for (const char *p = name; *p != '\0'; p++)
+    if (g_ascii_iscntrl (*p))
+      {
+        g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
+                             _("The session name contains a control character. Use letters, digits, spaces and punctuation only."));
+        return FALSE;
+      }
+  if (!g_utf8_validate (name, -1, NULL))
+    {
+      g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
+                           _("The session name is not valid text. Type it again."));
+      return FALSE;
+    }
+  if (is_number (name))
+    {
+      g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
+                   _("“%s” cannot be a session name: a number is read as a session Id. Add a letter to it."),
+                   name);
+      return FALSE;
+    }
+  other = tether_session_manager_lookup (self, name);
+  if (other != NULL && other != ignore)
+    {
+      g_set_error (error, TETHER_ERROR, TETHER_ERROR_EXISTS,
+                   _("A session named “%s” already exists (Id %u). Choose another name."),
+                   tether_session_get_name (other), tether_session_get_id (other));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_options (TetherSessionManager        *self,
+               const TetherSessionOptions  *options,
+               TetherSession               *ignore,
+               GError                     **error)
+{
+  g_autoptr(TetherTarget) target = NULL;
+
+  if (options->name != NULL && *options->name != '\0'
+      && !tether_session_manager_check_name (self, options->name, ignore, error))
+    return FALSE;
+  if ((target = tether_target_parse (options->target, error)) == NULL)
+    return FALSE;
+  if (options->configuration_name != NULL)
+    for (const char *p = options->configuration_name; *p != '\0'; p++)
+      if (g_ascii_iscntrl (*p))
+        {
+          g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
+                               _("The configuration name contains a control character. Use letters, digits and dots only."));
+          return FALSE;
+        }
+  return TRUE;
+}
+
+static TetherSession *
+make_session (TetherSessionManager       *self,
+              const TetherSessionOptions *options,
+              gboolean                    temporary)
+{
+  g_autofree char *name = NULL;
+
+  /* Session<Id>, as PowerShell names them; if the user already took that
+   * name, the next free Session<Id>-N. */
+  if (options->name == NULL || *options->name == '\0')
+    {
+      guint id = _tether_session_peek_next_id ();
+
+      name = g_strdup_printf ("Session%u", id);
+      for (guint n = 2; tether_session_manager_lookup (self, name) != NULL; n++)
+        {
+          g_free (name);
+          name = g_strdup_printf ("Session%u-%u", id, n);
+        }
+    }
+
+  return _tether_session_new (NULL, name ? name : options->name, options->target,
+                              options->configuration_name, options->identity_file,
+                              options->folder, temporary, options->persistent);
+}
+
+/**
+ * tether_session_manager_add_session:
+ *
+ * Lists a new Closed session (not opened).
+ *
+ * Returns: (transfer none): the session, or %NULL with @error set
+ */
+TetherSession *
+tether_session_manager_add_session (TetherSessionManager        *self,
+                                    const TetherSessionOptions  *options,
+                                    GError                     **error)
+{
+  g_autoptr(TetherSession) session = NULL;
+
+  g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), NULL);
+  g_return_val_if_fail (options != NULL, NULL);
+
+  if (!check_options (self, options, NULL, error))
+    return NULL;
+
+  session = make_session (self, options, FALSE);
+  g_list_store_append (self->sessions, session);
+  if (tether_session_get_persistent (session))
+    save (self);
+  return session;
+}
+
+/**
+ * tether_session_manager_update_session:
+ *
+ * Edits a listed session's definition; a new target applies at next open.
+ */
+gboolean
+tether_session_manager_update_session (TetherSessionManager        *self,
+                                       TetherSession               *session,
+                                       const TetherSessionOptions  *options,
+                                       GError                     **error)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), FALSE);
+  g_return_val_if_fail (TETHER_IS_SESSION (session), FALSE);
+  g_return_val_if_fail (options != NULL, FALSE);
+
+  if (!check_options (self, options, session, error))
+    return FALSE;
+
+  if (options->name != NULL && *options->name != '\0')
+    tether_session_set_name (session, options->name);
+  tether_session_set_folder (session, options->folder);
+  _tether_session_set_target (session, options->target, options->configuration_name,
+                              options->identity_file);
+  save (self);
+  return TRUE;
+}
+
+static void
+new_session_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TetherSessionManager *self = TETHER_SESSION_MANAGER (object);
+  TetherSession *session = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!tether_session_manager_open_session_finish (self, result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Listed only once open: a failed New-PSSession leaves no session. */
+  if (tether_session_get_temporary (session))
+    g_ptr_array_add (self->temporary, g_object_ref (session));
+  else
+    {
+      g_list_store_append (self->sessions, session);
+      if (tether_session_get_persistent (session))
+        save (self);
+    }
+  g_task_return_pointer (task, g_object_ref (session), g_object_unref);
+}
+
+static void
+start_new_session (TetherSessionManager       *self,
+                   const TetherSessionOptions *options,
+                   gboolean                    temporary,
+                   GTask                      *task)
+{
+  g_autoptr(TetherSession) session = NULL;
+  GError *error = NULL;
+
+  if (!check_options (self, options, NULL, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  session = make_session (self, options, temporary);
+  g_task_set_task_data (task, g_object_ref (session), g_object_unref);
+  tether_session_manager_open_session_async (self, session, g_task_get_cancellable (task),
+                                             new_session_cb, g_object_ref (task));
+}
+
+/**
+ * tether_session_manager_new_session_async:
+ *
+ * New-PSSession: creates a session and opens it (connect, host key, login).
+ */
+void
+tether_session_manager_new_session_async (TetherSessionManager       *self,
+                                          const TetherSessionOptions *options,
+                                          GCancellable               *cancellable,
+                                          GAsyncReadyCallback         callback,
+                                          gpointer                    user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
+  g_return_if_fail (options != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tether_session_manager_new_session_async);
+  start_new_session (self, options, FALSE, task);
+}
+
+/**
+ * tether_session_manager_new_session_finish:
+ *
+ * Returns: (transfer full): the Opened session
+ */
+TetherSession *
+tether_session_manager_new_session_finish (TetherSessionManager  *self,
+                                           GAsyncResult          *result,
+                                           GError               **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+temporary_attached_cb (TetherSession        *session,
+                       GParamSpec           *pspec,
+                       TetherSessionManager *self)
+{
+  /* Enter-PSSession -ComputerName: the session ends with the interactive
+   * session. */
+  if (!tether_session_get_attached (session))
+    tether_session_manager_close_session (self, session);
+}
+
+static void
+enter_computer_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TetherSessionManager *self = TETHER_SESSION_MANAGER (object);
+  TetherSession *session;
+  GError *error = NULL;
+
+  session = tether_session_manager_new_session_finish (self, result, &error);
+  if (session == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_signal_connect_object (session, "notify::attached", G_CALLBACK (temporary_attached_cb),
+                           self, 0);
+  g_task_return_pointer (task, session, g_object_unref);
+}
+
+/**
+ * tether_session_manager_enter_computer_async:
+ * @target: `[user@]host[:port]`
+ *
+ * Enter-PSSession -ComputerName: opens a temporary session, never listed,
+ * closed when its viewer detaches (attach it next).
+ */
+void
+tether_session_manager_enter_computer_async (TetherSessionManager *self,
+                                             const char           *target,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) inner = NULL;
+  TetherSessionOptions options = { .target = target };
+
+  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
+  g_return_if_fail (target != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tether_session_manager_enter_computer_async);
+
+  inner = g_task_new (self, cancellable, enter_computer_cb, g_steal_pointer (&task));
+  g_task_set_source_tag (inner, tether_session_manager_new_session_async);
+  start_new_session (self, &options, TRUE, inner);
+}
+
+/**
+ * tether_session_manager_enter_computer_finish:
+ *
+ * Returns: (transfer full): the temporary, Opened session
+ */
+TetherSession *
+tether_session_manager_enter_computer_finish (TetherSessionManager  *self,
+                                              GAsyncResult          *result,
+                                              GError               **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * tether_session_manager_open_session_async:
+ *
+ * Opens a Closed or Broken session again (or completes at once if Opened).
+ */
+void
+tether_session_manager_open_session_async (TetherSessionManager *self,
+                                           TetherSession        *session,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
+  g_return_if_fail (TETHER_IS_SESSION (session));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tether_session_manager_open_session_async);
+
+  switch (tether_session_get_state (session))
+    {
+    case TETHER_SESSION_STATE_OPENED:
+      g_task_return_boolean (task, TRUE);
+      return;
+
+    case TETHER_SESSION_STATE_CLOSED:
+    case TETHER_SESSION_STATE_BROKEN:
+      open_session (self, session, task);
+      return;
+
+    case TETHER_SESSION_STATE_OPENING:
+    case TETHER_SESSION_STATE_CLOSING:
+    case TETHER_SESSION_STATE_DISCONNECTING:
+    case TETHER_SESSION_STATE_DISCONNECTED:
+    case TETHER_SESSION_STATE_CONNECTING:
+    default:
+      g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_FAILED,
+                               _("The session “%s” cannot be opened while it is %s. Wait a moment and try again."),
+                               tether_session_get_name (session),
+                               tether_session_state_to_display (tether_session_get_state (session)));
+      return;
+    }
+}
+
+gboolean
+tether_session_manager_open_session_finish (TetherSessionManager  *self,
+                                            GAsyncResult          *result,
+                                            GError               **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * tether_session_manager_close_session:
+ *
+ * Closes the session (its shell, and its connection if no other session
+ * uses it).  A named session stays listed and saved; a temporary one is
+ * forgotten.
+ */
+void
+tether_session_manager_close_session (TetherSessionManager *self,
+                                      TetherSession        *session)
+{
+  g_autoptr(TetherSession) hold = NULL;
+
+  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
+  g_return_if_fail (TETHER_IS_SESSION (session));
+
+  hold = g_object_ref (session);
+  if (tether_session_get_state (session) == TETHER_SESSION_STATE_OPENED)
+    _tether_session_set_state (session, TETHER_SESSION_STATE_CLOSING);
+  release_session (self, session);
+  _tether_session_set_state (session, TETHER_SESSION_STATE_CLOSED);
+
+  if (tether_session_get_temporary (session))
+    {
+      g_signal_handlers_disconnect_by_data (session, self);
+      g_ptr_array_remove (self->temporary, session);
+    }
+}
+
+/**
+ * tether_session_manager_remove_session:
+ *
+ * Remove-PSSession: closes the session and forgets it, from disk too.
+ */
+void
+tether_session_manager_remove_session (TetherSessionManager *self,
+                                       TetherSession        *session)
+{
+  guint position;
+
+  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
+  g_return_if_fail (TETHER_IS_SESSION (session));
+
+  g_object_ref (session);
+  tether_session_manager_close_session (self, session);
+  if (g_list_store_find (self->sessions, session, &position))
+    {
+      g_list_store_remove (self->sessions, position);
+      save (self);
+    }
+  g_object_unref (session);
+}
+
+/**
+ * tether_session_manager_close_all:
+ *
+ * Closes every session and connection (on quit).
+ */
+void
+tether_session_manager_close_all (TetherSessionManager *self)
+{
+  g_autoptr(GPtrArray) sessions = NULL;
+
+  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
+
+  sessions = all_sessions (self);
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      TetherSession *session = g_ptr_array_index (sessions, i);
+      TetherSessionState state = tether_session_get_state (session);
+
+      if (state != TETHER_SESSION_STATE_CLOSED && state != TETHER_SESSION_STATE_BROKEN)
+        tether_session_manager_close_session (self, session);
+    }
+  g_hash_table_remove_all (self->pool);
+}

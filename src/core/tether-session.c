@@ -1,1 +1,853 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "tether-enums.h"
+#include "tether-error.h"
+#include "tether-session-private.h"
+#include "tether-target.h"
+#include "tether-util.h"
+
+struct _TetherSession
+{
+  GObject                    parent_instance;
+
+  guint                      id;
+  char                      *instance_id;
+  char                      *name;
+  char                      *target;
+  char                      *computer_name;
+  char                      *user_name;
+  guint                      port;
+  char                      *configuration_name;
+  char                      *identity_file;
+  char                      *folder;
+  char                      *last_error;
+  TetherSessionState         state;
+  gboolean                   temporary;
+  gboolean                   persistent;
+  gboolean                   attached;
+
+  /* Owned: the shared connection while Opened, and the runspace. */
+  TetherConnection          *connection;
+  TetherChannel             *shell;
+  GTask                     *attach_task;
+};
+
+G_DEFINE_FINAL_TYPE (TetherSession, tether_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_INSTANCE_ID,
+  PROP_NAME,
+  PROP_COMPUTER_NAME,
+  PROP_USER_NAME,
+  PROP_PORT,
+  PROP_CONFIGURATION_NAME,
+  PROP_IDENTITY_FILE,
+  PROP_FOLDER,
+  PROP_STATE,
+  PROP_AVAILABILITY,
+  PROP_TEMPORARY,
+  PROP_PERSISTENT,
+  PROP_ATTACHED,
+  PROP_LAST_ERROR,
+  N_PROPS
+};
+
+enum {
+  OUTPUT,
+  SHELL_EXITED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* Ids are per process, from 1, never reused (as PowerShell's). */
+static guint next_id = 1;
+
+/**
+ * tether_session_state_to_string:
+ *
+ * Returns: PowerShell's invariant English name of @state, as Get-PSSession
+ *   prints it in every language
+ */
+const char *
+tether_session_state_to_string (TetherSessionState state)
+{
+  switch (state)
+    {
+    case TETHER_SESSION_STATE_OPENING: return "Opening";
+    case TETHER_SESSION_STATE_OPENED: return "Opened";
+    case TETHER_SESSION_STATE_CLOSING: return "Closing";
+    case TETHER_SESSION_STATE_CLOSED: return "Closed";
+    case TETHER_SESSION_STATE_BROKEN: return "Broken";
+    case TETHER_SESSION_STATE_DISCONNECTING: return "Disconnecting";
+    case TETHER_SESSION_STATE_DISCONNECTED: return "Disconnected";
+    case TETHER_SESSION_STATE_CONNECTING: return "Connecting";
+    default: return "Unknown";
+    }
+}
+
+/**
+ * tether_session_state_to_display:
+ *
+ * Returns: the translated name of @state, for the window
+ */
+const char *
+tether_session_state_to_display (TetherSessionState state)
+{
+  switch (state)
+    {
+    case TETHER_SESSION_STATE_OPENING: return C_("session state", "Opening");
+    case TETHER_SESSION_STATE_OPENED: return C_("session state", "Opened");
+    case TETHER_SESSION_STATE_CLOSING: return C_("session state", "Closing");
+    case TETHER_SESSION_STATE_CLOSED: return C_("session state", "Closed");
+    case TETHER_SESSION_STATE_BROKEN: return C_("session state", "Broken");
+    case TETHER_SESSION_STATE_DISCONNECTING: return C_("session state", "Disconnecting");
+    case TETHER_SESSION_STATE_DISCONNECTED: return C_("session state", "Disconnected");
+    case TETHER_SESSION_STATE_CONNECTING: return C_("session state", "Connecting");
+    default: return C_("session state", "Unknown");
+    }
+}
+
+static void
+notify (TetherSession *self,
+        guint          prop)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+drop_shell (TetherSession *self)
+{
+  if (self->shell == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (self->shell, self);
+  tether_channel_close (self->shell);
+  g_clear_object (&self->shell);
+}
+
+static void
+tether_session_dispose (GObject *object)
+{
+  TetherSession *self = TETHER_SESSION (object);
+
+  drop_shell (self);
+  g_clear_object (&self->connection);
+
+  G_OBJECT_CLASS (tether_session_parent_class)->dispose (object);
+}
+
+static void
+tether_session_finalize (GObject *object)
+{
+  TetherSession *self = TETHER_SESSION (object);
+
+  g_free (self->instance_id);
+  g_free (self->name);
+  g_free (self->target);
+  g_free (self->computer_name);
+  g_free (self->user_name);
+  g_free (self->configuration_name);
+  g_free (self->identity_file);
+  g_free (self->folder);
+  g_free (self->last_error);
+
+  G_OBJECT_CLASS (tether_session_parent_class)->finalize (object);
+}
+
+static void
+tether_session_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  TetherSession *self = TETHER_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID: g_value_set_uint (value, self->id); break;
+    case PROP_INSTANCE_ID: g_value_set_string (value, self->instance_id); break;
+    case PROP_NAME: g_value_set_string (value, self->name); break;
+    case PROP_COMPUTER_NAME: g_value_set_string (value, self->computer_name); break;
+    case PROP_USER_NAME: g_value_set_string (value, self->user_name); break;
+    case PROP_PORT: g_value_set_uint (value, self->port); break;
+    case PROP_CONFIGURATION_NAME: g_value_set_string (value, self->configuration_name); break;
+    case PROP_IDENTITY_FILE: g_value_set_string (value, self->identity_file); break;
+    case PROP_FOLDER: g_value_set_string (value, self->folder); break;
+    case PROP_STATE: g_value_set_enum (value, self->state); break;
+    case PROP_AVAILABILITY: g_value_set_enum (value, tether_session_get_availability (self)); break;
+    case PROP_TEMPORARY: g_value_set_boolean (value, self->temporary); break;
+    case PROP_PERSISTENT: g_value_set_boolean (value, self->persistent); break;
+    case PROP_ATTACHED: g_value_set_boolean (value, self->attached); break;
+    case PROP_LAST_ERROR: g_value_set_string (value, self->last_error); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tether_session_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  TetherSession *self = TETHER_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME: tether_session_set_name (self, g_value_get_string (value)); break;
+    case PROP_FOLDER: tether_session_set_folder (self, g_value_get_string (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static GParamSpec *
+string_property (const char *name,
+                 gboolean    writable)
+{
+  return g_param_spec_string (name, NULL, NULL, NULL,
+                              (writable ? G_PARAM_READWRITE : G_PARAM_READABLE)
+                              | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+}
+
+static GParamSpec *
+boolean_property (const char *name)
+{
+  return g_param_spec_boolean (name, NULL, NULL, FALSE,
+                               G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+}
+
+static void
+tether_session_class_init (TetherSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tether_session_dispose;
+  object_class->finalize = tether_session_finalize;
+  object_class->get_property = tether_session_get_property;
+  object_class->set_property = tether_session_set_property;
+
+  properties[PROP_ID] =
+    g_param_spec_uint ("id", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_INSTANCE_ID] = string_property ("instance-id", FALSE);
+  properties[PROP_NAME] = string_property ("name", TRUE);
+  properties[PROP_COMPUTER_NAME] = string_property ("computer-name", FALSE);
+  properties[PROP_USER_NAME] = string_property ("user-name", FALSE);
+  properties[PROP_PORT] =
+    g_param_spec_uint ("port", NULL, NULL, 0, 65535, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONFIGURATION_NAME] = string_property ("configuration-name", FALSE);
+  properties[PROP_IDENTITY_FILE] = string_property ("identity-file", FALSE);
+  properties[PROP_FOLDER] = string_property ("folder", TRUE);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       TETHER_TYPE_SESSION_STATE, TETHER_SESSION_STATE_CLOSED,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_AVAILABILITY] =
+    g_param_spec_enum ("availability", NULL, NULL,
+                       TETHER_TYPE_SESSION_AVAILABILITY, TETHER_SESSION_AVAILABILITY_NONE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TEMPORARY] = boolean_property ("temporary");
+  properties[PROP_PERSISTENT] = boolean_property ("persistent");
+  properties[PROP_ATTACHED] = boolean_property ("attached");
+  properties[PROP_LAST_ERROR] = string_property ("last-error", FALSE);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[OUTPUT] =
+    g_signal_new ("output", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_BYTES);
+  signals[SHELL_EXITED] =
+    g_signal_new ("shell-exited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT);
+}
+
+static void
+tether_session_init (TetherSession *self)
+{
+  self->state = TETHER_SESSION_STATE_CLOSED;
+}
+
+/* Splits the typed target into what the list shows: the host (or alias),
+ * and the user and port when given. */
+static void
+apply_target (TetherSession *self)
+{
+  g_autoptr(TetherTarget) parsed = tether_target_parse (self->target, NULL);
+
+  if (parsed == NULL)
+    {
+      tether_set_str (&self->computer_name, self->target);
+      return;
+    }
+  tether_set_str (&self->computer_name, parsed->host);
+  tether_set_str (&self->user_name, parsed->user);
+  self->port = parsed->port;
+}
+
+TetherSession *
+_tether_session_new (const char *instance_id,
+                     const char *name,
+                     const char *target,
+                     const char *configuration_name,
+                     const char *identity_file,
+                     const char *folder,
+                     gboolean    temporary,
+                     gboolean    persistent)
+{
+  TetherSession *self = g_object_new (TETHER_TYPE_SESSION, NULL);
+
+  self->id = next_id++;
+  self->instance_id = instance_id ? g_strdup (instance_id) : g_uuid_string_random ();
+  self->name = name && *name ? g_strdup (name) : g_strdup_printf ("Session%u", self->id);
+  self->folder = folder && *folder ? g_strdup (folder) : NULL;
+  self->temporary = temporary;
+  self->persistent = persistent && !temporary;
+  _tether_session_set_target (self, target, configuration_name, identity_file);
+  return self;
+}
+
+guint
+_tether_session_peek_next_id (void)
+{
+  return next_id;
+}
+
+void
+_tether_session_set_target (TetherSession *self,
+                            const char    *target,
+                            const char    *configuration_name,
+                            const char    *identity_file)
+{
+  tether_set_str (&self->target, target);
+  tether_set_str (&self->configuration_name,
+                  configuration_name && *configuration_name
+                  ? configuration_name : TETHER_DEFAULT_CONFIGURATION_NAME);
+  tether_set_str (&self->identity_file, identity_file && *identity_file ? identity_file : NULL);
+  apply_target (self);
+
+  notify (self, PROP_COMPUTER_NAME);
+  notify (self, PROP_USER_NAME);
+  notify (self, PROP_PORT);
+  notify (self, PROP_CONFIGURATION_NAME);
+  notify (self, PROP_IDENTITY_FILE);
+}
+
+void
+_tether_session_set_state (TetherSession      *self,
+                           TetherSessionState  state)
+{
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  g_object_freeze_notify (G_OBJECT (self));
+  notify (self, PROP_STATE);
+  notify (self, PROP_AVAILABILITY);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+_tether_session_set_last_error (TetherSession *self,
+                                const char    *message)
+{
+  if (tether_set_str (&self->last_error, message))
+    notify (self, PROP_LAST_ERROR);
+}
+
+void
+_tether_session_set_resolved (TetherSession *self,
+                              const char    *user_name,
+                              guint          port)
+{
+  if (tether_set_str (&self->user_name, user_name))
+    notify (self, PROP_USER_NAME);
+  if (self->port != port)
+    {
+      self->port = port;
+      notify (self, PROP_PORT);
+    }
+}
+
+void
+_tether_session_set_connection (TetherSession    *self,
+                                TetherConnection *connection)
+{
+  g_set_object (&self->connection, connection);
+}
+
+TetherConnection *
+_tether_session_get_connection (TetherSession *self)
+{
+  return self->connection;
+}
+
+static void
+set_attached (TetherSession *self,
+              gboolean       attached)
+{
+  if (self->attached == attached)
+    return;
+
+  self->attached = attached;
+  if (self->shell != NULL)
+    tether_channel_set_auto_consume (self->shell, !attached);
+  g_object_freeze_notify (G_OBJECT (self));
+  notify (self, PROP_ATTACHED);
+  notify (self, PROP_AVAILABILITY);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+TetherConnection *
+_tether_session_release (TetherSession *self)
+{
+  drop_shell (self);
+  set_attached (self, FALSE);
+  return g_steal_pointer (&self->connection);
+}
+
+/* The runspace */
+
+static void
+shell_output_cb (TetherChannel *shell,
+                 GBytes        *data,
+                 gboolean       is_stderr,
+                 TetherSession *self)
+{
+  g_signal_emit (self, signals[OUTPUT], 0, data);
+}
+
+static void
+shell_closed_cb (TetherChannel *shell,
+                 const GError  *error,
+                 TetherSession *self)
+{
+  g_autoptr(TetherChannel) hold = g_steal_pointer (&self->shell);
+  int status = tether_channel_get_exit_status (shell);
+
+  g_signal_handlers_disconnect_by_data (shell, self);
+  /* The session stays Opened: the next attach starts a fresh shell. */
+  g_signal_emit (self, signals[SHELL_EXITED], 0, status);
+}
+
+static void
+take_shell (TetherSession *self,
+            TetherChannel *shell)
+{
+  self->shell = g_object_ref (shell);
+  tether_channel_set_auto_consume (shell, !self->attached);
+  g_signal_connect (shell, "output", G_CALLBACK (shell_output_cb), self);
+  g_signal_connect (shell, "closed", G_CALLBACK (shell_closed_cb), self);
+}
+
+static void
+open_shell_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TetherSession *self = g_task_get_source_object (task);
+  g_autoptr(TetherChannel) shell = NULL;
+  GError *error = NULL;
+
+  g_clear_object (&self->attach_task);
+  shell = tether_connection_open_channel_finish (TETHER_CONNECTION (object), result, &error);
+  if (shell == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (g_task_return_error_if_cancelled (task) || self->state != TETHER_SESSION_STATE_OPENED)
+    {
+      tether_channel_close (shell);
+      if (!g_task_had_error (task))
+        g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_NOT_OPENED,
+                                 _("The session “%s” was closed while its shell was starting."),
+                                 self->name);
+      return;
+    }
+
+  take_shell (self, shell);
+  set_attached (self, TRUE);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * tether_session_attach_async:
+ * @columns: the viewer's width in cells
+ * @rows: the viewer's height in cells
+ *
+ * Enter-PSSession: attaches a viewer to the session's shell, starting one at
+ * the viewer's size if there is none (first time, or after `exit`).
+ * Availability is Busy until tether_session_detach().
+ */
+void
+tether_session_attach_async (TetherSession       *self,
+                             guint                columns,
+                             guint                rows,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TETHER_IS_SESSION (self));
+  g_return_if_fail (columns > 0 && rows > 0);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tether_session_attach_async);
+
+  if (self->state != TETHER_SESSION_STATE_OPENED || self->connection == NULL)
+    {
+      g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_NOT_OPENED,
+                               _("The session “%s” is not open (it is %s). Open it, then enter it again."),
+                               self->name, tether_session_state_to_display (self->state));
+      return;
+    }
+  if (self->attached || self->attach_task != NULL)
+    {
+      g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_EXISTS,
+                               _("The session “%s” is already entered. Use its open tab."),
+                               self->name);
+      return;
+    }
+
+  if (self->shell != NULL)
+    {
+      tether_channel_resize (self->shell, columns, rows);
+      set_attached (self, TRUE);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  self->attach_task = g_object_ref (task);
+  tether_connection_open_channel_async (self->connection, NULL, columns, rows, cancellable,
+                                        open_shell_cb, g_steal_pointer (&task));
+}
+
+gboolean
+tether_session_attach_finish (TetherSession  *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_session_attach_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * tether_session_detach:
+ *
+ * Exit-PSSession: the viewer leaves; the shell keeps running with its state.
+ */
+void
+tether_session_detach (TetherSession *self)
+{
+  g_return_if_fail (TETHER_IS_SESSION (self));
+
+  set_attached (self, FALSE);
+}
+
+void
+tether_session_write (TetherSession *self,
+                      const void    *data,
+                      gsize          len)
+{
+  g_return_if_fail (TETHER_IS_SESSION (self));
+
+  if (self->shell != NULL)
+    tether_channel_write (self->shell, data, len);
+}
+
+void
+tether_session_resize (TetherSession *self,
+                       guint          columns,
+                       guint          rows)
+{
+  g_return_if_fail (TETHER_IS_SESSION (self));
+
+  if (self->shell != NULL && columns > 0 && rows > 0)
+    tether_channel_resize (self->shell, columns, rows);
+}
+
+/**
+ * tether_session_consume:
+ *
+ * The attached viewer gives back output it has used (flow control).
+ */
+void
+tether_session_consume (TetherSession *self,
+                        gsize          n_bytes)
+{
+  g_return_if_fail (TETHER_IS_SESSION (self));
+
+  /* Output delivered before a detach was already given back then. */
+  if (self->shell != NULL && self->attached)
+    tether_channel_consume (self->shell, n_bytes);
+}
+
+static void
+exec_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  TetherChannel *channel;
+
+  channel = tether_connection_open_channel_finish (TETHER_CONNECTION (object), result, &error);
+  if (channel == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, channel, g_object_unref);
+}
+
+/**
+ * tether_session_exec_async:
+ * @command: a command line for the remote shell
+ *
+ * Runs @command on its own channel of the session's connection, with
+ * stdout, stderr and the exit status kept apart (see #TetherChannel).
+ */
+void
+tether_session_exec_async (TetherSession       *self,
+                           const char          *command,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TETHER_IS_SESSION (self));
+  g_return_if_fail (command != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tether_session_exec_async);
+
+  if (self->state != TETHER_SESSION_STATE_OPENED || self->connection == NULL)
+    {
+      g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_NOT_OPENED,
+                               _("The session “%s” is not open (it is %s). Open it, then run the command again."),
+                               self->name, tether_session_state_to_display (self->state));
+      return;
+    }
+
+  tether_connection_open_channel_async (self->connection, command, 0, 0, cancellable,
+                                        exec_cb, g_steal_pointer (&task));
+}
+
+/**
+ * tether_session_exec_finish:
+ *
+ * Returns: (transfer full): the command's channel
+ */
+TetherChannel *
+tether_session_exec_finish (TetherSession  *self,
+                            GAsyncResult   *result,
+                            GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_session_exec_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Accessors */
+
+guint
+tether_session_get_id (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), 0);
+  return self->id;
+}
+
+const char *
+tether_session_get_instance_id (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
+  return self->instance_id;
+}
+
+const char *
+tether_session_get_name (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
+  return self->name;
+}
+
+/**
+ * tether_session_set_name:
+ *
+ * Renames the session.  The manager checks names: use
+ * tether_session_manager_update_session() for user input.
+ */
+void
+tether_session_set_name (TetherSession *self,
+                         const char    *name)
+{
+  g_return_if_fail (TETHER_IS_SESSION (self));
+  g_return_if_fail (name != NULL && *name != '\0');
+
+  if (tether_set_str (&self->name, name))
+    notify (self, PROP_NAME);
+}
+
+/**
+ * tether_session_get_target:
+ *
+ * Returns: the target as the user typed it (`[user@]host[:port]` or alias)
+ */
+const char *
+tether_session_get_target (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
+  return self->target;
+}
+
+const char *
+tether_session_get_computer_name (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
+  return self->computer_name;
+}
+
+const char *
+tether_session_get_user_name (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
+  return self->user_name;
+}
+
+guint
+tether_session_get_port (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), 0);
+  return self->port;
+}
+
+const char *
+tether_session_get_configuration_name (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
+  return self->configuration_name;
+}
+
+const char *
+tether_session_get_identity_file (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
+  return self->identity_file;
+}
+
+const char *
+tether_session_get_folder (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
+  return self->folder;
+}
+
+void
+tether_session_set_folder (TetherSession *self,
+                           const char    *folder)
+{
+  g_return_if_fail (TETHER_IS_SESSION (self));
+
+  if (tether_set_str (&self->folder, folder && *folder ? folder : NULL))
+    notify (self, PROP_FOLDER);
+}
+
+TetherSessionState
+tether_session_get_state (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), TETHER_SESSION_STATE_CLOSED);
+  return self->state;
+}
+
+TetherSessionAvailability
+tether_session_get_availability (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), TETHER_SESSION_AVAILABILITY_NONE);
+
+  if (self->state != TETHER_SESSION_STATE_OPENED)
+    return TETHER_SESSION_AVAILABILITY_NONE;
+  return self->attached ? TETHER_SESSION_AVAILABILITY_BUSY : TETHER_SESSION_AVAILABILITY_AVAILABLE;
+}
+
+gboolean
+tether_session_get_temporary (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), FALSE);
+  return self->temporary;
+}
+
+gboolean
+tether_session_get_persistent (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), FALSE);
+  return self->persistent;
+}
+
+const char *
+tether_session_get_last_error (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
+  return self->last_error;
+}
+
+/**
+ * tether_session_dup_destination:
+ *
+ * Returns: (transfer full): `user@host:port` as far as known, for tooltips
+ */
+char *
+tether_session_dup_destination (TetherSession *self)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
+
+  if (self->user_name != NULL)
+    g_string_append_printf (s, "%s@", self->user_name);
+  if (strchr (self->computer_name, ':') != NULL)
+    g_string_append_printf (s, "[%s]", self->computer_name);
+  else
+    g_string_append (s, self->computer_name);
+  if (self->port != 0)
+    g_string_append_printf (s, ":%u", self->port);
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+gboolean
+tether_session_get_attached (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), FALSE);
+  return self->attached;
+}
+
+gboolean
+tether_session_get_has_shell (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), FALSE);
+  return self->shell != NULL;
+}
+
+/**
+ * tether_session_get_shell:
+ *
+ * Returns: (transfer none) (nullable): the runspace's channel, if running
+ */
+TetherChannel *
+tether_session_get_shell (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
+  return self->shell;
+}

@@ -57,6 +57,7 @@ const char               *tether_session_get_instance_id        (TetherSession *
 const char               *tether_session_get_name               (TetherSession *self);
 void                      tether_session_set_name               (TetherSession *self,
                                                                  const char    *name);
+const char               *tether_session_get_target             (TetherSession *self);
 const char               *tether_session_get_computer_name      (TetherSession *self);
 const char               *tether_session_get_user_name          (TetherSession *self);
 guint                     tether_session_get_port               (TetherSession *self);
@@ -73,6 +74,7 @@ const char               *tether_session_get_last_error         (TetherSession *
 char                     *tether_session_dup_destination        (TetherSession *self);
 gboolean                  tether_session_get_attached           (TetherSession *self);
 gboolean                  tether_session_get_has_shell          (TetherSession *self);
+TetherChannel            *tether_session_get_shell              (TetherSession *self);
 
 void                      tether_session_attach_async           (TetherSession        *self,
                                                                  guint                 columns,

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tether-connection.h"
+#include "tether-session.h"
+
+G_BEGIN_DECLS
+
+/* What the manager, which drives a session's life, may do to it. */
+
+TetherSession    *_tether_session_new            (const char         *instance_id,
+                                                  const char         *name,
+                                                  const char         *target,
+                                                  const char         *configuration_name,
+                                                  const char         *identity_file,
+                                                  const char         *folder,
+                                                  gboolean            temporary,
+                                                  gboolean            persistent);
+guint             _tether_session_peek_next_id   (void);
+void              _tether_session_set_target     (TetherSession      *self,
+                                                  const char         *target,
+                                                  const char         *configuration_name,
+                                                  const char         *identity_file);
+void              _tether_session_set_state      (TetherSession      *self,
+                                                  TetherSessionState  state);
+void              _tether_session_set_last_error (TetherSession      *self,
+                                                  const char         *message);
+void              _tether_session_set_resolved   (TetherSession      *self,
+                                                  const char         *user_name,
+                                                  guint               port);
+void              _tether_session_set_connection (TetherSession      *self,
+                                                  TetherConnection   *connection);
+TetherConnection *_tether_session_get_connection (TetherSession      *self);
+/* Closes the shell and gives the connection back (transfer full). */
+TetherConnection *_tether_session_release        (TetherSession      *self);
+
+G_END_DECLS
