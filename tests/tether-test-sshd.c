@@ -502,6 +502,22 @@ signal_connections (TetherTestSshd *sshd,
     kill (g_array_index (children, pid_t, i), signum);
 }
 
+/* A failing test says why the server side thought what it did: the log
+ * disappears with the temp dir at exit. */
+static void
+print_log (TetherTestSshd *sshd)
+{
+  g_autofree char *log = NULL;
+  gsize len = 0;
+  const gsize tail = 8192;
+
+  if (sshd->log_path == NULL || !g_file_get_contents (sshd->log_path, &log, &len, NULL))
+    return;
+  g_test_message ("sshd on port %u (%s)%s:\n%s", sshd->port, sshd->log_path,
+                  len > tail ? ", end of its log" : "",
+                  len > tail ? log + len - tail : log);
+}
+
 static void
 tether_test_sshd_stop (TetherTestSshd *sshd)
 {
@@ -599,6 +615,8 @@ tether_test_sshd_free (TetherTestSshd *sshd)
   if (sshd == NULL)
     return;
 
+  if (g_test_failed ())
+    print_log (sshd);
   tether_test_sshd_stop (sshd);
   g_free (sshd->dir);
   g_free (sshd->config_path);
@@ -924,6 +942,9 @@ wait_for (WaitCondition *cond,
         {
           g_autofree char *msg = g_strdup_printf ("timed out after %u ms waiting for %s",
                                                   scaled, what);
+
+          for (GList *l = live_servers; l != NULL; l = l->next)
+            print_log (l->data);
 
           g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, msg);
           return;
