@@ -412,14 +412,40 @@ set_flag (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gpointer
+set_flag_later (gpointer data)
+{
+  g_usleep (50 * 1000);
+  g_atomic_int_set ((int *) data, TRUE);
+
+  return NULL;
+}
+
+static gboolean
+flag_is_set (gpointer data)
+{
+  return g_atomic_int_get ((int *) data);
+}
+
 static void
 test_wait (void)
 {
   gboolean flag = FALSE;
+  gboolean from_thread = FALSE;
+  g_autoptr(GThread) thread = NULL;
+  gint64 start;
 
   g_timeout_add (20, set_flag, &flag);
   tether_test_wait_for_flag (&flag, 5000);
   g_assert_true (flag);
+
+  /* A condition that changes with no event on the main context is still
+   * seen soon, not at the timeout. */
+  start = g_get_monotonic_time ();
+  thread = g_thread_new ("set-flag", set_flag_later, &from_thread);
+  tether_test_wait_until (flag_is_set, &from_thread, 5000);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  g_thread_join (g_steal_pointer (&thread));
 }
 
 int

@@ -927,6 +927,12 @@ wake_up (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+tick (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 wait_for (WaitCondition *cond,
           guint          timeout_ms,
@@ -934,7 +940,11 @@ wait_for (WaitCondition *cond,
 {
   gboolean timed_out = FALSE;
   guint scaled = scale_timeout (timeout_ms);
-  guint source = g_timeout_add (scaled, wake_up, &timed_out);
+  guint deadline = g_timeout_add (scaled, wake_up, &timed_out);
+  /* The condition may change with no event on this context (a socket state
+   * in /proc, a flag set by another thread): a short tick makes sure it is
+   * looked at again soon. */
+  guint ticker = g_timeout_add (10, tick, NULL);
 
   while (!(cond->flag ? *cond->flag : cond->func (cond->data)))
     {
@@ -943,6 +953,7 @@ wait_for (WaitCondition *cond,
           g_autofree char *msg = g_strdup_printf ("timed out after %u ms waiting for %s",
                                                   scaled, what);
 
+          g_source_remove (ticker);
           for (GList *l = live_servers; l != NULL; l = l->next)
             print_log (l->data);
 
@@ -952,8 +963,9 @@ wait_for (WaitCondition *cond,
       g_main_context_iteration (NULL, TRUE);
     }
 
+  g_source_remove (ticker);
   if (!timed_out)
-    g_source_remove (source);
+    g_source_remove (deadline);
 }
 
 void
