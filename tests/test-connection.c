@@ -1,0 +1,643 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "tether-connection.h"
+#include "tether-error.h"
+#include "tether-test-interaction.h"
+#include "tether-test-sshd.h"
+
+/* Connections against a real sshd: host keys, every login method, exec,
+ * flow control and broken connections. */
+
+#define WAIT_MS 20000
+
+typedef struct {
+  gboolean      done;
+  GAsyncResult *result;
+} Wait;
+
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  wait->done = TRUE;
+}
+
+static TetherConnection *
+connect_to (const char         *target_text,
+            TetherInteraction  *interaction,
+            const char         *identity_file,
+            GError            **error)
+{
+  g_autoptr(TetherTarget) target = tether_target_parse (target_text, error);
+  g_autoptr(TetherResolvedTarget) resolved = NULL;
+  g_autofree char *ssh_dir = tether_get_ssh_dir ();
+  g_autoptr(TetherConnection) connection = NULL;
+  Wait wait = { 0 };
+
+  if (target == NULL || (resolved = tether_target_resolve (target, ssh_dir, error)) == NULL)
+    return NULL;
+
+  connection = tether_connection_new (resolved, ssh_dir);
+  tether_connection_set_interaction (connection, interaction);
+  tether_connection_set_identity_file (connection, identity_file);
+  tether_connection_set_timeout (connection, 10);
+  tether_connection_connect_async (connection, NULL, store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+
+  if (!tether_connection_connect_finish (connection, wait.result, error))
+    g_clear_object (&connection);
+  g_object_unref (wait.result);
+  return g_steal_pointer (&connection);
+}
+
+static TetherExecResult *
+run (TetherConnection *connection,
+     const char       *command)
+{
+  g_autoptr(TetherChannel) channel = NULL;
+  g_autoptr(GError) error = NULL;
+  TetherExecResult *result;
+  Wait wait = { 0 };
+
+  tether_connection_open_channel_async (connection, command, 0, 0, NULL, store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  channel = tether_connection_open_channel_finish (connection, wait.result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&wait.result);
+
+  wait.done = FALSE;
+  tether_channel_collect_async (channel, NULL, store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  result = tether_channel_collect_finish (channel, wait.result, &error);
+  g_assert_no_error (error);
+  g_object_unref (wait.result);
+  return result;
+}
+
+static void
+assert_logged_in (TetherConnection *connection)
+{
+  g_autoptr(TetherExecResult) result = NULL;
+
+  g_assert_nonnull (connection);
+  g_assert_cmpint (tether_connection_get_state (connection), ==, TETHER_CONNECTION_STATE_READY);
+  result = run (connection, "echo logged-in");
+  g_assert_cmpmem (g_bytes_get_data (result->stdout_bytes, NULL), g_bytes_get_size (result->stdout_bytes),
+                   "logged-in\n", 10);
+  g_assert_cmpint (result->exit_status, ==, 0);
+}
+
+static gboolean
+no_connections (gpointer data)
+{
+  return tether_test_sshd_count_connections (data) == 0;
+}
+
+static void
+test_exec (void)
+{
+  TetherTestSshd *sshd = tether_test_sshd_new (NULL);
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(TetherExecResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tether_test_sshd_trust (sshd);
+  connection = connect_to (tether_test_sshd_get_target (sshd), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  result = run (connection, "sh -c 'echo out; echo err >&2; exit 3'");
+  g_assert_cmpmem (g_bytes_get_data (result->stdout_bytes, NULL), g_bytes_get_size (result->stdout_bytes), "out\n", 4);
+  g_assert_cmpmem (g_bytes_get_data (result->stderr_bytes, NULL), g_bytes_get_size (result->stderr_bytes), "err\n", 4);
+  g_assert_cmpint (result->exit_status, ==, 3);
+
+  tether_connection_close (connection);
+  tether_test_wait_until (no_connections, sshd, WAIT_MS);
+  tether_test_sshd_free (sshd);
+}
+
+static void
+test_host_key_reject (void)
+{
+  TetherTestSshd *sshd = tether_test_sshd_new (NULL);
+  g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (FALSE);
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  TetherPrompt *prompt;
+
+  connection = connect_to (tether_test_sshd_get_target (sshd), TETHER_INTERACTION (interaction), NULL, &error);
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_REJECTED);
+  g_assert_null (connection);
+
+  g_assert_cmpuint (tether_test_interaction_get_prompts (interaction)->len, ==, 1);
+  prompt = g_ptr_array_index (tether_test_interaction_get_prompts (interaction), 0);
+  g_assert_cmpint (tether_prompt_get_kind (prompt), ==, TETHER_PROMPT_HOST_KEY);
+  g_assert_cmpstr (tether_prompt_get_fingerprint (prompt), ==, tether_test_sshd_get_fingerprint (sshd));
+  g_assert_cmpstr (tether_prompt_get_key_type (prompt), ==, "ssh-ed25519");
+  g_assert_nonnull (strstr (tether_prompt_get_message (prompt), tether_test_sshd_get_fingerprint (sshd)));
+
+  tether_test_wait_until (no_connections, sshd, WAIT_MS);
+  tether_test_sshd_free (sshd);
+}
+
+static void
+test_host_key_accept (void)
+{
+  TetherTestSshd *sshd = tether_test_sshd_new (NULL);
+  g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (TRUE);
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *known_hosts = g_build_filename (g_get_home_dir (), ".ssh", "known_hosts", NULL);
+  g_autofree char *host = g_strdup_printf ("[127.0.0.1]:%u", tether_test_sshd_get_port (sshd));
+  g_autofree char *out = NULL;
+  int status = -1;
+  const char *argv[] = { "ssh-keygen", "-F", host, "-f", known_hosts, NULL };
+
+  connection = connect_to (tether_test_sshd_get_target (sshd), TETHER_INTERACTION (interaction), NULL, &error);
+  g_assert_no_error (error);
+  assert_logged_in (connection);
+  g_assert_cmpuint (tether_test_interaction_count_kind (interaction, TETHER_PROMPT_HOST_KEY), ==, 1);
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (out, host));
+
+  /* Known now: no second question. */
+  g_clear_object (&connection);
+  connection = connect_to (tether_test_sshd_get_target (sshd), TETHER_INTERACTION (interaction), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tether_test_interaction_count_kind (interaction, TETHER_PROMPT_HOST_KEY), ==, 1);
+
+  tether_test_sshd_free (sshd);
+}
+
+static void
+test_host_key_changed (void)
+{
+  TetherTestSshd *sshd = tether_test_sshd_new (NULL);
+  g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (TRUE);
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tether_test_sshd_trust (sshd);
+  tether_test_sshd_change_host_key (sshd);
+  connection = connect_to (tether_test_sshd_get_target (sshd), TETHER_INTERACTION (interaction), NULL, &error);
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_CHANGED);
+  g_assert_null (connection);
+  g_assert_nonnull (strstr (error->message, "ssh-keygen -R"));
+  /* Never a prompt to continue. */
+  g_assert_cmpuint (tether_test_interaction_get_prompts (interaction)->len, ==, 0);
+
+  tether_test_sshd_free (sshd);
+}
+
+/* Moves the default key away so that only the method under test can log in. */
+static char *
+hide_default_key (void)
+{
+  g_autofree char *key = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519", NULL);
+  char *hidden = g_strconcat (key, ".hidden", NULL);
+
+  g_assert_cmpint (g_rename (key, hidden), ==, 0);
+  return hidden;
+}
+
+static void
+restore_default_key (char *hidden)
+{
+  g_autofree char *key = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519", NULL);
+
+  g_assert_cmpint (g_rename (hidden, key), ==, 0);
+  g_free (hidden);
+}
+
+static void
+test_auth_key_file (void)
+{
+  TetherTestSshd *sshd = tether_test_sshd_new (NULL);
+  g_autofree char *key = tether_test_make_key ("session-key", NULL);
+  g_autofree char *pub = g_strconcat (key, ".pub", NULL);
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  char *hidden;
+
+  tether_test_sshd_trust (sshd);
+  tether_test_sshd_authorize_key (sshd, pub);
+  hidden = hide_default_key ();
+
+  /* Without the identity file nothing logs in... */
+  connection = connect_to (tether_test_sshd_get_target (sshd), NULL, NULL, &error);
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_AUTH_FAILED);
+  g_assert_nonnull (strstr (error->message, "publickey"));
+  g_clear_error (&error);
+
+  /* ...with it, it does. */
+  connection = connect_to (tether_test_sshd_get_target (sshd), NULL, key, &error);
+  g_assert_no_error (error);
+  assert_logged_in (connection);
+
+  restore_default_key (hidden);
+  tether_test_sshd_free (sshd);
+}
+
+static void
+test_auth_encrypted_key (void)
+{
+  TetherTestSshd *sshd = tether_test_sshd_new (NULL);
+  g_autofree char *key = tether_test_make_key ("locked-key", "open sesame");
+  g_autofree char *pub = g_strconcat (key, ".pub", NULL);
+  g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (FALSE);
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  TetherPrompt *prompt;
+  char *hidden;
+
+  tether_test_sshd_trust (sshd);
+  tether_test_sshd_authorize_key (sshd, pub);
+  hidden = hide_default_key ();
+
+  tether_test_interaction_add_answer (interaction, "open sesame");
+  connection = connect_to (tether_test_sshd_get_target (sshd), TETHER_INTERACTION (interaction), key, &error);
+  g_assert_no_error (error);
+  assert_logged_in (connection);
+
+  g_assert_cmpuint (tether_test_interaction_count_kind (interaction, TETHER_PROMPT_PASSPHRASE), ==, 1);
+  prompt = g_ptr_array_index (tether_test_interaction_get_prompts (interaction), 0);
+  g_assert_nonnull (strstr (tether_prompt_get_message (prompt), "locked-key"));
+
+  restore_default_key (hidden);
+  tether_test_sshd_free (sshd);
+}
+
+static void
+test_auth_agent (void)
+{
+  TetherTestSshd *sshd = tether_test_sshd_new (NULL);
+  g_autofree char *key = tether_test_make_key ("agent-key", NULL);
+  g_autofree char *pub = g_strconcat (key, ".pub", NULL);
+  g_autofree char *moved = g_strconcat (key, ".away", NULL);
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  char *hidden;
+
+  tether_test_sshd_trust (sshd);
+  tether_test_sshd_authorize_key (sshd, pub);
+  tether_test_start_agent (key);
+  hidden = hide_default_key ();
+  /* Only the agent holds the key now. */
+  g_assert_cmpint (g_rename (key, moved), ==, 0);
+
+  connection = connect_to (tether_test_sshd_get_target (sshd), NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_logged_in (connection);
+
+  g_unsetenv ("SSH_AUTH_SOCK");
+  restore_default_key (hidden);
+  tether_test_sshd_free (sshd);
+}
+
+static const char *
+password_server_config (void)
+{
+  return "PasswordAuthentication yes\n"
+         "KbdInteractiveAuthentication no\n";
+}
+
+static void
+test_auth_password (void)
+{
+  const char *user = tether_test_password_user ("s3cret-pw");
+  TetherTestSshd *sshd;
+  g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (FALSE);
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *target = NULL;
+  char *hidden;
+
+  if (user == NULL)
+    {
+      g_test_skip ("password logins need a local account with a password: run as root");
+      return;
+    }
+
+  sshd = tether_test_sshd_new (password_server_config ());
+  tether_test_sshd_trust (sshd);
+  /* The shared authorized_keys would let the default key in. */
+  hidden = hide_default_key ();
+  target = g_strdup_printf ("%s@127.0.0.1:%u", user, tether_test_sshd_get_port (sshd));
+
+  tether_test_interaction_add_answer (interaction, "s3cret-pw");
+  connection = connect_to (target, TETHER_INTERACTION (interaction), NULL, &error);
+  g_assert_no_error (error);
+  assert_logged_in (connection);
+  g_assert_cmpuint (tether_test_interaction_count_kind (interaction, TETHER_PROMPT_PASSWORD), ==, 1);
+
+  restore_default_key (hidden);
+  tether_test_sshd_free (sshd);
+}
+
+static void
+test_auth_wrong_password (void)
+{
+  const char *user = tether_test_password_user ("s3cret-pw");
+  TetherTestSshd *sshd;
+  g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (FALSE);
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *target = NULL;
+  char *hidden;
+
+  if (user == NULL)
+    {
+      g_test_skip ("password logins need a local account with a password: run as root");
+      return;
+    }
+
+  sshd = tether_test_sshd_new (password_server_config ());
+  tether_test_sshd_trust (sshd);
+  /* The shared authorized_keys would let the default key in. */
+  hidden = hide_default_key ();
+  target = g_strdup_printf ("%s@127.0.0.1:%u", user, tether_test_sshd_get_port (sshd));
+
+  for (int i = 0; i < 3; i++)
+    tether_test_interaction_add_answer (interaction, "wrong");
+  connection = connect_to (target, TETHER_INTERACTION (interaction), NULL, &error);
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_AUTH_FAILED);
+  g_assert_null (connection);
+  /* A sentence that names the user and what the server accepts. */
+  g_assert_nonnull (strstr (error->message, user));
+  g_assert_nonnull (strstr (error->message, "password"));
+  g_assert_cmpuint (tether_test_interaction_count_kind (interaction, TETHER_PROMPT_PASSWORD), ==, 3);
+
+  restore_default_key (hidden);
+  tether_test_sshd_free (sshd);
+}
+
+static void
+test_auth_keyboard_interactive (void)
+{
+  const char *user = tether_test_password_user ("kbd-pw");
+  TetherTestSshd *sshd;
+  g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (FALSE);
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *target = NULL;
+  char *hidden;
+  TetherPrompt *prompt;
+  gboolean echo = TRUE;
+
+  if (user == NULL)
+    {
+      g_test_skip ("keyboard-interactive logins need PAM and a local account: run as root");
+      return;
+    }
+
+  sshd = tether_test_sshd_new ("UsePAM yes\n"
+                               "KbdInteractiveAuthentication yes\n"
+                               "PasswordAuthentication no\n");
+  tether_test_sshd_trust (sshd);
+  /* The shared authorized_keys would let the default key in. */
+  hidden = hide_default_key ();
+  target = g_strdup_printf ("%s@127.0.0.1:%u", user, tether_test_sshd_get_port (sshd));
+
+  tether_test_interaction_add_answer (interaction, "kbd-pw");
+  connection = connect_to (target, TETHER_INTERACTION (interaction), NULL, &error);
+  g_assert_no_error (error);
+  assert_logged_in (connection);
+
+  g_assert_cmpuint (tether_test_interaction_count_kind (interaction, TETHER_PROMPT_KEYBOARD_INTERACTIVE), ==, 1);
+  prompt = g_ptr_array_index (tether_test_interaction_get_prompts (interaction), 0);
+  g_assert_cmpuint (tether_prompt_get_n_questions (prompt), ==, 1);
+  g_assert_nonnull (tether_prompt_get_question (prompt, 0, &echo));
+  g_assert_false (echo);
+
+  restore_default_key (hidden);
+  tether_test_sshd_free (sshd);
+}
+
+static void
+test_auth_multi_factor (void)
+{
+  const char *user = tether_test_password_user ("second-factor");
+  TetherTestSshd *sshd;
+  g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (FALSE);
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *target = NULL;
+
+  if (user == NULL)
+    {
+      g_test_skip ("multi-factor logins need PAM and a local account: run as root");
+      return;
+    }
+
+  /* Key first (partial success), then keyboard-interactive. */
+  sshd = tether_test_sshd_new ("UsePAM yes\n"
+                               "KbdInteractiveAuthentication yes\n"
+                               "AuthenticationMethods publickey,keyboard-interactive\n");
+  tether_test_sshd_trust (sshd);
+  target = g_strdup_printf ("%s@127.0.0.1:%u", user, tether_test_sshd_get_port (sshd));
+
+  tether_test_interaction_add_answer (interaction, "second-factor");
+  connection = connect_to (target, TETHER_INTERACTION (interaction), NULL, &error);
+  g_assert_no_error (error);
+  assert_logged_in (connection);
+  g_assert_cmpuint (tether_test_interaction_count_kind (interaction, TETHER_PROMPT_KEYBOARD_INTERACTIVE), ==, 1);
+
+  tether_test_sshd_free (sshd);
+}
+
+static void
+test_bad_targets (void)
+{
+  TetherTestSshd *sshd = tether_test_sshd_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autofree char *closed = NULL;
+  guint port = tether_test_sshd_get_port (sshd);
+
+  /* The sshd is stopped: nothing listens on its port any more. */
+  tether_test_sshd_free (sshd);
+  closed = g_strdup_printf ("127.0.0.1:%u", port);
+  connection = connect_to (closed, NULL, NULL, &error);
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_CONNECTION_REFUSED);
+  g_assert_nonnull (strstr (error->message, "refused"));
+  g_clear_error (&error);
+
+  connection = connect_to ("nosuchhost.invalid", NULL, NULL, &error);
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_HOST_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "nosuchhost.invalid"));
+  g_clear_error (&error);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *bad[] = { "127.0.0.1:0", "127.0.0.1:70000", "a@@b:x" };
+
+      connection = connect_to (bad[i], NULL, NULL, &error);
+      g_assert_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET);
+      g_assert_null (connection);
+      g_clear_error (&error);
+    }
+}
+
+static void
+broken_cb (TetherConnection *connection,
+           const GError     *error,
+           gpointer          user_data)
+{
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_BROKEN);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+check_broken (gboolean stop_instead_of_kill)
+{
+  TetherTestSshd *sshd = tether_test_sshd_new (NULL);
+  g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (TRUE);
+  g_autoptr(TetherTarget) target = tether_target_parse (tether_test_sshd_get_target (sshd), NULL);
+  g_autofree char *ssh_dir = tether_get_ssh_dir ();
+  g_autoptr(TetherResolvedTarget) resolved = tether_target_resolve (target, ssh_dir, NULL);
+  g_autoptr(TetherConnection) connection = tether_connection_new (resolved, ssh_dir);
+  gboolean broken = FALSE;
+  Wait wait = { 0 };
+
+  tether_test_sshd_trust (sshd);
+  tether_connection_set_keepalive (connection, 300, 2);
+  tether_connection_connect_async (connection, NULL, store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  g_assert_true (tether_connection_connect_finish (connection, wait.result, NULL));
+  g_object_unref (wait.result);
+  g_signal_connect (connection, "broken", G_CALLBACK (broken_cb), &broken);
+
+  if (stop_instead_of_kill)
+    tether_test_sshd_stop_connections (sshd, TRUE);
+  else
+    tether_test_sshd_kill_connections (sshd);
+
+  /* Well within the keepalive window: 300 ms × (2 + 1) plus slack. */
+  tether_test_wait_for_flag (&broken, 5000);
+  g_assert_cmpint (tether_connection_get_state (connection), ==, TETHER_CONNECTION_STATE_BROKEN);
+
+  if (stop_instead_of_kill)
+    tether_test_sshd_stop_connections (sshd, FALSE);
+  tether_test_sshd_free (sshd);
+}
+
+static void
+test_broken_killed (void)
+{
+  check_broken (FALSE);
+}
+
+static void
+test_broken_silent (void)
+{
+  check_broken (TRUE);
+}
+
+typedef struct {
+  gsize    received;
+  gsize    max_seen;
+  gboolean closed;
+} Flood;
+
+static void
+flood_output_cb (TetherChannel *channel,
+                 GBytes        *data,
+                 gboolean       is_stderr,
+                 Flood         *flood)
+{
+  flood->received += g_bytes_get_size (data);
+}
+
+static void
+flood_closed_cb (TetherChannel *channel,
+                 const GError  *error,
+                 Flood         *flood)
+{
+  flood->closed = TRUE;
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_flow_control (void)
+{
+  TetherTestSshd *sshd = tether_test_sshd_new (NULL);
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(TetherChannel) channel = NULL;
+  g_autoptr(GError) error = NULL;
+  Flood flood = { 0 };
+  gboolean waited = FALSE;
+  Wait wait = { 0 };
+  const gsize total = 8 * 1024 * 1024;
+
+  tether_test_sshd_trust (sshd);
+  connection = connect_to (tether_test_sshd_get_target (sshd), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  tether_connection_open_channel_async (connection, "head -c 8388608 /dev/zero", 0, 0, NULL, store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  channel = tether_connection_open_channel_finish (connection, wait.result, &error);
+  g_assert_no_error (error);
+  g_object_unref (wait.result);
+
+  tether_channel_set_window (channel, 64 * 1024);
+  g_signal_connect (channel, "output", G_CALLBACK (flood_output_cb), &flood);
+  g_signal_connect (channel, "closed", G_CALLBACK (flood_closed_cb), &flood);
+
+  /* Nobody consumes: the channel must stop at its window, not buffer the
+   * 8 MiB the server wants to send. */
+  g_timeout_add (500, timeout_cb, &waited);
+  tether_test_wait_for_flag (&waited, WAIT_MS);
+  g_assert_cmpuint (flood.received, >, 0);
+  g_assert_cmpuint (flood.received, <=, 64 * 1024);
+  g_assert_false (flood.closed);
+
+  /* Consuming lets everything through. */
+  tether_channel_set_auto_consume (channel, TRUE);
+  tether_channel_consume (channel, flood.received);
+  tether_test_wait_for_flag (&flood.closed, WAIT_MS);
+  g_assert_cmpuint (flood.received, ==, total);
+  g_assert_cmpint (tether_channel_get_exit_status (channel), ==, 0);
+
+  tether_test_sshd_free (sshd);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  tether_test_init (&argc, &argv);
+
+  g_test_add_func ("/connection/exec", test_exec);
+  g_test_add_func ("/connection/host-key/reject", test_host_key_reject);
+  g_test_add_func ("/connection/host-key/accept", test_host_key_accept);
+  g_test_add_func ("/connection/host-key/changed", test_host_key_changed);
+  g_test_add_func ("/connection/auth/key-file", test_auth_key_file);
+  g_test_add_func ("/connection/auth/encrypted-key", test_auth_encrypted_key);
+  g_test_add_func ("/connection/auth/agent", test_auth_agent);
+  g_test_add_func ("/connection/auth/password", test_auth_password);
+  g_test_add_func ("/connection/auth/wrong-password", test_auth_wrong_password);
+  g_test_add_func ("/connection/auth/keyboard-interactive", test_auth_keyboard_interactive);
+  g_test_add_func ("/connection/auth/multi-factor", test_auth_multi_factor);
+  g_test_add_func ("/connection/bad-targets", test_bad_targets);
+  g_test_add_func ("/connection/broken/killed", test_broken_killed);
+  g_test_add_func ("/connection/broken/silent", test_broken_silent);
+  g_test_add_func ("/connection/flow-control", test_flow_control);
+
+  return g_test_run ();
+}

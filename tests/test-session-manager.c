@@ -1,0 +1,409 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "tether-error.h"
+#include "tether-session-manager.h"
+#include "tether-session-store.h"
+#include "tether-test-session.h"
+#include "tether-test-sshd.h"
+
+/* New, Enter -ComputerName, Close, Remove, Broken and the sessions file,
+ * against a real sshd. */
+
+#define WAIT_MS 20000
+
+static TetherTestSshd *sshd;
+
+static char *
+store_path (const char *name)
+{
+  return g_build_filename (tether_test_get_tmpdir (), name, NULL);
+}
+
+static gboolean
+file_mentions (const char *path,
+               const char *text)
+{
+  g_autofree char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return FALSE;
+  return strstr (contents, text) != NULL;
+}
+
+typedef struct {
+  TetherTestSshd *sshd;
+  guint           expected;
+} Count;
+
+static gboolean
+count_is (gpointer data)
+{
+  Count *count = data;
+
+  return tether_test_sshd_count_connections (count->sshd) == count->expected;
+}
+
+static void
+wait_server_connections (TetherTestSshd *server,
+                         guint           expected)
+{
+  Count count = { server, expected };
+
+  tether_test_wait_until (count_is, &count, WAIT_MS);
+}
+
+static void
+test_new_session (void)
+{
+  g_autofree char *path = store_path ("new.ini");
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path);
+  g_autoptr(TetherSession) first = NULL;
+  g_autoptr(TetherSession) second = NULL;
+  g_autoptr(TetherSession) third = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+
+  first = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tether_session_get_state (first), ==, TETHER_SESSION_STATE_OPENED);
+  g_assert_cmpint (tether_session_get_availability (first), ==, TETHER_SESSION_AVAILABILITY_AVAILABLE);
+  g_assert_cmpstr (tether_session_get_configuration_name (first), ==, "DefaultShell");
+  g_assert_cmpstr (tether_session_get_computer_name (first), ==, "127.0.0.1");
+  g_assert_cmpuint (tether_session_get_port (first), ==, tether_test_sshd_get_port (sshd));
+  name = g_strdup_printf ("Session%u", tether_session_get_id (first));
+  g_assert_cmpstr (tether_session_get_name (first), ==, name);
+  g_assert_nonnull (tether_session_get_instance_id (first));
+  g_assert_true (g_uuid_string_is_valid (tether_session_get_instance_id (first)));
+
+  second = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tether_session_get_id (second), >, tether_session_get_id (first));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 2);
+  g_assert_true (tether_session_manager_lookup (manager, name) == first);
+  g_assert_true (file_mentions (path, name));
+
+  /* Ids are never reused, even after a removal. */
+  tether_session_manager_remove_session (manager, second);
+  third = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Named", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tether_session_get_id (third), >, tether_session_get_id (second));
+  g_assert_cmpstr (tether_session_get_name (third), ==, "Named");
+
+  /* Names are unique. */
+  g_clear_object (&second);
+  second = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "named", &error);
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_EXISTS);
+  g_assert_null (second);
+
+  tether_session_manager_close_all (manager);
+}
+
+static void
+test_shared_connection (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSession) a = NULL;
+  g_autoptr(TetherSession) b = NULL;
+  g_autoptr(GError) error = NULL;
+
+  a = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "A", &error);
+  g_assert_no_error (error);
+  b = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "B", &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 1);
+  wait_server_connections (sshd, 1);
+
+  /* Each has its own shell on the one connection. */
+  tether_test_attach (a);
+  tether_test_attach (b);
+  tether_test_type (a, "echo shell-$((1+1))a\n");
+  tether_test_type (b, "echo shell-$((1+2))b\n");
+  tether_test_wait_for_output (a, "shell-2a");
+  tether_test_wait_for_output (b, "shell-3b");
+  g_assert_cmpuint (tether_test_sshd_count_connections (sshd), ==, 1);
+
+  /* The connection lives until its last session closes. */
+  tether_session_manager_close_session (manager, a);
+  g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 1);
+  tether_session_manager_close_session (manager, b);
+  g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 0);
+  wait_server_connections (sshd, 0);
+}
+
+static void
+test_temporary_session (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSession) temp = NULL;
+  g_autoptr(GError) error = NULL;
+
+  temp = tether_test_enter_computer (manager, tether_test_sshd_get_target (sshd), &error);
+  g_assert_no_error (error);
+  g_assert_true (tether_session_get_temporary (temp));
+  g_assert_cmpint (tether_session_get_state (temp), ==, TETHER_SESSION_STATE_OPENED);
+  /* Get-PSSession does not list temporary sessions. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 0);
+  g_assert_null (tether_session_manager_lookup (manager, tether_session_get_name (temp)));
+
+  tether_test_attach (temp);
+  tether_test_type (temp, "echo temp-$((2*3))\n");
+  tether_test_wait_for_output (temp, "temp-6");
+  wait_server_connections (sshd, 1);
+
+  tether_session_detach (temp);
+  g_assert_cmpint (tether_session_get_state (temp), ==, TETHER_SESSION_STATE_CLOSED);
+  g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 0);
+  /* Seen from the server: the TCP connection is gone. */
+  wait_server_connections (sshd, 0);
+}
+
+static void
+test_temporary_keeps_shared_connection (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSession) named = NULL;
+  g_autoptr(TetherSession) temp = NULL;
+  g_autoptr(GError) error = NULL;
+
+  named = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Kept", &error);
+  g_assert_no_error (error);
+  temp = tether_test_enter_computer (manager, tether_test_sshd_get_target (sshd), &error);
+  g_assert_no_error (error);
+
+  tether_test_attach (temp);
+  tether_session_detach (temp);
+  g_assert_cmpint (tether_session_get_state (temp), ==, TETHER_SESSION_STATE_CLOSED);
+  g_assert_cmpint (tether_session_get_state (named), ==, TETHER_SESSION_STATE_OPENED);
+  g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 1);
+  wait_server_connections (sshd, 1);
+
+  tether_session_manager_close_all (manager);
+  wait_server_connections (sshd, 0);
+}
+
+static void
+test_close_and_reopen (void)
+{
+  g_autofree char *path = store_path ("close.ini");
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path);
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Closer", &error);
+  g_assert_no_error (error);
+
+  tether_session_manager_close_session (manager, session);
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_CLOSED);
+  g_assert_true (tether_session_manager_lookup (manager, "Closer") == session);
+  g_assert_true (file_mentions (path, "Closer"));
+  wait_server_connections (sshd, 0);
+
+  g_assert_true (tether_test_open_session (manager, session, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
+  tether_test_attach (session);
+  tether_test_type (session, "echo again-$((3*3))\n");
+  tether_test_wait_for_output (session, "again-9");
+
+  tether_session_manager_close_all (manager);
+}
+
+static void
+test_remove (void)
+{
+  g_autofree char *path = store_path ("remove.ini");
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path);
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Goner", &error);
+  g_assert_no_error (error);
+  g_assert_true (file_mentions (path, "Goner"));
+  wait_server_connections (sshd, 1);
+
+  tether_session_manager_remove_session (manager, session);
+  g_assert_null (tether_session_manager_lookup (manager, "Goner"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 0);
+  g_assert_false (file_mentions (path, "Goner"));
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_CLOSED);
+  wait_server_connections (sshd, 0);
+}
+
+static void
+test_load (void)
+{
+  g_autofree char *path = store_path ("load.ini");
+  g_autoptr(TetherSessionManager) writer = tether_session_manager_new (path);
+  g_autoptr(TetherSessionManager) reader = NULL;
+  TetherSessionOptions web = { .target = "admin@web.example:2222", .name = "Web", .folder = "Prod",
+                               .configuration_name = "Bash", .persistent = TRUE };
+  TetherSessionOptions db = { .target = tether_test_sshd_get_target (sshd), .name = "Db", .persistent = TRUE };
+  TetherSessionOptions demo = { .target = tether_test_sshd_get_target (sshd), .name = "Demo", .persistent = FALSE };
+  g_autoptr(GError) error = NULL;
+  TetherSession *first, *second;
+
+  g_assert_nonnull (tether_session_manager_add_session (writer, &web, &error));
+  g_assert_nonnull (tether_session_manager_add_session (writer, &db, &error));
+  g_assert_nonnull (tether_session_manager_add_session (writer, &demo, &error));
+  g_assert_no_error (error);
+  /* The Demo session is never saved. */
+  g_assert_false (file_mentions (path, "Demo"));
+
+  reader = tether_session_manager_new (path);
+  g_assert_true (tether_session_manager_load (reader, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (reader)), ==, 2);
+
+  first = g_list_model_get_item (G_LIST_MODEL (reader), 0);
+  second = g_list_model_get_item (G_LIST_MODEL (reader), 1);
+  g_assert_cmpstr (tether_session_get_name (first), ==, "Web");
+  g_assert_cmpstr (tether_session_get_folder (first), ==, "Prod");
+  g_assert_cmpstr (tether_session_get_configuration_name (first), ==, "Bash");
+  g_assert_cmpstr (tether_session_get_computer_name (first), ==, "web.example");
+  g_assert_cmpuint (tether_session_get_port (first), ==, 2222);
+  g_assert_cmpint (tether_session_get_state (first), ==, TETHER_SESSION_STATE_CLOSED);
+  g_assert_cmpuint (tether_session_get_id (second), ==, tether_session_get_id (first) + 1);
+
+  /* Opening a Closed session from the file connects it. */
+  g_assert_true (tether_test_open_session (reader, second, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tether_session_get_state (second), ==, TETHER_SESSION_STATE_OPENED);
+
+  tether_session_manager_close_all (reader);
+  g_object_unref (first);
+  g_object_unref (second);
+}
+
+static void
+test_corrupt_file (void)
+{
+  g_autofree char *path = store_path ("corrupt.ini");
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  const char garbage[] = "\x01\x02[[[not a key file\n\xff\xfe";
+  g_autoptr(GDir) listing = NULL;
+  const char *entry;
+  gboolean found = FALSE;
+
+  g_assert_true (g_file_set_contents (path, garbage, sizeof garbage - 1, NULL));
+  g_assert_false (tether_session_manager_load (manager, &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_STORE_CORRUPT);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 0);
+
+  /* Moved aside, byte for byte. */
+  listing = g_dir_open (dir, 0, NULL);
+  while ((entry = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_prefix (entry, "corrupt.ini.corrupt"))
+      {
+        g_autofree char *aside = g_build_filename (dir, entry, NULL);
+        g_autofree char *contents = NULL;
+        gsize len;
+
+        g_assert_true (g_file_get_contents (aside, &contents, &len, NULL));
+        g_assert_cmpmem (contents, len, garbage, sizeof garbage - 1);
+        found = TRUE;
+      }
+  g_assert_true (found);
+}
+
+static void
+test_bad_targets_change_nothing (void)
+{
+  g_autofree char *path = store_path ("bad.ini");
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path);
+  g_autoptr(TetherSession) good = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *closed = g_strdup_printf ("127.0.0.1:%u", tether_test_sshd_get_port (sshd) + 1);
+  const char *bad[] = { "nosuchhost.invalid", "127.0.0.1:0", "127.0.0.1:70000", "a@@b:x", closed };
+  const int codes[] = { TETHER_ERROR_HOST_NOT_FOUND, TETHER_ERROR_INVALID_TARGET,
+                        TETHER_ERROR_INVALID_TARGET, TETHER_ERROR_INVALID_TARGET,
+                        TETHER_ERROR_CONNECTION_REFUSED };
+
+  good = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Good", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &before, NULL, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(TetherSession) session = tether_test_new_session (manager, bad[i], NULL, &error);
+
+      g_assert_null (session);
+      g_assert_error (error, TETHER_ERROR, codes[i]);
+      g_assert_cmpuint (strlen (error->message), >, 20);
+      g_clear_error (&error);
+    }
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 1);
+  g_assert_cmpint (tether_session_get_state (good), ==, TETHER_SESSION_STATE_OPENED);
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  g_assert_cmpstr (before, ==, after);
+
+  tether_session_manager_close_all (manager);
+}
+
+static void
+test_broken_and_reopen (void)
+{
+  TetherTestSshd *own = tether_test_sshd_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSession) a = NULL;
+  g_autoptr(TetherSession) b = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tether_test_sshd_trust (own);
+  tether_session_manager_set_keepalive (manager, 300, 2);
+  a = tether_test_new_session (manager, tether_test_sshd_get_target (own), "BrokenA", &error);
+  g_assert_no_error (error);
+  b = tether_test_new_session (manager, tether_test_sshd_get_target (own), "BrokenB", &error);
+  g_assert_no_error (error);
+
+  tether_test_sshd_stop_connections (own, TRUE);
+  while (tether_session_get_state (a) != TETHER_SESSION_STATE_BROKEN
+         || tether_session_get_state (b) != TETHER_SESSION_STATE_BROKEN)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (tether_session_get_last_error (a));
+  g_assert_cmpint (tether_session_get_availability (a), ==, TETHER_SESSION_AVAILABILITY_NONE);
+  tether_test_sshd_stop_connections (own, FALSE);
+  tether_test_sshd_kill_connections (own);
+
+  /* Reconnect: a Broken session opens again. */
+  g_assert_true (tether_test_open_session (manager, a, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tether_session_get_state (a), ==, TETHER_SESSION_STATE_OPENED);
+
+  tether_session_manager_close_all (manager);
+  tether_test_sshd_free (own);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  tether_test_init (&argc, &argv);
+  sshd = tether_test_sshd_new (NULL);
+  tether_test_sshd_trust (sshd);
+
+  g_test_add_func ("/session-manager/new-session", test_new_session);
+  g_test_add_func ("/session-manager/shared-connection", test_shared_connection);
+  g_test_add_func ("/session-manager/temporary", test_temporary_session);
+  g_test_add_func ("/session-manager/temporary-keeps-shared-connection", test_temporary_keeps_shared_connection);
+  g_test_add_func ("/session-manager/close-and-reopen", test_close_and_reopen);
+  g_test_add_func ("/session-manager/remove", test_remove);
+  g_test_add_func ("/session-manager/load", test_load);
+  g_test_add_func ("/session-manager/corrupt-file", test_corrupt_file);
+  g_test_add_func ("/session-manager/bad-targets-change-nothing", test_bad_targets_change_nothing);
+  g_test_add_func ("/session-manager/broken-and-reopen", test_broken_and_reopen);
+
+  status = g_test_run ();
+  tether_test_sshd_free (sshd);
+  return status;
+}

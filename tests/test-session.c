@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tether-error.h"
+#include "tether-session-manager.h"
+#include "tether-test-session.h"
+#include "tether-test-sshd.h"
+
+/* A session's runspace: the shell keeps its state while nobody views it. */
+
+static TetherTestSshd *sshd;
+
+static void
+test_shell_state_survives_detach (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), NULL, &error);
+  g_assert_no_error (error);
+
+  tether_test_attach (session);
+  tether_test_type (session, "cd /tmp; X=42; echo ready-$((6*7))\n");
+  tether_test_wait_for_output (session, "ready-42");
+  tether_session_detach (session);
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
+  g_assert_true (tether_session_get_has_shell (session));
+
+  tether_test_clear_output (session);
+  tether_test_attach (session);
+  tether_test_type (session, "printf 'cwd=%s x=%s\\n' \"$PWD\" \"$X\"\n");
+  tether_test_wait_for_output (session, "cwd=/tmp x=42");
+
+  tether_session_manager_close_all (manager);
+}
+
+static void
+test_exit_keeps_session_opened (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), NULL, &error);
+  g_assert_no_error (error);
+
+  tether_test_attach (session);
+  tether_test_type (session, "X=before-exit; exit 7\n");
+  g_assert_cmpint (tether_test_wait_shell_exit (session), ==, 7);
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
+  g_assert_false (tether_session_get_has_shell (session));
+  tether_session_detach (session);
+
+  /* The next attach starts a fresh shell: the variable is gone. */
+  tether_test_clear_output (session);
+  tether_test_attach (session);
+  g_assert_true (tether_session_get_has_shell (session));
+  tether_test_type (session, "echo \"fresh:${X:-unset}\"\n");
+  tether_test_wait_for_output (session, "fresh:unset");
+
+  tether_session_manager_close_all (manager);
+}
+
+static void
+test_availability (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tether_session_get_availability (session), ==, TETHER_SESSION_AVAILABILITY_AVAILABLE);
+
+  tether_test_attach (session);
+  g_assert_cmpint (tether_session_get_availability (session), ==, TETHER_SESSION_AVAILABILITY_BUSY);
+  tether_session_detach (session);
+  g_assert_cmpint (tether_session_get_availability (session), ==, TETHER_SESSION_AVAILABILITY_AVAILABLE);
+
+  tether_session_manager_close_session (manager, session);
+  g_assert_cmpint (tether_session_get_availability (session), ==, TETHER_SESSION_AVAILABILITY_NONE);
+}
+
+static void
+exec_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+result_set (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+test_attach_closed_session_fails (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  TetherSessionOptions options = { .target = tether_test_sshd_get_target (sshd), .name = "Idle" };
+  TetherSession *session;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+
+  session = tether_session_manager_add_session (manager, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_CLOSED);
+
+  tether_session_attach_async (session, 80, 24, NULL, exec_done, &result);
+  tether_test_wait_until (result_set, &result, 20000);
+  g_assert_false (tether_session_attach_finish (session, result, &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_NOT_OPENED);
+  g_assert_nonnull (strstr (error->message, "Idle"));
+  g_assert_false (tether_session_get_attached (session));
+  g_object_unref (result);
+}
+
+static void
+test_exec_streams (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(TetherChannel) channel = NULL;
+  g_autoptr(TetherExecResult) exec = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+
+  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), NULL, &error);
+  g_assert_no_error (error);
+
+  tether_session_exec_async (session, "sh -c 'echo out; echo err >&2; exit 3'", NULL, exec_done, &result);
+  tether_test_wait_until (result_set, &result, 20000);
+  channel = tether_session_exec_finish (session, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  tether_channel_collect_async (channel, NULL, exec_done, &result);
+  tether_test_wait_until (result_set, &result, 20000);
+  exec = tether_channel_collect_finish (channel, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  g_assert_cmpmem (g_bytes_get_data (exec->stdout_bytes, NULL), g_bytes_get_size (exec->stdout_bytes), "out\n", 4);
+  g_assert_cmpmem (g_bytes_get_data (exec->stderr_bytes, NULL), g_bytes_get_size (exec->stderr_bytes), "err\n", 4);
+  g_assert_cmpint (exec->exit_status, ==, 3);
+
+  tether_session_manager_close_all (manager);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  tether_test_init (&argc, &argv);
+  sshd = tether_test_sshd_new (NULL);
+  tether_test_sshd_trust (sshd);
+
+  g_test_add_func ("/session/shell-state-survives-detach", test_shell_state_survives_detach);
+  g_test_add_func ("/session/exit-keeps-session-opened", test_exit_keeps_session_opened);
+  g_test_add_func ("/session/availability", test_availability);
+  g_test_add_func ("/session/attach-closed-fails", test_attach_closed_session_fails);
+  g_test_add_func ("/session/exec-streams", test_exec_streams);
+
+  status = g_test_run ();
+  tether_test_sshd_free (sshd);
+  return status;
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tether-test-interaction.h"
+
+struct _TetherTestInteraction
+{
+  GObject    parent_instance;
+
+  gboolean   accept_host_keys;
+  GQueue     answers;
+  GPtrArray *prompts;
+};
+
+static void interaction_iface_init (TetherInteractionInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TetherTestInteraction, tether_test_interaction, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (TETHER_TYPE_INTERACTION, interaction_iface_init))
+
+static void
+ask (TetherInteraction   *interaction,
+     TetherPrompt        *prompt,
+     GCancellable        *cancellable,
+     GAsyncReadyCallback  callback,
+     gpointer             user_data)
+{
+  TetherTestInteraction *self = TETHER_TEST_INTERACTION (interaction);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  gboolean answered = TRUE;
+
+  g_ptr_array_add (self->prompts, g_object_ref (prompt));
+
+  if (tether_prompt_get_kind (prompt) == TETHER_PROMPT_HOST_KEY)
+    answered = self->accept_host_keys;
+  else
+    for (guint i = 0; i < tether_prompt_get_n_questions (prompt); i++)
+      {
+        g_autofree char *answer = g_queue_pop_head (&self->answers);
+
+        if (answer == NULL)
+          {
+            answered = FALSE;
+            break;
+          }
+        tether_prompt_set_answer (prompt, i, answer);
+      }
+
+  g_task_return_boolean (task, answered);
+}
+
+static gboolean
+ask_finish (TetherInteraction  *interaction,
+            GAsyncResult       *result,
+            GError            **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+interaction_iface_init (TetherInteractionInterface *iface)
+{
+  iface->ask = ask;
+  iface->ask_finish = ask_finish;
+}
+
+static void
+tether_test_interaction_finalize (GObject *object)
+{
+  TetherTestInteraction *self = TETHER_TEST_INTERACTION (object);
+
+  g_queue_clear_full (&self->answers, g_free);
+  g_ptr_array_unref (self->prompts);
+
+  G_OBJECT_CLASS (tether_test_interaction_parent_class)->finalize (object);
+}
+
+static void
+tether_test_interaction_class_init (TetherTestInteractionClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = tether_test_interaction_finalize;
+}
+
+static void
+tether_test_interaction_init (TetherTestInteraction *self)
+{
+  g_queue_init (&self->answers);
+  self->prompts = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+TetherTestInteraction *
+tether_test_interaction_new (gboolean accept_host_keys)
+{
+  TetherTestInteraction *self = g_object_new (TETHER_TYPE_TEST_INTERACTION, NULL);
+
+  self->accept_host_keys = accept_host_keys;
+  return self;
+}
+
+void
+tether_test_interaction_add_answer (TetherTestInteraction *self,
+                                    const char            *answer)
+{
+  g_queue_push_tail (&self->answers, g_strdup (answer));
+}
+
+GPtrArray *
+tether_test_interaction_get_prompts (TetherTestInteraction *self)
+{
+  return self->prompts;
+}
+
+guint
+tether_test_interaction_count_kind (TetherTestInteraction *self,
+                                    TetherPromptKind       kind)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < self->prompts->len; i++)
+    if (tether_prompt_get_kind (g_ptr_array_index (self->prompts, i)) == kind)
+      n++;
+  return n;
+}

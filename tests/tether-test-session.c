@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tether-test-session.h"
+#include "tether-test-sshd.h"
+
+#define WAIT_MS 20000
+
+typedef struct {
+  gboolean      done;
+  GAsyncResult *result;
+} Wait;
+
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  wait->done = TRUE;
+}
+
+TetherSession *
+tether_test_new_session (TetherSessionManager *manager,
+                         const char           *target,
+                         const char           *name,
+                         GError              **error)
+{
+  TetherSessionOptions options = { .target = target, .name = name, .persistent = TRUE };
+  TetherSession *session;
+  Wait wait = { 0 };
+
+  tether_session_manager_new_session_async (manager, &options, NULL, store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  session = tether_session_manager_new_session_finish (manager, wait.result, error);
+  g_object_unref (wait.result);
+  return session;
+}
+
+TetherSession *
+tether_test_enter_computer (TetherSessionManager *manager,
+                            const char           *target,
+                            GError              **error)
+{
+  TetherSession *session;
+  Wait wait = { 0 };
+
+  tether_session_manager_enter_computer_async (manager, target, NULL, store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  session = tether_session_manager_enter_computer_finish (manager, wait.result, error);
+  g_object_unref (wait.result);
+  return session;
+}
+
+gboolean
+tether_test_open_session (TetherSessionManager *manager,
+                          TetherSession        *session,
+                          GError              **error)
+{
+  gboolean ok;
+  Wait wait = { 0 };
+
+  tether_session_manager_open_session_async (manager, session, NULL, store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  ok = tether_session_manager_open_session_finish (manager, wait.result, error);
+  g_object_unref (wait.result);
+  return ok;
+}
+
+static void
+free_string (GString *s)
+{
+  g_string_free (s, TRUE);
+}
+
+static GString *
+transcript (TetherSession *session)
+{
+  GString *s = g_object_get_data (G_OBJECT (session), "test-transcript");
+
+  if (s == NULL)
+    {
+      s = g_string_new (NULL);
+      g_object_set_data_full (G_OBJECT (session), "test-transcript", s, (GDestroyNotify) free_string);
+    }
+  return s;
+}
+
+static void
+output_cb (TetherSession *session,
+           GBytes        *data,
+           gpointer       user_data)
+{
+  gsize len;
+  const char *bytes = g_bytes_get_data (data, &len);
+
+  g_string_append_len (transcript (session), bytes, (gssize) len);
+  tether_session_consume (session, len);
+}
+
+void
+tether_test_attach (TetherSession *session)
+{
+  g_autoptr(GError) error = NULL;
+  Wait wait = { 0 };
+
+  if (g_object_get_data (G_OBJECT (session), "test-output-handler") == NULL)
+    {
+      g_signal_connect (session, "output", G_CALLBACK (output_cb), NULL);
+      g_object_set_data (G_OBJECT (session), "test-output-handler", GINT_TO_POINTER (1));
+    }
+
+  tether_session_attach_async (session, 80, 24, NULL, store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  g_assert_true (tether_session_attach_finish (session, wait.result, &error));
+  g_assert_no_error (error);
+  g_object_unref (wait.result);
+}
+
+void
+tether_test_type (TetherSession *session,
+                  const char    *text)
+{
+  tether_session_write (session, text, strlen (text));
+}
+
+typedef struct {
+  TetherSession *session;
+  const char    *needle;
+} Search;
+
+static gboolean
+has_output (gpointer data)
+{
+  Search *search = data;
+
+  return strstr (transcript (search->session)->str, search->needle) != NULL;
+}
+
+void
+tether_test_wait_for_output (TetherSession *session,
+                             const char    *needle)
+{
+  Search search = { session, needle };
+
+  tether_test_wait_until (has_output, &search, WAIT_MS);
+}
+
+void
+tether_test_clear_output (TetherSession *session)
+{
+  g_string_truncate (transcript (session), 0);
+}
+
+static void
+shell_exited_cb (TetherSession *session,
+                 int            status,
+                 int           *out)
+{
+  *out = status;
+}
+
+static gboolean
+has_exited (gpointer data)
+{
+  return *(int *) data != G_MININT;
+}
+
+int
+tether_test_wait_shell_exit (TetherSession *session)
+{
+  int status = G_MININT;
+  gulong id = g_signal_connect (session, "shell-exited", G_CALLBACK (shell_exited_cb), &status);
+
+  tether_test_wait_until (has_exited, &status, WAIT_MS);
+  g_signal_handler_disconnect (session, id);
+  return status;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tether-session-manager.h"
+
+G_BEGIN_DECLS
+
+/* Helpers for tests that open sessions through a manager and type into
+ * their shells; they wait on the main context, never on a clock. */
+
+TetherSession *tether_test_new_session      (TetherSessionManager *manager,
+                                             const char           *target,
+                                             const char           *name,
+                                             GError              **error);
+TetherSession *tether_test_enter_computer   (TetherSessionManager *manager,
+                                             const char           *target,
+                                             GError              **error);
+gboolean       tether_test_open_session     (TetherSessionManager *manager,
+                                             TetherSession        *session,
+                                             GError              **error);
+/* Attaches at 80×24 and records the shell's output into a transcript that
+ * tether_test_wait_for_output() searches. */
+void           tether_test_attach           (TetherSession        *session);
+void           tether_test_type             (TetherSession        *session,
+                                             const char           *text);
+void           tether_test_wait_for_output  (TetherSession        *session,
+                                             const char           *needle);
+void           tether_test_clear_output     (TetherSession        *session);
+/* Waits until the shell exits; returns its status. */
+int            tether_test_wait_shell_exit  (TetherSession        *session);
+
+G_END_DECLS
