@@ -448,6 +448,54 @@ test_wait (void)
   g_thread_join (g_steal_pointer (&thread));
 }
 
+static guint
+count_lines (const char *path)
+{
+  g_autofree char *contents = NULL;
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  for (const char *p = contents; *p != '\0'; p++)
+    n += *p == '\n';
+
+  return n;
+}
+
+/* A g_test_trap_subprocess() child works in its parent's environment: same
+ * home, same known_hosts, and it may start servers of its own. */
+static void
+test_subprocess (void)
+{
+  g_autoptr(TetherTestSshd) sshd = NULL;
+  g_autofree char *known_hosts = g_build_filename (g_get_home_dir (), ".ssh", "known_hosts", NULL);
+  g_autofree char *pattern = NULL;
+  guint before;
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(TetherTestSshd) own = tether_test_sshd_new (NULL);
+      g_autofree char *contents = NULL;
+
+      g_assert_true (g_file_get_contents (known_hosts, &contents, NULL, NULL));
+      g_print ("%s", contents);
+      tether_test_sshd_trust (own);
+      return;
+    }
+
+  sshd = tether_test_sshd_new (NULL);
+  tether_test_sshd_trust (sshd);
+  before = count_lines (known_hosts);
+  pattern = g_strdup_printf ("*[127.0.0.1]:%u ssh-ed25519 *", tether_test_sshd_get_port (sshd));
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout (pattern);
+  /* The child's server was added next to the parent's, and the child left
+   * the shared directory in place. */
+  g_assert_cmpuint (count_lines (known_hosts), ==, before + 1);
+  g_assert_true (g_file_test (tether_test_get_tmpdir (), G_FILE_TEST_IS_DIR));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -464,6 +512,7 @@ main (int    argc,
   g_test_add_func ("/harness/agent", test_agent);
   g_test_add_func ("/harness/encrypted-key", test_encrypted_key);
   g_test_add_func ("/harness/wait", test_wait);
+  g_test_add_func ("/harness/trapped-child", test_subprocess);
 
   return g_test_run ();
 }

@@ -49,6 +49,7 @@ static GList   *live_servers;
 static GPid     agent_pid;
 static char    *agent_sock;
 static pid_t    test_pid;
+static gboolean owns_tmpdir;
 
 /* Scales every timeout: sanitizer builds run several times slower. */
 static guint
@@ -168,8 +169,22 @@ cleanup_at_exit (void)
   kill_pid (agent_pid);
   agent_pid = 0;
 
-  if (test_tmpdir != NULL)
+  if (test_tmpdir != NULL && owns_tmpdir)
     nftw (test_tmpdir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* g_test_trap_subprocess() runs the same program again: that child shares
+ * its parent's environment (HOME, known_hosts, keys) instead of making its
+ * own, and leaves the directory to the parent. */
+static gboolean
+is_test_subprocess (int    argc,
+                    char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--GTestSubprocess"))
+      return TRUE;
+
+  return FALSE;
 }
 
 static char *
@@ -199,6 +214,17 @@ tether_test_init (int    *argc,
   g_autofree char *data = NULL;
   g_autofree char *runtime = NULL;
 
+  test_pid = getpid ();
+  atexit (cleanup_at_exit);
+
+  if (is_test_subprocess (*argc, *argv) && g_getenv ("TETHER_TEST_TMPDIR") != NULL)
+    {
+      test_tmpdir = g_strdup (g_getenv ("TETHER_TEST_TMPDIR"));
+      setlocale (LC_ALL, "");
+      g_test_init (argc, argv, NULL);
+      return;
+    }
+
   /* The environment must be in place before anything in GLib caches HOME or
    * the XDG directories, so before g_test_init(). */
   test_tmpdir = g_dir_make_tmp ("tether-test-XXXXXX", &error);
@@ -207,8 +233,8 @@ tether_test_init (int    *argc,
   /* Traversable by others: sshd reads AuthorizedKeysFile as the target user,
    * who may be the password-test account.  HOME itself stays private. */
   g_chmod (test_tmpdir, 0755);
-  test_pid = getpid ();
-  atexit (cleanup_at_exit);
+  owns_tmpdir = TRUE;
+  g_setenv ("TETHER_TEST_TMPDIR", test_tmpdir, TRUE);
 
   home = make_subdir ("home", 0700);
   ssh_dir = make_subdir ("home/.ssh", 0700);
@@ -566,7 +592,8 @@ sshd_new_full (const char *extra_config,
   if (geteuid () == 0 && g_mkdir_with_parents ("/run/sshd", 0755) != 0)
     g_error ("Cannot create /run/sshd: %s", g_strerror (errno));
 
-  name = g_strdup_printf ("sshd-%u", ++n_servers);
+  /* The pid keeps a g_test_trap_subprocess() child off its parent's. */
+  name = g_strdup_printf ("sshd-%d-%u", (int) getpid (), ++n_servers);
   sshd->dir = make_subdir (name, 0755);
   sshd->config_path = g_build_filename (sshd->dir, "sshd_config", NULL);
   sshd->host_key_path = g_build_filename (sshd->dir, "ssh_host_ed25519_key", NULL);
@@ -794,10 +821,11 @@ tether_test_start_agent (const char *private_key)
   if (agent_pid == 0)
     {
       const char *argv[] = { "ssh-agent", "-D", "-a", NULL, NULL };
+      g_autofree char *sock_name = g_strdup_printf ("agent-%d.sock", (int) getpid ());
       int null_fd;
 
       g_clear_pointer (&agent_sock, g_free);
-      agent_sock = g_build_filename (g_getenv ("XDG_RUNTIME_DIR"), "agent.sock", NULL);
+      agent_sock = g_build_filename (g_getenv ("XDG_RUNTIME_DIR"), sock_name, NULL);
       g_unlink (agent_sock);
       argv[3] = agent_sock;
 
