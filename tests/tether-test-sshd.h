@@ -15,7 +15,11 @@ typedef struct _TetherTestSshd TetherTestSshd;
 /* g_test_init() plus a private HOME, XDG_{CONFIG,CACHE,DATA}_HOME and
  * XDG_RUNTIME_DIR under a temporary directory removed at exit, a fresh
  * unencrypted ed25519 client key in $HOME/.ssh/id_ed25519, no SSH_AUTH_SOCK,
- * and the C.UTF-8 locale (unless LANGUAGE is set by the caller). */
+ * and the C.UTF-8 locale (unless LANGUAGE is set by the caller).  A
+ * g_test_trap_subprocess() child reuses its parent's directory and
+ * environment (found through $TETHER_TEST_TMPDIR).  Start servers and agents
+ * from the main thread: they are bound to the thread that started them and
+ * die with it. */
 void            tether_test_init                  (int          *argc,
                                                    char       ***argv);
 const char     *tether_test_get_tmpdir            (void);
@@ -66,8 +70,10 @@ void            tether_test_start_agent           (const char      *private_key)
  * caller then skips with a reason). */
 const char     *tether_test_password_user         (const char      *password);
 
-/* Iterates the default main context until *@flag is TRUE; fails the test
- * after @timeout_ms. */
+/* Iterates the default main context until *@flag is TRUE, looking at least
+ * every 10 ms; fails the test after @timeout_ms, multiplied by
+ * $TETHER_TEST_TIMEOUT_MULTIPLIER (build-aux/test --sanitize sets 3), after
+ * printing the logs of the running servers. */
 void            tether_test_wait_for_flag         (gboolean        *flag,
                                                    guint            timeout_ms);
 /* Same, until @func returns TRUE. */
