@@ -489,6 +489,46 @@ test_bad_targets (void)
 }
 
 static void
+write_ssh_config (const char *text)
+{
+  g_autofree char *path = g_build_filename (g_get_home_dir (), ".ssh", "config", NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+}
+
+static void
+test_config_applied (void)
+{
+  TetherTestSshd *sshd = tether_test_sshd_new ("Ciphers aes256-ctr\n");
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *good = NULL;
+  g_autofree char *bad = NULL;
+
+  tether_test_sshd_trust (sshd);
+  good = g_strdup_printf ("Host box\n  Hostname 127.0.0.1\n  Port %u\n  Ciphers aes256-ctr\n",
+                          tether_test_sshd_get_port (sshd));
+  bad = g_strdup_printf ("Host box\n  Hostname 127.0.0.1\n  Port %u\n  Ciphers aes128-ctr\n",
+                         tether_test_sshd_get_port (sshd));
+
+  /* The alias resolves, and its Ciphers line reaches the key exchange: with
+   * a cipher the server refuses, the handshake fails. */
+  write_ssh_config (good);
+  connection = connect_to ("box", NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_logged_in (connection);
+  g_clear_object (&connection);
+
+  write_ssh_config (bad);
+  connection = connect_to ("box", NULL, NULL, &error);
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_PROTOCOL);
+  g_assert_null (connection);
+
+  write_ssh_config ("");
+  tether_test_sshd_free (sshd);
+}
+
+static void
 broken_cb (TetherConnection *connection,
            const GError     *error,
            gpointer          user_data)
@@ -635,6 +675,7 @@ main (int   argc,
   g_test_add_func ("/connection/auth/keyboard-interactive", test_auth_keyboard_interactive);
   g_test_add_func ("/connection/auth/multi-factor", test_auth_multi_factor);
   g_test_add_func ("/connection/bad-targets", test_bad_targets);
+  g_test_add_func ("/connection/config-applied", test_config_applied);
   g_test_add_func ("/connection/broken/killed", test_broken_killed);
   g_test_add_func ("/connection/broken/silent", test_broken_silent);
   g_test_add_func ("/connection/flow-control", test_flow_control);

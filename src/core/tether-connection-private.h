@@ -57,13 +57,13 @@ typedef struct {
 
 typedef struct {
   /* Set before the worker starts, then read-only. */
+  char              *alias;
   char              *host;
   char              *user;
   guint              port;
   char              *key;
   char              *ssh_dir;
   char              *identity_file;
-  char             **identity_files;
   guint              timeout_s;
   guint              keepalive_ms;
   guint              keepalive_max_missed;

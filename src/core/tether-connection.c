@@ -57,12 +57,12 @@ shared_clear (gpointer data)
 {
   TetherConnectionShared *shared = data;
 
+  g_free (shared->alias);
   g_free (shared->host);
   g_free (shared->user);
   g_free (shared->key);
   g_free (shared->ssh_dir);
   g_free (shared->identity_file);
-  g_strfreev (shared->identity_files);
   g_main_context_unref (shared->main_context);
   g_queue_clear_full (&shared->commands, (GDestroyNotify) _tether_command_free);
   g_queue_clear_full (&shared->events, (GDestroyNotify) _tether_event_free);
@@ -448,12 +448,12 @@ tether_connection_new (const TetherResolvedTarget *target,
 
   self = g_object_new (TETHER_TYPE_CONNECTION, NULL);
   shared = g_atomic_rc_box_new0 (TetherConnectionShared);
+  shared->alias = g_strdup (target->alias ? target->alias : target->host);
   shared->host = g_strdup (target->host);
   shared->user = g_strdup (target->user);
   shared->port = target->port;
   shared->key = tether_resolved_target_dup_key (target);
   shared->ssh_dir = g_strdup (ssh_dir);
-  shared->identity_files = g_strdupv (target->identity_files);
   shared->timeout_s = DEFAULT_TIMEOUT_S;
   shared->keepalive_ms = DEFAULT_KEEPALIVE_MS;
   shared->keepalive_max_missed = DEFAULT_KEEPALIVE_MISS;

@@ -193,8 +193,9 @@ ssh_setup (Worker  *w,
 {
   TetherConnectionShared *s = w->shared;
   g_autofree char *known_hosts = g_build_filename (s->ssh_dir, "known_hosts", NULL);
+  g_autofree char *config = g_build_filename (s->ssh_dir, "config", NULL);
   long timeout = s->timeout_s;
-  int no = 0;
+  int no = 0, quiet = SSH_LOG_NOLOG;
   socket_t fd = w->fd;
 
   w->ssh = ssh_new ();
@@ -209,18 +210,27 @@ ssh_setup (Worker  *w,
    * connect and look for ~/.ssh in the passwd entry's home, not $HOME. */
   ssh_options_set (w->ssh, SSH_OPTIONS_PROCESS_CONFIG, &no);
   ssh_options_set (w->ssh, SSH_OPTIONS_SSH_DIR, s->ssh_dir);
+  ssh_options_set (w->ssh, SSH_OPTIONS_KNOWNHOSTS, known_hosts);
+  ssh_options_set (w->ssh, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/etc/ssh/ssh_known_hosts");
+
+  /* The config's algorithm, known_hosts and identity lines for this alias
+   * (tether-target.c lists what counts as applied)... */
+  ssh_options_set (w->ssh, SSH_OPTIONS_HOST, s->alias);
+  if (g_file_test (config, G_FILE_TEST_EXISTS))
+    ssh_options_parse_config (w->ssh, config);
+
+  /* ...then what Tether decides itself, which the config must not change:
+   * where to go (already resolved, explicit user and port winning), its own
+   * socket and timeout, and no libssh logging on the user's terminal. */
   ssh_options_set (w->ssh, SSH_OPTIONS_HOST, s->host);
   ssh_options_set (w->ssh, SSH_OPTIONS_PORT, &s->port);
   ssh_options_set (w->ssh, SSH_OPTIONS_USER, s->user);
-  ssh_options_set (w->ssh, SSH_OPTIONS_KNOWNHOSTS, known_hosts);
-  ssh_options_set (w->ssh, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/etc/ssh/ssh_known_hosts");
   ssh_options_set (w->ssh, SSH_OPTIONS_TIMEOUT, &timeout);
+  ssh_options_set (w->ssh, SSH_OPTIONS_LOG_VERBOSITY, &quiet);
   ssh_options_set (w->ssh, SSH_OPTIONS_FD, &fd);
 
-  /* SSH_OPTIONS_IDENTITY prepends: add the config's files last to first,
-   * then the session's own, so the order is session, config, defaults. */
-  for (guint i = s->identity_files ? g_strv_length (s->identity_files) : 0; i > 0; i--)
-    ssh_options_set (w->ssh, SSH_OPTIONS_IDENTITY, s->identity_files[i - 1]);
+  /* SSH_OPTIONS_IDENTITY prepends: the session's own key is tried before the
+   * config's and the default ones. */
   if (s->identity_file != NULL)
     ssh_options_set (w->ssh, SSH_OPTIONS_IDENTITY, s->identity_file);
 

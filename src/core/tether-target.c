@@ -11,24 +11,23 @@
 
 G_DEFINE_BOXED_TYPE (TetherTarget, tether_target, tether_target_copy, tether_target_free)
 
-/* The ssh_config keywords whose effect reaches the connection.  A resolved
- * target carries only the host, user, port and identity files, and the
- * connection sets everything else itself (SSH_OPTIONS_PROCESS_CONFIG off, its
- * own socket, its own known_hosts), so only these count as applied.  Include
- * is followed by libssh while resolving.
- *
- * libssh 0.10.6 would apply more if it parsed the file onto the connecting
- * session: Ciphers, MACs, KexAlgorithms, HostKeyAlgorithms,
- * PubkeyAcceptedAlgorithms/KeyTypes, Compression, ConnectTimeout,
- * StrictHostKeyChecking, User/GlobalKnownHostsFile, ProxyCommand, ProxyJump,
- * BindAddress, LogLevel, RekeyLimit, IdentityAgent, Password/
- * KbdInteractive/Pubkey/GSSAPIAuthentication and the GSSAPI identities
- * (measured: any other keyword makes it log "Unsupported option",
- * "Unapplicable option" or "Unknown option").  Add them here only once the
- * connection really applies them; until then the user is told they are
- * ignored. */
+/* The ssh_config keywords whose effect reaches the connection.  The
+ * connection parses the file onto its libssh session with the alias (see
+ * ssh_setup() in tether-ssh-worker.c), then sets again what Tether decides
+ * itself: host, port and user as resolved here, its own socket (so
+ * ProxyCommand, ProxyJump and BindAddress do nothing), its own connect
+ * timeout (ConnectTimeout), quiet logging (LogLevel) and OpenSSH's ask policy
+ * for host keys (StrictHostKeyChecking).  libssh 0.10.6 also parses the
+ * *Authentication switches and the GSSAPI lines, but Tether picks its login
+ * methods itself, so those are reported as ignored too.  Any keyword libssh
+ * does not know is ignored by it (measured: "Unsupported option",
+ * "Unapplicable option" or "Unknown option" in its log).  Include is followed
+ * by libssh. */
 static const char * const applied_keywords[] = {
   "host", "match", "hostname", "port", "user", "identityfile", "include",
+  "ciphers", "macs", "kexalgorithms", "hostkeyalgorithms", "pubkeyacceptedalgorithms",
+  "pubkeyacceptedkeytypes", "compression", "userknownhostsfile", "globalknownhostsfile",
+  "identityagent", "rekeylimit",
   NULL
 };
 
@@ -794,6 +793,7 @@ tether_target_resolve (const TetherTarget  *self,
   if (ok)
     {
       resolved = g_new0 (TetherResolvedTarget, 1);
+      resolved->alias = g_strdup (self->host);
       resolved->host = dup_option (session, SSH_OPTIONS_HOST);
       resolved->user = dup_option (session, SSH_OPTIONS_USER);
       ssh_options_get_port (session, &port);
@@ -840,6 +840,7 @@ tether_resolved_target_free (TetherResolvedTarget *self)
 
   g_free (self->user);
   g_free (self->host);
+  g_free (self->alias);
   g_strfreev (self->identity_files);
   g_strfreev (self->ignored);
   g_free (self);

@@ -29,6 +29,8 @@ typedef struct {
  * @identity_files: (array zero-terminated=1): `IdentityFile` entries, expanded
  * @ignored: (array zero-terminated=1): `~/.ssh/config` directives that apply to
  *   this host but that Tether does not honour, as "Keyword value" lines
+ * @alias: the host as typed, which `Host` lines match (the connection applies
+ *   the config's algorithm and known_hosts lines again with it)
  *
  * A target after `~/.ssh/config` was applied.
  */
@@ -38,6 +40,7 @@ typedef struct {
   guint   port;
   char  **identity_files;
   char  **ignored;
+  char   *alias;
 } TetherResolvedTarget;
 
 GType         tether_target_get_type        (void) G_GNUC_CONST;
