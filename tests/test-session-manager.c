@@ -349,6 +349,46 @@ test_bad_targets_change_nothing (void)
 }
 
 static void
+warning_cb (TetherSessionManager *manager,
+            TetherSession        *session,
+            const char           *message,
+            char                **out)
+{
+  g_free (*out);
+  *out = g_strdup (message);
+}
+
+static void
+test_config_ignored_reported (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config_path = g_build_filename (g_get_home_dir (), ".ssh", "config", NULL);
+  g_autofree char *config = NULL;
+  g_autofree char *warning = NULL;
+
+  config = g_strdup_printf ("Host cfgbox\n  Hostname 127.0.0.1\n  Port %u\n"
+                            "  ServerAliveInterval 5\n  ForwardAgent yes\n",
+                            tether_test_sshd_get_port (sshd));
+  g_assert_true (g_file_set_contents (config_path, config, -1, NULL));
+  g_signal_connect (manager, "warning", G_CALLBACK (warning_cb), &warning);
+
+  /* The alias works, and what libssh would silently drop is said. */
+  g_test_expect_message ("Tether", G_LOG_LEVEL_MESSAGE, "*ServerAliveInterval 5*");
+  session = tether_test_new_session (manager, "cfgbox", "Configured", &error);
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
+  g_assert_nonnull (warning);
+  g_assert_nonnull (strstr (warning, "ServerAliveInterval 5"));
+  g_assert_nonnull (strstr (warning, "ForwardAgent yes"));
+
+  g_assert_true (g_file_set_contents (config_path, "", 0, NULL));
+  tether_session_manager_close_all (manager);
+}
+
+static void
 test_broken_and_reopen (void)
 {
   TetherTestSshd *own = tether_test_sshd_new (NULL);
@@ -402,6 +442,7 @@ main (int   argc,
   g_test_add_func ("/session-manager/corrupt-file", test_corrupt_file);
   g_test_add_func ("/session-manager/bad-targets-change-nothing", test_bad_targets_change_nothing);
   g_test_add_func ("/session-manager/broken-and-reopen", test_broken_and_reopen);
+  g_test_add_func ("/session-manager/config-ignored-reported", test_config_ignored_reported);
 
   status = g_test_run ();
   tether_test_sshd_free (sshd);

@@ -43,6 +43,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TetherSessionManager, tether_session_manager, G_T
 
 enum {
   STORE_ERROR,
+  WARNING,
   N_SIGNALS
 };
 
@@ -304,6 +305,26 @@ new_pool_entry (TetherSessionManager       *self,
   return entry;
 }
 
+/* libssh drops what it does not understand in ~/.ssh/config without a word;
+ * the user is told instead. */
+static void
+report_ignored (TetherSessionManager       *self,
+                TetherSession              *session,
+                const TetherResolvedTarget *resolved)
+{
+  g_autofree char *lines = NULL;
+  g_autofree char *message = NULL;
+
+  if (resolved->ignored == NULL || resolved->ignored[0] == NULL)
+    return;
+
+  lines = g_strjoinv ("; ", resolved->ignored);
+  message = g_strdup_printf (_("Tether does not apply these lines of ~/.ssh/config to “%s”: %s. Set what you need in the session itself, or ignore this if they do not matter."),
+                             tether_session_get_computer_name (session), lines);
+  g_message ("%s", message);
+  g_signal_emit (self, signals[WARNING], 0, session, message);
+}
+
 static void
 open_session (TetherSessionManager *self,
               TetherSession        *session,
@@ -328,6 +349,7 @@ open_session (TetherSessionManager *self,
       return;
     }
 
+  report_ignored (self, session, resolved);
   _tether_session_set_state (session, TETHER_SESSION_STATE_OPENING);
   key = tether_resolved_target_dup_key (resolved);
   entry = g_hash_table_lookup (self->pool, key);
@@ -397,6 +419,19 @@ tether_session_manager_class_init (TetherSessionManagerClass *klass)
     g_signal_new ("store-error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_ERROR);
+
+  /**
+   * TetherSessionManager::warning:
+   * @session: the session concerned
+   * @message: a sentence for the user
+   *
+   * Something the user should know that did not stop anything, such as
+   * `~/.ssh/config` lines Tether does not apply to this host.
+   */
+  signals[WARNING] =
+    g_signal_new ("warning", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, TETHER_TYPE_SESSION, G_TYPE_STRING);
 }
 
 static void
