@@ -29,6 +29,8 @@ store_result (GObject      *object,
   wait->done = TRUE;
 }
 
+static guint connect_timeout_s = 10;
+
 static TetherConnection *
 connect_to (const char         *target_text,
             TetherInteraction  *interaction,
@@ -47,7 +49,7 @@ connect_to (const char         *target_text,
   connection = tether_connection_new (resolved, ssh_dir);
   tether_connection_set_interaction (connection, interaction);
   tether_connection_set_identity_file (connection, identity_file);
-  tether_connection_set_timeout (connection, 10);
+  tether_connection_set_timeout (connection, connect_timeout_s);
   tether_connection_connect_async (connection, NULL, store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
 
@@ -489,6 +491,72 @@ test_bad_targets (void)
 }
 
 static void
+test_host_key_hashed (void)
+{
+  TetherTestSshd *sshd = tether_test_sshd_new (NULL);
+  g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (FALSE);
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *known_hosts = g_build_filename (g_get_home_dir (), ".ssh", "known_hosts", NULL);
+  g_autofree char *contents = NULL;
+  const char *argv[] = { "ssh-keygen", "-q", "-H", "-f", known_hosts, NULL };
+  int status = -1;
+
+  /* OpenSSH's HashKnownHosts form: no host name in clear. */
+  tether_test_sshd_trust (sshd);
+  g_spawn_sync (NULL, (char **) argv, NULL,
+                G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (g_file_get_contents (known_hosts, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "|1|"));
+
+  connection = connect_to (tether_test_sshd_get_target (sshd), TETHER_INTERACTION (interaction), NULL, &error);
+  g_assert_no_error (error);
+  assert_logged_in (connection);
+  g_assert_cmpuint (tether_test_interaction_get_prompts (interaction)->len, ==, 0);
+
+  tether_test_sshd_free (sshd);
+}
+
+static gboolean
+accept_and_stay_silent (GSocketService     *service,
+                        GSocketConnection  *connection,
+                        GObject            *source,
+                        gpointer            user_data)
+{
+  /* Keep the connection open and say nothing, like a wrong service would. */
+  g_ptr_array_add (user_data, g_object_ref (connection));
+  return TRUE;
+}
+
+static void
+test_timeout (void)
+{
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *target = NULL;
+  guint16 port;
+
+  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (accept_and_stay_silent), held);
+  target = g_strdup_printf ("127.0.0.1:%u", port);
+
+  connect_timeout_s = 1;
+  connection = connect_to (target, NULL, NULL, &error);
+  connect_timeout_s = 10;
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_TIMED_OUT);
+  g_assert_null (connection);
+  g_assert_nonnull (strstr (error->message, "did not answer within 1 second."));
+
+  g_socket_service_stop (service);
+}
+
+static void
 write_ssh_config (const char *text)
 {
   g_autofree char *path = g_build_filename (g_get_home_dir (), ".ssh", "config", NULL);
@@ -667,6 +735,8 @@ main (int   argc,
   g_test_add_func ("/connection/host-key/reject", test_host_key_reject);
   g_test_add_func ("/connection/host-key/accept", test_host_key_accept);
   g_test_add_func ("/connection/host-key/changed", test_host_key_changed);
+  g_test_add_func ("/connection/host-key/hashed", test_host_key_hashed);
+  g_test_add_func ("/connection/timeout", test_timeout);
   g_test_add_func ("/connection/auth/key-file", test_auth_key_file);
   g_test_add_func ("/connection/auth/encrypted-key", test_auth_encrypted_key);
   g_test_add_func ("/connection/auth/agent", test_auth_agent);

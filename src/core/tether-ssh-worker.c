@@ -116,7 +116,9 @@ tcp_error (Worker *w,
                           s->host, s->port);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     result = g_error_new (TETHER_ERROR, TETHER_ERROR_TIMED_OUT,
-                          _("Connecting to “%s” on port %u took longer than %u seconds. Check that the computer is on and reachable, or raise the connection timeout in Preferences."),
+                          ngettext ("Connecting to “%s” on port %u took longer than %u second. Check that the computer is on and reachable, or raise the connection timeout in Preferences.",
+                                    "Connecting to “%s” on port %u took longer than %u seconds. Check that the computer is on and reachable, or raise the connection timeout in Preferences.",
+                                    s->timeout_s),
                           s->host, s->port, s->timeout_s);
   else
     result = g_error_new (TETHER_ERROR, TETHER_ERROR_FAILED,
@@ -241,12 +243,23 @@ static gboolean
 ssh_handshake (Worker  *w,
                GError **error)
 {
+  gint64 start = g_get_monotonic_time ();
+  gint64 limit = (gint64) w->shared->timeout_s * G_USEC_PER_SEC;
+
   if (ssh_connect (w->ssh) == SSH_OK)
     return TRUE;
 
   if (is_closing (w))
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                          _("The connection was closed before it was open."));
+  /* libssh gives no error code for a timeout: a server that accepted the TCP
+   * connection but never spoke used up the whole time. */
+  else if (g_get_monotonic_time () - start >= limit - G_USEC_PER_SEC / 10)
+    g_set_error (error, TETHER_ERROR, TETHER_ERROR_TIMED_OUT,
+                 ngettext ("The server “%s” on port %u accepted the connection but did not answer within %u second. Check that this port belongs to an SSH server, or raise the connection timeout in Preferences.",
+                           "The server “%s” on port %u accepted the connection but did not answer within %u seconds. Check that this port belongs to an SSH server, or raise the connection timeout in Preferences.",
+                           w->shared->timeout_s),
+                 w->shared->host, w->shared->port, w->shared->timeout_s);
   else
     g_set_error (error, TETHER_ERROR, TETHER_ERROR_PROTOCOL,
                  _("The SSH handshake with “%s” on port %u failed (%s). Check that this port belongs to an SSH server."),
@@ -582,7 +595,9 @@ keepalive (Worker  *w,
       if (++w->missed > w->shared->keepalive_max_missed)
         {
           g_set_error (error, TETHER_ERROR, TETHER_ERROR_BROKEN,
-                       _("The connection to %s stopped answering: %u keepalives in a row had no reply. Check the network, then connect the session again."),
+                       ngettext ("The connection to %s stopped answering: %u keepalive had no reply. Check the network, then connect the session again.",
+                                 "The connection to %s stopped answering: %u keepalives in a row had no reply. Check the network, then connect the session again.",
+                                 w->shared->keepalive_max_missed),
                        w->shared->key, w->shared->keepalive_max_missed);
           return FALSE;
         }
