@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "tether-connection-pool.h"
 #include "tether-error.h"
 #include "tether-session-manager.h"
 #include "tether-session-private.h"
@@ -11,16 +12,9 @@
 
 /*
  * The manager drives each session's life (Opening → Opened → Closing →
- * Closed, Broken when its connection dies) and shares connections: every
- * session to the same user@host:port uses one TetherConnection, opened by
- * the first, closed after the last.
+ * Closed, Broken when its connection dies); its pool shares connections
+ * (tether-connection-pool.c).
  */
-
-typedef struct {
-  TetherConnection *connection;
-  guint             users;
-  GPtrArray        *waiters;     /* GTask*, while connecting */
-} PoolEntry;
 
 struct _TetherSessionManager
 {
@@ -28,7 +22,7 @@ struct _TetherSessionManager
 
   GListStore        *sessions;    /* listed: named sessions */
   GPtrArray         *temporary;   /* temporary sessions alive */
-  GHashTable        *pool;        /* key -> PoolEntry* */
+  TetherConnectionPool *pool;
   char              *store_path;
   TetherInteraction *interaction;
   guint              keepalive_ms;
@@ -48,17 +42,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static void
-pool_entry_free (PoolEntry *entry)
-{
-  g_signal_handlers_disconnect_matched (entry->connection, G_SIGNAL_MATCH_DATA,
-                                        0, 0, NULL, NULL, NULL);
-  tether_connection_close (entry->connection);
-  g_object_unref (entry->connection);
-  g_ptr_array_unref (entry->waiters);
-  g_free (entry);
-}
 
 /* GListModel: the listed sessions */
 
@@ -139,27 +122,6 @@ save (TetherSessionManager *self)
 
 /* Connections */
 
-static void release_session (TetherSessionManager *self,
-                             TetherSession        *session);
-
-static void
-break_sessions (TetherSessionManager *self,
-                TetherConnection     *connection,
-                const GError         *error,
-                GPtrArray            *sessions)
-{
-  for (guint i = 0; i < sessions->len; i++)
-    {
-      TetherSession *session = g_ptr_array_index (sessions, i);
-
-      if (_tether_session_get_connection (session) != connection)
-        continue;
-      release_session (self, session);
-      _tether_session_set_last_error (session, error ? error->message : NULL);
-      _tether_session_set_state (session, TETHER_SESSION_STATE_BROKEN);
-    }
-}
-
 static GPtrArray *
 all_sessions (TetherSessionManager *self)
 {
@@ -174,135 +136,23 @@ all_sessions (TetherSessionManager *self)
 }
 
 static void
-connection_broken_cb (TetherConnection     *connection,
-                      const GError         *error,
-                      TetherSessionManager *self)
+connection_broken (TetherConnection *connection,
+                   const GError     *error,
+                   gpointer          user_data)
 {
+  TetherSessionManager *self = user_data;
   g_autoptr(GPtrArray) sessions = all_sessions (self);
 
-  g_object_ref (connection);
-  break_sessions (self, connection, error, sessions);
-  /* Sessions released it; make sure no later session reuses a dead one. */
-  g_hash_table_remove (self->pool, tether_connection_get_key (connection));
-  g_object_unref (connection);
-}
-
-static void
-release_session (TetherSessionManager *self,
-                 TetherSession        *session)
-{
-  g_autoptr(TetherConnection) connection = _tether_session_release (session);
-  PoolEntry *entry;
-
-  if (connection == NULL)
-    return;
-
-  entry = g_hash_table_lookup (self->pool, tether_connection_get_key (connection));
-  if (entry == NULL || entry->connection != connection)
-    return;
-  if (--entry->users == 0)
-    g_hash_table_remove (self->pool, tether_connection_get_key (connection));
-}
-
-static void
-join_connection (TetherSession *session,
-                 PoolEntry     *entry)
-{
-  entry->users++;
-  _tether_session_set_connection (session, entry->connection);
-  _tether_session_set_resolved (session,
-                                tether_connection_get_user (entry->connection),
-                                tether_connection_get_port (entry->connection));
-  _tether_session_set_last_error (session, NULL);
-  _tether_session_set_state (session, TETHER_SESSION_STATE_OPENED);
-}
-
-typedef struct {
-  TetherSession      *session;
-  TetherSessionState  previous;
-} OpenData;
-
-static void
-open_data_free (OpenData *data)
-{
-  g_clear_object (&data->session);
-  g_free (data);
-}
-
-static void
-open_failed (GTask  *task,
-             GError *error)
-{
-  OpenData *data = g_task_get_task_data (task);
-
-  _tether_session_set_last_error (data->session, error->message);
-  _tether_session_set_state (data->session, data->previous);
-  g_task_return_error (task, error);
-}
-
-static void
-connect_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(TetherSessionManager) self = user_data;
-  TetherConnection *connection = TETHER_CONNECTION (object);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) waiters = NULL;
-  PoolEntry *entry;
-
-  tether_connection_connect_finish (connection, result, &error);
-  entry = g_hash_table_lookup (self->pool, tether_connection_get_key (connection));
-  if (entry == NULL || entry->connection != connection)
-    return;
-
-  waiters = g_steal_pointer (&entry->waiters);
-  entry->waiters = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; i < waiters->len; i++)
+  for (guint i = 0; i < sessions->len; i++)
     {
-      GTask *task = g_ptr_array_index (waiters, i);
-      OpenData *data = g_task_get_task_data (task);
+      TetherSession *session = g_ptr_array_index (sessions, i);
 
-      if (error != NULL)
-        open_failed (task, g_error_copy (error));
-      else if (g_task_return_error_if_cancelled (task))
-        _tether_session_set_state (data->session, data->previous);
-      else if (tether_session_get_state (data->session) != TETHER_SESSION_STATE_OPENING)
-        g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_NOT_OPENED,
-                                 _("The session “%s” was closed while it was opening."),
-                                 tether_session_get_name (data->session));
-      else
-        {
-          join_connection (data->session, entry);
-          g_task_return_boolean (task, TRUE);
-        }
+      if (_tether_session_get_connection (session) != connection)
+        continue;
+      _tether_connection_pool_release (self->pool, session);
+      _tether_session_set_last_error (session, error ? error->message : NULL);
+      _tether_session_set_state (session, TETHER_SESSION_STATE_BROKEN);
     }
-
-  if (error != NULL || entry->users == 0)
-    g_hash_table_remove (self->pool, tether_connection_get_key (connection));
-}
-
-static PoolEntry *
-new_pool_entry (TetherSessionManager       *self,
-                TetherSession              *session,
-                const TetherResolvedTarget *resolved,
-                const char                 *ssh_dir,
-                const char                 *key)
-{
-  PoolEntry *entry = g_new0 (PoolEntry, 1);
-
-  entry->connection = tether_connection_new (resolved, ssh_dir);
-  entry->waiters = g_ptr_array_new_with_free_func (g_object_unref);
-  tether_connection_set_interaction (entry->connection, self->interaction);
-  tether_connection_set_identity_file (entry->connection, tether_session_get_identity_file (session));
-  tether_connection_set_timeout (entry->connection, self->timeout_s);
-  tether_connection_set_keepalive (entry->connection, self->keepalive_ms, self->keepalive_max_missed);
-  g_signal_connect (entry->connection, "broken", G_CALLBACK (connection_broken_cb), self);
-  g_hash_table_insert (self->pool, g_strdup (key), entry);
-
-  tether_connection_connect_async (entry->connection, NULL, connect_cb, g_object_ref (self));
-  return entry;
 }
 
 /* libssh drops what it does not understand in ~/.ssh/config without a word;
@@ -333,43 +183,20 @@ open_session (TetherSessionManager *self,
   g_autoptr(TetherTarget) target = NULL;
   g_autoptr(TetherResolvedTarget) resolved = NULL;
   g_autofree char *ssh_dir = tether_get_ssh_dir ();
-  g_autofree char *key = NULL;
-  OpenData *data = g_new0 (OpenData, 1);
   GError *error = NULL;
-  PoolEntry *entry;
-
-  data->session = g_object_ref (session);
-  data->previous = tether_session_get_state (session);
-  g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
 
   if ((target = tether_target_parse (tether_session_get_target (session), &error)) == NULL
       || (resolved = tether_target_resolve (target, ssh_dir, &error)) == NULL)
     {
-      open_failed (task, error);
+      _tether_session_set_last_error (session, error->message);
+      g_task_return_error (task, error);
       return;
     }
 
   report_ignored (self, session, resolved);
-  _tether_session_set_state (session, TETHER_SESSION_STATE_OPENING);
-  key = tether_resolved_target_dup_key (resolved);
-  entry = g_hash_table_lookup (self->pool, key);
-
-  if (entry != NULL && tether_connection_get_state (entry->connection) == TETHER_CONNECTION_STATE_READY)
-    {
-      /* A second session to the same place: a new channel later, no new
-       * handshake now. */
-      join_connection (session, entry);
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  if (entry == NULL || tether_connection_get_state (entry->connection) != TETHER_CONNECTION_STATE_CONNECTING)
-    {
-      if (entry != NULL)
-        g_hash_table_remove (self->pool, key);
-      entry = new_pool_entry (self, session, resolved, ssh_dir, key);
-    }
-  g_ptr_array_add (entry->waiters, g_object_ref (task));
+  _tether_connection_pool_configure (self->pool, self->interaction, self->timeout_s,
+                                     self->keepalive_ms, self->keepalive_max_missed);
+  _tether_connection_pool_open (self->pool, session, resolved, task);
 }
 
 /* GObject */
@@ -381,7 +208,7 @@ tether_session_manager_dispose (GObject *object)
 
   if (self->sessions != NULL)
     tether_session_manager_close_all (self);
-  g_clear_pointer (&self->pool, g_hash_table_unref);
+  g_clear_pointer (&self->pool, _tether_connection_pool_free);
   if (self->sessions != NULL)
     g_signal_handlers_disconnect_by_data (self->sessions, self);
   g_clear_object (&self->sessions);
@@ -439,8 +266,7 @@ tether_session_manager_init (TetherSessionManager *self)
 {
   self->sessions = g_list_store_new (TETHER_TYPE_SESSION);
   self->temporary = g_ptr_array_new_with_free_func (g_object_unref);
-  self->pool = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                      (GDestroyNotify) pool_entry_free);
+  self->pool = _tether_connection_pool_new (connection_broken, self);
   self->keepalive_ms = 15 * 1000;
   self->keepalive_max_missed = 3;
   self->timeout_s = 20;
@@ -565,7 +391,7 @@ guint
 tether_session_manager_get_n_connections (TetherSessionManager *self)
 {
   g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), 0);
-  return g_hash_table_size (self->pool);
+  return _tether_connection_pool_size (self->pool);
 }
 
 static gboolean
@@ -1001,7 +827,7 @@ tether_session_manager_close_session (TetherSessionManager *self,
   hold = g_object_ref (session);
   if (tether_session_get_state (session) == TETHER_SESSION_STATE_OPENED)
     _tether_session_set_state (session, TETHER_SESSION_STATE_CLOSING);
-  release_session (self, session);
+  _tether_connection_pool_release (self->pool, session);
   _tether_session_set_state (session, TETHER_SESSION_STATE_CLOSED);
 
   if (tether_session_get_temporary (session))
@@ -1056,5 +882,5 @@ tether_session_manager_close_all (TetherSessionManager *self)
       if (state != TETHER_SESSION_STATE_CLOSED && state != TETHER_SESSION_STATE_BROKEN)
         tether_session_manager_close_session (self, session);
     }
-  g_hash_table_remove_all (self->pool);
+  _tether_connection_pool_clear (self->pool);
 }

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tether-connection.h"
+#include "tether-session.h"
+#include "tether-target.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The manager's pool of connections: every session to the same
+ * user@host:port shares one TetherConnection, opened by the first session,
+ * closed after the last.  Sessions that ask while it connects wait for it.
+ */
+
+typedef struct _TetherConnectionPool TetherConnectionPool;
+
+/* Called when a pooled connection dies under its sessions, before the pool
+ * forgets it. */
+typedef void (*TetherConnectionBrokenFunc) (TetherConnection *connection,
+                                            const GError     *error,
+                                            gpointer          user_data);
+
+TetherConnectionPool *_tether_connection_pool_new      (TetherConnectionBrokenFunc  broken,
+                                                        gpointer                    user_data);
+void                  _tether_connection_pool_free     (TetherConnectionPool       *pool);
+guint                 _tether_connection_pool_size     (TetherConnectionPool       *pool);
+void                  _tether_connection_pool_configure (TetherConnectionPool      *pool,
+                                                        TetherInteraction          *interaction,
+                                                        guint                       timeout_s,
+                                                        guint                       keepalive_ms,
+                                                        guint                       keepalive_max_missed);
+/* Opens @session on a shared connection; @task (owned by the caller)
+ * returns a boolean once the session is Opened, or the error. */
+void                  _tether_connection_pool_open     (TetherConnectionPool       *pool,
+                                                        TetherSession              *session,
+                                                        const TetherResolvedTarget *resolved,
+                                                        GTask                      *task);
+/* Takes the session's connection back (closing it if it was the last). */
+void                  _tether_connection_pool_release  (TetherConnectionPool       *pool,
+                                                        TetherSession              *session);
+void                  _tether_connection_pool_clear    (TetherConnectionPool       *pool);
+
+G_END_DECLS
