@@ -561,7 +561,10 @@ write_ssh_config (const char *text)
 {
   g_autofree char *path = g_build_filename (g_get_home_dir (), ".ssh", "config", NULL);
 
-  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
 }
 
 static void
@@ -706,6 +709,7 @@ test_flow_control (void)
   tether_channel_set_window (channel, 64 * 1024);
   g_signal_connect (channel, "output", G_CALLBACK (flood_output_cb), &flood);
   g_signal_connect (channel, "closed", G_CALLBACK (flood_closed_cb), &flood);
+  tether_channel_start (channel);
 
   /* Nobody consumes: the channel must stop at its window, not buffer the
    * 8 MiB the server wants to send. */

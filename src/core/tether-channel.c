@@ -24,6 +24,7 @@ struct _TetherChannel
   int               exit_status;
 
   /* Shared with the worker thread, accessed atomically. */
+  gint              started;
   gint              in_flight;
   gint              window;
 };
@@ -172,6 +173,13 @@ _tether_channel_send (TetherChannel *self,
   _tether_connection_send (self->connection, command);
 }
 
+/* Called by the worker thread: whether the consumer is listening yet. */
+gboolean
+_tether_channel_get_started (TetherChannel *self)
+{
+  return g_atomic_int_get (&self->started);
+}
+
 /* Called by the worker thread: how many more bytes it may read now. */
 gsize
 _tether_channel_get_credit (TetherChannel *self)
@@ -227,6 +235,20 @@ _tether_channel_deliver (TetherChannel *self,
     default:
       g_assert_not_reached ();
     }
+}
+
+/**
+ * tether_channel_start:
+ *
+ * Lets output flow: call it once the signal handlers are connected.
+ */
+void
+tether_channel_start (TetherChannel *self)
+{
+  g_return_if_fail (TETHER_IS_CHANNEL (self));
+
+  if (g_atomic_int_compare_and_exchange (&self->started, FALSE, TRUE) && self->connection != NULL)
+    _tether_connection_wake_object (self->connection);
 }
 
 gboolean
@@ -509,6 +531,7 @@ tether_channel_collect_async (TetherChannel       *self,
     collect->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (collect_cancelled_cb),
                                                 self, NULL);
   g_steal_pointer (&task);
+  tether_channel_start (self);
 }
 
 /**

@@ -13,6 +13,10 @@ G_DECLARE_FINAL_TYPE (TetherChannel, tether_channel, TETHER, CHANNEL, GObject)
  *
  * One SSH channel (a PTY shell or an exec command) seen from the main thread.
  *
+ * Nothing is read from the remote side until tether_channel_start() (or
+ * tether_channel_collect_async()): connect the signals first, then start,
+ * and no output or end is ever emitted before anyone listens.
+ *
  * Signals, all on the main thread:
  * - `output (GBytes *data, gboolean is_stderr)`: data from the remote side.
  *   Every byte delivered must be given back with tether_channel_consume()
@@ -24,6 +28,7 @@ G_DECLARE_FINAL_TYPE (TetherChannel, tether_channel, TETHER, CHANNEL, GObject)
  *   normal end.  No signal follows.
  */
 
+void       tether_channel_start             (TetherChannel *self);
 gboolean   tether_channel_get_is_shell      (TetherChannel *self);
 gboolean   tether_channel_get_closed        (TetherChannel *self);
 int        tether_channel_get_exit_status   (TetherChannel *self);

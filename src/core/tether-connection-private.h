@@ -104,6 +104,7 @@ void                    _tether_channel_send            (TetherChannel          
                                                          TetherCommand          *command);
 void                    _tether_channel_deliver         (TetherChannel          *self,
                                                          TetherEvent            *event);
+gboolean                _tether_channel_get_started     (TetherChannel          *self);
 gsize                   _tether_channel_get_credit      (TetherChannel          *self);
 void                    _tether_channel_add_in_flight   (TetherChannel          *self,
                                                          gsize                   n_bytes);

@@ -445,6 +445,7 @@ take_shell (TetherSession *self,
   tether_channel_set_auto_consume (shell, !self->attached);
   g_signal_connect (shell, "output", G_CALLBACK (shell_output_cb), self);
   g_signal_connect (shell, "closed", G_CALLBACK (shell_closed_cb), self);
+  tether_channel_start (shell);
 }
 
 static void
@@ -616,7 +617,8 @@ exec_cb (GObject      *object,
  * @command: a command line for the remote shell
  *
  * Runs @command on its own channel of the session's connection, with
- * stdout, stderr and the exit status kept apart (see #TetherChannel).
+ * stdout, stderr and the exit status kept apart (see #TetherChannel; its
+ * output flows once tether_channel_start() is called).
  */
 void
 tether_session_exec_async (TetherSession       *self,

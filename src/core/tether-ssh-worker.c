@@ -524,6 +524,10 @@ service_channel (Worker        *w,
 
   flush_writes (w, wc);
 
+  /* Until the consumer listens, read nothing and report no end: the data
+   * waits in the SSH window, not in a queue nobody drains. */
+  if (!_tether_channel_get_started (wc->object))
+    return TRUE;
   read_output (w, wc);
 
   /* EOF alone is not the end: the exit status and CLOSE follow it. */
