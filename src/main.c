@@ -11,6 +11,7 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(TetherApplication) app = NULL;
+  int status;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
@@ -18,5 +19,11 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   app = tether_application_new ();
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  status = g_application_run (G_APPLICATION (app), argc, argv);
+
+  /* A command this process carried out itself reports its status here:
+   * GApplication says 0 whenever the main loop ran. */
+  if (status == 0)
+    status = tether_application_get_local_exit_status (app);
+  return status;
 }

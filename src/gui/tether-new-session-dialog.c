@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tether-new-session-dialog.h"
+#include "tether-target.h"
+
+struct _TetherNewSessionDialog
+{
+  AdwWindow             parent_instance;
+
+  /* Template widgets */
+  GtkButton            *cancel_button;
+  GtkButton            *create_button;
+  AdwEntryRow          *target_row;
+  AdwEntryRow          *name_row;
+  AdwEntryRow          *user_row;
+  AdwEntryRow          *port_row;
+  AdwActionRow         *identity_row;
+  GtkButton            *identity_button;
+  GtkButton            *identity_clear_button;
+  AdwEntryRow          *configuration_row;
+  AdwEntryRow          *folder_row;
+  GtkLabel             *error_label;
+
+  /* Owned references */
+  TetherSessionManager *manager;
+  TetherSession        *session;     /* the one edited, or NULL */
+  GtkFileChooserNative *chooser;
+
+  /* What get_options() hands out, valid until the next validation. */
+  char                 *target;
+  char                 *identity_file;
+  gboolean              valid;
+};
+
+G_DEFINE_FINAL_TYPE (TetherNewSessionDialog, tether_new_session_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  CREATE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const char *
+row_text (AdwEntryRow *row)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (row));
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  if (text == NULL)
+    return TRUE;
+  for (; *text != '\0'; text++)
+    if (!g_ascii_isspace (*text))
+      return FALSE;
+  return TRUE;
+}
+
+/* Puts the target together from the fields: the user and port fields win
+ * over what the target says.  Returns the reason when it cannot. */
+static char *
+compose_target (TetherNewSessionDialog  *self,
+                GError                 **error)
+{
+  g_autoptr(TetherTarget) target = NULL;
+  g_autofree char *text = g_strstrip (g_strdup (row_text (self->target_row)));
+  g_autofree char *user = g_strstrip (g_strdup (row_text (self->user_row)));
+  g_autofree char *port = g_strstrip (g_strdup (row_text (self->port_row)));
+
+  if (*text == '\0')
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("Type the computer to connect to, like admin@server01 or server01:2222."));
+      return NULL;
+    }
+
+  target = tether_target_parse (text, error);
+  if (target == NULL)
+    return NULL;
+
+  if (*user != '\0')
+    {
+      if (strpbrk (user, "@: \t") != NULL)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("A user name cannot contain “@”, “:” or spaces."));
+          return NULL;
+        }
+      g_free (target->user);
+      target->user = g_steal_pointer (&user);
+    }
+
+  if (*port != '\0')
+    {
+      gint64 value;
+
+      if (!g_ascii_string_to_signed (port, 10, G_MININT64, G_MAXINT64, &value, NULL))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("The port must be a number from 1 to 65535."));
+          return NULL;
+        }
+      if (!tether_target_validate_port (value, error))
+        return NULL;
+      target->port = value;
+    }
+
+  /* As typed when nothing was overridden: an alias stays an alias. */
+  if (is_blank (row_text (self->user_row)) && is_blank (row_text (self->port_row)))
+    return g_steal_pointer (&text);
+
+  return tether_target_to_string (target);
+}
+
+static void
+show_reason (TetherNewSessionDialog *self,
+             const char             *reason,
+             gboolean                is_error)
+{
+  gtk_label_set_label (self->error_label, reason != NULL ? reason : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), reason != NULL);
+  if (is_error)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->error_label), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->error_label), "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->error_label), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->error_label), "dim-label");
+    }
+}
+
+static void
+validate (TetherNewSessionDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strstrip (g_strdup (row_text (self->name_row)));
+
+  g_clear_pointer (&self->target, g_free);
+  self->target = compose_target (self, &error);
+
+  if (self->target != NULL && *name != '\0')
+    tether_session_manager_check_name (self->manager, name, self->session, &error);
+
+  self->valid = error == NULL;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), self->valid);
+
+  /* An empty target is where everyone starts: a hint, not an error. */
+  show_reason (self, error != NULL ? error->message : NULL, !is_blank (row_text (self->target_row)));
+}
+
+static void
+set_identity_file (TetherNewSessionDialog *self,
+                   const char             *path)
+{
+  g_free (self->identity_file);
+  self->identity_file = (path != NULL && *path != '\0') ? g_strdup (path) : NULL;
+
+  adw_action_row_set_subtitle (self->identity_row,
+                               self->identity_file != NULL ? self->identity_file
+                                                           : _("The default keys and the agent"));
+  gtk_widget_set_visible (GTK_WIDGET (self->identity_clear_button), self->identity_file != NULL);
+}
+
+static void
+on_chooser_response (GtkNativeDialog        *chooser,
+                     int                     response,
+                     TetherNewSessionDialog *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        {
+          g_autofree char *path = g_file_get_path (file);
+
+          set_identity_file (self, path);
+        }
+    }
+
+  g_clear_object (&self->chooser);
+}
+
+static void
+on_identity_clicked (TetherNewSessionDialog *self)
+{
+  g_autofree char *ssh_dir = g_build_filename (g_get_home_dir (), ".ssh", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (ssh_dir);
+
+  /* GtkFileDialog is GTK 4.10; the native chooser is the 4.8 way. */
+  g_clear_object (&self->chooser);
+  self->chooser = gtk_file_chooser_native_new (_("Choose a Private Key"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Select"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  if (g_file_query_exists (folder, NULL))
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), folder, NULL);
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+on_identity_clear_clicked (TetherNewSessionDialog *self)
+{
+  set_identity_file (self, NULL);
+}
+
+static void
+on_create_clicked (TetherNewSessionDialog *self)
+{
+  validate (self);
+  if (self->valid)
+    g_signal_emit (self, signals[CREATE], 0);
+}
+
+static void
+tether_new_session_dialog_dispose (GObject *object)
+{
+  TetherNewSessionDialog *self = TETHER_NEW_SESSION_DIALOG (object);
+
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  g_clear_object (&self->session);
+  g_clear_object (&self->manager);
+
+  G_OBJECT_CLASS (tether_new_session_dialog_parent_class)->dispose (object);
+}
+
+static void
+tether_new_session_dialog_finalize (GObject *object)
+{
+  TetherNewSessionDialog *self = TETHER_NEW_SESSION_DIALOG (object);
+
+  g_free (self->target);
+  g_free (self->identity_file);
+
+  G_OBJECT_CLASS (tether_new_session_dialog_parent_class)->finalize (object);
+}
+
+static void
+tether_new_session_dialog_class_init (TetherNewSessionDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tether_new_session_dialog_dispose;
+  object_class->finalize = tether_new_session_dialog_finalize;
+
+  signals[CREATE] = g_signal_new ("create", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/tetherapp/Tether/ui/tether-new-session-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, create_button);
+  gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, target_row);
+  gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, name_row);
+  gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, user_row);
+  gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, port_row);
+  gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, identity_row);
+  gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, identity_button);
+  gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, identity_clear_button);
+  gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, configuration_row);
+  gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, folder_row);
+  gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, error_label);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+tether_new_session_dialog_init (TetherNewSessionDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (self->target_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->name_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->user_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->port_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->create_button, "clicked", G_CALLBACK (on_create_clicked), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->cancel_button, "clicked", G_CALLBACK (gtk_window_destroy), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->identity_button, "clicked", G_CALLBACK (on_identity_clicked), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->identity_clear_button, "clicked", G_CALLBACK (on_identity_clear_clicked),
+                           self, G_CONNECT_SWAPPED);
+  gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->create_button));
+}
+
+/**
+ * tether_new_session_dialog_new:
+ * @session: (nullable): the session to edit, or %NULL for a new one
+ *
+ * Returns: (transfer none): the dialog, owned by GTK's window list
+ */
+TetherNewSessionDialog *
+tether_new_session_dialog_new (GtkWindow            *parent,
+                               TetherSessionManager *manager,
+                               TetherSession        *session)
+{
+  TetherNewSessionDialog *self = g_object_new (TETHER_TYPE_NEW_SESSION_DIALOG,
+                                               "transient-for", parent,
+                                               NULL);
+
+  self->manager = g_object_ref (manager);
+  if (session != NULL)
+    {
+      self->session = g_object_ref (session);
+      gtk_window_set_title (GTK_WINDOW (self), _("Edit Session"));
+      gtk_button_set_label (self->create_button, _("_Save"));
+      gtk_editable_set_text (GTK_EDITABLE (self->target_row), tether_session_get_target (session));
+      gtk_editable_set_text (GTK_EDITABLE (self->name_row), tether_session_get_name (session));
+      gtk_editable_set_text (GTK_EDITABLE (self->configuration_row),
+                             tether_session_get_configuration_name (session));
+      if (tether_session_get_folder (session) != NULL)
+        gtk_editable_set_text (GTK_EDITABLE (self->folder_row), tether_session_get_folder (session));
+      set_identity_file (self, tether_session_get_identity_file (session));
+    }
+
+  validate (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->target_row));
+  return self;
+}
+
+/**
+ * tether_new_session_dialog_get_session:
+ *
+ * Returns: (transfer none) (nullable): the session edited
+ */
+TetherSession *
+tether_new_session_dialog_get_session (TetherNewSessionDialog *self)
+{
+  return self->session;
+}
+
+static const char *
+nullable_text (AdwEntryRow *row)
+{
+  const char *text = row_text (row);
+
+  return is_blank (text) ? NULL : text;
+}
+
+/**
+ * tether_new_session_dialog_get_options:
+ * @options: (out caller-allocates): filled with strings the dialog owns,
+ *   valid until its fields change
+ */
+void
+tether_new_session_dialog_get_options (TetherNewSessionDialog *self,
+                                       TetherSessionOptions   *options)
+{
+  memset (options, 0, sizeof *options);
+  options->target = self->target;
+  options->name = nullable_text (self->name_row);
+  options->configuration_name = nullable_text (self->configuration_row);
+  options->identity_file = self->identity_file;
+  options->folder = nullable_text (self->folder_row);
+}
+
+void
+tether_new_session_dialog_set_error (TetherNewSessionDialog *self,
+                                     const char             *message)
+{
+  show_reason (self, message, TRUE);
+}
+
+void
+tether_new_session_dialog_set_fields (TetherNewSessionDialog *self,
+                                      const char             *target,
+                                      const char             *name,
+                                      const char             *user,
+                                      const char             *port)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->target_row), target ? target : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name ? name : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->user_row), user ? user : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->port_row), port ? port : "");
+}
+
+gboolean
+tether_new_session_dialog_get_valid (TetherNewSessionDialog *self)
+{
+  return self->valid;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "tether-session.h"
+
+G_BEGIN_DECLS
+
+#define TETHER_TYPE_SESSION_TREE (tether_session_tree_get_type ())
+G_DECLARE_FINAL_TYPE (TetherSessionTree, tether_session_tree, TETHER, SESSION_TREE, GtkWidget)
+
+/**
+ * TetherSessionTree:
+ *
+ * The session list: a search entry over a #GtkColumnView with the seed's
+ * columns (Id, Name, ComputerName, State, ConfigurationName), folders as
+ * parent rows, and an empty state when there is no session at all.
+ *
+ * Signals: `session-activated (TetherSession *session)` on double-click or
+ * Enter on a session's row.  Its context menu holds the window's `win.*`
+ * session actions, which act on the selected session.
+ */
+
+GtkWidget      *tether_session_tree_new                  (void);
+void            tether_session_tree_set_model            (TetherSessionTree *self,
+                                                          GListModel        *sessions);
+TetherSession  *tether_session_tree_get_selected_session (TetherSessionTree *self);
+gboolean        tether_session_tree_select_session       (TetherSessionTree *self,
+                                                          TetherSession     *session);
+GtkColumnView  *tether_session_tree_get_column_view      (TetherSessionTree *self);
+GtkEditable    *tether_session_tree_get_search_entry     (TetherSessionTree *self);
+GListModel     *tether_session_tree_get_rows             (TetherSessionTree *self);
+void            tether_session_tree_focus_list           (TetherSessionTree *self);
+void            tether_session_tree_focus_search         (TetherSessionTree *self);
+void            tether_session_tree_set_empty_description (TetherSessionTree *self,
+                                                          const char        *description);
+
+G_END_DECLS

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tether-window.h"
+
+G_BEGIN_DECLS
+
+struct _TetherWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  GtkEntry             *quick_connect_entry;
+  GtkPaned             *paned;
+  TetherSessionTree    *session_tree;
+  AdwTabBar            *tab_bar;
+  GtkStack             *terminal_stack;
+  AdwStatusPage        *terminal_empty_page;
+  AdwTabView           *tab_view;
+
+  /* Borrowed references */
+  TetherSessionManager *manager;
+
+  /* Owned references */
+  GSettings            *settings;
+  /* TetherSession → TetherSessionTab, both ref'd.  A tab outlives its page:
+   * after Exit its terminal keeps reading the shell, so Enter again puts
+   * back the same screen. */
+  GHashTable           *tabs;
+};
+
+/* tether-window-actions.c */
+void _tether_window_class_install_actions (GtkWidgetClass *widget_class);
+void _tether_window_update_actions        (TetherWindow   *self);
+void _tether_window_quick_connect         (TetherWindow   *self,
+                                           const char     *target);
+void _tether_window_enter                 (TetherWindow   *self,
+                                           TetherSession  *session);
+
+G_END_DECLS

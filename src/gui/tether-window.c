@@ -1,0 +1,579 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tether-window-private.h"
+
+G_DEFINE_FINAL_TYPE (TetherWindow, tether_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static AdwTabPage *
+find_page (TetherWindow     *self,
+           TetherSessionTab *tab)
+{
+  int n = adw_tab_view_get_n_pages (self->tab_view);
+
+  for (int i = 0; i < n; i++)
+    {
+      AdwTabPage *page = adw_tab_view_get_nth_page (self->tab_view, i);
+
+      if (adw_tab_page_get_child (page) == GTK_WIDGET (tab))
+        return page;
+    }
+  return NULL;
+}
+
+/**
+ * tether_window_lookup_tab:
+ *
+ * Returns: (transfer none) (nullable): the tab widget kept for @session,
+ *   shown in a page or not
+ */
+TetherSessionTab *
+tether_window_lookup_tab (TetherWindow  *self,
+                          TetherSession *session)
+{
+  return g_hash_table_lookup (self->tabs, session);
+}
+
+static void
+focus_terminal (TetherSessionTab *tab)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (tether_session_tab_get_terminal (tab)));
+}
+
+/* Forgets the tab widget of @session, closing its page first (which leaves
+ * the session: see on_close_page()). */
+static void
+drop_tab (TetherWindow  *self,
+          TetherSession *session)
+{
+  g_autoptr(TetherSession) session_ref = g_object_ref (session);
+  g_autoptr(TetherSessionTab) tab = g_hash_table_lookup (self->tabs, session);
+  AdwTabPage *page;
+
+  if (tab == NULL)
+    return;
+
+  /* Out of the table before the page closes: closing it may come back here
+   * (a temporary session) and must then find nothing to do. */
+  g_object_ref (tab);
+  g_hash_table_remove (self->tabs, session);
+  g_signal_handlers_disconnect_by_data (session, self);
+  g_signal_handlers_disconnect_by_data (tab, self);
+
+  page = find_page (self, tab);
+  if (page != NULL)
+    adw_tab_view_close_page (self->tab_view, page);
+}
+
+static gboolean
+on_close_page (AdwTabView   *view,
+               AdwTabPage   *page,
+               TetherWindow *self)
+{
+  TetherSessionTab *tab = TETHER_SESSION_TAB (adw_tab_page_get_child (page));
+  g_autoptr(TetherSession) session = g_object_ref (tether_session_tab_get_session (tab));
+
+  /* Exit-PSSession: the viewer goes, the shell stays (named sessions). */
+  tether_session_tab_leave (tab);
+  adw_tab_view_close_page_finish (view, page, TRUE);
+
+  /* Enter-PSSession -ComputerName: the temporary session ends with it. */
+  if (tether_session_get_temporary (session))
+    {
+      drop_tab (self, session);
+      tether_session_manager_close_session (self->manager, session);
+    }
+
+  return GDK_EVENT_STOP;
+}
+
+static void
+on_tab_shell_exited (TetherSessionTab *tab,
+                     int               status,
+                     gboolean          stays_open,
+                     TetherWindow     *self)
+{
+  TetherSession *session = tether_session_tab_get_session (tab);
+
+  /* A shell that died right away leaves its tab open, saying why. */
+  if (stays_open)
+    return;
+
+  /* `exit` does what Exit does.  The next Enter starts a fresh shell, so it
+   * gets a fresh terminal too rather than the dead shell's screen. */
+  drop_tab (self, session);
+}
+
+static void
+on_session_state (TetherSession *session,
+                  GParamSpec    *pspec,
+                  TetherWindow  *self)
+{
+  /* A session closed elsewhere (the tree, the command line) takes its
+   * terminal with it.  A Broken one keeps it: its tab says what happened. */
+  if (tether_session_get_state (session) == TETHER_SESSION_STATE_CLOSED)
+    drop_tab (self, session);
+}
+
+static void
+update_terminal_area (TetherWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->terminal_stack,
+                                    adw_tab_view_get_n_pages (self->tab_view) > 0 ? "tabs" : "empty");
+  _tether_window_update_actions (self);
+}
+
+static TetherSessionTab *
+ensure_tab (TetherWindow  *self,
+            TetherSession *session)
+{
+  TetherSessionTab *tab = g_hash_table_lookup (self->tabs, session);
+  AdwTabPage *page;
+
+  if (tab == NULL)
+    {
+      tab = g_object_ref_sink (tether_session_tab_new (session));
+      g_hash_table_insert (self->tabs, g_object_ref (session), tab);
+      g_signal_connect_object (tab, "shell-exited", G_CALLBACK (on_tab_shell_exited), self, 0);
+      g_signal_connect_object (session, "notify::state", G_CALLBACK (on_session_state), self, 0);
+    }
+
+  page = find_page (self, tab);
+  if (page == NULL)
+    {
+      g_autoptr(GIcon) icon = g_themed_icon_new ("utilities-terminal-symbolic");
+
+      page = adw_tab_view_append (self->tab_view, GTK_WIDGET (tab));
+      g_object_bind_property (tab, "title", page, "title", G_BINDING_SYNC_CREATE);
+      g_object_bind_property (tab, "tooltip", page, "tooltip", G_BINDING_SYNC_CREATE);
+      adw_tab_page_set_icon (page, icon);
+    }
+  adw_tab_view_set_selected_page (self->tab_view, page);
+
+  return tab;
+}
+
+static void
+on_tab_entered (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TetherWindow *self = g_task_get_source_object (task);
+  TetherSessionTab *tab = TETHER_SESSION_TAB (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!tether_session_tab_enter_finish (tab, result, &error))
+    {
+      drop_tab (self, tether_session_tab_get_session (tab));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  focus_terminal (tab);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+show_tab (GTask *task)
+{
+  TetherWindow *self = g_task_get_source_object (task);
+  TetherSession *session = g_task_get_task_data (task);
+  TetherSessionTab *tab = ensure_tab (self, session);
+  gboolean entered = FALSE;
+
+  g_object_get (tab, "entered", &entered, NULL);
+  if (entered)
+    {
+      /* One interactive view per session, as PowerShell allows. */
+      focus_terminal (tab);
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+
+  tether_session_tab_enter_async (tab, g_task_get_cancellable (task), on_tab_entered, task);
+}
+
+static void
+on_session_opened (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tether_session_manager_open_session_finish (TETHER_SESSION_MANAGER (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
+  show_tab (task);
+}
+
+/**
+ * tether_window_enter_session_async:
+ *
+ * Enter-PSSession: opens @session if it is Closed or Broken, then shows its
+ * shell in a tab (the existing one when there is one) with the keyboard
+ * focus in the terminal.
+ */
+void
+tether_window_enter_session_async (TetherWindow        *self,
+                                   TetherSession       *session,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TETHER_IS_WINDOW (self));
+  g_return_if_fail (TETHER_IS_SESSION (session));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tether_window_enter_session_async);
+  g_task_set_task_data (task, g_object_ref (session), g_object_unref);
+
+  if (tether_session_get_state (session) != TETHER_SESSION_STATE_OPENED)
+    {
+      /* Its old shell is gone with its connection: so is its old screen. */
+      drop_tab (self, session);
+      tether_session_manager_open_session_async (self->manager, session, cancellable,
+                                                 on_session_opened, task);
+      return;
+    }
+
+  show_tab (task);
+}
+
+gboolean
+tether_window_enter_session_finish (TetherWindow  *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_computer_entered (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  TetherSession *session = g_task_get_task_data (task);
+
+  if (!tether_window_enter_session_finish (TETHER_WINDOW (source), result, &error))
+    {
+      tether_session_manager_close_session (TETHER_WINDOW (source)->manager, session);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, g_object_ref (session), g_object_unref);
+}
+
+static void
+on_computer_opened (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TetherWindow *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TetherSession) session = NULL;
+
+  session = tether_session_manager_enter_computer_finish (TETHER_SESSION_MANAGER (source), result, &error);
+  if (session == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_set_task_data (task, g_object_ref (session), g_object_unref);
+  tether_window_enter_session_async (self, session, g_task_get_cancellable (task),
+                                     on_computer_entered, g_object_ref (task));
+}
+
+/**
+ * tether_window_enter_computer_async:
+ * @target: `[user@]host[:port]`
+ *
+ * Enter-PSSession -ComputerName: a temporary session, entered at once and
+ * closed when it is exited.
+ */
+void
+tether_window_enter_computer_async (TetherWindow        *self,
+                                    const char          *target,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TETHER_IS_WINDOW (self));
+  g_return_if_fail (target != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tether_window_enter_computer_async);
+  tether_session_manager_enter_computer_async (self->manager, target, cancellable,
+                                               on_computer_opened, task);
+}
+
+/**
+ * tether_window_enter_computer_finish:
+ *
+ * Returns: (transfer full): the temporary session, entered
+ */
+TetherSession *
+tether_window_enter_computer_finish (TetherWindow  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * tether_window_exit_active:
+ *
+ * Exit-PSSession on the active tab.
+ *
+ * Returns: %FALSE when no session is entered
+ */
+gboolean
+tether_window_exit_active (TetherWindow *self)
+{
+  AdwTabPage *page = adw_tab_view_get_selected_page (self->tab_view);
+
+  if (page == NULL)
+    return FALSE;
+
+  adw_tab_view_close_page (self->tab_view, page);
+  return TRUE;
+}
+
+gboolean
+tether_window_has_temporary_sessions (TetherWindow *self)
+{
+  GHashTableIter iter;
+  TetherSession *session;
+
+  g_hash_table_iter_init (&iter, self->tabs);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &session, NULL))
+    if (tether_session_get_temporary (session) &&
+        tether_session_get_state (session) == TETHER_SESSION_STATE_OPENED)
+      return TRUE;
+  return FALSE;
+}
+
+void
+tether_window_add_toast (TetherWindow *self,
+                         const char   *text)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+/**
+ * tether_window_show_error:
+ * @message: the core's sentence
+ *
+ * A dialog, because these sentences are long and some hold a command to
+ * copy (the `ssh-keygen -R` line of a changed host key): the text is
+ * selectable.
+ */
+void
+tether_window_show_error (TetherWindow *self,
+                          const char   *heading,
+                          const char   *message)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
+  GtkWidget *label = gtk_label_new (message);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  adw_message_dialog_set_extra_child (dialog, label);
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_widget_set_name (GTK_WIDGET (dialog), "tether-error-dialog");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+update_empty_description (TetherWindow *self)
+{
+  if (tether_session_manager_lookup (self->manager, "Demo") != NULL)
+    adw_status_page_set_description (self->terminal_empty_page,
+                                     _("Double-click a session in the list to enter it: try Demo, "
+                                       "a server on this computer. Exit leaves the session opened."));
+  else
+    adw_status_page_set_description (self->terminal_empty_page,
+                                     _("Double-click a session in the list to enter it, or create one "
+                                       "with the + button. Exit leaves the session opened."));
+}
+
+static void
+on_session_activated (TetherSessionTree *tree,
+                      TetherSession     *session,
+                      TetherWindow      *self)
+{
+  _tether_window_enter (self, session);
+}
+
+static void
+on_quick_connect_activate (GtkEntry     *entry,
+                           TetherWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+
+  if (text != NULL && *text != '\0')
+    _tether_window_quick_connect (self, text);
+}
+
+static gboolean
+tether_window_close_request (GtkWindow *window)
+{
+  TetherWindow *self = TETHER_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  if (!gtk_window_is_maximized (window))
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+
+  /* The application asks first when sessions are Opened, then destroys us. */
+  tether_application_request_quit (TETHER_APPLICATION (gtk_window_get_application (window)));
+  return GDK_EVENT_STOP;
+}
+
+static void
+tether_window_constructed (GObject *object)
+{
+  TetherWindow *self = TETHER_WINDOW (object);
+  TetherApplication *app = TETHER_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  G_OBJECT_CLASS (tether_window_parent_class)->constructed (object);
+
+  self->manager = tether_application_get_manager (app);
+  self->settings = g_object_ref (tether_application_get_settings (app));
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  g_settings_bind (self->settings, "sidebar-width", self->paned, "position", G_SETTINGS_BIND_DEFAULT);
+
+  tether_session_tree_set_model (self->session_tree, G_LIST_MODEL (self->manager));
+  g_signal_connect_object (self->manager, "items-changed", G_CALLBACK (update_empty_description),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (tether_session_tree_get_rows (self->session_tree), "notify::selected-item",
+                           G_CALLBACK (_tether_window_update_actions), self, G_CONNECT_SWAPPED);
+  update_empty_description (self);
+  update_terminal_area (self);
+}
+
+static void
+tether_window_dispose (GObject *object)
+{
+  TetherWindow *self = TETHER_WINDOW (object);
+
+  if (self->tabs != NULL)
+    {
+      GHashTableIter iter;
+      gpointer session, tab;
+
+      g_hash_table_iter_init (&iter, self->tabs);
+      while (g_hash_table_iter_next (&iter, &session, &tab))
+        {
+          g_signal_handlers_disconnect_by_data (session, self);
+          g_signal_handlers_disconnect_by_data (tab, self);
+        }
+    }
+  g_clear_pointer (&self->tabs, g_hash_table_unref);
+  g_clear_object (&self->settings);
+  self->manager = NULL;
+
+  G_OBJECT_CLASS (tether_window_parent_class)->dispose (object);
+}
+
+static void
+tether_window_class_init (TetherWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = tether_window_constructed;
+  object_class->dispose = tether_window_dispose;
+  window_class->close_request = tether_window_close_request;
+
+  g_type_ensure (TETHER_TYPE_SESSION_TREE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tetherapp/Tether/ui/tether-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TetherWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, TetherWindow, quick_connect_entry);
+  gtk_widget_class_bind_template_child (widget_class, TetherWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, TetherWindow, session_tree);
+  gtk_widget_class_bind_template_child (widget_class, TetherWindow, tab_bar);
+  gtk_widget_class_bind_template_child (widget_class, TetherWindow, terminal_stack);
+  gtk_widget_class_bind_template_child (widget_class, TetherWindow, terminal_empty_page);
+  gtk_widget_class_bind_template_child (widget_class, TetherWindow, tab_view);
+
+  _tether_window_class_install_actions (widget_class);
+}
+
+static void
+tether_window_init (TetherWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->tabs = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, g_object_unref);
+
+  g_signal_connect_object (self->tab_view, "close-page", G_CALLBACK (on_close_page), self, 0);
+  g_signal_connect_object (self->tab_view, "notify::n-pages", G_CALLBACK (update_terminal_area),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tab_view, "notify::selected-page", G_CALLBACK (_tether_window_update_actions),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session_tree, "session-activated", G_CALLBACK (on_session_activated), self, 0);
+  g_signal_connect_object (self->quick_connect_entry, "activate", G_CALLBACK (on_quick_connect_activate), self, 0);
+}
+
+TetherWindow *
+tether_window_new (TetherApplication *application)
+{
+  return g_object_new (TETHER_TYPE_WINDOW, "application", application, NULL);
+}
+
+/**
+ * tether_window_get_session_tree:
+ *
+ * Returns: (transfer none): the session list
+ */
+TetherSessionTree *
+tether_window_get_session_tree (TetherWindow *self)
+{
+  return self->session_tree;
+}
+
+/**
+ * tether_window_get_tab_view:
+ *
+ * Returns: (transfer none): the tab view
+ */
+AdwTabView *
+tether_window_get_tab_view (TetherWindow *self)
+{
+  return self->tab_view;
+}
