@@ -199,6 +199,23 @@ tether_preferences_window_dispose (GObject *object)
 {
   TetherPreferencesWindow *self = TETHER_PREFERENCES_WINDOW (object);
 
+  /* The font mappings read the window, so their bindings must not outlive
+   * it, and the widgets they sit on can: here (GTK 4.8, libadwaita 1.2)
+   * the switch and the font button were still alive after the window was
+   * finalized.  Every binding goes, so that a leftover widget never writes
+   * a setting. */
+  if (self->font_button != NULL)
+    {
+      g_settings_unbind (self->font_button, "font");
+      g_settings_unbind (self->system_font_switch, "active");
+      g_settings_unbind (self->color_scheme_row, "selected");
+      g_settings_unbind (self->scrollback_spin, "value");
+      g_settings_unbind (self->connect_timeout_spin, "value");
+      g_settings_unbind (self->keepalive_spin, "value");
+      g_settings_unbind (self->throttle_spin, "value");
+      g_settings_unbind (self->confirm_quit_switch, "active");
+    }
+
   gtk_widget_dispose_template (GTK_WIDGET (self), TETHER_TYPE_PREFERENCES_WINDOW);
 
   G_OBJECT_CLASS (tether_preferences_window_parent_class)->dispose (object);
