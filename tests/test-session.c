@@ -150,6 +150,88 @@ test_exec_streams (void)
   tether_session_manager_close_all (manager);
 }
 
+static gboolean
+has_shell (gpointer data)
+{
+  return tether_session_get_has_shell (data);
+}
+
+static void
+test_shell_ready_before_enter (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), NULL, &error);
+  g_assert_no_error (error);
+
+  /* The runspace starts with the session, not at Enter... */
+  tether_test_wait_until (has_shell, session, 20000);
+  g_assert_false (tether_session_get_attached (session));
+
+  /* ...and what it printed before anyone looked (the prompt) is shown at the
+   * first Enter, without typing anything. */
+  tether_test_attach (session);
+  tether_test_wait_for_output (session, "# ");
+
+  tether_session_manager_close_all (manager);
+}
+
+typedef struct {
+  gsize received;
+} Hoard;
+
+static void
+hoard_cb (TetherSession *session,
+          GBytes        *data,
+          Hoard         *hoard)
+{
+  /* A viewer that never gives anything back. */
+  hoard->received += g_bytes_get_size (data);
+}
+
+static gboolean
+hoarded_a_window (gpointer data)
+{
+  /* Most of the shell channel's 256 KiB window, unconsumed. */
+  return ((Hoard *) data)->received >= 192 * 1024;
+}
+
+static void
+test_detach_returns_credit (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), NULL, &error);
+  g_assert_no_error (error);
+
+  for (int round = 0; round < 3; round++)
+    {
+      Hoard hoard = { 0 };
+      gulong id = g_signal_connect (session, "output", G_CALLBACK (hoard_cb), &hoard);
+
+      tether_session_attach_async (session, 80, 24, NULL, NULL, NULL);
+      while (!tether_session_get_attached (session))
+        g_main_context_iteration (NULL, TRUE);
+      tether_test_type (session, "yes | head -c 3000000\n");
+      tether_test_wait_until (hoarded_a_window, &hoard, 20000);
+      g_signal_handler_disconnect (session, id);
+      /* Leaving with the window full of unconsumed output. */
+      tether_session_detach (session);
+    }
+
+  /* Had any Exit kept its unconsumed bytes, the window would be shut now. */
+  tether_test_clear_output (session);
+  tether_test_attach (session);
+  tether_test_type (session, "echo alive-$((40+2))\n");
+  tether_test_wait_for_output (session, "alive-42");
+
+  tether_session_manager_close_all (manager);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -165,6 +247,8 @@ main (int   argc,
   g_test_add_func ("/session/availability", test_availability);
   g_test_add_func ("/session/attach-closed-fails", test_attach_closed_session_fails);
   g_test_add_func ("/session/exec-streams", test_exec_streams);
+  g_test_add_func ("/session/shell-ready-before-enter", test_shell_ready_before_enter);
+  g_test_add_func ("/session/detach-returns-credit", test_detach_returns_credit);
 
   status = g_test_run ();
   tether_test_sshd_free (sshd);

@@ -22,6 +22,8 @@ struct _TetherConnectionPool
   guint                       timeout_s;
   guint                       keepalive_ms;
   guint                       keepalive_max_missed;
+  guint                       columns;    /* where new shells start */
+  guint                       rows;
 };
 
 typedef struct {
@@ -56,6 +58,8 @@ _tether_connection_pool_new (TetherConnectionBrokenFunc broken,
   pool->timeout_s = 20;
   pool->keepalive_ms = 15 * 1000;
   pool->keepalive_max_missed = 3;
+  pool->columns = 80;
+  pool->rows = 24;
   return pool;
 }
 
@@ -89,12 +93,16 @@ _tether_connection_pool_configure (TetherConnectionPool *pool,
                                    TetherInteraction    *interaction,
                                    guint                 timeout_s,
                                    guint                 keepalive_ms,
-                                   guint                 keepalive_max_missed)
+                                   guint                 keepalive_max_missed,
+                                   guint                 columns,
+                                   guint                 rows)
 {
   g_set_object (&pool->interaction, interaction);
   pool->timeout_s = timeout_s;
   pool->keepalive_ms = keepalive_ms;
   pool->keepalive_max_missed = keepalive_max_missed;
+  pool->columns = columns;
+  pool->rows = rows;
 }
 
 static void
@@ -142,11 +150,12 @@ _tether_connection_pool_clear (TetherConnectionPool *pool)
 }
 
 static void
-join_connection (TetherSession *session,
-                 PoolEntry     *entry)
+join_connection (TetherConnectionPool *pool,
+                 TetherSession        *session,
+                 PoolEntry            *entry)
 {
   entry->users++;
-  _tether_session_set_connection (session, entry->connection);
+  _tether_session_set_connection (session, entry->connection, pool->columns, pool->rows);
   _tether_session_set_resolved (session,
                                 tether_connection_get_user (entry->connection),
                                 tether_connection_get_port (entry->connection));
@@ -162,9 +171,10 @@ open_data_free (OpenData *data)
 }
 
 static void
-finish_waiter (GTask        *task,
-               PoolEntry    *entry,
-               const GError *error)
+finish_waiter (TetherConnectionPool *pool,
+               GTask                *task,
+               PoolEntry            *entry,
+               const GError         *error)
 {
   OpenData *data = g_task_get_task_data (task);
 
@@ -182,7 +192,7 @@ finish_waiter (GTask        *task,
                              tether_session_get_name (data->session));
   else
     {
-      join_connection (data->session, entry);
+      join_connection (pool, data->session, entry);
       g_task_return_boolean (task, TRUE);
     }
 }
@@ -209,7 +219,7 @@ connect_cb (GObject      *object,
   waiters = g_steal_pointer (&entry->waiters);
   entry->waiters = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < waiters->len; i++)
-    finish_waiter (g_ptr_array_index (waiters, i), entry, error);
+    finish_waiter (pool, g_ptr_array_index (waiters, i), entry, error);
 
   if (error != NULL || entry->users == 0)
     forget (pool, connection);
@@ -258,7 +268,7 @@ _tether_connection_pool_open (TetherConnectionPool       *pool,
     {
       /* A second session to the same place: a new channel later, no new
        * handshake now. */
-      join_connection (session, entry);
+      join_connection (pool, session, entry);
       g_task_return_boolean (task, TRUE);
       return;
     }

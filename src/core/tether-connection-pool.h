@@ -29,7 +29,9 @@ void                  _tether_connection_pool_configure (TetherConnectionPool   
                                                         TetherInteraction          *interaction,
                                                         guint                       timeout_s,
                                                         guint                       keepalive_ms,
-                                                        guint                       keepalive_max_missed);
+                                                        guint                       keepalive_max_missed,
+                                                        guint                       columns,
+                                                        guint                       rows);
 /* Opens @session on a shared connection; @task (owned by the caller)
  * returns a boolean once the session is Opened, or the error. */
 void                  _tether_connection_pool_open     (TetherConnectionPool       *pool,

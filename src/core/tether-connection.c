@@ -175,12 +175,22 @@ _tether_connection_post_event (TetherConnectionShared *shared,
   g_mutex_unlock (&shared->mutex);
 
   /* One idle callback drains every event queued meanwhile: a flood costs
-   * one main-loop dispatch per batch, not one per chunk. */
+   * one main-loop dispatch per batch, not one per chunk.  Never
+   * g_main_context_invoke(): from a thread with no context of its own it
+   * runs the callback right there whenever the main thread is between two
+   * iterations, and the events would be handled on the worker. */
   if (schedule)
-    g_main_context_invoke_full (shared->main_context, G_PRIORITY_DEFAULT,
-                                dispatch_events,
-                                _tether_connection_shared_ref (shared),
-                                (GDestroyNotify) _tether_connection_shared_unref);
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, dispatch_events,
+                             _tether_connection_shared_ref (shared),
+                             (GDestroyNotify) _tether_connection_shared_unref);
+      g_source_set_static_name (source, "[tether] connection events");
+      g_source_attach (source, shared->main_context);
+      g_source_unref (source);
+    }
 }
 
 /* Worker thread: asks the user and waits for the answer.  Returns FALSE if

@@ -28,6 +28,8 @@ struct _TetherSessionManager
   guint              keepalive_ms;
   guint              keepalive_max_missed;
   guint              timeout_s;
+  guint              columns;
+  guint              rows;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -195,7 +197,8 @@ open_session (TetherSessionManager *self,
 
   report_ignored (self, session, resolved);
   _tether_connection_pool_configure (self->pool, self->interaction, self->timeout_s,
-                                     self->keepalive_ms, self->keepalive_max_missed);
+                                     self->keepalive_ms, self->keepalive_max_missed,
+                                     self->columns, self->rows);
   _tether_connection_pool_open (self->pool, session, resolved, task);
 }
 
@@ -270,6 +273,8 @@ tether_session_manager_init (TetherSessionManager *self)
   self->keepalive_ms = 15 * 1000;
   self->keepalive_max_missed = 3;
   self->timeout_s = 20;
+  self->columns = 80;
+  self->rows = 24;
   g_signal_connect (self->sessions, "items-changed", G_CALLBACK (items_changed_cb), self);
 }
 
@@ -380,6 +385,27 @@ tether_session_manager_set_timeout (TetherSessionManager *self,
   g_return_if_fail (seconds > 0);
 
   self->timeout_s = seconds;
+}
+
+/**
+ * tether_session_manager_set_terminal_size:
+ * @columns: the width of the terminals sessions are shown in
+ * @rows: their height
+ *
+ * A session starts its shell as soon as it opens, so that Enter finds it
+ * running; it starts at this size (the viewer's real size, from the GUI)
+ * and is resized to the viewer when entered.
+ */
+void
+tether_session_manager_set_terminal_size (TetherSessionManager *self,
+                                          guint                 columns,
+                                          guint                 rows)
+{
+  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
+  g_return_if_fail (columns > 0 && rows > 0);
+
+  self->columns = columns;
+  self->rows = rows;
 }
 
 /**

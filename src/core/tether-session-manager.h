@@ -57,6 +57,9 @@ void                  tether_session_manager_set_keepalive      (TetherSessionMa
                                                                  guint                  max_missed);
 void                  tether_session_manager_set_timeout        (TetherSessionManager  *self,
                                                                  guint                  seconds);
+void                  tether_session_manager_set_terminal_size  (TetherSessionManager  *self,
+                                                                 guint                  columns,
+                                                                 guint                  rows);
 guint                 tether_session_manager_get_n_connections  (TetherSessionManager  *self);
 
 TetherSession        *tether_session_manager_lookup             (TetherSessionManager  *self,

@@ -29,7 +29,9 @@ void              _tether_session_set_resolved   (TetherSession      *self,
                                                   const char         *user_name,
                                                   guint               port);
 void              _tether_session_set_connection (TetherSession      *self,
-                                                  TetherConnection   *connection);
+                                                  TetherConnection   *connection,
+                                                  guint               columns,
+                                                  guint               rows);
 TetherConnection *_tether_session_get_connection (TetherSession      *self);
 /* Closes the shell and gives the connection back (transfer full). */
 TetherConnection *_tether_session_release        (TetherSession      *self);

@@ -5,6 +5,7 @@
 
 #include "tether-enums.h"
 #include "tether-error.h"
+#include "tether-runspace.h"
 #include "tether-session-private.h"
 #include "tether-target.h"
 #include "tether-util.h"
@@ -27,12 +28,10 @@ struct _TetherSession
   TetherSessionState         state;
   gboolean                   temporary;
   gboolean                   persistent;
-  gboolean                   attached;
 
-  /* Owned: the shared connection while Opened, and the runspace. */
+  /* Owned while Opened: the shared connection and the runspace on it. */
   TetherConnection          *connection;
-  TetherChannel             *shell;
-  GTask                     *attach_task;
+  TetherRunspace            *runspace;
 };
 
 G_DEFINE_FINAL_TYPE (TetherSession, tether_session, G_TYPE_OBJECT)
@@ -121,23 +120,14 @@ notify (TetherSession *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
-static void
-drop_shell (TetherSession *self)
-{
-  if (self->shell == NULL)
-    return;
-
-  g_signal_handlers_disconnect_by_data (self->shell, self);
-  tether_channel_close (self->shell);
-  g_clear_object (&self->shell);
-}
+static void drop_runspace (TetherSession *self);
 
 static void
 tether_session_dispose (GObject *object)
 {
   TetherSession *self = TETHER_SESSION (object);
 
-  drop_shell (self);
+  drop_runspace (self);
   g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (tether_session_parent_class)->dispose (object);
@@ -184,7 +174,7 @@ tether_session_get_property (GObject    *object,
     case PROP_AVAILABILITY: g_value_set_enum (value, tether_session_get_availability (self)); break;
     case PROP_TEMPORARY: g_value_set_boolean (value, self->temporary); break;
     case PROP_PERSISTENT: g_value_set_boolean (value, self->persistent); break;
-    case PROP_ATTACHED: g_value_set_boolean (value, self->attached); break;
+    case PROP_ATTACHED: g_value_set_boolean (value, tether_session_get_attached (self)); break;
     case PROP_LAST_ERROR: g_value_set_string (value, self->last_error); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -376,13 +366,6 @@ _tether_session_set_resolved (TetherSession *self,
     }
 }
 
-void
-_tether_session_set_connection (TetherSession    *self,
-                                TetherConnection *connection)
-{
-  g_set_object (&self->connection, connection);
-}
-
 TetherConnection *
 _tether_session_get_connection (TetherSession *self)
 {
@@ -390,94 +373,88 @@ _tether_session_get_connection (TetherSession *self)
 }
 
 static void
-set_attached (TetherSession *self,
-              gboolean       attached)
+notify_attached (TetherSession *self)
 {
-  if (self->attached == attached)
-    return;
-
-  self->attached = attached;
-  if (self->shell != NULL)
-    tether_channel_set_auto_consume (self->shell, !attached);
   g_object_freeze_notify (G_OBJECT (self));
   notify (self, PROP_ATTACHED);
   notify (self, PROP_AVAILABILITY);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-TetherConnection *
-_tether_session_release (TetherSession *self)
-{
-  drop_shell (self);
-  set_attached (self, FALSE);
-  return g_steal_pointer (&self->connection);
-}
-
-/* The runspace */
-
 static void
-shell_output_cb (TetherChannel *shell,
-                 GBytes        *data,
-                 gboolean       is_stderr,
-                 TetherSession *self)
+runspace_output_cb (TetherRunspace *runspace,
+                    GBytes         *data,
+                    TetherSession  *self)
 {
   g_signal_emit (self, signals[OUTPUT], 0, data);
 }
 
 static void
-shell_closed_cb (TetherChannel *shell,
-                 const GError  *error,
-                 TetherSession *self)
+runspace_exited_cb (TetherRunspace *runspace,
+                    int             status,
+                    TetherSession  *self)
 {
-  g_autoptr(TetherChannel) hold = g_steal_pointer (&self->shell);
-  int status = tether_channel_get_exit_status (shell);
-
-  g_signal_handlers_disconnect_by_data (shell, self);
   /* The session stays Opened: the next attach starts a fresh shell. */
   g_signal_emit (self, signals[SHELL_EXITED], 0, status);
 }
 
 static void
-take_shell (TetherSession *self,
-            TetherChannel *shell)
+drop_runspace (TetherSession *self)
 {
-  self->shell = g_object_ref (shell);
-  tether_channel_set_auto_consume (shell, !self->attached);
-  g_signal_connect (shell, "output", G_CALLBACK (shell_output_cb), self);
-  g_signal_connect (shell, "closed", G_CALLBACK (shell_closed_cb), self);
-  tether_channel_start (shell);
+  gboolean was_attached;
+
+  if (self->runspace == NULL)
+    return;
+
+  was_attached = _tether_runspace_get_attached (self->runspace);
+  g_signal_handlers_disconnect_by_data (self->runspace, self);
+  _tether_runspace_close (self->runspace);
+  g_clear_object (&self->runspace);
+  if (was_attached)
+    notify_attached (self);
+}
+
+/* Joins the session to its (shared) connection and starts its shell at
+ * @columns × @rows, so that Enter finds it running. */
+void
+_tether_session_set_connection (TetherSession    *self,
+                                TetherConnection *connection,
+                                guint             columns,
+                                guint             rows)
+{
+  drop_runspace (self);
+  g_set_object (&self->connection, connection);
+  if (connection == NULL)
+    return;
+
+  self->runspace = _tether_runspace_new (connection);
+  g_signal_connect (self->runspace, "output", G_CALLBACK (runspace_output_cb), self);
+  g_signal_connect (self->runspace, "exited", G_CALLBACK (runspace_exited_cb), self);
+  _tether_runspace_start (self->runspace, columns, rows);
+}
+
+TetherConnection *
+_tether_session_release (TetherSession *self)
+{
+  drop_runspace (self);
+  return g_steal_pointer (&self->connection);
 }
 
 static void
-open_shell_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+attach_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   TetherSession *self = g_task_get_source_object (task);
-  g_autoptr(TetherChannel) shell = NULL;
   GError *error = NULL;
 
-  g_clear_object (&self->attach_task);
-  shell = tether_connection_open_channel_finish (TETHER_CONNECTION (object), result, &error);
-  if (shell == NULL)
+  if (!_tether_runspace_attach_finish (TETHER_RUNSPACE (object), result, &error))
     {
       g_task_return_error (task, error);
       return;
     }
-
-  if (g_task_return_error_if_cancelled (task) || self->state != TETHER_SESSION_STATE_OPENED)
-    {
-      tether_channel_close (shell);
-      if (!g_task_had_error (task))
-        g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_NOT_OPENED,
-                                 _("The session “%s” was closed while its shell was starting."),
-                                 self->name);
-      return;
-    }
-
-  take_shell (self, shell);
-  set_attached (self, TRUE);
+  notify_attached (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -486,9 +463,11 @@ open_shell_cb (GObject      *object,
  * @columns: the viewer's width in cells
  * @rows: the viewer's height in cells
  *
- * Enter-PSSession: attaches a viewer to the session's shell, starting one at
- * the viewer's size if there is none (first time, or after `exit`).
- * Availability is Busy until tether_session_detach().
+ * Enter-PSSession: attaches a viewer to the session's shell (resized to the
+ * viewer), starting a fresh one if there is none (after `exit`).  What the
+ * shell printed before it was first viewed (its prompt) comes first, as
+ * `output`, right after the attach completes.  Availability is Busy until
+ * tether_session_detach().
  */
 void
 tether_session_attach_async (TetherSession       *self,
@@ -506,32 +485,16 @@ tether_session_attach_async (TetherSession       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tether_session_attach_async);
 
-  if (self->state != TETHER_SESSION_STATE_OPENED || self->connection == NULL)
+  if (self->state != TETHER_SESSION_STATE_OPENED || self->runspace == NULL)
     {
       g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_NOT_OPENED,
                                _("The session “%s” is not open (it is %s). Open it, then enter it again."),
                                self->name, tether_session_state_to_display (self->state));
       return;
     }
-  if (self->attached || self->attach_task != NULL)
-    {
-      g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_EXISTS,
-                               _("The session “%s” is already entered. Use its open tab."),
-                               self->name);
-      return;
-    }
 
-  if (self->shell != NULL)
-    {
-      tether_channel_resize (self->shell, columns, rows);
-      set_attached (self, TRUE);
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  self->attach_task = g_object_ref (task);
-  tether_connection_open_channel_async (self->connection, NULL, columns, rows, cancellable,
-                                        open_shell_cb, g_steal_pointer (&task));
+  _tether_runspace_attach_async (self->runspace, columns, rows, cancellable,
+                                 attach_cb, g_steal_pointer (&task));
 }
 
 gboolean
@@ -555,7 +518,10 @@ tether_session_detach (TetherSession *self)
 {
   g_return_if_fail (TETHER_IS_SESSION (self));
 
-  set_attached (self, FALSE);
+  if (self->runspace == NULL || !_tether_runspace_get_attached (self->runspace))
+    return;
+  _tether_runspace_detach (self->runspace);
+  notify_attached (self);
 }
 
 void
@@ -565,8 +531,8 @@ tether_session_write (TetherSession *self,
 {
   g_return_if_fail (TETHER_IS_SESSION (self));
 
-  if (self->shell != NULL)
-    tether_channel_write (self->shell, data, len);
+  if (self->runspace != NULL)
+    _tether_runspace_write (self->runspace, data, len);
 }
 
 void
@@ -576,8 +542,8 @@ tether_session_resize (TetherSession *self,
 {
   g_return_if_fail (TETHER_IS_SESSION (self));
 
-  if (self->shell != NULL && columns > 0 && rows > 0)
-    tether_channel_resize (self->shell, columns, rows);
+  if (self->runspace != NULL)
+    _tether_runspace_resize (self->runspace, columns, rows);
 }
 
 /**
@@ -591,9 +557,8 @@ tether_session_consume (TetherSession *self,
 {
   g_return_if_fail (TETHER_IS_SESSION (self));
 
-  /* Output delivered before a detach was already given back then. */
-  if (self->shell != NULL && self->attached)
-    tether_channel_consume (self->shell, n_bytes);
+  if (self->runspace != NULL)
+    _tether_runspace_consume (self->runspace, n_bytes);
 }
 
 static void
@@ -781,7 +746,8 @@ tether_session_get_availability (TetherSession *self)
 
   if (self->state != TETHER_SESSION_STATE_OPENED)
     return TETHER_SESSION_AVAILABILITY_NONE;
-  return self->attached ? TETHER_SESSION_AVAILABILITY_BUSY : TETHER_SESSION_AVAILABILITY_AVAILABLE;
+  return tether_session_get_attached (self) ? TETHER_SESSION_AVAILABILITY_BUSY
+                                            : TETHER_SESSION_AVAILABILITY_AVAILABLE;
 }
 
 gboolean
@@ -832,14 +798,14 @@ gboolean
 tether_session_get_attached (TetherSession *self)
 {
   g_return_val_if_fail (TETHER_IS_SESSION (self), FALSE);
-  return self->attached;
+  return self->runspace != NULL && _tether_runspace_get_attached (self->runspace);
 }
 
 gboolean
 tether_session_get_has_shell (TetherSession *self)
 {
   g_return_val_if_fail (TETHER_IS_SESSION (self), FALSE);
-  return self->shell != NULL;
+  return tether_session_get_shell (self) != NULL;
 }
 
 /**
@@ -851,5 +817,5 @@ TetherChannel *
 tether_session_get_shell (TetherSession *self)
 {
   g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
-  return self->shell;
+  return self->runspace ? _tether_runspace_get_shell (self->runspace) : NULL;
 }

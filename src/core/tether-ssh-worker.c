@@ -50,7 +50,8 @@ typedef struct {
   ssh_session             ssh;
   ssh_event               event;
   GSocketConnection      *socket;
-  int                     fd;
+  int                     fd;          /* libssh's duplicate of the socket */
+  gboolean                ssh_owns_fd; /* libssh will close it (see worker_free) */
   GPtrArray              *channels;   /* WorkerChannel* */
   gint64                  last_rx;
   gint64                  last_tick;
@@ -180,11 +181,25 @@ tcp_connect (Worker  *w,
   /* The GSocket's own timeout would only apply to GIO calls; libssh uses
    * SSH_OPTIONS_TIMEOUT on the raw fd. */
   g_socket_set_timeout (socket, 0);
-  w->fd = g_socket_get_fd (socket);
-  tune_socket (w->fd, w->shared->timeout_s);
+  tune_socket (g_socket_get_fd (socket), w->shared->timeout_s);
+
+  /* libssh closes a socket given with SSH_OPTIONS_FD once it has tried to
+   * connect on it (measured), and GSocket closes its own: two owners would
+   * mean a double close, which may hit a descriptor another thread has just
+   * opened.  libssh gets a duplicate of its own; the original stays open
+   * until the worker ends, so that shutdown() from the main side can always
+   * abort a blocking libssh call safely. */
+  w->fd = dup (g_socket_get_fd (socket));
+  if (w->fd < 0)
+    {
+      g_set_error (error, TETHER_ERROR, TETHER_ERROR_FAILED,
+                   _("Tether could not start a connection (%s). Close some sessions and try again."),
+                   g_strerror (errno));
+      return FALSE;
+    }
 
   g_mutex_lock (&w->shared->mutex);
-  w->shared->socket_fd = w->fd;
+  w->shared->socket_fd = g_socket_get_fd (socket);
   g_mutex_unlock (&w->shared->mutex);
   return TRUE;
 }
@@ -246,6 +261,7 @@ ssh_handshake (Worker  *w,
   gint64 start = g_get_monotonic_time ();
   gint64 limit = (gint64) w->shared->timeout_s * G_USEC_PER_SEC;
 
+  w->ssh_owns_fd = TRUE;
   if (ssh_connect (w->ssh) == SSH_OK)
     return TRUE;
 
@@ -693,15 +709,23 @@ worker_free (Worker *w)
     }
   if (w->ssh != NULL)
     {
+      /* Measured on libssh 0.10.6 with SSH_OPTIONS_FD: once ssh_connect()
+       * was called, its error paths and ssh_free() close the socket, but
+       * ssh_disconnect() lets go of it without closing it. */
       if (ssh_is_connected (w->ssh))
-        ssh_disconnect (w->ssh);
+        {
+          ssh_disconnect (w->ssh);
+          w->ssh_owns_fd = FALSE;
+        }
       ssh_free (w->ssh);
     }
+
+  if (w->fd >= 0 && !w->ssh_owns_fd)
+    close (w->fd);
 
   g_mutex_lock (&w->shared->mutex);
   w->shared->socket_fd = -1;
   g_mutex_unlock (&w->shared->mutex);
-  /* libssh does not close a socket it was given with SSH_OPTIONS_FD. */
   if (w->socket != NULL)
     g_io_stream_close (G_IO_STREAM (w->socket), NULL, NULL);
   g_clear_object (&w->socket);
