@@ -144,9 +144,14 @@ session_ungrouped (gpointer item,
 
 /* Keeps one folder row per folder name among the searched sessions, in
  * alphabetical order, reusing the existing objects so that their rows keep
- * their expanded state. */
+ * their expanded state.  @refilter: a session changed folders, so the
+ * existing folders' filters must run again.  Never from the searched
+ * model's items-changed: the folders' filter models are still on their way
+ * to the new contents then, and refiltering them mid-way corrupts the tree
+ * (rows with no item). */
 static void
-sync_folders (TetherSessionTree *self)
+sync_folders (TetherSessionTree *self,
+              gboolean           refilter)
 {
   g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->searched));
@@ -169,7 +174,8 @@ sync_folders (TetherSessionTree *self)
 
       if (g_hash_table_remove (names, folder->name))
         {
-          gtk_filter_changed (GTK_FILTER (folder->filter), GTK_FILTER_CHANGE_DIFFERENT);
+          if (refilter)
+            gtk_filter_changed (GTK_FILTER (folder->filter), GTK_FILTER_CHANGE_DIFFERENT);
           i++;
         }
       else
@@ -208,7 +214,7 @@ on_session_notify (TetherSession     *session,
   if (g_str_equal (name, "folder"))
     {
       gtk_filter_changed (GTK_FILTER (self->ungrouped_filter), GTK_FILTER_CHANGE_DIFFERENT);
-      sync_folders (self);
+      sync_folders (self, TRUE);
     }
   else if ((g_str_equal (name, "name") || g_str_equal (name, "computer-name")) &&
            self->search_casefold != NULL)
@@ -245,7 +251,7 @@ on_searched_changed (GListModel        *model,
                      guint              added,
                      TetherSessionTree *self)
 {
-  sync_folders (self);
+  sync_folders (self, FALSE);
 }
 
 static GListModel *

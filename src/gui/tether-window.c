@@ -457,14 +457,12 @@ tether_window_close_request (GtkWindow *window)
   return GDK_EVENT_STOP;
 }
 
+/* GtkWindow:application is not a construct property: it is only set after
+ * constructed() ran, so the window is set up from tether_window_new(). */
 static void
-tether_window_constructed (GObject *object)
+setup (TetherWindow      *self,
+       TetherApplication *app)
 {
-  TetherWindow *self = TETHER_WINDOW (object);
-  TetherApplication *app = TETHER_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-
-  G_OBJECT_CLASS (tether_window_parent_class)->constructed (object);
-
   self->manager = tether_application_get_manager (app);
   self->settings = g_object_ref (tether_application_get_settings (app));
 
@@ -515,7 +513,6 @@ tether_window_class_init (TetherWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
-  object_class->constructed = tether_window_constructed;
   object_class->dispose = tether_window_dispose;
   window_class->close_request = tether_window_close_request;
 
@@ -553,7 +550,10 @@ tether_window_init (TetherWindow *self)
 TetherWindow *
 tether_window_new (TetherApplication *application)
 {
-  return g_object_new (TETHER_TYPE_WINDOW, "application", application, NULL);
+  TetherWindow *self = g_object_new (TETHER_TYPE_WINDOW, "application", application, NULL);
+
+  setup (self, application);
+  return self;
 }
 
 /**
