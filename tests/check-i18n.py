@@ -330,6 +330,8 @@ def check_catalog(root, potfiles):
         counts = stats(r.stderr)
         if r.returncode != 0:
             problems.append(f'msgfmt --check on the merged catalog failed: {r.stderr.strip()}')
+        if counts['translated'] == 0:
+            problems.append(f'the merged catalog has no translated message: {r.stderr.strip()}')
         if counts['untranslated'] or counts['fuzzy']:
             problems.append(f'against the current sources fr.po has {counts["untranslated"]} '
                             f'untranslated and {counts["fuzzy"]} fuzzy messages; run '

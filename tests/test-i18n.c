@@ -14,6 +14,7 @@
 
 #include "tether-application.h"
 #include "tether-preferences-window.h"
+#include "tether-test-sshd.h"
 
 static char *locale_in_effect;
 
@@ -116,6 +117,48 @@ test_preferences_window (void)
 }
 
 static void
+test_window (void)
+{
+  TetherApplication *app = tether_application_new ();
+  TetherSessionOptions options = {
+    .target = "server01.invalid",
+    .name = "Server01",
+    .persistent = FALSE,
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) texts = g_string_new (NULL);
+  GtkWindow *window;
+
+  /* No D-Bus name: other test programs run at once on the same bus. */
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  tether_session_manager_add_session (tether_application_get_manager (app), &options, &error);
+  g_assert_no_error (error);
+
+  window = tether_application_ensure_window (app);
+  present_and_wait (window);
+  collect_texts (GTK_WIDGET (window), texts);
+
+  /* The tree's columns, a session's state, the empty terminal area. */
+  assert_shows (texts->str, "Ordinateur");
+  assert_shows (texts->str, "État");
+  assert_shows (texts->str, "Fermée");
+  assert_shows (texts->str, "Aucune session interactive");
+
+  tether_session_manager_close_all (tether_application_get_manager (app));
+  gtk_window_destroy (window);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  /* Not g_assert_finalize_object(): registering emits startup, where
+   * GtkApplication takes a reference that only shutdown, emitted by
+   * g_application_run(), gives back. */
+  g_application_quit (G_APPLICATION (app));
+  g_object_unref (app);
+}
+
+static void
 test_help (void)
 {
   if (g_test_subprocess ())
@@ -145,6 +188,8 @@ main (int   argc,
   const char *localedir = g_getenv ("TETHER_TEST_LOCALEDIR");
   int status;
 
+  /* A private home; the harness keeps the caller's LANGUAGE and locale. */
+  tether_test_init (&argc, &argv);
   /* Copied: the next setlocale() call overwrites the string. */
   locale_in_effect = g_strdup (setlocale (LC_ALL, ""));
   g_assert_nonnull (localedir);
@@ -152,12 +197,12 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
 
   g_test_add_func ("/i18n/locale", test_locale);
   g_test_add_func ("/i18n/preferences-window", test_preferences_window);
+  g_test_add_func ("/i18n/window", test_window);
   g_test_add_func ("/i18n/help", test_help);
 
   status = g_test_run ();
