@@ -424,8 +424,14 @@ setup_cell (GtkSignalListItemFactory *factory,
   GtkGesture *gesture;
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (label, TRUE);
+  /* Names and hosts may be long: they give way.  Ids, states and
+   * configuration names are short and stay whole. */
+  if (column == COLUMN_NAME || column == COLUMN_COMPUTER_NAME)
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (GTK_LABEL (label), 6);
+    }
 
   if (column == COLUMN_NAME || column == COLUMN_STATE)
     {

@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <signal.h>
+
+#include "tether-test-sshd.h"
+
+/*
+ * The command line, as a user runs it: the built `tether` binary, a running
+ * instance (started here as a child, with its window under the test's X
+ * server) that carries the commands out, and each command as one more child
+ * whose output and exit status are checked.  A D-Bus session bus of our own
+ * keeps the single-instance name away from other tests.
+ */
+
+#define WAIT_MS 20000
+
+static TetherTestSshd *sshd;
+static GTestDBus *bus;
+static GSubprocess *primary;
+static char *tether_path;
+
+typedef struct {
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *result)
+{
+  g_clear_pointer (&result->out, g_free);
+  g_clear_pointer (&result->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+
+static void
+run_argv (Result      *result,
+          const char **args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (argv, tether_path);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  child = g_subprocess_newv ((const char * const *) argv->pdata,
+                             G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (child, NULL, NULL, &result->out, &result->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (child));
+  result->status = g_subprocess_get_exit_status (child);
+}
+
+#define run(result, ...) G_STMT_START {                          \
+    const char *args_[] = { __VA_ARGS__, NULL };                 \
+    result_clear (result);                                       \
+    run_argv (result, args_);                                    \
+  } G_STMT_END
+
+static void
+assert_ok (Result *result)
+{
+  if (result->status != 0)
+    g_error ("exit status %d, stderr: %s", result->status, result->err);
+  g_assert_cmpstr (result->err, ==, "");
+}
+
+static void
+assert_fails_with (Result     *result,
+                   const char *sentence)
+{
+  g_assert_cmpint (result->status, ==, 1);
+  g_assert_cmpstr (result->out, ==, "");
+  g_assert_true (g_str_has_suffix (result->err, "\n"));
+  if (sentence != NULL)
+    g_assert_cmpstr (result->err, ==, sentence);
+  else
+    g_assert_cmpuint (strlen (result->err), >, 20);
+}
+
+/* The Get-PSSession line of @name, or NULL. */
+static char *
+row_of (const char *table,
+        const char *name)
+{
+  g_auto(GStrv) lines = g_strsplit (table, "\n", -1);
+
+  for (guint i = 2; lines[0] != NULL && lines[1] != NULL && lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) cells = g_strsplit_set (lines[i], " ", -1);
+      guint n = 0;
+
+      /* The second non-empty cell is the name. */
+      for (guint c = 0; cells[c] != NULL; c++)
+        if (*cells[c] != '\0' && ++n == 2)
+          {
+            if (g_str_equal (cells[c], name))
+              return g_strdup (lines[i]);
+            break;
+          }
+    }
+  return NULL;
+}
+
+static gboolean
+primary_owns_name (gpointer data)
+{
+  g_autoptr(GDBusConnection) connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  gboolean owned = FALSE;
+
+  if (connection == NULL)
+    return FALSE;
+  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", APP_ID), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  return owned;
+}
+
+static void
+start_primary (void)
+{
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { tether_path, NULL };
+
+  primary = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  g_assert_no_error (error);
+  tether_test_wait_until (primary_owns_name, NULL, WAIT_MS);
+}
+
+static void
+stop_primary (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (primary == NULL)
+    return;
+  g_subprocess_send_signal (primary, SIGTERM);
+  g_subprocess_wait (primary, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&primary);
+}
+
+static void
+test_get_session_empty (void)
+{
+  g_auto(Result) r = { 0 };
+
+  run (&r, "--get-session");
+  assert_ok (&r);
+  /* As Get-PSSession: nothing at all when there is no session. */
+  g_assert_cmpstr (r.out, ==, "");
+
+  run (&r, "--get-session", "--json");
+  assert_ok (&r);
+  g_assert_cmpstr (r.out, ==, "[]\n");
+}
+
+static void
+test_new_session (void)
+{
+  g_auto(Result) r = { 0 };
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *row = NULL;
+
+  run (&r, "--new-session", tether_test_sshd_get_target (sshd), "--name", "Web",
+       "--configuration-name", "Cfg");
+  assert_ok (&r);
+
+  lines = g_strsplit (r.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  g_assert_cmpstr (lines[0], ==, "Id Name            ComputerName    State    ConfigurationName");
+  g_assert_cmpstr (lines[1], ==, "-- ----            ------------    -----    -----------------");
+  row = row_of (r.out, "Web");
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (row, " Web             127.0.0.1       Opened   Cfg"));
+  g_assert_cmpstr (lines[3], ==, "");
+}
+
+static void
+test_new_session_identity_file (void)
+{
+  g_autofree char *key = tether_test_make_key ("cli-key", NULL);
+  g_autofree char *pub = g_strconcat (key, ".pub", NULL);
+  g_auto(Result) r = { 0 };
+  g_autofree char *row = NULL;
+
+  tether_test_sshd_authorize_key (sshd, pub);
+  run (&r, "--new-session", tether_test_sshd_get_target (sshd), "--name", "Keyed", "--identity-file", key);
+  assert_ok (&r);
+  row = row_of (r.out, "Keyed");
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (row, " Opened   DefaultShell"));
+
+  run (&r, "--get-session", "--json");
+  assert_ok (&r);
+  g_assert_nonnull (strstr (r.out, key));
+}
+
+static void
+test_new_session_errors (void)
+{
+  g_auto(Result) r = { 0 };
+
+  run (&r, "--new-session", "a@@b:x", "--name", "Bad");
+  assert_fails_with (&r, NULL);
+
+  /* The same name twice: the core's sentence, as the window shows it. */
+  run (&r, "--new-session", tether_test_sshd_get_target (sshd), "--name", "Web");
+  assert_fails_with (&r, NULL);
+  g_assert_nonnull (strstr (r.err, "“Web”"));
+
+  run (&r, "--get-session");
+  assert_ok (&r);
+  g_assert_null (row_of (r.out, "Bad"));
+}
+
+static void
+test_get_session (void)
+{
+  g_auto(Result) r = { 0 };
+  g_autofree char *row = NULL;
+
+  run (&r, "--get-session");
+  assert_ok (&r);
+  g_assert_true (g_str_has_prefix (r.out, "Id Name            ComputerName    State    ConfigurationName\n"));
+  row = row_of (r.out, "Web");
+  g_assert_nonnull (strstr (row, " Opened   Cfg"));
+
+  run (&r, "--get-session", "--json");
+  assert_ok (&r);
+  g_assert_true (g_str_has_prefix (r.out, "[\n  {"));
+  g_assert_nonnull (strstr (r.out, "\"Name\": \"Web\""));
+  g_assert_nonnull (strstr (r.out, "\"State\": \"Opened\""));
+  g_assert_nonnull (strstr (r.out, "\"ConfigurationName\": \"Cfg\""));
+}
+
+static void
+test_enter_exit (void)
+{
+  g_auto(Result) r = { 0 };
+  g_autofree char *row = NULL;
+
+  run (&r, "--enter", "Web");
+  assert_ok (&r);
+  run (&r, "--exit");
+  assert_ok (&r);
+
+  /* Exit-PSSession: the named session stays Opened. */
+  run (&r, "--get-session");
+  assert_ok (&r);
+  row = row_of (r.out, "Web");
+  g_assert_nonnull (strstr (row, " Opened "));
+
+  /* By Id too (case-insensitive names are the core's business). */
+  {
+    g_autofree char *id = g_strndup (row, strcspn (row, " "));
+
+    run (&r, "--enter", id);
+    assert_ok (&r);
+    run (&r, "--exit");
+    assert_ok (&r);
+  }
+
+  run (&r, "--exit");
+  assert_fails_with (&r, "No session is entered, so there is nothing to exit.\n");
+}
+
+static void
+test_unknown_name (void)
+{
+  const char *commands[] = { "--enter", "--close", "--remove" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(Result) r = { 0 };
+
+      run (&r, commands[i], "NoSuchSession");
+      assert_fails_with (&r, "There is no session named or numbered “NoSuchSession”. "
+                             "Run “tether --get-session” to list the sessions.\n");
+    }
+}
+
+static void
+test_enter_computer (void)
+{
+  g_auto(Result) r = { 0 };
+  g_auto(Result) listed = { 0 };
+  g_auto(Result) after = { 0 };
+
+  run (&listed, "--get-session");
+  run (&r, "--enter-computer", tether_test_sshd_get_target (sshd));
+  assert_ok (&r);
+
+  /* Temporary: never listed, gone after Exit. */
+  run (&after, "--get-session");
+  g_assert_cmpstr (after.out, ==, listed.out);
+  run (&r, "--exit");
+  assert_ok (&r);
+
+  run (&r, "--enter-computer", "a@@b:x");
+  assert_fails_with (&r, NULL);
+}
+
+static void
+test_close_remove (void)
+{
+  g_auto(Result) r = { 0 };
+  g_autofree char *row = NULL;
+
+  run (&r, "--close", "Web");
+  assert_ok (&r);
+  run (&r, "--get-session");
+  row = row_of (r.out, "Web");
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (row, " Closed "));
+
+  run (&r, "--remove", "Web");
+  assert_ok (&r);
+  run (&r, "--get-session");
+  g_assert_null (row_of (r.out, "Web"));
+}
+
+static void
+test_usage_errors (void)
+{
+  g_auto(Result) r = { 0 };
+
+  run (&r, "--json");
+  assert_fails_with (&r, NULL);
+  run (&r, "--get-session", "--close", "Keyed");
+  assert_fails_with (&r, NULL);
+  run (&r, "--name", "X");
+  assert_fails_with (&r, NULL);
+}
+
+static void
+test_without_running_instance (void)
+{
+  g_auto(Result) r = { 0 };
+  g_autofree char *row = NULL;
+
+  stop_primary ();
+  g_assert_false (primary_owns_name (NULL));
+
+  /* A fresh instance carries the command out and exits: the sessions file
+   * lists Keyed (Closed, as every session at start). */
+  run (&r, "--get-session");
+  assert_ok (&r);
+  row = row_of (r.out, "Keyed");
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (row, " Closed "));
+
+  run (&r, "--close", "NoSuchSession");
+  assert_fails_with (&r, "There is no session named or numbered “NoSuchSession”. "
+                         "Run “tether --get-session” to list the sessions.\n");
+
+  /* Async work in a fresh instance: held until done, then the exit status. */
+  run (&r, "--new-session", "a@@b:x");
+  assert_fails_with (&r, NULL);
+
+  run (&r, "--remove", "Keyed");
+  assert_ok (&r);
+  run (&r, "--get-session");
+  assert_ok (&r);
+  g_assert_cmpstr (r.out, ==, "");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  tether_test_init (&argc, &argv);
+
+  tether_path = g_build_filename (g_getenv ("TETHER_TEST_BUILDDIR"), "..", "src", "tether", NULL);
+  if (!g_file_test (tether_path, G_FILE_TEST_IS_EXECUTABLE))
+    g_error ("No tether binary at %s", tether_path);
+
+  /* The commands find the running instance on this bus and no other. */
+  {
+    /* GTestDBus forgets the display (it is meant for headless tests). */
+    g_autofree char *display = g_strdup (g_getenv ("DISPLAY"));
+
+    bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+    g_test_dbus_up (bus);
+    if (display != NULL)
+      g_setenv ("DISPLAY", display, TRUE);
+  }
+
+  sshd = tether_test_sshd_new (NULL);
+  tether_test_sshd_trust (sshd);
+  start_primary ();
+
+  g_test_add_func ("/cli/get-session-empty", test_get_session_empty);
+  g_test_add_func ("/cli/new-session", test_new_session);
+  g_test_add_func ("/cli/new-session-identity-file", test_new_session_identity_file);
+  g_test_add_func ("/cli/new-session-errors", test_new_session_errors);
+  g_test_add_func ("/cli/get-session", test_get_session);
+  g_test_add_func ("/cli/enter-exit", test_enter_exit);
+  g_test_add_func ("/cli/unknown-name", test_unknown_name);
+  g_test_add_func ("/cli/enter-computer", test_enter_computer);
+  g_test_add_func ("/cli/close-remove", test_close_remove);
+  g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/without-running-instance", test_without_running_instance);
+
+  status = g_test_run ();
+
+  stop_primary ();
+  tether_test_sshd_free (sshd);
+  g_test_dbus_down (bus);
+  g_object_unref (bus);
+  g_free (tether_path);
+
+  return status;
+}
