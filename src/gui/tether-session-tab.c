@@ -1,0 +1,686 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "tether-session-tab.h"
+
+/* A shell that ends sooner than this after it appeared in the tab did not
+ * end because of something the user typed: its tab stays to say so.  The
+ * core starts shells before anyone enters (so Enter is instant), hence "since
+ * it was entered" rather than "since it started": a shell pre-started and
+ * dying at once is exited by the time of the Enter, and the fresh one that
+ * Enter starts dies within this delay.  Anything typed meanwhile (`exit`)
+ * makes the end the user's doing. */
+#define QUICK_EXIT_USEC (G_USEC_PER_SEC)
+/* Entering waits this long at most for the terminal's first allocation, so
+ * that the remote PTY starts at the real size (a tab never shown attaches
+ * at VTE's default 80×24 and resizes later). */
+#define ALLOCATION_WAIT_MS 500
+
+struct _TetherSessionTab
+{
+  GtkWidget              parent_instance;
+
+  /* Template widgets */
+  GtkRevealer           *message_revealer;
+  GtkLabel              *message_label;
+  GtkSearchBar          *search_bar;
+  GtkSearchEntry        *search_entry;
+  GtkScrolledWindow     *scroller;
+  TetherTerminal        *terminal;
+
+  /* Owned references */
+  TetherSession         *session;
+  GTask                 *enter_task;
+  char                  *title;
+
+  TetherSessionTabState  state;
+  gint64                 shell_started;
+  gboolean               typed;
+  gulong                 grid_handler;
+  guint                  grid_timeout;
+};
+
+G_DEFINE_FINAL_TYPE (TetherSessionTab, tether_session_tab, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_TITLE,
+  PROP_TOOLTIP,
+  PROP_ENTERED,
+  N_PROPS
+};
+
+enum {
+  SHELL_EXITED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+show_message (TetherSessionTab *self,
+              const char       *message)
+{
+  gtk_label_set_text (self->message_label, message != NULL ? message : "");
+  gtk_revealer_set_reveal_child (self->message_revealer, message != NULL);
+}
+
+static void
+set_state (TetherSessionTab      *self,
+           TetherSessionTabState  state)
+{
+  gboolean was_entered = self->state == TETHER_SESSION_TAB_STATE_ENTERED;
+
+  if (self->state == state)
+    return;
+  self->state = state;
+
+  /* What the user sees follows the state: a terminal that takes input only
+   * while a shell is attached, a message bar only when something failed. */
+  vte_terminal_set_input_enabled (VTE_TERMINAL (self->terminal),
+                                  state == TETHER_SESSION_TAB_STATE_ENTERED
+                                  || state == TETHER_SESSION_TAB_STATE_ENTERING);
+  if (state == TETHER_SESSION_TAB_STATE_ENTERING || state == TETHER_SESSION_TAB_STATE_ENTERED)
+    show_message (self, NULL);
+
+  if (was_entered != (state == TETHER_SESSION_TAB_STATE_ENTERED))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENTERED]);
+}
+
+static void
+update_title (TetherSessionTab *self)
+{
+  const char *window_title = vte_terminal_get_window_title (VTE_TERMINAL (self->terminal));
+  g_autofree char *title = NULL;
+
+  if (window_title != NULL && window_title[0] != '\0')
+    title = g_strdup_printf ("[%s] %s", tether_session_get_name (self->session), window_title);
+  else
+    title = g_strdup_printf ("[%s]", tether_session_get_name (self->session));
+
+  if (g_strcmp0 (title, self->title) == 0)
+    return;
+  g_free (self->title);
+  self->title = g_steal_pointer (&title);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+}
+
+/* The session */
+
+static void
+notify_tooltip (TetherSessionTab *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOLTIP]);
+}
+
+static void
+on_shell_exited (TetherSession    *session,
+                 int               status,
+                 TetherSessionTab *self)
+{
+  gboolean quick = self->shell_started != 0 && !self->typed
+                   && g_get_monotonic_time () - self->shell_started < QUICK_EXIT_USEC;
+
+  self->shell_started = 0;
+  if (self->state != TETHER_SESSION_TAB_STATE_ENTERED && self->state != TETHER_SESSION_TAB_STATE_LEFT)
+    return;
+
+  /* The session stays Busy until its viewer leaves: leave, so that the next
+   * Enter starts a fresh shell. */
+  if (tether_session_get_attached (session))
+    tether_session_detach (session);
+  tether_terminal_set_attached (self->terminal, FALSE);
+  set_state (self, TETHER_SESSION_TAB_STATE_EXITED);
+
+  if (quick)
+    {
+      g_autofree char *message = NULL;
+
+      if (status >= 0)
+        message = g_strdup_printf (_("The shell on %s ended as soon as it started (exit status %d). "
+                                     "Check the account’s shell and start-up files on that computer, "
+                                     "then enter the session again."),
+                                   tether_session_get_computer_name (session), status);
+      else
+        message = g_strdup_printf (_("The shell on %s ended as soon as it started. "
+                                     "Check the account’s shell and start-up files on that computer, "
+                                     "then enter the session again."),
+                                   tether_session_get_computer_name (session));
+      show_message (self, message);
+    }
+
+  g_signal_emit (self, signals[SHELL_EXITED], 0, status, quick);
+}
+
+static void
+on_session_state (TetherSession    *session,
+                  GParamSpec       *pspec,
+                  TetherSessionTab *self)
+{
+  TetherSessionState state = tether_session_get_state (session);
+  const char *error = tether_session_get_last_error (session);
+  g_autofree char *message = NULL;
+
+  if (state != TETHER_SESSION_STATE_BROKEN && state != TETHER_SESSION_STATE_CLOSED)
+    return;
+  if (self->state != TETHER_SESSION_TAB_STATE_ENTERED && self->state != TETHER_SESSION_TAB_STATE_LEFT)
+    return;
+
+  tether_terminal_set_attached (self->terminal, FALSE);
+  set_state (self, TETHER_SESSION_TAB_STATE_FAILED);
+  if (state == TETHER_SESSION_STATE_BROKEN && error != NULL)
+    show_message (self, error);
+  else
+    {
+      message = g_strdup_printf (_("The session “%s” is %s: its shell is gone. Open it, then enter it again."),
+                                 tether_session_get_name (session),
+                                 tether_session_state_to_display (state));
+      show_message (self, message);
+    }
+}
+
+static void
+on_commit (TetherSessionTab *self)
+{
+  self->typed = TRUE;
+}
+
+/* Entering */
+
+static void
+attach_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(TetherSessionTab) self = g_object_ref (g_task_get_source_object (task));
+  g_autoptr(GError) error = NULL;
+
+  if (self->enter_task == task)
+    g_clear_object (&self->enter_task);
+
+  if (!tether_session_attach_finish (TETHER_SESSION (source), result, &error))
+    {
+      set_state (self, TETHER_SESSION_TAB_STATE_FAILED);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_message (self, error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  self->shell_started = g_get_monotonic_time ();
+  self->typed = FALSE;
+  tether_terminal_set_attached (self->terminal, TRUE);
+  set_state (self, TETHER_SESSION_TAB_STATE_ENTERED);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->terminal)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->terminal));
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+stop_waiting_for_grid (TetherSessionTab *self)
+{
+  g_clear_signal_handler (&self->grid_handler, self->terminal);
+  g_clear_handle_id (&self->grid_timeout, g_source_remove);
+}
+
+static void
+attach (TetherSessionTab *self)
+{
+  GTask *task = self->enter_task;
+  guint columns, rows;
+
+  stop_waiting_for_grid (self);
+  if (g_task_return_error_if_cancelled (task))
+    {
+      set_state (self, TETHER_SESSION_TAB_STATE_FAILED);
+      g_clear_object (&self->enter_task);
+      return;
+    }
+
+  tether_terminal_get_grid_size (self->terminal, &columns, &rows);
+  tether_session_attach_async (self->session, columns, rows, g_task_get_cancellable (task),
+                               attach_cb, g_object_ref (task));
+}
+
+static gboolean
+grid_timeout_cb (gpointer data)
+{
+  TetherSessionTab *self = data;
+
+  self->grid_timeout = 0;
+  attach (self);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * tether_session_tab_enter_async:
+ *
+ * Enter-PSSession: attaches the session's shell (a fresh one if it has none)
+ * at the terminal's size.  A failure shows the core's sentence in the
+ * message bar and is returned too.
+ */
+void
+tether_session_tab_enter_async (TetherSessionTab    *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TETHER_IS_SESSION_TAB (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tether_session_tab_enter_async);
+
+  if (self->state == TETHER_SESSION_TAB_STATE_ENTERED)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (self->state == TETHER_SESSION_TAB_STATE_ENTERING)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               _("The session “%s” is being entered already."),
+                               tether_session_get_name (self->session));
+      return;
+    }
+
+  set_state (self, TETHER_SESSION_TAB_STATE_ENTERING);
+  self->enter_task = g_steal_pointer (&task);
+
+  if (tether_terminal_get_allocated (self->terminal))
+    {
+      attach (self);
+      return;
+    }
+  self->grid_handler = g_signal_connect_swapped (self->terminal, "grid-size-changed",
+                                                 G_CALLBACK (attach), self);
+  self->grid_timeout = g_timeout_add (ALLOCATION_WAIT_MS, grid_timeout_cb, self);
+}
+
+gboolean
+tether_session_tab_enter_finish (TetherSessionTab  *self,
+                                 GAsyncResult      *result,
+                                 GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_session_tab_enter_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * tether_session_tab_leave:
+ *
+ * Exit-PSSession: detaches.  The shell keeps running and this widget keeps
+ * showing its output, so entering again shows the same screen.
+ */
+void
+tether_session_tab_leave (TetherSessionTab *self)
+{
+  g_return_if_fail (TETHER_IS_SESSION_TAB (self));
+
+  switch (self->state)
+    {
+    case TETHER_SESSION_TAB_STATE_ENTERING:
+      /* Attach_cb then fails with G_IO_ERROR_CANCELLED. */
+      if (self->enter_task != NULL)
+        {
+          GCancellable *cancellable = g_task_get_cancellable (self->enter_task);
+
+          if (self->grid_timeout != 0)
+            {
+              stop_waiting_for_grid (self);
+              g_task_return_new_error (self->enter_task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                       _("Entering was cancelled."));
+              g_clear_object (&self->enter_task);
+            }
+          else if (cancellable != NULL)
+            g_cancellable_cancel (cancellable);
+        }
+      set_state (self, TETHER_SESSION_TAB_STATE_LEFT);
+      break;
+
+    case TETHER_SESSION_TAB_STATE_ENTERED:
+      tether_session_detach (self->session);
+      tether_terminal_set_attached (self->terminal, FALSE);
+      set_state (self, TETHER_SESSION_TAB_STATE_LEFT);
+      break;
+
+    case TETHER_SESSION_TAB_STATE_INITIAL:
+    case TETHER_SESSION_TAB_STATE_LEFT:
+    case TETHER_SESSION_TAB_STATE_EXITED:
+    case TETHER_SESSION_TAB_STATE_FAILED:
+    default:
+      break;
+    }
+}
+
+/* Search */
+
+static void
+find (TetherSessionTab *self,
+      gboolean          backwards)
+{
+  VteTerminal *terminal = VTE_TERMINAL (self->terminal);
+
+  if (vte_terminal_search_get_regex (terminal) == NULL)
+    return;
+  if (backwards)
+    vte_terminal_search_find_previous (terminal);
+  else
+    vte_terminal_search_find_next (terminal);
+}
+
+static void
+on_search_changed (GtkSearchEntry   *entry,
+                   TetherSessionTab *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autoptr(VteRegex) regex = NULL;
+  g_autofree char *pattern = NULL;
+  guint32 flags = PCRE2_MULTILINE;
+
+  if (text[0] != '\0')
+    {
+      /* Literal text; case matters only when the user typed a capital. */
+      g_autofree char *lower = g_utf8_strdown (text, -1);
+
+      pattern = g_regex_escape_string (text, -1);
+      if (g_str_equal (lower, text))
+        flags |= PCRE2_CASELESS;
+      regex = vte_regex_new_for_search (pattern, -1, flags, NULL);
+    }
+  vte_terminal_search_set_regex (VTE_TERMINAL (self->terminal), regex, 0);
+  vte_terminal_search_set_wrap_around (VTE_TERMINAL (self->terminal), TRUE);
+  /* The scrollback is above: look upwards first. */
+  find (self, TRUE);
+}
+
+static void
+on_search_activate (GtkSearchEntry   *entry,
+                    TetherSessionTab *self)
+{
+  find (self, TRUE);
+}
+
+static void
+on_search_next (GtkSearchEntry   *entry,
+                TetherSessionTab *self)
+{
+  find (self, FALSE);
+}
+
+static void
+on_search_previous (GtkSearchEntry   *entry,
+                    TetherSessionTab *self)
+{
+  find (self, TRUE);
+}
+
+static void
+on_search_stop (GtkSearchEntry   *entry,
+                TetherSessionTab *self)
+{
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->terminal));
+}
+
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  TetherSessionTab *self = TETHER_SESSION_TAB (widget);
+  VteTerminal *terminal = VTE_TERMINAL (self->terminal);
+
+  /* A selection is what the user most likely looks for. */
+  if (vte_terminal_get_has_selection (terminal))
+    {
+      g_autofree char *selection = vte_terminal_get_text_selected (terminal, VTE_FORMAT_TEXT);
+
+      if (selection != NULL && strchr (selection, '\n') == NULL)
+        gtk_editable_set_text (GTK_EDITABLE (self->search_entry), selection);
+    }
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+find_next_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  find (TETHER_SESSION_TAB (widget), g_str_equal (action_name, "term.find-previous"));
+}
+
+/* GObject */
+
+static void
+tether_session_tab_dispose (GObject *object)
+{
+  TetherSessionTab *self = TETHER_SESSION_TAB (object);
+
+  stop_waiting_for_grid (self);
+  if (self->enter_task != NULL)
+    {
+      if (!g_task_get_completed (self->enter_task))
+        g_task_return_new_error (self->enter_task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                 _("Entering was cancelled."));
+      g_clear_object (&self->enter_task);
+    }
+  if (self->session != NULL)
+    {
+      tether_session_tab_leave (self);
+      g_signal_handlers_disconnect_by_data (self->session, self);
+    }
+  gtk_widget_dispose_template (GTK_WIDGET (self), TETHER_TYPE_SESSION_TAB);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (tether_session_tab_parent_class)->dispose (object);
+}
+
+static void
+tether_session_tab_finalize (GObject *object)
+{
+  TetherSessionTab *self = TETHER_SESSION_TAB (object);
+
+  g_free (self->title);
+
+  G_OBJECT_CLASS (tether_session_tab_parent_class)->finalize (object);
+}
+
+static void
+tether_session_tab_constructed (GObject *object)
+{
+  TetherSessionTab *self = TETHER_SESSION_TAB (object);
+
+  G_OBJECT_CLASS (tether_session_tab_parent_class)->constructed (object);
+
+  g_assert (self->session != NULL);
+  tether_terminal_set_session (self->terminal, self->session);
+  g_signal_connect_swapped (self->terminal, "commit", G_CALLBACK (on_commit), self);
+  g_signal_connect (self->session, "shell-exited", G_CALLBACK (on_shell_exited), self);
+  g_signal_connect (self->session, "notify::state", G_CALLBACK (on_session_state), self);
+  g_signal_connect_swapped (self->session, "notify::name", G_CALLBACK (update_title), self);
+  g_signal_connect_swapped (self->session, "notify::user-name", G_CALLBACK (notify_tooltip), self);
+  g_signal_connect_swapped (self->session, "notify::computer-name", G_CALLBACK (notify_tooltip), self);
+  g_signal_connect_swapped (self->session, "notify::port", G_CALLBACK (notify_tooltip), self);
+  update_title (self);
+}
+
+static void
+tether_session_tab_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  TetherSessionTab *self = TETHER_SESSION_TAB (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+    case PROP_TOOLTIP:
+      g_value_take_string (value, tether_session_dup_destination (self->session));
+      break;
+    case PROP_ENTERED:
+      g_value_set_boolean (value, self->state == TETHER_SESSION_TAB_STATE_ENTERED);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tether_session_tab_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  TetherSessionTab *self = TETHER_SESSION_TAB (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tether_session_tab_class_init (TetherSessionTabClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tether_session_tab_dispose;
+  object_class->finalize = tether_session_tab_finalize;
+  object_class->constructed = tether_session_tab_constructed;
+  object_class->get_property = tether_session_tab_get_property;
+  object_class->set_property = tether_session_tab_set_property;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, TETHER_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TOOLTIP] =
+    g_param_spec_string ("tooltip", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ENTERED] =
+    g_param_spec_boolean ("entered", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SHELL_EXITED] =
+    g_signal_new ("shell-exited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_BOOLEAN);
+
+  g_type_ensure (TETHER_TYPE_TERMINAL);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/tetherapp/Tether/ui/tether-session-tab.ui");
+  gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, message_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, message_label);
+  gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, scroller);
+  gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, terminal);
+  gtk_widget_class_bind_template_callback (widget_class, update_title);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_next);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_previous);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_stop);
+
+  gtk_widget_class_install_action (widget_class, "term.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "term.find-next", NULL, find_next_action);
+  gtk_widget_class_install_action (widget_class, "term.find-previous", NULL, find_next_action);
+
+  gtk_widget_class_set_css_name (widget_class, "tether-session-tab");
+}
+
+static void
+tether_session_tab_init (TetherSessionTab *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+}
+
+TetherSessionTab *
+tether_session_tab_new (TetherSession *session)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (session), NULL);
+
+  return g_object_new (TETHER_TYPE_SESSION_TAB, "session", session, NULL);
+}
+
+/**
+ * tether_session_tab_get_session:
+ *
+ * Returns: (transfer none): the session shown
+ */
+TetherSession *
+tether_session_tab_get_session (TetherSessionTab *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION_TAB (self), NULL);
+  return self->session;
+}
+
+/**
+ * tether_session_tab_get_terminal:
+ *
+ * Returns: (transfer none): the tab's terminal
+ */
+TetherTerminal *
+tether_session_tab_get_terminal (TetherSessionTab *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION_TAB (self), NULL);
+  return self->terminal;
+}
+
+TetherSessionTabState
+tether_session_tab_get_state (TetherSessionTab *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION_TAB (self), TETHER_SESSION_TAB_STATE_INITIAL);
+  return self->state;
+}
+
+const char *
+tether_session_tab_get_title (TetherSessionTab *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION_TAB (self), NULL);
+  return self->title;
+}
+
+/**
+ * tether_session_tab_get_message:
+ *
+ * Returns: (nullable): what the message bar says, when it is shown
+ */
+const char *
+tether_session_tab_get_message (TetherSessionTab *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION_TAB (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->message_revealer))
+    return NULL;
+  return gtk_label_get_text (self->message_label);
+}

@@ -1,0 +1,910 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "tether-terminal.h"
+
+/*
+ * The bridge: the session's `output` is fed to VTE (vte_terminal_feed), VTE's
+ * `commit` (keys, paste) goes to tether_session_write(), and the grid size
+ * goes to the remote PTY on every allocation that changes it.
+ *
+ * Flow control, chosen by measurement (notes/vte-headless-and-bridge.md and
+ * build-aux/bench, 2 cores, Xvfb, cairo, 100×30, `cat` of 63 MB):
+ * - VTE is the bottleneck (~5–9 MB/s against ~200 MB/s for SSH), and the
+ *   main loop's lateness during a flood is the time VTE spends in one
+ *   processing cycle, which grows with what is queued in it (up to its
+ *   100 ms budget).  Unlimited feed: 7.8 MB/s but p99 161 ms; a fixed 256 KB
+ *   credit given back on `contents-changed`: p99 40 ms but 3.9 MB/s, because
+ *   the pipe drains at every round trip (VTE idles while the credit travels
+ *   to the SSH thread and the next data comes back, and then waits its
+ *   10 ms start-up timer again).
+ * - So two things are separated here.  The channel's window (WINDOW, fixed,
+ *   what the SSH thread may read ahead) bounds memory; this terminal keeps
+ *   what it received in its own queue and feeds VTE one *slice* at a time,
+ *   the next slice as soon as VTE says it processed the previous one
+ *   (`contents-changed`), from the queue, without waiting for the network.
+ * - The slice adapts (AIMD) to the lateness of a 10 ms probe timer at default
+ *   priority that runs only while output is pending: it grows while the main
+ *   loop is on time and shrinks fast when it is late, so VTE's cycles stay
+ *   short whatever the machine's speed.  The benchmark's numbers for this
+ *   design, against the same widget running a local `cat`, are in the
+ *   commit that introduced it and in build-aux/bench's output.
+ * Bytes are given back to the channel once VTE processed them; a watchdog
+ * gives them back anyway if VTE changed nothing visible (a flood of escape
+ * sequences with no visible effect emits no `contents-changed`).
+ */
+
+#define WINDOW           (1024 * 1024)
+#define SLICE_MIN        (16 * 1024)
+#define SLICE_MAX        (512 * 1024)
+#define SLICE_START      (128 * 1024)
+#define SLICE_STEP       (16 * 1024)
+#define PROBE_MS         10
+#define LATE_HIGH_MS     25
+#define LATE_LOW_MS      8
+#define WATCHDOG_MS      150
+
+#define ZOOM_MIN         0.5
+#define ZOOM_MAX         3.0
+#define ZOOM_STEP        1.1
+
+/* A URL with a scheme, not ending on punctuation that usually closes a
+ * sentence or a bracket around it. */
+#define URL_REGEX \
+  "(?:https?|ftp|file)://[^\\s<>\"'`{}|\\\\^]*[^\\s<>\"'`{}|\\\\^.,;:!?)\\]]"
+
+/* Who a delivered byte is given back to once VTE has processed it. */
+typedef enum {
+  ACCOUNT_NONE,      /* the channel auto-consumed it */
+  ACCOUNT_SESSION,   /* delivered while attached: tether_session_consume() */
+  ACCOUNT_CHANNEL,   /* delivered while detached: straight to the channel */
+} Account;
+
+typedef struct {
+  GBytes  *bytes;
+  Account  account;
+} Chunk;
+
+struct _TetherTerminal
+{
+  VteTerminal       parent_instance;
+
+  /* Owned references */
+  TetherSession    *session;
+  TetherChannel    *detached_channel;
+  GSettings        *settings;
+  GtkWidget        *popover;
+  char             *menu_link;
+
+  /* Output received and not fed yet (Chunk*). */
+  GQueue            queue;
+  gsize             head_offset;
+  gsize             queued;
+  /* Fed to VTE and not seen processed, per account. */
+  gsize             fed[3];
+  /* Received and not given back, per account. */
+  gsize             owed[3];
+  gsize             max_owed;
+  gsize             slice;
+  guint64           bytes_fed;
+
+  guint             probe_source;
+  gint64            probe_last;
+  guint             watchdog_source;
+
+  guint             columns;
+  guint             rows;
+  gboolean          allocated;
+  gboolean          attached;
+  /* From the first attach of a shell to its end: before, the session keeps
+   * what the shell prints and replays it at the first attach. */
+  gboolean          listening;
+  int               url_tag;
+};
+
+G_DEFINE_FINAL_TYPE (TetherTerminal, tether_terminal, VTE_TYPE_TERMINAL)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  GRID_SIZE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* GNOME Console's palette: readable on both backgrounds. */
+static const char *const palette_spec[16] = {
+  "#241f31", "#c01c28", "#2ec27e", "#f5c211", "#1e78e4", "#9841bb", "#0ab9dc", "#c0bfbc",
+  "#5e5c64", "#ed333b", "#57e389", "#f8e45c", "#51a1ff", "#c061cb", "#4fd2fd", "#f6f5f4",
+};
+
+/* Flow control */
+
+static void feed_some (TetherTerminal *self);
+
+static void
+chunk_free (Chunk *chunk)
+{
+  g_bytes_unref (chunk->bytes);
+  g_free (chunk);
+}
+
+static gsize
+fed_total (TetherTerminal *self)
+{
+  return self->fed[ACCOUNT_SESSION] + self->fed[ACCOUNT_CHANNEL] + self->fed[ACCOUNT_NONE];
+}
+
+static void
+give_back (TetherTerminal *self,
+           Account         account,
+           gsize           n_bytes)
+{
+  gsize n = MIN (n_bytes, self->owed[account]);
+
+  if (n == 0)
+    return;
+  self->owed[account] -= n;
+  if (account == ACCOUNT_SESSION && self->session != NULL)
+    tether_session_consume (self->session, n);
+  else if (account == ACCOUNT_CHANNEL && self->detached_channel != NULL
+           && !tether_channel_get_closed (self->detached_channel))
+    tether_channel_consume (self->detached_channel, n);
+}
+
+/* Gives back what the detached channel lent and stops pacing it. */
+static void
+release_detached_channel (TetherTerminal *self,
+                          gboolean        auto_consume)
+{
+  if (self->detached_channel == NULL)
+    return;
+  give_back (self, ACCOUNT_CHANNEL, self->owed[ACCOUNT_CHANNEL]);
+  if (auto_consume && !tether_channel_get_closed (self->detached_channel))
+    tether_channel_set_auto_consume (self->detached_channel, TRUE);
+  g_clear_object (&self->detached_channel);
+}
+
+static gboolean
+probe_cb (gpointer data)
+{
+  TetherTerminal *self = data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 late_ms = (now - self->probe_last) / 1000 - PROBE_MS;
+
+  self->probe_last = now;
+
+  /* Multiplicative decrease as soon as the loop is late, additive increase
+   * only while there is more to feed and the loop is on time. */
+  if (late_ms > LATE_HIGH_MS)
+    self->slice = MAX (SLICE_MIN, self->slice / 2);
+  else if (late_ms < LATE_LOW_MS && self->queued > 0)
+    self->slice = MIN (SLICE_MAX, self->slice + SLICE_STEP);
+
+  if (self->queued == 0 && fed_total (self) == 0)
+    {
+      self->probe_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+ensure_probe (TetherTerminal *self)
+{
+  if (self->probe_source != 0)
+    return;
+  self->probe_last = g_get_monotonic_time ();
+  self->probe_source = g_timeout_add (PROBE_MS, probe_cb, self);
+}
+
+static void
+processed (TetherTerminal *self)
+{
+  g_clear_handle_id (&self->watchdog_source, g_source_remove);
+  for (Account a = ACCOUNT_NONE; a <= ACCOUNT_CHANNEL; a++)
+    {
+      give_back (self, a, self->fed[a]);
+      self->fed[a] = 0;
+    }
+  feed_some (self);
+}
+
+static gboolean
+watchdog_cb (gpointer data)
+{
+  TetherTerminal *self = data;
+
+  self->watchdog_source = 0;
+  processed (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+feed_some (TetherTerminal *self)
+{
+  gsize fed = fed_total (self);
+
+  while (fed < self->slice && !g_queue_is_empty (&self->queue))
+    {
+      Chunk *head = g_queue_peek_head (&self->queue);
+      gsize size;
+      const char *data = g_bytes_get_data (head->bytes, &size);
+      gsize n = MIN (size - self->head_offset, self->slice - fed);
+
+      vte_terminal_feed (VTE_TERMINAL (self), data + self->head_offset, (gssize) n);
+      fed += n;
+      self->fed[head->account] += n;
+      self->queued -= n;
+      self->bytes_fed += n;
+      self->head_offset += n;
+      if (self->head_offset == size)
+        {
+          chunk_free (g_queue_pop_head (&self->queue));
+          self->head_offset = 0;
+        }
+    }
+
+  if (fed > 0 && self->watchdog_source == 0)
+    self->watchdog_source = g_timeout_add (WATCHDOG_MS, watchdog_cb, self);
+}
+
+static void
+on_output (TetherSession  *session,
+           GBytes         *data,
+           TetherTerminal *self)
+{
+  TetherChannel *shell = tether_session_get_shell (session);
+  gsize size = g_bytes_get_size (data);
+  Chunk *chunk;
+
+  if (!self->listening)
+    return;
+
+  chunk = g_new0 (Chunk, 1);
+  chunk->bytes = g_bytes_ref (data);
+  if (tether_session_get_attached (session))
+    chunk->account = ACCOUNT_SESSION;
+  else if (shell != NULL && shell == self->detached_channel
+           && !tether_channel_get_auto_consume (shell))
+    chunk->account = ACCOUNT_CHANNEL;
+  else
+    chunk->account = ACCOUNT_NONE;
+
+  if (chunk->account != ACCOUNT_NONE)
+    {
+      self->owed[chunk->account] += size;
+      self->max_owed = MAX (self->max_owed,
+                            self->owed[ACCOUNT_SESSION] + self->owed[ACCOUNT_CHANNEL]);
+    }
+
+  g_queue_push_tail (&self->queue, chunk);
+  self->queued += size;
+  ensure_probe (self);
+  feed_some (self);
+}
+
+static void
+on_shell_exited (TetherSession  *session,
+                 int             status,
+                 TetherTerminal *self)
+{
+  /* What is still queued is shown; the channel is gone. */
+  self->listening = FALSE;
+  release_detached_channel (self, FALSE);
+  self->owed[ACCOUNT_CHANNEL] = 0;
+}
+
+static void
+on_contents_changed (VteTerminal *terminal)
+{
+  TetherTerminal *self = TETHER_TERMINAL (terminal);
+
+  /* VTE paints on its own 15/30 ms timers; asking for a frame now takes
+   * keystroke echo from ~34 ms to ~18 ms (notes). */
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (fed_total (self) > 0)
+    processed (self);
+}
+
+static void
+on_commit (VteTerminal *terminal,
+           const char  *text,
+           guint        size,
+           gpointer     user_data)
+{
+  TetherTerminal *self = TETHER_TERMINAL (terminal);
+
+  if (self->session != NULL && size > 0)
+    tether_session_write (self->session, text, size);
+}
+
+/* Size */
+
+static void
+send_size (TetherTerminal *self)
+{
+  guint columns = (guint) vte_terminal_get_column_count (VTE_TERMINAL (self));
+  guint rows = (guint) vte_terminal_get_row_count (VTE_TERMINAL (self));
+  gboolean first = !self->allocated;
+
+  self->allocated = TRUE;
+  if (!first && columns == self->columns && rows == self->rows)
+    return;
+  self->columns = columns;
+  self->rows = rows;
+  if (self->attached && self->session != NULL)
+    tether_session_resize (self->session, columns, rows);
+  g_signal_emit (self, signals[GRID_SIZE_CHANGED], 0);
+}
+
+static void
+tether_terminal_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  TetherTerminal *self = TETHER_TERMINAL (widget);
+
+  GTK_WIDGET_CLASS (tether_terminal_parent_class)->size_allocate (widget, width, height, baseline);
+
+  if (self->popover != NULL)
+    gtk_popover_present (GTK_POPOVER (self->popover));
+  send_size (self);
+}
+
+/* Appearance */
+
+static void
+apply_colors (TetherTerminal *self)
+{
+  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  GdkRGBA palette[16];
+  GdkRGBA fg, bg;
+
+  for (guint i = 0; i < G_N_ELEMENTS (palette); i++)
+    gdk_rgba_parse (&palette[i], palette_spec[i]);
+  /* libadwaita's view colours, so the terminal matches the window. */
+  gdk_rgba_parse (&fg, dark ? "#ffffff" : "#000000");
+  gdk_rgba_parse (&bg, dark ? "#1e1e1e" : "#ffffff");
+  vte_terminal_set_colors (VTE_TERMINAL (self), &fg, &bg, palette, G_N_ELEMENTS (palette));
+}
+
+static void
+apply_font (TetherTerminal *self)
+{
+  g_autofree char *font = g_settings_get_string (self->settings, "terminal-font");
+  g_autoptr(PangoFontDescription) desc = NULL;
+
+  /* Empty: VTE's default, the system's monospace font. */
+  if (font[0] != '\0')
+    desc = pango_font_description_from_string (font);
+  vte_terminal_set_font (VTE_TERMINAL (self), desc);
+}
+
+static void
+on_setting_changed (GSettings      *settings,
+                    const char     *key,
+                    TetherTerminal *self)
+{
+  if (g_str_equal (key, "terminal-font"))
+    apply_font (self);
+  else if (g_str_equal (key, "scrollback-lines"))
+    vte_terminal_set_scrollback_lines (VTE_TERMINAL (self),
+                                       g_settings_get_int (settings, "scrollback-lines"));
+}
+
+/* Actions */
+
+static void
+update_actions (TetherTerminal *self)
+{
+  double scale = vte_terminal_get_font_scale (VTE_TERMINAL (self));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "term.copy",
+                                 vte_terminal_get_has_selection (VTE_TERMINAL (self)));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "term.zoom-in", scale * ZOOM_STEP <= ZOOM_MAX);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "term.zoom-out", scale / ZOOM_STEP >= ZOOM_MIN);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "term.zoom-reset", scale != 1.0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "term.open-link", self->menu_link != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "term.copy-link", self->menu_link != NULL);
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  vte_terminal_copy_clipboard_format (VTE_TERMINAL (widget), VTE_FORMAT_TEXT);
+}
+
+static void
+paste_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  vte_terminal_paste_clipboard (VTE_TERMINAL (widget));
+}
+
+static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  VteTerminal *terminal = VTE_TERMINAL (widget);
+  double scale = vte_terminal_get_font_scale (terminal);
+
+  if (g_str_equal (action_name, "term.zoom-in"))
+    scale *= ZOOM_STEP;
+  else if (g_str_equal (action_name, "term.zoom-out"))
+    scale /= ZOOM_STEP;
+  else
+    scale = 1.0;
+  vte_terminal_set_font_scale (terminal, CLAMP (scale, ZOOM_MIN, ZOOM_MAX));
+  update_actions (TETHER_TERMINAL (widget));
+}
+
+static void
+open_link (TetherTerminal *self,
+           const char     *uri)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+}
+
+static void
+open_link_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  TetherTerminal *self = TETHER_TERMINAL (widget);
+
+  if (self->menu_link != NULL)
+    open_link (self, self->menu_link);
+}
+
+static void
+copy_link_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  TetherTerminal *self = TETHER_TERMINAL (widget);
+
+  if (self->menu_link != NULL)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->menu_link);
+}
+
+/* Pointer: links and the menu */
+
+static char *
+dup_link_at (TetherTerminal *self,
+             double          x,
+             double          y)
+{
+  int tag = -1;
+  char *match = vte_terminal_check_match_at (VTE_TERMINAL (self), x, y, &tag);
+
+  if (match != NULL && tag != self->url_tag)
+    g_clear_pointer (&match, g_free);
+  return match;
+}
+
+static GMenuModel *
+build_menu (void)
+{
+  GMenu *menu = g_menu_new ();
+  g_autoptr(GMenu) link = g_menu_new ();
+  g_autoptr(GMenu) edit = g_menu_new ();
+  g_autoptr(GMenu) zoom = g_menu_new ();
+  g_autoptr(GMenuItem) zoom_section = NULL;
+
+  g_menu_append (link, _("_Open Link"), "term.open-link");
+  g_menu_append (link, _("Copy _Link"), "term.copy-link");
+  g_menu_append (edit, _("_Copy"), "term.copy");
+  g_menu_append (edit, _("_Paste"), "term.paste");
+  g_menu_append (edit, _("_Find…"), "term.find");
+  g_menu_append (zoom, _("Zoom _Out"), "term.zoom-out");
+  g_menu_append (zoom, _("_Reset Zoom"), "term.zoom-reset");
+  g_menu_append (zoom, _("Zoom _In"), "term.zoom-in");
+
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (link));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (edit));
+  zoom_section = g_menu_item_new_section (NULL, G_MENU_MODEL (zoom));
+  g_menu_item_set_attribute (zoom_section, "display-hint", "s", "horizontal-buttons");
+  g_menu_append_item (menu, zoom_section);
+  return G_MENU_MODEL (menu);
+}
+
+static void
+show_menu (TetherTerminal *self,
+           double          x,
+           double          y)
+{
+  g_free (self->menu_link);
+  self->menu_link = dup_link_at (self, x, y);
+  update_actions (self);
+
+  if (self->popover == NULL)
+    {
+      g_autoptr(GMenuModel) model = build_menu ();
+
+      self->popover = gtk_popover_menu_new_from_model (model);
+      gtk_popover_set_has_arrow (GTK_POPOVER (self->popover), FALSE);
+      gtk_widget_set_halign (self->popover, GTK_ALIGN_START);
+      gtk_widget_set_parent (self->popover, GTK_WIDGET (self));
+    }
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->popover),
+                               &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->popover));
+}
+
+static void
+on_pressed (GtkGestureClick *gesture,
+            int              n_press,
+            double           x,
+            double           y,
+            TetherTerminal  *self)
+{
+  guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
+  GdkModifierType state =
+    gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+
+  if (button == GDK_BUTTON_SECONDARY && (state & GDK_SHIFT_MASK) == 0)
+    {
+      show_menu (self, x, y);
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+      return;
+    }
+
+  /* Ctrl+click opens a link, as in other terminals: a plain click selects. */
+  if (button == GDK_BUTTON_PRIMARY && (state & GDK_CONTROL_MASK) != 0 && n_press == 1)
+    {
+      g_autofree char *link = dup_link_at (self, x, y);
+
+      if (link != NULL)
+        {
+          open_link (self, link);
+          gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+          return;
+        }
+    }
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+}
+
+/* Focus comes back when the widget is shown again (Enter after Exit). */
+static void
+tether_terminal_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (tether_terminal_parent_class)->map (widget);
+  gtk_widget_grab_focus (widget);
+}
+
+/* GObject */
+
+static void
+tether_terminal_dispose (GObject *object)
+{
+  TetherTerminal *self = TETHER_TERMINAL (object);
+
+  tether_terminal_set_session (self, NULL);
+  g_clear_handle_id (&self->probe_source, g_source_remove);
+  g_clear_handle_id (&self->watchdog_source, g_source_remove);
+  g_queue_clear_full (&self->queue, (GDestroyNotify) chunk_free);
+  self->queued = 0;
+  memset (self->fed, 0, sizeof self->fed);
+  g_clear_pointer (&self->popover, gtk_widget_unparent);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (tether_terminal_parent_class)->dispose (object);
+}
+
+static void
+tether_terminal_finalize (GObject *object)
+{
+  TetherTerminal *self = TETHER_TERMINAL (object);
+
+  g_free (self->menu_link);
+
+  G_OBJECT_CLASS (tether_terminal_parent_class)->finalize (object);
+}
+
+static void
+tether_terminal_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  TetherTerminal *self = TETHER_TERMINAL (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tether_terminal_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  TetherTerminal *self = TETHER_TERMINAL (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      tether_terminal_set_session (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tether_terminal_class_init (TetherTerminalClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  VteTerminalClass *terminal_class = VTE_TERMINAL_CLASS (klass);
+
+  object_class->dispose = tether_terminal_dispose;
+  object_class->finalize = tether_terminal_finalize;
+  object_class->get_property = tether_terminal_get_property;
+  object_class->set_property = tether_terminal_set_property;
+
+  widget_class->size_allocate = tether_terminal_size_allocate;
+  widget_class->map = tether_terminal_map;
+
+  terminal_class->contents_changed = on_contents_changed;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, TETHER_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The grid got its first real size, or a new one. */
+  signals[GRID_SIZE_CHANGED] =
+    g_signal_new ("grid-size-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_install_action (widget_class, "term.copy", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "term.paste", NULL, paste_action);
+  gtk_widget_class_install_action (widget_class, "term.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "term.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "term.zoom-reset", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "term.open-link", NULL, open_link_action);
+  gtk_widget_class_install_action (widget_class, "term.copy-link", NULL, copy_link_action);
+}
+
+static void
+tether_terminal_init (TetherTerminal *self)
+{
+  VteTerminal *terminal = VTE_TERMINAL (self);
+  g_autoptr(VteRegex) url_regex = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkGesture *click;
+
+  g_queue_init (&self->queue);
+  self->slice = SLICE_START;
+  self->url_tag = -1;
+
+  self->settings = g_settings_new (APP_ID);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_setting_changed), self, 0);
+  apply_font (self);
+  vte_terminal_set_scrollback_lines (terminal, g_settings_get_int (self->settings, "scrollback-lines"));
+
+  apply_colors (self);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (apply_colors), self, G_CONNECT_SWAPPED);
+
+  vte_terminal_set_mouse_autohide (terminal, TRUE);
+  vte_terminal_set_scroll_on_keystroke (terminal, TRUE);
+  vte_terminal_set_scroll_on_output (terminal, FALSE);
+  vte_terminal_set_enable_fallback_scrolling (terminal, FALSE);
+
+  url_regex = vte_regex_new_for_match (URL_REGEX, -1, PCRE2_MULTILINE | PCRE2_CASELESS, &error);
+  if (url_regex != NULL)
+    {
+      self->url_tag = vte_terminal_match_add_regex (terminal, url_regex, 0);
+      vte_terminal_match_set_cursor_name (terminal, self->url_tag, "pointer");
+    }
+  else
+    g_warning ("Link pattern: %s", error->message);
+
+  g_signal_connect (self, "commit", G_CALLBACK (on_commit), NULL);
+  g_signal_connect_swapped (self, "selection-changed", G_CALLBACK (update_actions), self);
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  update_actions (self);
+}
+
+TetherTerminal *
+tether_terminal_new (void)
+{
+  return g_object_new (TETHER_TYPE_TERMINAL, NULL);
+}
+
+/**
+ * tether_terminal_set_session:
+ * @session: (nullable): the session whose shell this terminal shows
+ *
+ * Shows @session's shell from its first attach (see
+ * tether_terminal_set_attached()) until it ends, attached or not: a
+ * terminal out of its tab keeps its screen up to date.
+ */
+void
+tether_terminal_set_session (TetherTerminal *self,
+                             TetherSession  *session)
+{
+  g_return_if_fail (TETHER_IS_TERMINAL (self));
+  g_return_if_fail (session == NULL || TETHER_IS_SESSION (session));
+
+  if (self->session == session)
+    return;
+
+  self->listening = FALSE;
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      /* Nobody paces this shell any more: let it run. */
+      release_detached_channel (self, TRUE);
+      give_back (self, ACCOUNT_SESSION, self->owed[ACCOUNT_SESSION]);
+      g_clear_object (&self->session);
+    }
+
+  if (session != NULL)
+    {
+      self->session = g_object_ref (session);
+      g_signal_connect (session, "output", G_CALLBACK (on_output), self);
+      g_signal_connect (session, "shell-exited", G_CALLBACK (on_shell_exited), self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+/**
+ * tether_terminal_get_session:
+ *
+ * Returns: (transfer none) (nullable): the session shown
+ */
+TetherSession *
+tether_terminal_get_session (TetherTerminal *self)
+{
+  g_return_val_if_fail (TETHER_IS_TERMINAL (self), NULL);
+  return self->session;
+}
+
+/**
+ * tether_terminal_get_allocated:
+ *
+ * Returns: whether the grid has its real size (it was allocated once)
+ */
+gboolean
+tether_terminal_get_allocated (TetherTerminal *self)
+{
+  g_return_val_if_fail (TETHER_IS_TERMINAL (self), FALSE);
+  return self->allocated;
+}
+
+/**
+ * tether_terminal_get_grid_size:
+ *
+ * The size in cells to attach at (VTE's 80×24 until first allocated).
+ */
+void
+tether_terminal_get_grid_size (TetherTerminal *self,
+                               guint          *columns,
+                               guint          *rows)
+{
+  g_return_if_fail (TETHER_IS_TERMINAL (self));
+
+  *columns = (guint) MAX (1, vte_terminal_get_column_count (VTE_TERMINAL (self)));
+  *rows = (guint) MAX (1, vte_terminal_get_row_count (VTE_TERMINAL (self)));
+}
+
+/**
+ * tether_terminal_set_attached:
+ *
+ * Called by the tab after tether_session_attach_finish() succeeded (%TRUE)
+ * and after tether_session_detach() (%FALSE).  Attached, the terminal sends
+ * size changes to the remote PTY; in both states it paces the shell's output
+ * itself, so a flood while nobody looks neither stalls the shell nor fills
+ * the memory.
+ */
+void
+tether_terminal_set_attached (TetherTerminal *self,
+                              gboolean        attached)
+{
+  TetherChannel *shell;
+
+  g_return_if_fail (TETHER_IS_TERMINAL (self));
+
+  self->attached = attached;
+  shell = self->session != NULL ? tether_session_get_shell (self->session) : NULL;
+
+  if (attached)
+    {
+      guint columns, rows;
+
+      /* The session counts what it delivers from now on. */
+      self->listening = TRUE;
+      release_detached_channel (self, FALSE);
+      if (shell != NULL)
+        tether_channel_set_window (shell, WINDOW);
+      /* The size may have changed while detached. */
+      tether_terminal_get_grid_size (self, &columns, &rows);
+      self->columns = columns;
+      self->rows = rows;
+      tether_session_resize (self->session, columns, rows);
+      return;
+    }
+
+  /* The session gave back what it had delivered and turned auto-consume
+   * on.  This terminal keeps showing the shell, so it keeps pacing it,
+   * straight on the channel: a flood while nobody looks must neither fill
+   * its queue nor be read faster than it is shown. */
+  self->owed[ACCOUNT_SESSION] = 0;
+  if (shell == NULL || shell == self->detached_channel)
+    return;
+  release_detached_channel (self, FALSE);
+  self->detached_channel = g_object_ref (shell);
+  tether_channel_set_auto_consume (shell, FALSE);
+}
+
+gsize
+tether_terminal_get_in_flight (TetherTerminal *self)
+{
+  g_return_val_if_fail (TETHER_IS_TERMINAL (self), 0);
+  return self->owed[ACCOUNT_SESSION] + self->owed[ACCOUNT_CHANNEL];
+}
+
+gsize
+tether_terminal_get_max_in_flight (TetherTerminal *self)
+{
+  g_return_val_if_fail (TETHER_IS_TERMINAL (self), 0);
+  return self->max_owed;
+}
+
+gsize
+tether_terminal_get_window (TetherTerminal *self)
+{
+  g_return_val_if_fail (TETHER_IS_TERMINAL (self), 0);
+  return WINDOW;
+}
+
+gsize
+tether_terminal_get_slice (TetherTerminal *self)
+{
+  g_return_val_if_fail (TETHER_IS_TERMINAL (self), 0);
+  return self->slice;
+}
+
+guint64
+tether_terminal_get_bytes_fed (TetherTerminal *self)
+{
+  g_return_val_if_fail (TETHER_IS_TERMINAL (self), 0);
+  return self->bytes_fed;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <vte/vte.h>
+
+#include "tether-session.h"
+
+G_BEGIN_DECLS
+
+#define TETHER_TYPE_TERMINAL (tether_terminal_get_type ())
+G_DECLARE_FINAL_TYPE (TetherTerminal, tether_terminal, TETHER, TERMINAL, VteTerminal)
+
+/**
+ * TetherTerminal:
+ *
+ * A #VteTerminal showing a session's shell: the shell's output is fed to it
+ * at the pace it can draw (see the flow control in tether-terminal.c), what
+ * the user types goes to the shell, and the remote PTY follows its size.
+ *
+ * Signals: `grid-size-changed` once it has its first real size and at
+ * every change after.
+ *
+ * Actions: `term.copy`, `term.paste`, `term.zoom-in`, `term.zoom-out`,
+ * `term.zoom-reset`, `term.open-link` (the link under the pointer when the
+ * menu was opened); `term.find` is the tab's.
+ */
+
+TetherTerminal *tether_terminal_new                 (void);
+void            tether_terminal_set_session         (TetherTerminal *self,
+                                                     TetherSession  *session);
+TetherSession  *tether_terminal_get_session         (TetherTerminal *self);
+gboolean        tether_terminal_get_allocated       (TetherTerminal *self);
+void            tether_terminal_get_grid_size       (TetherTerminal *self,
+                                                     guint          *columns,
+                                                     guint          *rows);
+void            tether_terminal_set_attached        (TetherTerminal *self,
+                                                     gboolean        attached);
+
+/* Flow-control counters, for tests and the benchmark. */
+gsize           tether_terminal_get_in_flight       (TetherTerminal *self);
+gsize           tether_terminal_get_max_in_flight   (TetherTerminal *self);
+gsize           tether_terminal_get_window          (TetherTerminal *self);
+gsize           tether_terminal_get_slice           (TetherTerminal *self);
+guint64         tether_terminal_get_bytes_fed       (TetherTerminal *self);
+
+G_END_DECLS

@@ -1,0 +1,419 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "tether-session-manager.h"
+#include "tether-session-tab.h"
+#include "tether-test-session.h"
+#include "tether-test-sshd.h"
+
+/*
+ * A session's tab in a real window, against a real sshd: what the remote
+ * shell prints is what VTE shows, the remote PTY has the terminal's size, a
+ * flood stays within the flow-control window, and the shell's end is told.
+ * Every wait iterates the main context until a condition holds: no timing.
+ */
+
+#define WAIT_MS 30000
+
+static TetherTestSshd *sshd;
+
+typedef struct {
+  TetherSessionManager *manager;
+  TetherSession        *session;
+  GtkWindow            *window;
+  TetherSessionTab     *tab;
+  TetherTerminal       *terminal;
+} Fixture;
+
+typedef struct {
+  Fixture    *fixture;
+  const char *needle;
+} TextWait;
+
+static char *
+terminal_text (Fixture *f)
+{
+  return vte_terminal_get_text (VTE_TERMINAL (f->terminal), NULL, NULL, NULL);
+}
+
+static gboolean
+text_contains (gpointer data)
+{
+  TextWait *wait = data;
+  g_autofree char *text = terminal_text (wait->fixture);
+
+  return text != NULL && strstr (text, wait->needle) != NULL;
+}
+
+static void
+wait_for_text (Fixture    *f,
+               const char *needle)
+{
+  TextWait wait = { f, needle };
+
+  tether_test_wait_until (text_contains, &wait, WAIT_MS);
+}
+
+static void
+type (Fixture    *f,
+      const char *text)
+{
+  /* As if typed: VTE emits `commit`, which the terminal sends. */
+  vte_terminal_feed_child (VTE_TERMINAL (f->terminal), text, (gssize) strlen (text));
+}
+
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+result_set (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static gboolean
+enter (Fixture  *f,
+       GError  **error)
+{
+  GAsyncResult *result = NULL;
+  gboolean ok;
+
+  tether_session_tab_enter_async (f->tab, NULL, store_result, &result);
+  tether_test_wait_until (result_set, &result, WAIT_MS);
+  ok = tether_session_tab_enter_finish (f->tab, result, error);
+  g_object_unref (result);
+  return ok;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  TetherTestSshd *server = (TetherTestSshd *) data;
+  g_autoptr(GError) error = NULL;
+
+  f->manager = tether_session_manager_new (NULL);
+  f->session = tether_test_new_session (f->manager, tether_test_sshd_get_target (server),
+                                        "Server01", &error);
+  g_assert_no_error (error);
+
+  f->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (f->window, 800, 500);
+  f->tab = g_object_ref_sink (tether_session_tab_new (f->session));
+  f->terminal = tether_session_tab_get_terminal (f->tab);
+  gtk_window_set_child (f->window, GTK_WIDGET (f->tab));
+  gtk_window_present (f->window);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  tether_session_tab_leave (f->tab);
+  gtk_window_destroy (f->window);
+  g_assert_finalize_object (f->tab);
+  tether_session_manager_close_all (f->manager);
+  g_clear_object (&f->session);
+  g_clear_object (&f->manager);
+}
+
+static void
+test_output_shown (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tooltip = NULL;
+  g_autofree char *destination = tether_session_dup_destination (f->session);
+  gboolean entered = FALSE;
+
+  g_assert_true (enter (f, &error));
+  g_assert_no_error (error);
+  g_object_get (f->tab, "entered", &entered, "tooltip", &tooltip, NULL);
+  g_assert_true (entered);
+  g_assert_cmpstr (tooltip, ==, destination);
+  g_assert_cmpint (tether_session_get_availability (f->session), ==,
+                   TETHER_SESSION_AVAILABILITY_BUSY);
+
+  type (f, "echo hello-$((6*7))\n");
+  wait_for_text (f, "hello-42");
+
+  /* The remote window title joins the tab's title. */
+  type (f, "printf '\\033]0;%s\\007' remote-title\n");
+  wait_for_text (f, "remote-title");
+  while (strstr (tether_session_tab_get_title (f->tab), "remote-title") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (tether_session_tab_get_title (f->tab), ==, "[Server01] remote-title");
+}
+
+typedef struct {
+  Fixture *fixture;
+  glong    columns;
+} GridWait;
+
+static gboolean
+grid_is (gpointer data)
+{
+  GridWait *wait = data;
+
+  return vte_terminal_get_column_count (VTE_TERMINAL (wait->fixture->terminal)) == wait->columns;
+}
+
+static void
+check_stty_size (Fixture    *f,
+                 const char *marker)
+{
+  g_autofree char *command = NULL;
+  g_autofree char *expected = NULL;
+
+  command = g_strdup_printf ("echo %s=$(stty size)\n", marker);
+  expected = g_strdup_printf ("%s=%ld %ld", marker,
+                              vte_terminal_get_row_count (VTE_TERMINAL (f->terminal)),
+                              vte_terminal_get_column_count (VTE_TERMINAL (f->terminal)));
+  type (f, command);
+  wait_for_text (f, expected);
+}
+
+static void
+test_remote_size (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  glong columns;
+  GridWait wait = { f, 0 };
+
+  g_assert_true (enter (f, &error));
+  g_assert_no_error (error);
+
+  /* At attach: the real grid, not VTE's 80×24 default. */
+  g_assert_cmpint (vte_terminal_get_column_count (VTE_TERMINAL (f->terminal)), !=, 80);
+  check_stty_size (f, "first");
+
+  /* A narrower window, and a larger font: both change the grid. */
+  columns = vte_terminal_get_column_count (VTE_TERMINAL (f->terminal));
+  gtk_window_set_default_size (f->window, 500, 300);
+  while (vte_terminal_get_column_count (VTE_TERMINAL (f->terminal)) == columns)
+    g_main_context_iteration (NULL, TRUE);
+  check_stty_size (f, "narrow");
+
+  columns = vte_terminal_get_column_count (VTE_TERMINAL (f->terminal));
+  gtk_widget_activate_action (GTK_WIDGET (f->terminal), "term.zoom-in", NULL);
+  wait.columns = columns;
+  while (grid_is (&wait))
+    g_main_context_iteration (NULL, TRUE);
+  check_stty_size (f, "zoomed");
+}
+
+static void
+test_flood (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gsize window = tether_terminal_get_window (f->terminal);
+
+  g_assert_true (enter (f, &error));
+  g_assert_no_error (error);
+
+  /* ~2 MB, several times the window. */
+  type (f, "seq 1 300000; echo flood-$((1+1))-done\n");
+  wait_for_text (f, "flood-2-done");
+
+  g_assert_cmpuint (tether_terminal_get_bytes_fed (f->terminal), >, 2 * window);
+  g_assert_cmpuint (tether_terminal_get_max_in_flight (f->terminal), >, 0);
+  g_assert_cmpuint (tether_terminal_get_max_in_flight (f->terminal), <=, window);
+  g_assert_cmpuint (tether_channel_get_window (tether_session_get_shell (f->session)), ==, window);
+  /* The shell still answers: nothing was left unconsumed. */
+  type (f, "echo after-$((2+2))\n");
+  wait_for_text (f, "after-4");
+}
+
+static gboolean
+left_and_flooded (gpointer data)
+{
+  Fixture *f = data;
+  TextWait wait = { f, "away-3-done" };
+
+  return text_contains (&wait);
+}
+
+static void
+test_leave_keeps_screen (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TetherSessionTab) hold = g_object_ref (f->tab);
+  gboolean entered = TRUE;
+
+  g_assert_true (enter (f, &error));
+  g_assert_no_error (error);
+  type (f, "X=kept; echo before-leave-$((1+1))\n");
+  wait_for_text (f, "before-leave-2");
+
+  /* Exit: out of the window, as the window does with its tab page.  The
+   * shell goes on printing, and the terminal goes on showing it, paced. */
+  type (f, "sleep 0.2; seq 1 200000 >/dev/tty; echo away-$((1+2))-done\n");
+  tether_session_tab_leave (f->tab);
+  g_object_get (f->tab, "entered", &entered, NULL);
+  g_assert_false (entered);
+  g_assert_cmpint (tether_session_get_availability (f->session), ==,
+                   TETHER_SESSION_AVAILABILITY_AVAILABLE);
+  gtk_window_set_child (f->window, NULL);
+  tether_test_wait_until (left_and_flooded, f, WAIT_MS);
+  g_assert_cmpuint (tether_terminal_get_max_in_flight (f->terminal), <=,
+                    tether_terminal_get_window (f->terminal));
+
+  /* Enter again: the same widget, screen and shell. */
+  gtk_window_set_child (f->window, GTK_WIDGET (f->tab));
+  g_assert_true (enter (f, &error));
+  g_assert_no_error (error);
+  wait_for_text (f, "away-3-done");
+  type (f, "echo x-is-$X\n");
+  wait_for_text (f, "x-is-kept");
+}
+
+typedef struct {
+  int      status;
+  gboolean stays_open;
+  gboolean done;
+} Exited;
+
+static void
+on_exited (TetherSessionTab *tab,
+           int               status,
+           gboolean          stays_open,
+           Exited           *exited)
+{
+  exited->status = status;
+  exited->stays_open = stays_open;
+  exited->done = TRUE;
+}
+
+static void
+test_exit (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  Exited exited = { 0 };
+
+  g_assert_true (enter (f, &error));
+  g_assert_no_error (error);
+  type (f, "echo ready-$((2*3))\n");
+  wait_for_text (f, "ready-6");
+
+  g_signal_connect (f->tab, "shell-exited", G_CALLBACK (on_exited), &exited);
+  type (f, "exit 3\n");
+  tether_test_wait_for_flag (&exited.done, WAIT_MS);
+  g_assert_cmpint (exited.status, ==, 3);
+  g_assert_false (exited.stays_open);
+  g_assert_null (tether_session_tab_get_message (f->tab));
+  g_assert_cmpint (tether_session_tab_get_state (f->tab), ==, TETHER_SESSION_TAB_STATE_EXITED);
+  g_assert_cmpint (tether_session_get_state (f->session), ==, TETHER_SESSION_STATE_OPENED);
+  g_assert_false (tether_session_get_attached (f->session));
+
+  /* Entering again starts a fresh shell. */
+  g_assert_true (enter (f, &error));
+  g_assert_no_error (error);
+  type (f, "echo fresh-$((3*3))\n");
+  wait_for_text (f, "fresh-9");
+}
+
+static void
+test_quick_exit (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  Exited exited = { 0 };
+  const char *message;
+
+  /* This server's shell is /bin/false: every shell ends as it starts. */
+  g_signal_connect (f->tab, "shell-exited", G_CALLBACK (on_exited), &exited);
+  while (tether_session_get_has_shell (f->session))
+    g_main_context_iteration (NULL, TRUE);
+  if (enter (f, &error))
+    tether_test_wait_for_flag (&exited.done, WAIT_MS);
+  g_assert_no_error (error);
+
+  g_assert_true (exited.stays_open);
+  g_assert_cmpint (exited.status, ==, 1);
+  message = tether_session_tab_get_message (f->tab);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "ended as soon as it started (exit status 1)"));
+  g_assert_cmpint (tether_session_tab_get_state (f->tab), ==, TETHER_SESSION_TAB_STATE_EXITED);
+  g_assert_cmpint (tether_session_get_state (f->session), ==, TETHER_SESSION_STATE_OPENED);
+}
+
+static void
+test_actions (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *entry;
+  double scale;
+
+  g_assert_true (enter (f, &error));
+  g_assert_no_error (error);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->terminal), "term.zoom-in", NULL);
+  scale = vte_terminal_get_font_scale (VTE_TERMINAL (f->terminal));
+  g_assert_cmpfloat (scale, >, 1.0);
+  gtk_widget_activate_action (GTK_WIDGET (f->terminal), "term.zoom-out", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (f->terminal), "term.zoom-out", NULL);
+  g_assert_cmpfloat (vte_terminal_get_font_scale (VTE_TERMINAL (f->terminal)), <, 1.0);
+  gtk_widget_activate_action (GTK_WIDGET (f->terminal), "term.zoom-reset", NULL);
+  g_assert_cmpfloat (vte_terminal_get_font_scale (VTE_TERMINAL (f->terminal)), ==, 1.0);
+
+  /* Find: the bar opens with the focus in its entry, and what is typed
+   * there is searched for in the scrollback. */
+  type (f, "echo needle-$((40+2))\n");
+  wait_for_text (f, "needle-42");
+  gtk_widget_activate_action (GTK_WIDGET (f->terminal), "term.find", NULL);
+  entry = gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)), GTK_TYPE_SEARCH_ENTRY);
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "needle-42");
+  while (!vte_terminal_get_has_selection (VTE_TERMINAL (f->terminal)))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (vte_terminal_search_get_regex (VTE_TERMINAL (f->terminal)));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(TetherTestSshd) quick = NULL;
+  int status;
+
+  tether_test_init (&argc, &argv);
+  gtk_init ();
+  adw_init ();
+
+  sshd = tether_test_sshd_new (NULL);
+  tether_test_sshd_trust (sshd);
+  quick = tether_test_sshd_new ("ForceCommand /bin/false");
+  tether_test_sshd_trust (quick);
+
+  g_test_add ("/terminal/output-shown", Fixture, sshd,
+              fixture_set_up, test_output_shown, fixture_tear_down);
+  g_test_add ("/terminal/remote-size", Fixture, sshd,
+              fixture_set_up, test_remote_size, fixture_tear_down);
+  g_test_add ("/terminal/flood", Fixture, sshd,
+              fixture_set_up, test_flood, fixture_tear_down);
+  g_test_add ("/terminal/leave-keeps-screen", Fixture, sshd,
+              fixture_set_up, test_leave_keeps_screen, fixture_tear_down);
+  g_test_add ("/terminal/exit", Fixture, sshd,
+              fixture_set_up, test_exit, fixture_tear_down);
+  g_test_add ("/terminal/quick-exit", Fixture, quick,
+              fixture_set_up, test_quick_exit, fixture_tear_down);
+  g_test_add ("/terminal/actions", Fixture, sshd,
+              fixture_set_up, test_actions, fixture_tear_down);
+
+  status = g_test_run ();
+  g_clear_pointer (&quick, tether_test_sshd_free);
+  tether_test_sshd_free (sshd);
+  return status;
+}
