@@ -114,6 +114,12 @@ TEXT_CALLS = {
     'g_option_context_new': 0,
     'g_option_context_set_summary': 1,
     'g_option_context_set_description': 1,
+    'g_application_command_line_print': 1,
+    'g_application_command_line_printerr': 1,
+    'g_notification_set_title': 1,
+    'adw_about_window_set_comments': 1,
+    'adw_about_window_set_copyright': 1,
+    'adw_about_window_set_developer_name': 1,
 }
 ERROR_CALLS = {
     # name -> (index of the domain, index of the message)
