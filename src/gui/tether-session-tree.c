@@ -331,6 +331,8 @@ update_cell (GtkListItem *list_item)
       TetherSessionFolder *folder = item;
 
       gtk_label_set_label (label, column == COLUMN_NAME ? folder->name : "");
+      /* Folders are few and short: their name is never cut. */
+      gtk_label_set_ellipsize (label, PANGO_ELLIPSIZE_NONE);
       if (image != NULL)
         {
           gtk_image_set_from_icon_name (image, "folder-symbolic");
@@ -349,6 +351,7 @@ update_cell (GtkListItem *list_item)
       break;
     case COLUMN_NAME:
       text = g_strdup (tether_session_get_name (session));
+      gtk_label_set_ellipsize (label, PANGO_ELLIPSIZE_END);
       gtk_widget_set_visible (GTK_WIDGET (image), FALSE);
       break;
     case COLUMN_COMPUTER_NAME:
@@ -431,6 +434,7 @@ setup_cell (GtkSignalListItemFactory *factory,
     {
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
       gtk_label_set_width_chars (GTK_LABEL (label), 6);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 18);
     }
 
   if (column == COLUMN_NAME || column == COLUMN_STATE)

@@ -151,6 +151,9 @@ ensure_tab (TetherWindow  *self,
       adw_tab_page_set_icon (page, icon);
     }
   adw_tab_view_set_selected_page (self->tab_view, page);
+  /* The list shows which session the terminal belongs to (temporary
+   * sessions have no row). */
+  tether_session_tree_select_session (self->session_tree, session);
 
   return tab;
 }
