@@ -4,6 +4,7 @@
 #include <vte/vte.h>
 
 #include "tether-application.h"
+#include "tether-new-session-dialog.h"
 #include "tether-session-tab.h"
 #include "tether-test-sshd.h"
 #include "tether-window.h"
@@ -471,6 +472,103 @@ test_resize (void)
   tether_test_wait_until (state_is_closed, session, WAIT_MS);
 }
 
+static gboolean
+session_listed_opened (gpointer data)
+{
+  TetherSession *session = tether_session_manager_lookup (manager (), data);
+
+  return session != NULL && tether_session_get_state (session) == TETHER_SESSION_STATE_OPENED;
+}
+
+static void
+test_new_session_dialog (void)
+{
+  TetherSession *taken = add_session ("taken.example", "Taken", NULL);
+  g_autoptr(TetherSession) keep = g_object_ref (taken);
+  g_autofree char *port = g_strdup_printf ("%u", tether_test_sshd_get_port (sshd));
+  TetherNewSessionDialog *dialog;
+  TetherSession *created;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-session", NULL);
+  dialog = TETHER_NEW_SESSION_DIALOG (find_toplevel ("tether-new-session-dialog"));
+  g_assert_nonnull (dialog);
+
+  /* Nothing typed yet: Create waits. */
+  g_assert_false (tether_new_session_dialog_get_valid (dialog));
+
+  /* Each field is checked while typing, with the core's reasons. */
+  tether_new_session_dialog_set_fields (dialog, "a@@b", NULL, NULL, NULL);
+  g_assert_false (tether_new_session_dialog_get_valid (dialog));
+  tether_new_session_dialog_set_fields (dialog, "127.0.0.1", NULL, NULL, "70000");
+  g_assert_false (tether_new_session_dialog_get_valid (dialog));
+  tether_new_session_dialog_set_fields (dialog, "127.0.0.1", NULL, NULL, "ssh");
+  g_assert_false (tether_new_session_dialog_get_valid (dialog));
+  tether_new_session_dialog_set_fields (dialog, "127.0.0.1", "Taken", NULL, port);
+  g_assert_false (tether_new_session_dialog_get_valid (dialog));
+  tether_new_session_dialog_set_fields (dialog, "127.0.0.1", "Created", "bad user", port);
+  g_assert_false (tether_new_session_dialog_get_valid (dialog));
+
+  /* User and port fields complete the target. */
+  tether_new_session_dialog_set_fields (dialog, "127.0.0.1", "Created", tether_test_sshd_get_user (sshd), port);
+  g_assert_true (tether_new_session_dialog_get_valid (dialog));
+  g_signal_emit_by_name (dialog, "create");
+  tether_test_wait_until (session_listed_opened, (gpointer) "Created", WAIT_MS);
+  g_assert_null (find_toplevel ("tether-new-session-dialog"));
+
+  created = tether_session_manager_lookup (manager (), "Created");
+  g_assert_cmpuint (tether_session_get_port (created), ==, tether_test_sshd_get_port (sshd));
+  g_assert_cmpstr (tether_session_get_user_name (created), ==, tether_test_sshd_get_user (sshd));
+
+  /* Duplicate lists a Closed copy under a free name. */
+  g_assert_true (tether_session_tree_select_session (tether_window_get_session_tree (window), created));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.duplicate-session", NULL);
+  g_assert_nonnull (tether_session_manager_lookup (manager (), "Created-2"));
+  g_assert_cmpint (tether_session_get_state (tether_session_manager_lookup (manager (), "Created-2")), ==,
+                   TETHER_SESSION_STATE_CLOSED);
+
+  /* Remove forgets it (Undo is in a toast). */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-session", NULL);
+  g_assert_null (tether_session_manager_lookup (manager (), "Created-2"));
+
+  /* Close: Closed, still listed. */
+  g_assert_true (tether_session_tree_select_session (tether_window_get_session_tree (window), created));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.close-session", NULL);
+  tether_test_wait_until (state_is_closed, created, WAIT_MS);
+  g_assert_nonnull (tether_session_manager_lookup (manager (), "Created"));
+
+  tether_session_manager_remove_session (manager (), created);
+  tether_session_manager_remove_session (manager (), taken);
+}
+
+static gboolean
+quit_dialog_shown (gpointer data)
+{
+  return find_toplevel ("tether-quit-dialog") != NULL;
+}
+
+static void
+test_quit_confirmation (void)
+{
+  TetherSession *session = add_session (tether_test_sshd_get_target (sshd), "Busy", NULL);
+  g_autoptr(TetherSession) keep = g_object_ref (session);
+  GtkWindow *dialog;
+
+  enter (session);
+
+  /* Opened sessions: Quit asks first; Cancel keeps everything. */
+  tether_application_request_quit (app);
+  tether_test_wait_until (quit_dialog_shown, NULL, WAIT_MS);
+  dialog = find_toplevel ("tether-quit-dialog");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
+  tether_test_wait_until (no_pages, NULL, WAIT_MS);
+  tether_session_manager_remove_session (manager (), session);
+  tether_test_wait_until (state_is_closed, session, WAIT_MS);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -495,6 +593,8 @@ main (int   argc,
   g_test_add_func ("/window/temporary", test_temporary);
   g_test_add_func ("/window/host-key", test_host_key);
   g_test_add_func ("/window/resize", test_resize);
+  g_test_add_func ("/window/new-session-dialog", test_new_session_dialog);
+  g_test_add_func ("/window/quit-confirmation", test_quit_confirmation);
 
   status = g_test_run ();
 

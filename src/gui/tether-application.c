@@ -160,6 +160,7 @@ tether_application_request_quit (TetherApplication *self)
   adw_message_dialog_set_response_appearance (dialog, "quit", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
+  gtk_widget_set_name (GTK_WIDGET (dialog), "tether-quit-dialog");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_quit_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

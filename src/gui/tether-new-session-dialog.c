@@ -278,6 +278,7 @@ static void
 tether_new_session_dialog_init (TetherNewSessionDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_name (GTK_WIDGET (self), "tether-new-session-dialog");
 
   g_signal_connect_object (self->target_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->name_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);

@@ -392,6 +392,23 @@ tether_window_add_toast (TetherWindow *self,
  * copy (the `ssh-keygen -R` line of a changed host key): the text is
  * selectable.
  */
+static gboolean
+present_dialog (gpointer dialog)
+{
+  gtk_window_present (dialog);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+present_when_mapped (TetherWindow *self,
+                     GtkWindow    *dialog)
+{
+  g_signal_handlers_disconnect_by_func (self, present_when_mapped, dialog);
+  /* After the window's own surface is shown, so that the dialog is above
+   * it even with no window manager to stack them. */
+  g_idle_add_full (G_PRIORITY_LOW, present_dialog, g_object_ref (dialog), g_object_unref);
+}
+
 void
 tether_window_show_error (TetherWindow *self,
                           const char   *heading,
@@ -407,7 +424,13 @@ tether_window_show_error (TetherWindow *self,
   adw_message_dialog_set_extra_child (dialog, label);
   adw_message_dialog_add_response (dialog, "close", _("_Close"));
   gtk_widget_set_name (GTK_WIDGET (dialog), "tether-error-dialog");
-  gtk_window_present (GTK_WINDOW (dialog));
+
+  /* An error from before the window shows (a corrupt sessions file) waits
+   * for it: presented first, the dialog would end up beneath it. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_window_present (GTK_WINDOW (dialog));
+  else
+    g_signal_connect_object (self, "map", G_CALLBACK (present_when_mapped), dialog, 0);
 }
 
 static void
