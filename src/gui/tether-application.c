@@ -122,13 +122,21 @@ really_quit (TetherApplication *self)
   g_application_quit (G_APPLICATION (self));
 }
 
+static gboolean
+really_quit_idle (gpointer data)
+{
+  really_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_quit_response (AdwMessageDialog  *dialog,
                   const char        *response,
                   TetherApplication *self)
 {
+  /* Once the dialog is gone: it is transient for the window we destroy. */
   if (g_strcmp0 (response, "quit") == 0)
-    really_quit (self);
+    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, really_quit_idle, g_object_ref (self), g_object_unref);
 }
 
 /**
