@@ -3,76 +3,9 @@
 
 #include <glib/gi18n.h>
 
+#include "tether-session-columns.h"
 #include "tether-session-tree.h"
 
-/* A folder row: its name and the (searched) sessions filed under it. */
-#define TETHER_TYPE_SESSION_FOLDER (tether_session_folder_get_type ())
-G_DECLARE_FINAL_TYPE (TetherSessionFolder, tether_session_folder, TETHER, SESSION_FOLDER, GObject)
-
-struct _TetherSessionFolder
-{
-  GObject             parent_instance;
-  char               *name;
-  GtkCustomFilter    *filter;
-  GtkFilterListModel *children;
-};
-
-G_DEFINE_FINAL_TYPE (TetherSessionFolder, tether_session_folder, G_TYPE_OBJECT)
-
-static void
-tether_session_folder_finalize (GObject *object)
-{
-  TetherSessionFolder *self = TETHER_SESSION_FOLDER (object);
-
-  g_clear_object (&self->children);
-  g_clear_object (&self->filter);
-  g_free (self->name);
-
-  G_OBJECT_CLASS (tether_session_folder_parent_class)->finalize (object);
-}
-
-static void
-tether_session_folder_class_init (TetherSessionFolderClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = tether_session_folder_finalize;
-}
-
-static void
-tether_session_folder_init (TetherSessionFolder *self)
-{
-}
-
-static gboolean
-session_in_folder (gpointer item,
-                   gpointer user_data)
-{
-  TetherSessionFolder *folder = user_data;
-
-  return g_strcmp0 (tether_session_get_folder (item), folder->name) == 0;
-}
-
-static TetherSessionFolder *
-tether_session_folder_new (const char *name,
-                           GListModel *sessions)
-{
-  TetherSessionFolder *self = g_object_new (TETHER_TYPE_SESSION_FOLDER, NULL);
-
-  self->name = g_strdup (name);
-  /* The filter holds a plain pointer to its folder, which owns it. */
-  self->filter = gtk_custom_filter_new (session_in_folder, self, NULL);
-  self->children = gtk_filter_list_model_new (g_object_ref (sessions),
-                                              GTK_FILTER (g_object_ref (self->filter)));
-  return self;
-}
-
-enum {
-  COLUMN_ID,
-  COLUMN_NAME,
-  COLUMN_COMPUTER_NAME,
-  COLUMN_STATE,
-  COLUMN_CONFIGURATION_NAME,
-  N_COLUMNS
-};
 
 struct _TetherSessionTree
 {
@@ -172,10 +105,10 @@ sync_folders (TetherSessionTree *self,
     {
       g_autoptr(TetherSessionFolder) folder = g_list_model_get_item (G_LIST_MODEL (self->folders), i);
 
-      if (g_hash_table_remove (names, folder->name))
+      if (g_hash_table_remove (names, tether_session_folder_get_name (folder)))
         {
           if (refilter)
-            gtk_filter_changed (GTK_FILTER (folder->filter), GTK_FILTER_CHANGE_DIFFERENT);
+            tether_session_folder_refilter (folder);
           i++;
         }
       else
@@ -196,7 +129,7 @@ sync_folders (TetherSessionTree *self,
           {
             g_autoptr(TetherSessionFolder) other = g_list_model_get_item (G_LIST_MODEL (self->folders), pos);
 
-            if (g_utf8_collate (name, other->name) < 0)
+            if (g_utf8_collate (name, tether_session_folder_get_name (other)) < 0)
               break;
           }
         g_list_store_insert (self->folders, pos, folder);
@@ -259,323 +192,38 @@ create_children (gpointer item,
                  gpointer user_data)
 {
   if (TETHER_IS_SESSION_FOLDER (item))
-    return g_object_ref (G_LIST_MODEL (TETHER_SESSION_FOLDER (item)->children));
+    return g_object_ref (tether_session_folder_get_children (item));
   return NULL;
 }
 
-/* Cells */
-
-static gpointer
-row_item (GtkListItem *list_item)
-{
-  GtkTreeListRow *row = gtk_list_item_get_item (list_item);
-
-  return row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
-}
-
-static const char *
-state_css_class (TetherSessionState state)
-{
-  switch (state)
-    {
-    case TETHER_SESSION_STATE_OPENED:
-      return "state-opened";
-    case TETHER_SESSION_STATE_BROKEN:
-      return "state-broken";
-    case TETHER_SESSION_STATE_OPENING:
-    case TETHER_SESSION_STATE_CONNECTING:
-    case TETHER_SESSION_STATE_CLOSING:
-    case TETHER_SESSION_STATE_DISCONNECTING:
-      return "state-busy";
-    case TETHER_SESSION_STATE_CLOSED:
-    case TETHER_SESSION_STATE_DISCONNECTED:
-    default:
-      return "state-closed";
-    }
-}
-
-static const char *
-state_icon_name (TetherSessionState state)
-{
-  switch (state)
-    {
-    case TETHER_SESSION_STATE_OPENED:
-      return "network-transmit-receive-symbolic";
-    case TETHER_SESSION_STATE_BROKEN:
-      return "dialog-error-symbolic";
-    case TETHER_SESSION_STATE_OPENING:
-    case TETHER_SESSION_STATE_CONNECTING:
-    case TETHER_SESSION_STATE_CLOSING:
-    case TETHER_SESSION_STATE_DISCONNECTING:
-      return "content-loading-symbolic";
-    case TETHER_SESSION_STATE_CLOSED:
-    case TETHER_SESSION_STATE_DISCONNECTED:
-    default:
-      return "network-offline-symbolic";
-    }
-}
-
 static void
-update_cell (GtkListItem *list_item)
+popup_menu (GtkWidget *cell,
+            guint      position,
+            double     x,
+            double     y,
+            gpointer   user_data)
 {
-  int column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (list_item), "tether-column"));
-  GtkWidget *child = gtk_list_item_get_child (list_item);
-  gpointer item = row_item (list_item);
-  GtkLabel *label = g_object_get_data (G_OBJECT (child), "tether-label");
-  GtkImage *image = g_object_get_data (G_OBJECT (child), "tether-image");
-  TetherSession *session = TETHER_IS_SESSION (item) ? item : NULL;
-  g_autofree char *text = NULL;
-
-  if (TETHER_IS_SESSION_FOLDER (item))
-    {
-      TetherSessionFolder *folder = item;
-
-      gtk_label_set_label (label, column == COLUMN_NAME ? folder->name : "");
-      /* Folders are few and short: their name is never cut. */
-      gtk_label_set_ellipsize (label, PANGO_ELLIPSIZE_NONE);
-      if (image != NULL)
-        {
-          gtk_image_set_from_icon_name (image, "folder-symbolic");
-          gtk_widget_set_visible (GTK_WIDGET (image), column == COLUMN_NAME);
-        }
-      return;
-    }
-
-  if (session == NULL)
-    return;
-
-  switch (column)
-    {
-    case COLUMN_ID:
-      text = g_strdup_printf ("%u", tether_session_get_id (session));
-      break;
-    case COLUMN_NAME:
-      text = g_strdup (tether_session_get_name (session));
-      gtk_label_set_ellipsize (label, PANGO_ELLIPSIZE_END);
-      gtk_widget_set_visible (GTK_WIDGET (image), FALSE);
-      break;
-    case COLUMN_COMPUTER_NAME:
-      text = g_strdup (tether_session_get_computer_name (session));
-      break;
-    case COLUMN_STATE:
-      {
-        TetherSessionState state = tether_session_get_state (session);
-        const char *classes[] = { "state-opened", "state-broken", "state-busy", "state-closed" };
-
-        text = g_strdup (tether_session_state_to_display (state));
-        for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
-          gtk_widget_remove_css_class (child, classes[i]);
-        gtk_widget_add_css_class (child, state_css_class (state));
-        gtk_image_set_from_icon_name (image, state_icon_name (state));
-        gtk_widget_set_visible (GTK_WIDGET (image), TRUE);
-        gtk_widget_set_tooltip_text (child, tether_session_get_last_error (session));
-      }
-      break;
-    case COLUMN_CONFIGURATION_NAME:
-      text = g_strdup (tether_session_get_configuration_name (session));
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-
-  gtk_label_set_label (label, text != NULL ? text : "");
-}
-
-static void
-on_cell_session_notify (TetherSession *session,
-                        GParamSpec    *pspec,
-                        GtkListItem   *list_item)
-{
-  update_cell (list_item);
-}
-
-static void
-on_cell_pressed (GtkGestureClick   *gesture,
-                 int                n_press,
-                 double             x,
-                 double             y,
-                 TetherSessionTree *self)
-{
-  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
-  GtkListItem *list_item = g_object_get_data (G_OBJECT (cell), "tether-list-item");
+  TetherSessionTree *self = user_data;
   graphene_point_t point;
   GdkRectangle rect;
 
-  if (list_item == NULL || gtk_list_item_get_position (list_item) == GTK_INVALID_LIST_POSITION)
-    return;
-
   /* The menu acts on the selection: select the row clicked first. */
-  gtk_single_selection_set_selected (self->selection, gtk_list_item_get_position (list_item));
+  gtk_single_selection_set_selected (self->selection, position);
 
   if (!gtk_widget_compute_point (cell, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &point))
     return;
   rect = (GdkRectangle) { point.x, point.y, 1, 1 };
   gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu), &rect);
   gtk_popover_popup (GTK_POPOVER (self->context_menu));
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
 static void
-setup_cell (GtkSignalListItemFactory *factory,
-            GtkListItem              *list_item,
-            TetherSessionTree        *self)
+add_column (TetherSessionTree   *self,
+            TetherSessionColumn  column,
+            const char          *title)
 {
-  int column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "tether-column"));
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *label = gtk_label_new (NULL);
-  GtkWidget *root = box;
-  GtkGesture *gesture;
+  g_autoptr(GtkColumnViewColumn) view_column = tether_session_column_new (column, title, popup_menu, self);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_set_hexpand (label, TRUE);
-  /* Names and hosts may be long: they give way.  Ids, states and
-   * configuration names are short and stay whole. */
-  if (column == COLUMN_NAME || column == COLUMN_COMPUTER_NAME)
-    {
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_width_chars (GTK_LABEL (label), 6);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 18);
-    }
-
-  if (column == COLUMN_NAME || column == COLUMN_STATE)
-    {
-      GtkWidget *image = gtk_image_new ();
-
-      gtk_box_append (GTK_BOX (box), image);
-      g_object_set_data (G_OBJECT (box), "tether-image", image);
-    }
-  gtk_box_append (GTK_BOX (box), label);
-  g_object_set_data (G_OBJECT (box), "tether-label", label);
-
-  if (column == COLUMN_ID)
-    gtk_widget_add_css_class (label, "numeric");
-
-  /* The expander indents children and toggles folders; it sits in the Name
-   * column, where a folder's name shows. */
-  if (column == COLUMN_NAME)
-    {
-      root = gtk_tree_expander_new ();
-      gtk_tree_expander_set_child (GTK_TREE_EXPANDER (root), box);
-      g_object_set_data (G_OBJECT (root), "tether-label", label);
-      g_object_set_data (G_OBJECT (root), "tether-image", g_object_get_data (G_OBJECT (box), "tether-image"));
-    }
-
-  gesture = gtk_gesture_click_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
-  g_signal_connect_object (gesture, "pressed", G_CALLBACK (on_cell_pressed), self, 0);
-  gtk_widget_add_controller (root, GTK_EVENT_CONTROLLER (gesture));
-  g_object_set_data (G_OBJECT (root), "tether-list-item", list_item);
-
-  g_object_set_data (G_OBJECT (list_item), "tether-column", GINT_TO_POINTER (column));
-  gtk_list_item_set_child (list_item, root);
-}
-
-static void
-bind_cell (GtkSignalListItemFactory *factory,
-           GtkListItem              *list_item,
-           TetherSessionTree        *self)
-{
-  GtkWidget *child = gtk_list_item_get_child (list_item);
-  gpointer item = row_item (list_item);
-
-  if (GTK_IS_TREE_EXPANDER (child))
-    gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (child), gtk_list_item_get_item (list_item));
-
-  /* Every state change shows at once: the cell follows its session. */
-  if (TETHER_IS_SESSION (item))
-    {
-      gulong id = g_signal_connect_object (item, "notify", G_CALLBACK (on_cell_session_notify),
-                                           list_item, 0);
-
-      g_object_set_data (G_OBJECT (list_item), "tether-notify-id", GSIZE_TO_POINTER (id));
-      g_object_set_data_full (G_OBJECT (list_item), "tether-session", g_object_ref (item), g_object_unref);
-    }
-
-  update_cell (list_item);
-}
-
-static void
-unbind_cell (GtkSignalListItemFactory *factory,
-             GtkListItem              *list_item,
-             TetherSessionTree        *self)
-{
-  GtkWidget *child = gtk_list_item_get_child (list_item);
-  gpointer session = g_object_get_data (G_OBJECT (list_item), "tether-session");
-  gulong id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (list_item), "tether-notify-id"));
-
-  if (session != NULL && id != 0)
-    g_signal_handler_disconnect (session, id);
-  g_object_set_data (G_OBJECT (list_item), "tether-notify-id", NULL);
-  g_object_set_data (G_OBJECT (list_item), "tether-session", NULL);
-
-  if (GTK_IS_TREE_EXPANDER (child))
-    gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (child), NULL);
-}
-
-/* Sorting: folders before sessions, folders by name, sessions by the
- * column's value.  GtkTreeListRowSorter keeps children under their folder. */
-static int
-compare_items (gconstpointer ca,
-               gconstpointer cb,
-               gpointer      user_data)
-{
-  int column = GPOINTER_TO_INT (user_data);
-  gpointer a = (gpointer) ca, b = (gpointer) cb;
-  TetherSession *sa, *sb;
-
-  if (TETHER_IS_SESSION_FOLDER (a) || TETHER_IS_SESSION_FOLDER (b))
-    {
-      if (TETHER_IS_SESSION_FOLDER (a) && TETHER_IS_SESSION_FOLDER (b))
-        return g_utf8_collate (TETHER_SESSION_FOLDER (a)->name, TETHER_SESSION_FOLDER (b)->name);
-      return TETHER_IS_SESSION_FOLDER (a) ? -1 : 1;
-    }
-
-  sa = TETHER_SESSION (a);
-  sb = TETHER_SESSION (b);
-
-  switch (column)
-    {
-    case COLUMN_ID:
-      {
-        guint ia = tether_session_get_id (sa), ib = tether_session_get_id (sb);
-
-        return ia < ib ? -1 : ia > ib;
-      }
-    case COLUMN_NAME:
-      return g_utf8_collate (tether_session_get_name (sa), tether_session_get_name (sb));
-    case COLUMN_COMPUTER_NAME:
-      return g_utf8_collate (tether_session_get_computer_name (sa), tether_session_get_computer_name (sb));
-    case COLUMN_STATE:
-      return g_utf8_collate (tether_session_state_to_display (tether_session_get_state (sa)),
-                             tether_session_state_to_display (tether_session_get_state (sb)));
-    case COLUMN_CONFIGURATION_NAME:
-      return g_utf8_collate (tether_session_get_configuration_name (sa),
-                             tether_session_get_configuration_name (sb));
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static void
-add_column (TetherSessionTree *self,
-            int                column,
-            const char        *title,
-            gboolean           expand)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkColumnViewColumn) view_column = NULL;
-  g_autoptr(GtkSorter) sorter = NULL;
-
-  g_object_set_data (G_OBJECT (factory), "tether-column", GINT_TO_POINTER (column));
-  g_signal_connect_object (factory, "setup", G_CALLBACK (setup_cell), self, 0);
-  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_cell), self, 0);
-  g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_cell), self, 0);
-
-  view_column = gtk_column_view_column_new (title, factory);
-  sorter = GTK_SORTER (gtk_custom_sorter_new (compare_items, GINT_TO_POINTER (column), NULL));
-  gtk_column_view_column_set_sorter (view_column, sorter);
-  gtk_column_view_column_set_resizable (view_column, TRUE);
-  gtk_column_view_column_set_expand (view_column, expand);
   gtk_column_view_append_column (self->column_view, view_column);
 }
 
@@ -728,11 +376,11 @@ tether_session_tree_init (TetherSessionTree *self)
   self->column_view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->column_view), "data-table");
   gtk_column_view_set_reorderable (self->column_view, FALSE);
-  add_column (self, COLUMN_ID, C_("column", "Id"), FALSE);
-  add_column (self, COLUMN_NAME, C_("column", "Name"), TRUE);
-  add_column (self, COLUMN_COMPUTER_NAME, C_("column", "ComputerName"), TRUE);
-  add_column (self, COLUMN_STATE, C_("column", "State"), FALSE);
-  add_column (self, COLUMN_CONFIGURATION_NAME, C_("column", "ConfigurationName"), FALSE);
+  add_column (self, TETHER_SESSION_COLUMN_ID, C_("column", "Id"));
+  add_column (self, TETHER_SESSION_COLUMN_NAME, C_("column", "Name"));
+  add_column (self, TETHER_SESSION_COLUMN_COMPUTER_NAME, C_("column", "ComputerName"));
+  add_column (self, TETHER_SESSION_COLUMN_STATE, C_("column", "State"));
+  add_column (self, TETHER_SESSION_COLUMN_CONFIGURATION_NAME, C_("column", "ConfigurationName"));
 
   sorter = GTK_SORTER (gtk_tree_list_row_sorter_new (g_object_ref (gtk_column_view_get_sorter (self->column_view))));
   sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->tree_model)), sorter);
@@ -828,7 +476,7 @@ tether_session_tree_select_session (TetherSessionTree *self,
           return TRUE;
         }
       if (TETHER_IS_SESSION_FOLDER (item) &&
-          g_strcmp0 (TETHER_SESSION_FOLDER (item)->name, tether_session_get_folder (session)) == 0)
+          g_strcmp0 (tether_session_folder_get_name (TETHER_SESSION_FOLDER (item)), tether_session_get_folder (session)) == 0)
         gtk_tree_list_row_set_expanded (row, TRUE);
     }
 
