@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include <vte/vte.h>
 
 #include "tether-application.h"
@@ -382,6 +384,161 @@ test_host_key (void)
   tether_test_wait_until (state_is_closed, session, WAIT_MS);
 }
 
+static void
+collect_editables (GtkWidget *widget,
+                   GPtrArray *editables)
+{
+  /* The entries themselves, not the GtkText inside them. */
+  if ((GTK_IS_ENTRY (widget) || GTK_IS_PASSWORD_ENTRY (widget)) && gtk_widget_get_visible (widget))
+    {
+      g_ptr_array_add (editables, widget);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_editables (child, editables);
+}
+
+static gboolean
+toplevel_shown (gpointer name)
+{
+  return find_toplevel (name) != NULL;
+}
+
+/* Waits for the dialog called @name, checks its entries hide what is typed
+ * (@hidden), fills them with @answer and accepts. */
+static void
+answer_dialog (const char *name,
+               const char *answer,
+               gboolean    hidden)
+{
+  g_autoptr(GPtrArray) editables = g_ptr_array_new ();
+  GtkWindow *dialog;
+
+  tether_test_wait_until (toplevel_shown, (gpointer) name, WAIT_MS);
+  dialog = find_toplevel (name);
+  collect_editables (GTK_WIDGET (dialog), editables);
+  g_assert_cmpuint (editables->len, ==, 1);
+  g_assert_true (GTK_IS_PASSWORD_ENTRY (editables->pdata[0]) == hidden);
+  gtk_editable_set_text (editables->pdata[0], answer);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "accept");
+}
+
+static char *
+hide_default_key (void)
+{
+  g_autofree char *key = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519", NULL);
+  char *hidden = g_strconcat (key, ".hidden", NULL);
+
+  g_assert_cmpint (g_rename (key, hidden), ==, 0);
+  return hidden;
+}
+
+static void
+restore_default_key (char *hidden)
+{
+  g_autofree char *key = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519", NULL);
+
+  g_assert_cmpint (g_rename (hidden, key), ==, 0);
+  g_free (hidden);
+}
+
+static void
+enter_answering (TetherSession *session,
+                 const char    *dialog,
+                 const char    *answer,
+                 gboolean       hidden)
+{
+  g_assert_true (tether_session_tree_select_session (tether_window_get_session_tree (window), session));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.enter", NULL);
+  answer_dialog (dialog, answer, hidden);
+  tether_test_wait_until (is_entered, session, WAIT_MS);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
+  tether_test_wait_until (no_pages, NULL, WAIT_MS);
+  tether_session_manager_remove_session (manager (), session);
+  tether_test_wait_until (state_is_closed, session, WAIT_MS);
+}
+
+static void
+test_passphrase_dialog (void)
+{
+  g_autofree char *key = tether_test_make_key ("gui-encrypted", "pass-phrase-1");
+  g_autofree char *pub = g_strconcat (key, ".pub", NULL);
+  TetherSessionOptions options = {
+    .target = tether_test_sshd_get_target (sshd),
+    .name = "Locked",
+    .identity_file = key,
+  };
+  g_autoptr(GError) error = NULL;
+  TetherSession *session;
+  g_autoptr(TetherSession) keep = NULL;
+  char *hidden;
+
+  tether_test_sshd_authorize_key (sshd, pub);
+  hidden = hide_default_key ();
+  session = tether_session_manager_add_session (manager (), &options, &error);
+  g_assert_no_error (error);
+  keep = g_object_ref (session);
+
+  enter_answering (session, "tether-passphrase-dialog", "pass-phrase-1", TRUE);
+  restore_default_key (hidden);
+}
+
+static void
+test_password_dialog (void)
+{
+  const char *user = tether_test_password_user ("gui-pw-1");
+  g_autoptr(TetherTestSshd) server = NULL;
+  g_autofree char *target = NULL;
+  g_autoptr(TetherSession) keep = NULL;
+  char *hidden;
+
+  if (user == NULL)
+    {
+      g_test_skip ("password logins need a local account with a password: run as root");
+      return;
+    }
+
+  server = tether_test_sshd_new ("PasswordAuthentication yes\n"
+                                 "KbdInteractiveAuthentication no\n");
+  tether_test_sshd_trust (server);
+  target = g_strdup_printf ("%s@127.0.0.1:%u", user, tether_test_sshd_get_port (server));
+  hidden = hide_default_key ();
+  keep = g_object_ref (add_session (target, "Password", NULL));
+
+  enter_answering (keep, "tether-password-dialog", "gui-pw-1", TRUE);
+  restore_default_key (hidden);
+}
+
+static void
+test_keyboard_interactive_dialog (void)
+{
+  const char *user = tether_test_password_user ("gui-kbd-1");
+  g_autoptr(TetherTestSshd) server = NULL;
+  g_autofree char *target = NULL;
+  g_autoptr(TetherSession) keep = NULL;
+  char *hidden;
+
+  if (user == NULL)
+    {
+      g_test_skip ("keyboard-interactive logins need PAM and a local account: run as root");
+      return;
+    }
+
+  server = tether_test_sshd_new ("UsePAM yes\n"
+                                 "KbdInteractiveAuthentication yes\n"
+                                 "PasswordAuthentication no\n");
+  tether_test_sshd_trust (server);
+  target = g_strdup_printf ("%s@127.0.0.1:%u", user, tether_test_sshd_get_port (server));
+  hidden = hide_default_key ();
+  keep = g_object_ref (add_session (target, "Kbd", NULL));
+
+  /* PAM's "Password:" does not echo: a hidden entry. */
+  enter_answering (keep, "tether-keyboard-interactive-dialog", "gui-kbd-1", TRUE);
+  restore_default_key (hidden);
+}
+
 typedef struct {
   TetherSession *session;
   guint          marker;
@@ -593,6 +750,9 @@ main (int   argc,
   g_test_add_func ("/window/temporary", test_temporary);
   g_test_add_func ("/window/host-key", test_host_key);
   g_test_add_func ("/window/resize", test_resize);
+  g_test_add_func ("/window/passphrase-dialog", test_passphrase_dialog);
+  g_test_add_func ("/window/password-dialog", test_password_dialog);
+  g_test_add_func ("/window/keyboard-interactive-dialog", test_keyboard_interactive_dialog);
   g_test_add_func ("/window/new-session-dialog", test_new_session_dialog);
   g_test_add_func ("/window/quit-confirmation", test_quit_confirmation);
 
