@@ -23,6 +23,7 @@
 static TetherTestSshd *sshd;
 static TetherApplication *app;
 static TetherWindow *window;
+static int resized_width;
 
 static TetherSessionManager *
 manager (void)
@@ -618,7 +619,8 @@ test_resize (void)
   columns.terminal = terminal_of (session);
   columns.columns = vte_terminal_get_column_count (columns.terminal);
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
-  gtk_window_set_default_size (GTK_WINDOW (window), width - 200, height - 100);
+  resized_width = width - 200;
+  gtk_window_set_default_size (GTK_WINDOW (window), resized_width, height - 100);
   tether_test_wait_until (columns_changed, &columns, WAIT_MS);
 
   tether_test_wait_until (stty_matches, &check, WAIT_MS);
@@ -765,6 +767,9 @@ main (int   argc,
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_finalize_object (window);
+  /* The size the window had is remembered. */
+  if (resized_width > 0)
+    g_assert_cmpint (g_settings_get_int (tether_application_get_settings (app), "window-width"), ==, resized_width);
   g_object_unref (app);
   tether_test_sshd_free (sshd);
 

@@ -188,9 +188,10 @@ show_tab (GTask *task)
   gboolean entered = FALSE;
 
   g_object_get (tab, "entered", &entered, NULL);
-  if (entered)
+  /* Entered, or on its way (a second Enter while the first one runs): the
+   * one interactive view is there or coming. */
+  if (entered || tether_session_tab_get_state (tab) == TETHER_SESSION_TAB_STATE_ENTERING)
     {
-      /* One interactive view per session, as PowerShell allows. */
       focus_terminal (tab);
       g_task_return_boolean (task, TRUE);
       g_object_unref (task);
@@ -464,20 +465,29 @@ on_quick_connect_activate (GtkEntry     *entry,
     _tether_window_quick_connect (self, text);
 }
 
-static gboolean
-tether_window_close_request (GtkWindow *window)
+/* On the way out, however the window goes (closed, Ctrl+Q, the last
+ * instance quitting). */
+static void
+save_window_state (TetherWindow *self)
 {
-  TetherWindow *self = TETHER_WINDOW (window);
+  GtkWindow *window = GTK_WINDOW (self);
   int width, height;
+
+  if (self->settings == NULL)
+    return;
 
   gtk_window_get_default_size (window, &width, &height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
-  if (!gtk_window_is_maximized (window))
+  if (!gtk_window_is_maximized (window) && width > 0 && height > 0)
     {
       g_settings_set_int (self->settings, "window-width", width);
       g_settings_set_int (self->settings, "window-height", height);
     }
+}
 
+static gboolean
+tether_window_close_request (GtkWindow *window)
+{
   /* The application asks first when sessions are Opened, then destroys us. */
   tether_application_request_quit (TETHER_APPLICATION (gtk_window_get_application (window)));
   return GDK_EVENT_STOP;
@@ -526,6 +536,7 @@ tether_window_dispose (GObject *object)
         }
     }
   g_clear_pointer (&self->tabs, g_hash_table_unref);
+  save_window_state (self);
   g_clear_object (&self->settings);
   self->manager = NULL;
 
