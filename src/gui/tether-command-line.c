@@ -118,6 +118,17 @@ lookup (TetherApplication  *app,
   return session;
 }
 
+static TetherWindow *
+find_window (TetherApplication *app)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (TETHER_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
 static void
 new_session_done (GObject      *source,
                   GAsyncResult *result,
@@ -137,6 +148,12 @@ new_session_done (GObject      *source,
 
   table = tether_session_format_table (&session, 1);
   g_application_command_line_print (command->command_line, "%s", table);
+
+  /* An Opened session needs a running Tether to stay Opened: a fresh
+   * instance shows its window rather than quit and close it. */
+  if (find_window (command->app) == NULL)
+    gtk_window_present (tether_application_ensure_window (command->app));
+
   command_finish (command, 0);
 }
 
@@ -168,17 +185,6 @@ enter_computer_done (GObject      *source,
     command_fail (command, error);
   else
     command_finish (command, 0);
-}
-
-static TetherWindow *
-find_window (TetherApplication *app)
-{
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
-
-  for (GList *l = windows; l != NULL; l = l->next)
-    if (TETHER_IS_WINDOW (l->data))
-      return l->data;
-  return NULL;
 }
 
 int
