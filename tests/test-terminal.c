@@ -220,8 +220,8 @@ test_flood (Fixture       *f,
   g_assert_true (enter (f, &error));
   g_assert_no_error (error);
 
-  /* ~2 MB, several times the window. */
-  type (f, "seq 1 300000; echo flood-$((1+1))-done\n");
+  /* ~4.9 MB, more than twice the window. */
+  type (f, "seq 1 700000; echo flood-$((1+1))-done\n");
   wait_for_text (f, "flood-2-done");
 
   g_assert_cmpuint (tether_terminal_get_bytes_fed (f->terminal), >, 2 * window);

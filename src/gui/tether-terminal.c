@@ -14,40 +14,45 @@
  * `commit` (keys, paste) goes to tether_session_write(), and the grid size
  * goes to the remote PTY on every allocation that changes it.
  *
- * Flow control, chosen by measurement (notes/vte-headless-and-bridge.md and
- * build-aux/bench, 2 cores, Xvfb, cairo, 100×30, `cat` of 63 MB):
- * - VTE is the bottleneck (~5–9 MB/s against ~200 MB/s for SSH), and the
- *   main loop's lateness during a flood is the time VTE spends in one
- *   processing cycle, which grows with what is queued in it (up to its
- *   100 ms budget).  Unlimited feed: 7.8 MB/s but p99 161 ms; a fixed 256 KB
- *   credit given back on `contents-changed`: p99 40 ms but 3.9 MB/s, because
- *   the pipe drains at every round trip (VTE idles while the credit travels
- *   to the SSH thread and the next data comes back, and then waits its
- *   10 ms start-up timer again).
- * - So two things are separated here.  The channel's window (WINDOW, fixed,
- *   what the SSH thread may read ahead) bounds memory; this terminal keeps
- *   what it received in its own queue and feeds VTE one *slice* at a time,
- *   the next slice as soon as VTE says it processed the previous one
- *   (`contents-changed`), from the queue, without waiting for the network.
- * - The slice adapts (AIMD) to the lateness of a 10 ms probe timer at default
- *   priority that runs only while output is pending: it grows while the main
- *   loop is on time and shrinks fast when it is late, so VTE's cycles stay
- *   short whatever the machine's speed.  The benchmark's numbers for this
- *   design, against the same widget running a local `cat`, are in the
- *   commit that introduced it and in build-aux/bench's output.
- * Bytes are given back to the channel once VTE processed them; a watchdog
+ * Flow control, chosen by measurement (build-aux/bench: 2 shared cores,
+ * Xvfb, cairo, 100×30, 10 000 lines, `cat` of 63 MB; MB/s, then the p99
+ * lateness of a 10 ms timer at default priority):
+ *   the same VTE showing a local `cat` (the reference)    9.8   91–141 ms
+ *   feed with no pacing                                  12.1   712 ms
+ *   a fixed 256 KiB window given back on contents-changed 5.0    24 ms
+ *   fixed slices of 512 KiB / 768 KiB / 1 MiB, queued   6.7 / 7.7 / 8.4
+ *                                                          at 77 / 104 / 158 ms
+ *   this design (adaptive slice)                      6.7–8.0    38–40 ms
+ * Why: VTE 0.70 processes everything fed to it in one go (the budget it has
+ * only applies to its own PTY reads), so the main loop's lateness is the
+ * time VTE spends on what is queued in it; and after each cycle it waits its
+ * 30 ms repeat timer, so small slices waste most of the time waiting.  The
+ * frontier is slice / (30 ms + slice / VTE's speed) against a lateness of
+ * slice / VTE's speed: no slice size gives both the reference's speed and a
+ * p99 under 50 ms on this machine.  This design takes the fastest point
+ * under that lateness, whatever the machine:
+ * - The channel's window (WINDOW, what the SSH thread may read ahead) bounds
+ *   memory; this terminal keeps what it received in its own queue and feeds
+ *   VTE one slice at a time, the next one as soon as VTE says it processed
+ *   the previous (`contents-changed`), from the queue, never waiting for
+ *   the network (a round trip per slice is what made the fixed window slow).
+ * - Once per VTE cycle the slice adapts to the worst lateness a 10 ms probe
+ *   saw during the cycle (the probe runs only while output is pending):
+ *   multiplied by 3/4 above LATE_HIGH_MS, grown by SLICE_STEP below
+ *   LATE_LOW_MS while the slice is what limits the feed.
+ * Bytes are given back to their giver once VTE processed them; a watchdog
  * gives them back anyway if VTE changed nothing visible (a flood of escape
  * sequences with no visible effect emits no `contents-changed`).
  */
 
-#define WINDOW           (1024 * 1024)
-#define SLICE_MIN        (16 * 1024)
-#define SLICE_MAX        (512 * 1024)
+#define WINDOW           (2 * 1024 * 1024)
+#define SLICE_MIN        (32 * 1024)
+#define SLICE_MAX        (1024 * 1024)
 #define SLICE_START      (128 * 1024)
-#define SLICE_STEP       (16 * 1024)
+#define SLICE_STEP       (32 * 1024)
 #define PROBE_MS         10
-#define LATE_HIGH_MS     25
-#define LATE_LOW_MS      8
+#define LATE_HIGH_MS     35
+#define LATE_LOW_MS      25
 #define WATCHDOG_MS      150
 
 #define ZOOM_MIN         0.5
@@ -92,10 +97,14 @@ struct _TetherTerminal
   gsize             owed[3];
   gsize             max_owed;
   gsize             slice;
+  gsize             slice_min;
+  gsize             slice_max;
+  gsize             window;
   guint64           bytes_fed;
 
   guint             probe_source;
   gint64            probe_last;
+  gint64            cycle_late_ms;
   guint             watchdog_source;
 
   guint             columns;
@@ -186,13 +195,7 @@ probe_cb (gpointer data)
   gint64 late_ms = (now - self->probe_last) / 1000 - PROBE_MS;
 
   self->probe_last = now;
-
-  /* Multiplicative decrease as soon as the loop is late, additive increase
-   * only while there is more to feed and the loop is on time. */
-  if (late_ms > LATE_HIGH_MS)
-    self->slice = MAX (SLICE_MIN, self->slice / 2);
-  else if (late_ms < LATE_LOW_MS && self->queued > 0)
-    self->slice = MIN (SLICE_MAX, self->slice + SLICE_STEP);
+  self->cycle_late_ms = MAX (self->cycle_late_ms, late_ms);
 
   if (self->queued == 0 && fed_total (self) == 0)
     {
@@ -211,10 +214,24 @@ ensure_probe (TetherTerminal *self)
   self->probe_source = g_timeout_add (PROBE_MS, probe_cb, self);
 }
 
+/* Once per VTE cycle, on how late the main loop was during the last one:
+ * multiplicative decrease when late, additive increase only while on time
+ * and the slice was what limited the feed. */
+static void
+adapt_slice (TetherTerminal *self)
+{
+  if (self->cycle_late_ms > LATE_HIGH_MS)
+    self->slice = MAX (self->slice_min, self->slice / 4 * 3);
+  else if (self->cycle_late_ms < LATE_LOW_MS && self->queued > 0 && fed_total (self) >= self->slice)
+    self->slice = MIN (self->slice_max, self->slice + SLICE_STEP);
+  self->cycle_late_ms = 0;
+}
+
 static void
 processed (TetherTerminal *self)
 {
   g_clear_handle_id (&self->watchdog_source, g_source_remove);
+  adapt_slice (self);
   for (Account a = ACCOUNT_NONE; a <= ACCOUNT_CHANNEL; a++)
     {
       give_back (self, a, self->fed[a]);
@@ -705,6 +722,9 @@ tether_terminal_init (TetherTerminal *self)
 
   g_queue_init (&self->queue);
   self->slice = SLICE_START;
+  self->slice_min = SLICE_MIN;
+  self->slice_max = SLICE_MAX;
+  self->window = WINDOW;
   self->url_tag = -1;
 
   self->settings = g_settings_new (APP_ID);
@@ -853,7 +873,7 @@ tether_terminal_set_attached (TetherTerminal *self,
       self->listening = TRUE;
       release_detached_channel (self, FALSE);
       if (shell != NULL)
-        tether_channel_set_window (shell, WINDOW);
+        tether_channel_set_window (shell, self->window);
       /* The size may have changed while detached. */
       tether_terminal_get_grid_size (self, &columns, &rows);
       self->columns = columns;
@@ -892,7 +912,32 @@ gsize
 tether_terminal_get_window (TetherTerminal *self)
 {
   g_return_val_if_fail (TETHER_IS_TERMINAL (self), 0);
-  return WINDOW;
+  return self->window;
+}
+
+/**
+ * tether_terminal_set_pacing:
+ * @slice_min: the smallest slice fed to VTE at once
+ * @slice_max: the largest
+ * @window: the channel's window, from the next attach on
+ *
+ * For the benchmark, which compares designs in one run: a fixed slice
+ * (@slice_min == @slice_max) given back on `contents-changed`, or one
+ * larger than @window (no pacing at all).
+ */
+void
+tether_terminal_set_pacing (TetherTerminal *self,
+                            gsize           slice_min,
+                            gsize           slice_max,
+                            gsize           window)
+{
+  g_return_if_fail (TETHER_IS_TERMINAL (self));
+  g_return_if_fail (slice_min > 0 && slice_min <= slice_max && window > 0);
+
+  self->slice_min = slice_min;
+  self->slice_max = slice_max;
+  self->slice = CLAMP (self->slice, slice_min, slice_max);
+  self->window = window;
 }
 
 gsize

@@ -1,0 +1,459 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "tether-session-manager.h"
+#include "tether-session-tab.h"
+#include "tether-test-session.h"
+#include "tether-test-sshd.h"
+
+/*
+ * The terminal's benchmarks, one measurement per process (so that one's
+ * memory does not count for the next), in a real window, against a private
+ * sshd (as root here: the remote PTY needs it).  Run by build-aux/bench,
+ * which turns the RESULT lines into ratios; never by `meson test`.
+ *
+ *   bench-terminal flood-local FILE      plain VteTerminal, local `cat FILE`
+ *   bench-terminal flood-ssh FILE [PACING]
+ *     PACING: adaptive (the default), fixed-256k (a 256 KiB window given
+ *     back on `contents-changed`: the notes' bounded design), queued-256k
+ *     (the same slice fed from a 1 MiB queue), slice-K (K KiB fed at a time
+ *     from a queue of twice that), unlimited (no pacing)
+ *   bench-terminal echo-local            keystroke echo, plain VteTerminal
+ *   bench-terminal echo-ssh              keystroke echo, a Tether tab
+ *   bench-terminal enter                 Enter on an Opened session until
+ *                                        the prompt is drawn
+ */
+
+#define COLUMNS 100
+#define ROWS 30
+#define SCROLLBACK 10000
+#define ECHO_KEYS 50
+#define ENTER_RUNS 20
+#define END_COMMAND "printf '\\nBENCH-%%s\\n' END"
+#define END_MARKER "BENCH-END"
+
+static GtkWindow *window;
+static VteTerminal *terminal;
+
+/* Main-loop lateness and memory, sampled by one 10 ms timer at default
+ * priority, the priority of input events. */
+static GArray *lateness;
+static gint64 last_tick;
+static long rss_idle_kb;
+static long rss_peak_kb;
+static gboolean finished;
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+percentile (GArray *samples,
+            double  p)
+{
+  if (samples->len == 0)
+    return 0;
+  g_array_sort (samples, compare_doubles);
+  return g_array_index (samples, double, MIN (samples->len - 1, (guint) (samples->len * p)));
+}
+
+static long
+rss_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return 0;
+  line = strstr (status, "VmRSS:");
+  return line != NULL ? strtol (line + 6, NULL, 10) : 0;
+}
+
+static gboolean
+sample_cb (gpointer data)
+{
+  gint64 now = g_get_monotonic_time ();
+  double late = (now - last_tick) / 1000.0 - 10.0;
+
+  last_tick = now;
+  g_array_append_val (lateness, late);
+  rss_peak_kb = MAX (rss_peak_kb, rss_kb ());
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+screen_has (const char *needle)
+{
+  g_autofree char *text = vte_terminal_get_text (terminal, NULL, NULL, NULL);
+
+  return text != NULL && strstr (text, needle) != NULL;
+}
+
+static gboolean
+check_end_cb (gpointer data)
+{
+  if (screen_has (END_MARKER))
+    {
+      finished = TRUE;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+iterate_until (gboolean *flag)
+{
+  while (!*flag)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+iterate_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+}
+
+static void
+set_up_terminal (VteTerminal *term)
+{
+  PangoFontDescription *font = pango_font_description_from_string ("Monospace 11");
+
+  terminal = term;
+  vte_terminal_set_font (terminal, font);
+  pango_font_description_free (font);
+  vte_terminal_set_scrollback_lines (terminal, SCROLLBACK);
+  vte_terminal_set_size (terminal, COLUMNS, ROWS);
+}
+
+static void
+present (GtkWidget *child)
+{
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_child (window, child);
+  gtk_window_present (window);
+  while (!gtk_widget_get_mapped (GTK_WIDGET (terminal)))
+    g_main_context_iteration (NULL, TRUE);
+  /* The window sizes itself to the terminal's 100×30 request. */
+  iterate_for (300);
+}
+
+/* A plain VTE with a local shell command. */
+static void
+spawn_local (const char *command)
+{
+  const char *argv[] = { "/bin/sh", "-c", command, NULL };
+
+  vte_terminal_spawn_async (terminal, VTE_PTY_DEFAULT, NULL, (char **) argv, NULL,
+                            G_SPAWN_DEFAULT, NULL, NULL, NULL, -1, NULL, NULL, NULL);
+}
+
+/* A Tether tab on a session to the private server. */
+static TetherSessionManager *manager;
+static TetherTestSshd *sshd;
+
+static TetherSession *
+open_session (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  TetherSession *session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd),
+                                                    name, &error);
+
+  g_assert_no_error (error);
+  return session;
+}
+
+static void
+enter_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  tether_session_tab_enter_finish (TETHER_SESSION_TAB (object), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static TetherSessionTab *
+enter_tab (TetherSession *session)
+{
+  TetherSessionTab *tab = g_object_ref_sink (tether_session_tab_new (session));
+  gboolean entered = FALSE;
+
+  set_up_terminal (VTE_TERMINAL (tether_session_tab_get_terminal (tab)));
+  present (GTK_WIDGET (tab));
+  tether_session_tab_enter_async (tab, NULL, enter_done, &entered);
+  iterate_until (&entered);
+  return tab;
+}
+
+static void
+start_server (void)
+{
+  sshd = tether_test_sshd_new (NULL);
+  tether_test_sshd_trust (sshd);
+  manager = tether_session_manager_new (NULL);
+}
+
+/* 1. Flood */
+
+static int
+flood (const char *mode,
+       const char *path,
+       const char *pacing)
+{
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(TetherSessionTab) tab = NULL;
+  g_autofree char *command = NULL;
+  GStatBuf st;
+  gint64 start;
+  double seconds;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  command = g_strdup_printf ("cat '%s'; " END_COMMAND "\n", path);
+
+  if (g_str_equal (mode, "flood-local"))
+    {
+      set_up_terminal (VTE_TERMINAL (vte_terminal_new ()));
+      present (GTK_WIDGET (terminal));
+    }
+  else
+    {
+      start_server ();
+      session = open_session ("Bench");
+      tab = enter_tab (session);
+      if (g_strcmp0 (pacing, "fixed-256k") == 0)
+        tether_terminal_set_pacing (TETHER_TERMINAL (terminal), 256 * 1024, 256 * 1024, 256 * 1024);
+      else if (g_strcmp0 (pacing, "queued-256k") == 0)
+        tether_terminal_set_pacing (TETHER_TERMINAL (terminal), 256 * 1024, 256 * 1024, 1024 * 1024);
+      else if (pacing != NULL && g_str_has_prefix (pacing, "slice-"))
+        {
+          gsize slice = g_ascii_strtoull (pacing + 6, NULL, 10) * 1024;
+
+          tether_terminal_set_pacing (TETHER_TERMINAL (terminal), slice, slice, 2 * slice);
+        }
+      else if (g_strcmp0 (pacing, "unlimited") == 0)
+        tether_terminal_set_pacing (TETHER_TERMINAL (terminal), 16 << 20, 16 << 20, 16 << 20);
+      /* The window applies at attach: leave and enter again. */
+      tether_session_tab_leave (tab);
+      {
+        gboolean entered = FALSE;
+
+        tether_session_tab_enter_async (tab, NULL, enter_done, &entered);
+        iterate_until (&entered);
+      }
+      iterate_for (500);
+    }
+
+  lateness = g_array_new (FALSE, FALSE, sizeof (double));
+  rss_idle_kb = rss_peak_kb = rss_kb ();
+  last_tick = g_get_monotonic_time ();
+  g_timeout_add (10, sample_cb, NULL);
+  g_timeout_add (20, check_end_cb, NULL);
+
+  start = g_get_monotonic_time ();
+  if (session != NULL)
+    tether_session_write (session, command, strlen (command));
+  else
+    spawn_local (command);
+  iterate_until (&finished);
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+
+  printf ("RESULT %s%s%s mbps=%.2f late_p50=%.1f late_p99=%.1f late_max=%.1f rss_peak_mb=%.1f\n",
+          mode, pacing ? "-" : "", pacing ? pacing : "",
+          st.st_size / seconds / 1e6, percentile (lateness, 0.5), percentile (lateness, 0.99),
+          percentile (lateness, 1.0), (rss_peak_kb - rss_idle_kb) / 1024.0);
+  return 0;
+}
+
+/* 2. Keystroke echo: from the key to the end of the first frame painted
+ * after VTE shows the echo. */
+
+static gint64 echo_start;
+static gboolean echo_changed;
+static GArray *echo_ms;
+
+static void
+echo_contents_changed (VteTerminal *term)
+{
+  if (echo_start != 0)
+    echo_changed = TRUE;
+}
+
+static void
+echo_after_paint (GdkFrameClock *clock)
+{
+  double ms;
+
+  if (echo_start == 0 || !echo_changed)
+    return;
+  ms = (g_get_monotonic_time () - echo_start) / 1000.0;
+  g_array_append_val (echo_ms, ms);
+  echo_start = 0;
+  echo_changed = FALSE;
+}
+
+static int
+echo (const char *mode)
+{
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(TetherSessionTab) tab = NULL;
+  GdkFrameClock *clock;
+
+  if (g_str_equal (mode, "echo-local"))
+    {
+      set_up_terminal (VTE_TERMINAL (vte_terminal_new ()));
+      present (GTK_WIDGET (terminal));
+      spawn_local ("exec /bin/bash --norc --noprofile");
+    }
+  else
+    {
+      start_server ();
+      session = open_session ("Bench");
+      tab = enter_tab (session);
+    }
+  iterate_for (1000);
+
+  echo_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (terminal));
+  g_signal_connect (terminal, "contents-changed", G_CALLBACK (echo_contents_changed), NULL);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (echo_after_paint), NULL);
+
+  for (int i = 0; i < ECHO_KEYS; i++)
+    {
+      echo_start = g_get_monotonic_time ();
+      vte_terminal_feed_child (terminal, "x", 1);
+      while (echo_start != 0)
+        g_main_context_iteration (NULL, TRUE);
+      iterate_for (30);
+    }
+  vte_terminal_feed_child (terminal, "\025", 1);
+
+  printf ("RESULT %s median_ms=%.1f p90_ms=%.1f\n", mode,
+          percentile (echo_ms, 0.5), percentile (echo_ms, 0.9));
+  return 0;
+}
+
+/* 3. Enter on an Opened session (its shell started with it) until its
+ * prompt is on screen and painted. */
+
+static gboolean prompt_shown;
+static gboolean prompt_painted;
+
+static void
+enter_contents_changed (VteTerminal *term)
+{
+  if (screen_has ("# ") || screen_has ("$ "))
+    prompt_shown = TRUE;
+}
+
+static void
+enter_after_paint (GdkFrameClock *clock)
+{
+  if (prompt_shown)
+    prompt_painted = TRUE;
+}
+
+static int
+enter (void)
+{
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  AdwTabView *view;
+
+  start_server ();
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 1000, 600);
+  view = adw_tab_view_new ();
+  gtk_window_set_child (window, GTK_WIDGET (view));
+  gtk_window_present (window);
+  iterate_for (300);
+
+  for (int i = 0; i < ENTER_RUNS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Bench%d", i);
+      g_autoptr(TetherSession) session = open_session (name);
+      g_autoptr(TetherSessionTab) tab = NULL;
+      gboolean entered = FALSE;
+      AdwTabPage *page;
+      gulong paint_id;
+      gint64 start;
+      double ms;
+
+      /* Opened, its shell started and its prompt printed, nobody looking. */
+      while (!tether_session_get_has_shell (session))
+        g_main_context_iteration (NULL, TRUE);
+      iterate_for (300);
+
+      prompt_shown = prompt_painted = FALSE;
+      start = g_get_monotonic_time ();
+      /* What the window does on Enter: a tab, its page, enter. */
+      tab = g_object_ref_sink (tether_session_tab_new (session));
+      terminal = VTE_TERMINAL (tether_session_tab_get_terminal (tab));
+      g_signal_connect (terminal, "contents-changed", G_CALLBACK (enter_contents_changed), NULL);
+      page = adw_tab_view_append (view, GTK_WIDGET (tab));
+      adw_tab_view_set_selected_page (view, page);
+      tether_session_tab_enter_async (tab, NULL, enter_done, &entered);
+      paint_id = g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                                   G_CALLBACK (enter_after_paint), NULL);
+      iterate_until (&prompt_painted);
+      ms = (g_get_monotonic_time () - start) / 1000.0;
+      g_array_append_val (times, ms);
+      g_signal_handler_disconnect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), paint_id);
+
+      iterate_until (&entered);
+      tether_session_tab_leave (tab);
+      adw_tab_view_close_page (view, page);
+      tether_session_manager_close_session (manager, session);
+      iterate_for (50);
+    }
+
+  printf ("RESULT enter median_ms=%.1f p90_ms=%.1f\n",
+          percentile (times, 0.5), percentile (times, 0.9));
+  return 0;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *mode;
+  int status = 2;
+
+  tether_test_init (&argc, &argv);
+  gtk_init ();
+  adw_init ();
+
+  if (argc < 2)
+    {
+      g_printerr ("usage: %s flood-local|flood-ssh FILE [PACING] | echo-local|echo-ssh | enter\n", argv[0]);
+      return 2;
+    }
+  mode = argv[1];
+
+  if (g_str_has_prefix (mode, "flood-") && argc >= 3)
+    status = flood (mode, argv[2], argc >= 4 ? argv[3] : NULL);
+  else if (g_str_has_prefix (mode, "echo-"))
+    status = echo (mode);
+  else if (g_str_equal (mode, "enter"))
+    status = enter ();
+  fflush (stdout);
+
+  if (manager != NULL)
+    tether_session_manager_close_all (manager);
+  g_clear_pointer (&sshd, tether_test_sshd_free);
+  /* Exit without tearing widgets down: the numbers are printed. */
+  _exit (status);
+}
