@@ -383,6 +383,15 @@ main (int   argc,
 
   tether_test_init (&argc, &argv);
 
+  /* Under LeakSanitizer every child would list the suppressions it used on
+   * stderr, which the commands' output is compared with. */
+  if (g_getenv ("LSAN_OPTIONS") != NULL && strstr (g_getenv ("LSAN_OPTIONS"), "print_suppressions") == NULL)
+    {
+      g_autofree char *options = g_strconcat (g_getenv ("LSAN_OPTIONS"), ":print_suppressions=0", NULL);
+
+      g_setenv ("LSAN_OPTIONS", options, TRUE);
+    }
+
   tether_path = g_build_filename (g_getenv ("TETHER_TEST_BUILDDIR"), "..", "src", "tether", NULL);
   if (!g_file_test (tether_path, G_FILE_TEST_IS_EXECUTABLE))
     g_error ("No tether binary at %s", tether_path);

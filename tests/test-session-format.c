@@ -99,7 +99,7 @@ test_table_opened (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *table = NULL;
   g_autofree char *expected_row = NULL;
-  TetherSession *session;
+  g_autoptr(TetherSession) session = NULL;
 
   tether_test_sshd_trust (sshd);
   session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Web", &error);
