@@ -116,8 +116,7 @@ exit_activated (GtkWidget  *widget,
 {
   TetherWindow *self = TETHER_WINDOW (widget);
 
-  if (tether_window_exit_active (self))
-    tether_session_tree_focus_list (self->session_tree);
+  tether_window_exit_active (self);
 }
 
 static void

@@ -79,6 +79,10 @@ on_close_page (AdwTabView   *view,
   tether_session_tab_leave (tab);
   adw_tab_view_close_page_finish (view, page, TRUE);
 
+  /* The keyboard goes back to the list rather than nowhere. */
+  if (adw_tab_view_get_n_pages (view) == 0)
+    tether_session_tree_focus_list (self->session_tree);
+
   /* Enter-PSSession -ComputerName: the temporary session ends with it. */
   if (tether_session_get_temporary (session))
     {
