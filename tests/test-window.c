@@ -227,6 +227,26 @@ test_rows_and_filter (void)
   n_rows_wanted = 4;
   tether_test_wait_until (n_rows_is, NULL, WAIT_MS);
 
+  /* Sorted by Name, descending: the folder stays first and keeps its
+   * sessions under it, sorted too. */
+  {
+    GtkColumnView *view = tether_session_tree_get_column_view (tree);
+    g_autoptr(GtkColumnViewColumn) name_column = g_list_model_get_item (gtk_column_view_get_columns (view), 1);
+
+    gtk_column_view_sort_by_column (view, name_column, GTK_SORT_DESCENDING);
+    item = row_item (1, &depth);
+    g_assert_true (item == (GObject *) gamma);
+    g_assert_cmpuint (depth, ==, 1);
+    g_clear_object (&item);
+    item = row_item (2, &depth);
+    g_assert_true (item == (GObject *) beta);
+    g_clear_object (&item);
+    item = row_item (3, &depth);
+    g_assert_true (item == (GObject *) alpha);
+    g_clear_object (&item);
+    gtk_column_view_sort_by_column (view, NULL, GTK_SORT_ASCENDING);
+  }
+
   /* A state change is in the row at once: the column's label follows. */
   tether_session_manager_remove_session (manager (), alpha);
   tether_session_manager_remove_session (manager (), beta);

@@ -196,6 +196,17 @@ create_children (gpointer item,
   return NULL;
 }
 
+static int
+folders_first (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  gboolean a_folder = TETHER_IS_SESSION_FOLDER ((gpointer) a);
+  gboolean b_folder = TETHER_IS_SESSION_FOLDER ((gpointer) b);
+
+  return b_folder - a_folder;
+}
+
 static void
 popup_menu (GtkWidget *cell,
             guint      position,
@@ -336,6 +347,7 @@ tether_session_tree_init (TetherSessionTree *self)
   g_autoptr(GListStore) roots = g_list_store_new (G_TYPE_LIST_MODEL);
   g_autoptr(GMenuModel) menu = build_context_menu ();
   GtkWidget *scrolled;
+  GtkMultiSorter *multi;
   GtkSorter *sorter;
   GtkSortListModel *sorted;
   GtkFilterListModel *ungrouped;
@@ -382,7 +394,12 @@ tether_session_tree_init (TetherSessionTree *self)
   add_column (self, TETHER_SESSION_COLUMN_STATE, C_("column", "State"));
   add_column (self, TETHER_SESSION_COLUMN_CONFIGURATION_NAME, C_("column", "ConfigurationName"));
 
-  sorter = GTK_SORTER (gtk_tree_list_row_sorter_new (g_object_ref (gtk_column_view_get_sorter (self->column_view))));
+  /* Folders first whichever way a column sorts: a sorter of its own ahead
+   * of the column view's (which the direction inverts). */
+  multi = gtk_multi_sorter_new ();
+  gtk_multi_sorter_append (multi, GTK_SORTER (gtk_custom_sorter_new (folders_first, NULL, NULL)));
+  gtk_multi_sorter_append (multi, g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+  sorter = GTK_SORTER (gtk_tree_list_row_sorter_new (GTK_SORTER (multi)));
   sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->tree_model)), sorter);
   self->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
   gtk_single_selection_set_autoselect (self->selection, TRUE);
