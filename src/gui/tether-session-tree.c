@@ -27,6 +27,7 @@ struct _TetherSessionTree
   GtkCustomFilter    *ungrouped_filter;
   GtkTreeListModel   *tree_model;
   GtkSingleSelection *selection;
+  GtkSorter          *row_sorter;     /* borrowed: the sort model owns it */
   char               *search_casefold;
 };
 
@@ -152,6 +153,14 @@ on_session_notify (TetherSession     *session,
   else if ((g_str_equal (name, "name") || g_str_equal (name, "computer-name")) &&
            self->search_casefold != NULL)
     gtk_filter_changed (GTK_FILTER (self->search_filter), GTK_FILTER_CHANGE_DIFFERENT);
+
+  /* A sort model does not watch its items: a shown value changed, so a
+   * sorted list may have to move the row. */
+  if (self->row_sorter != NULL &&
+      gtk_sorter_get_order (gtk_column_view_get_sorter (self->column_view)) != GTK_SORTER_ORDER_NONE &&
+      (g_str_equal (name, "name") || g_str_equal (name, "computer-name") || g_str_equal (name, "state") ||
+       g_str_equal (name, "configuration-name")))
+    gtk_sorter_changed (self->row_sorter, GTK_SORTER_CHANGE_DIFFERENT);
 }
 
 static void
@@ -400,6 +409,7 @@ tether_session_tree_init (TetherSessionTree *self)
   gtk_multi_sorter_append (multi, GTK_SORTER (gtk_custom_sorter_new (folders_first, NULL, NULL)));
   gtk_multi_sorter_append (multi, g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   sorter = GTK_SORTER (gtk_tree_list_row_sorter_new (GTK_SORTER (multi)));
+  self->row_sorter = sorter;
   sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->tree_model)), sorter);
   self->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
   gtk_single_selection_set_autoselect (self->selection, TRUE);
