@@ -709,11 +709,25 @@ test_new_session_dialog (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-session", NULL);
   g_assert_null (tether_session_manager_lookup (manager (), "Created-2"));
 
+  /* Edit: the same dialog, filled in; Save renames in place. */
+  g_assert_true (tether_session_tree_select_session (tether_window_get_session_tree (window), created));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.edit-session", NULL);
+  dialog = TETHER_NEW_SESSION_DIALOG (find_toplevel ("tether-new-session-dialog"));
+  g_assert_true (tether_new_session_dialog_get_session (dialog) == created);
+  g_assert_true (tether_new_session_dialog_get_valid (dialog));
+  tether_new_session_dialog_set_fields (dialog, tether_session_get_target (created), "Taken", NULL, NULL);
+  g_assert_false (tether_new_session_dialog_get_valid (dialog));
+  tether_new_session_dialog_set_fields (dialog, tether_session_get_target (created), "Renamed", NULL, NULL);
+  g_assert_true (tether_new_session_dialog_get_valid (dialog));
+  g_signal_emit_by_name (dialog, "create");
+  g_assert_cmpstr (tether_session_get_name (created), ==, "Renamed");
+  g_assert_null (find_toplevel ("tether-new-session-dialog"));
+
   /* Close: Closed, still listed. */
   g_assert_true (tether_session_tree_select_session (tether_window_get_session_tree (window), created));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.close-session", NULL);
   tether_test_wait_until (state_is_closed, created, WAIT_MS);
-  g_assert_nonnull (tether_session_manager_lookup (manager (), "Created"));
+  g_assert_nonnull (tether_session_manager_lookup (manager (), "Renamed"));
 
   tether_session_manager_remove_session (manager (), created);
   tether_session_manager_remove_session (manager (), taken);
