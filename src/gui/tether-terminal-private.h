@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tether-terminal.h"
+
+G_BEGIN_DECLS
+
+/* Who a delivered byte is given back to once VTE has processed it. */
+typedef enum {
+  ACCOUNT_NONE,      /* the channel auto-consumed it */
+  ACCOUNT_SESSION,   /* delivered while attached: tether_session_consume() */
+  ACCOUNT_CHANNEL,   /* delivered while detached: straight to the channel */
+} Account;
+
+typedef struct {
+  GBytes  *bytes;
+  Account  account;
+} Chunk;
+
+struct _TetherTerminal
+{
+  VteTerminal       parent_instance;
+
+  /* Owned references */
+  TetherSession    *session;
+  TetherChannel    *detached_channel;
+  GSettings        *settings;
+  GtkWidget        *popover;
+  char             *menu_link;
+
+  /* Output received and not fed yet (Chunk*). */
+  GQueue            queue;
+  gsize             head_offset;
+  gsize             queued;
+  /* Fed to VTE and not seen processed, per account. */
+  gsize             fed[3];
+  /* Received and not given back, per account. */
+  gsize             owed[3];
+  gsize             max_owed;
+  gsize             slice;
+  gsize             slice_min;
+  gsize             slice_max;
+  gsize             window;
+  guint64           bytes_fed;
+
+  guint             probe_source;
+  gint64            probe_last;
+  gint64            cycle_late_ms;
+  guint             watchdog_source;
+
+  guint             columns;
+  guint             rows;
+  gboolean          allocated;
+  gboolean          attached;
+  /* From the first attach of a shell to its end: before, the session keeps
+   * what the shell prints and replays it at the first attach. */
+  gboolean          listening;
+  int               url_tag;
+};
+
+/* tether-terminal-actions.c: the actions, the menu and links. */
+void _tether_terminal_class_install_actions (GtkWidgetClass *widget_class);
+void _tether_terminal_init_actions          (TetherTerminal *self);
+void _tether_terminal_dispose_actions       (TetherTerminal *self);
+
+G_END_DECLS
