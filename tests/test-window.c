@@ -334,6 +334,42 @@ test_temporary (void)
   g_assert_null (tab_of (session));
 }
 
+static gboolean
+editable_empty (gpointer editable)
+{
+  return *gtk_editable_get_text (editable) == '\0';
+}
+
+static void
+test_quick_connect_field (void)
+{
+  GtkWidget *focus;
+  GtkWidget *entry;
+
+  /* The action moves the keyboard to the field. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.quick-connect", NULL);
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
+  entry = gtk_widget_get_ancestor (focus, GTK_TYPE_ENTRY);
+  g_assert_nonnull (entry);
+
+  /* What cannot be a target says so while typing, and does nothing. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "a@@b");
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpint (adw_tab_view_get_n_pages (tab_view ()), ==, 0);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), tether_test_sshd_get_target (sshd));
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  g_signal_emit_by_name (entry, "activate");
+  /* Cleared once the temporary session is entered. */
+  tether_test_wait_until (editable_empty, entry, WAIT_MS);
+  g_assert_cmpint (adw_tab_view_get_n_pages (tab_view ()), ==, 1);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
+  tether_test_wait_until (no_pages, NULL, WAIT_MS);
+}
+
 static GtkWindow *
 find_toplevel (const char *name)
 {
@@ -784,6 +820,7 @@ main (int   argc,
   g_test_add_func ("/window/rows-and-filter", test_rows_and_filter);
   g_test_add_func ("/window/enter-exit", test_enter_exit);
   g_test_add_func ("/window/temporary", test_temporary);
+  g_test_add_func ("/window/quick-connect-field", test_quick_connect_field);
   g_test_add_func ("/window/host-key", test_host_key);
   g_test_add_func ("/window/resize", test_resize);
   g_test_add_func ("/window/passphrase-dialog", test_passphrase_dialog);

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tether-target.h"
 #include "tether-window-private.h"
 
 G_DEFINE_FINAL_TYPE (TetherWindow, tether_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -459,14 +460,43 @@ on_session_activated (TetherSessionTree *tree,
   _tether_window_enter (self, session);
 }
 
+/* The field says at once when what is typed cannot be a target, with the
+ * core's reason in its tooltip. */
+static gboolean
+check_quick_connect (TetherWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->quick_connect_entry));
+  g_autoptr(TetherTarget) target = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (text == NULL || *text == '\0')
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->quick_connect_entry), "error");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->quick_connect_entry),
+                                   _("Enter a temporary session, closed when you exit it"));
+      return FALSE;
+    }
+
+  target = tether_target_parse (text, &error);
+  if (target == NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->quick_connect_entry), "error");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->quick_connect_entry), error->message);
+      return FALSE;
+    }
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->quick_connect_entry), "error");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->quick_connect_entry),
+                               _("Enter a temporary session, closed when you exit it"));
+  return TRUE;
+}
+
 static void
 on_quick_connect_activate (GtkEntry     *entry,
                            TetherWindow *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-
-  if (text != NULL && *text != '\0')
-    _tether_window_quick_connect (self, text);
+  if (check_quick_connect (self))
+    _tether_window_quick_connect (self, gtk_editable_get_text (GTK_EDITABLE (entry)));
 }
 
 /* On the way out, however the window goes (closed, Ctrl+Q, the last
@@ -586,6 +616,8 @@ tether_window_init (TetherWindow *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session_tree, "session-activated", G_CALLBACK (on_session_activated), self, 0);
   g_signal_connect_object (self->quick_connect_entry, "activate", G_CALLBACK (on_quick_connect_activate), self, 0);
+  g_signal_connect_object (self->quick_connect_entry, "changed", G_CALLBACK (check_quick_connect),
+                           self, G_CONNECT_SWAPPED);
 }
 
 TetherWindow *
