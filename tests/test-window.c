@@ -287,6 +287,16 @@ test_enter_exit (void)
   enter (session);
   g_assert_cmpint (adw_tab_view_get_n_pages (tab_view ()), ==, 1);
 
+  /* The terminal's accelerators reach it through the window while it has
+   * the focus, and leave other widgets their keys otherwise. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "term.zoom-in", NULL));
+  g_assert_cmpfloat (vte_terminal_get_font_scale (terminal_of (session)), >, 1.0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "term.zoom-reset", NULL));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.focus-list", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "term.zoom-in", NULL);
+  g_assert_cmpfloat (vte_terminal_get_font_scale (terminal_of (session)), ==, 1.0);
+  enter (session);
+
   /* `exit` has the same effect as Exit.  The shell has been running for a
    * while (a shell that dies within a second keeps its tab open). */
   type (session, "sleep 1.2; echo ready-$((2+3))\n");

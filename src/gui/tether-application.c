@@ -31,7 +31,7 @@ G_DEFINE_FINAL_TYPE (TetherApplication, tether_application, ADW_TYPE_APPLICATION
  * (ui/gtk/help-overlay.ui) names the same actions, so it shows these. */
 static const struct {
   const char *action;
-  const char *accels[3];
+  const char *accels[4];
 } accels[] = {
   { "app.quit", { "<Control>q", NULL } },
   { "app.preferences", { "<Control>comma", NULL } },
@@ -46,6 +46,15 @@ static const struct {
   { "win.focus-list", { "<Control><Shift>l", NULL } },
   { "win.quick-connect", { "<Control><Shift>k", NULL } },
   { "win.search", { "<Control><Shift>s", NULL } },
+  /* The terminal's and its tab's actions: they apply where the focus is. */
+  { "term.copy", { "<Control><Shift>c", NULL } },
+  { "term.paste", { "<Control><Shift>v", NULL } },
+  { "term.find", { "<Control><Shift>f", NULL } },
+  { "term.find-next", { "<Control><Shift>g", NULL } },
+  { "term.find-previous", { "<Control><Shift>h", NULL } },
+  { "term.zoom-in", { "<Control>plus", "<Control>equal", NULL } },
+  { "term.zoom-out", { "<Control>minus", NULL } },
+  { "term.zoom-reset", { "<Control>0", NULL } },
 };
 
 static void
