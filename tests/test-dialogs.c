@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "tether-new-session-dialog.h"
+#include "tether-test-window.h"
+
+/*
+ * The window's dialogs against real servers: the unknown host key (accepted
+ * and saved), a key's passphrase, a password, keyboard-interactive prompts,
+ * and New Session / Edit with their validation while typing.
+ */
+
+
+static gboolean
+host_key_dialog_shown (gpointer data)
+{
+  return find_toplevel ("tether-host-key-dialog") != NULL;
+}
+
+static gboolean
+label_contains (GtkWidget  *widget,
+                const char *needle)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_contains (child, needle))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_host_key (void)
+{
+  g_autoptr(TetherTestSshd) stranger = tether_test_sshd_new_sibling (sshd);
+  TetherSession *session = add_session (tether_test_sshd_get_target (stranger), "Stranger", NULL);
+  g_autoptr(TetherSession) keep = g_object_ref (session);
+  g_autofree char *host = g_strdup_printf ("[127.0.0.1]:%u", tether_test_sshd_get_port (stranger));
+  g_autofree char *known_hosts = g_build_filename (g_get_home_dir (), ".ssh", "known_hosts", NULL);
+  g_autofree char *out = NULL;
+  GtkWindow *dialog;
+  int status = -1;
+  const char *argv[] = { "ssh-keygen", "-F", host, "-f", known_hosts, NULL };
+
+  g_assert_true (tether_session_tree_select_session (tether_window_get_session_tree (window), session));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.enter", NULL);
+
+  tether_test_wait_until (host_key_dialog_shown, NULL, WAIT_MS);
+  dialog = find_toplevel ("tether-host-key-dialog");
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  /* The SHA256 fingerprint the user compares with the administrator's. */
+  g_assert_true (label_contains (GTK_WIDGET (dialog), tether_test_sshd_get_fingerprint (stranger)));
+
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "accept");
+  tether_test_wait_until (is_entered, session, WAIT_MS);
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, &out, NULL, &status, NULL);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (out, "127.0.0.1"));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
+  tether_test_wait_until (no_pages, NULL, WAIT_MS);
+  tether_session_manager_remove_session (manager (), session);
+  tether_test_wait_until (state_is_closed, session, WAIT_MS);
+}
+
+static void
+collect_editables (GtkWidget *widget,
+                   GPtrArray *editables)
+{
+  /* The entries themselves, not the GtkText inside them. */
+  if ((GTK_IS_ENTRY (widget) || GTK_IS_PASSWORD_ENTRY (widget)) && gtk_widget_get_visible (widget))
+    {
+      g_ptr_array_add (editables, widget);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_editables (child, editables);
+}
+
+
+/* Waits for the dialog called @name, checks its entries hide what is typed
+ * (@hidden), fills them with @answer and accepts. */
+static void
+answer_dialog (const char *name,
+               const char *answer,
+               gboolean    hidden)
+{
+  g_autoptr(GPtrArray) editables = g_ptr_array_new ();
+  GtkWindow *dialog;
+
+  tether_test_wait_until (toplevel_shown, (gpointer) name, WAIT_MS);
+  dialog = find_toplevel (name);
+  collect_editables (GTK_WIDGET (dialog), editables);
+  g_assert_cmpuint (editables->len, ==, 1);
+  g_assert_true (GTK_IS_PASSWORD_ENTRY (editables->pdata[0]) == hidden);
+  gtk_editable_set_text (editables->pdata[0], answer);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "accept");
+}
+
+static char *
+hide_default_key (void)
+{
+  g_autofree char *key = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519", NULL);
+  char *hidden = g_strconcat (key, ".hidden", NULL);
+
+  g_assert_cmpint (g_rename (key, hidden), ==, 0);
+  return hidden;
+}
+
+static void
+restore_default_key (char *hidden)
+{
+  g_autofree char *key = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519", NULL);
+
+  g_assert_cmpint (g_rename (hidden, key), ==, 0);
+  g_free (hidden);
+}
+
+static void
+enter_answering (TetherSession *session,
+                 const char    *dialog,
+                 const char    *answer,
+                 gboolean       hidden)
+{
+  g_assert_true (tether_session_tree_select_session (tether_window_get_session_tree (window), session));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.enter", NULL);
+  answer_dialog (dialog, answer, hidden);
+  tether_test_wait_until (is_entered, session, WAIT_MS);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
+  tether_test_wait_until (no_pages, NULL, WAIT_MS);
+  tether_session_manager_remove_session (manager (), session);
+  tether_test_wait_until (state_is_closed, session, WAIT_MS);
+}
+
+static void
+test_passphrase_dialog (void)
+{
+  g_autofree char *key = tether_test_make_key ("gui-encrypted", "pass-phrase-1");
+  g_autofree char *pub = g_strconcat (key, ".pub", NULL);
+  TetherSessionOptions options = {
+    .target = tether_test_sshd_get_target (sshd),
+    .name = "Locked",
+    .identity_file = key,
+  };
+  g_autoptr(GError) error = NULL;
+  TetherSession *session;
+  g_autoptr(TetherSession) keep = NULL;
+  char *hidden;
+
+  tether_test_sshd_authorize_key (sshd, pub);
+  hidden = hide_default_key ();
+  session = tether_session_manager_add_session (manager (), &options, &error);
+  g_assert_no_error (error);
+  keep = g_object_ref (session);
+
+  enter_answering (session, "tether-passphrase-dialog", "pass-phrase-1", TRUE);
+  restore_default_key (hidden);
+}
+
+static void
+test_password_dialog (void)
+{
+  const char *user = tether_test_password_user ("gui-pw-1");
+  g_autoptr(TetherTestSshd) server = NULL;
+  g_autofree char *target = NULL;
+  g_autoptr(TetherSession) keep = NULL;
+  char *hidden;
+
+  if (user == NULL)
+    {
+      g_test_skip ("password logins need a local account with a password: run as root");
+      return;
+    }
+
+  server = tether_test_sshd_new ("PasswordAuthentication yes\n"
+                                 "KbdInteractiveAuthentication no\n");
+  tether_test_sshd_trust (server);
+  target = g_strdup_printf ("%s@127.0.0.1:%u", user, tether_test_sshd_get_port (server));
+  hidden = hide_default_key ();
+  keep = g_object_ref (add_session (target, "Password", NULL));
+
+  enter_answering (keep, "tether-password-dialog", "gui-pw-1", TRUE);
+  restore_default_key (hidden);
+}
+
+static void
+test_keyboard_interactive_dialog (void)
+{
+  const char *user = tether_test_password_user ("gui-kbd-1");
+  g_autoptr(TetherTestSshd) server = NULL;
+  g_autofree char *target = NULL;
+  g_autoptr(TetherSession) keep = NULL;
+  char *hidden;
+
+  if (user == NULL)
+    {
+      g_test_skip ("keyboard-interactive logins need PAM and a local account: run as root");
+      return;
+    }
+
+  server = tether_test_sshd_new ("UsePAM yes\n"
+                                 "KbdInteractiveAuthentication yes\n"
+                                 "PasswordAuthentication no\n");
+  tether_test_sshd_trust (server);
+  target = g_strdup_printf ("%s@127.0.0.1:%u", user, tether_test_sshd_get_port (server));
+  hidden = hide_default_key ();
+  keep = g_object_ref (add_session (target, "Kbd", NULL));
+
+  /* PAM's "Password:" does not echo: a hidden entry. */
+  enter_answering (keep, "tether-keyboard-interactive-dialog", "gui-kbd-1", TRUE);
+  restore_default_key (hidden);
+}
+
+static gboolean
+session_listed_opened (gpointer data)
+{
+  TetherSession *session = tether_session_manager_lookup (manager (), data);
+
+  return session != NULL && tether_session_get_state (session) == TETHER_SESSION_STATE_OPENED;
+}
+
+static void
+test_new_session_dialog (void)
+{
+  TetherSession *taken = add_session ("taken.example", "Taken", NULL);
+  g_autoptr(TetherSession) keep = g_object_ref (taken);
+  g_autofree char *port = g_strdup_printf ("%u", tether_test_sshd_get_port (sshd));
+  TetherNewSessionDialog *dialog;
+  TetherSession *created;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-session", NULL);
+  dialog = TETHER_NEW_SESSION_DIALOG (find_toplevel ("tether-new-session-dialog"));
+  g_assert_nonnull (dialog);
+
+  /* Nothing typed yet: Create waits. */
+  g_assert_false (tether_new_session_dialog_get_valid (dialog));
+
+  /* Each field is checked while typing, with the core's reasons. */
+  tether_new_session_dialog_set_fields (dialog, "a@@b", NULL, NULL, NULL);
+  g_assert_false (tether_new_session_dialog_get_valid (dialog));
+  tether_new_session_dialog_set_fields (dialog, "127.0.0.1", NULL, NULL, "70000");
+  g_assert_false (tether_new_session_dialog_get_valid (dialog));
+  tether_new_session_dialog_set_fields (dialog, "127.0.0.1", NULL, NULL, "ssh");
+  g_assert_false (tether_new_session_dialog_get_valid (dialog));
+  tether_new_session_dialog_set_fields (dialog, "127.0.0.1", "Taken", NULL, port);
+  g_assert_false (tether_new_session_dialog_get_valid (dialog));
+  tether_new_session_dialog_set_fields (dialog, "127.0.0.1", "Created", "bad user", port);
+  g_assert_false (tether_new_session_dialog_get_valid (dialog));
+
+  /* User and port fields complete the target. */
+  tether_new_session_dialog_set_fields (dialog, "127.0.0.1", "Created", tether_test_sshd_get_user (sshd), port);
+  g_assert_true (tether_new_session_dialog_get_valid (dialog));
+  g_signal_emit_by_name (dialog, "create");
+  tether_test_wait_until (session_listed_opened, (gpointer) "Created", WAIT_MS);
+  g_assert_null (find_toplevel ("tether-new-session-dialog"));
+
+  created = tether_session_manager_lookup (manager (), "Created");
+  g_assert_cmpuint (tether_session_get_port (created), ==, tether_test_sshd_get_port (sshd));
+  g_assert_cmpstr (tether_session_get_user_name (created), ==, tether_test_sshd_get_user (sshd));
+
+  /* Duplicate lists a Closed copy under a free name. */
+  g_assert_true (tether_session_tree_select_session (tether_window_get_session_tree (window), created));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.duplicate-session", NULL);
+  g_assert_nonnull (tether_session_manager_lookup (manager (), "Created-2"));
+  g_assert_cmpint (tether_session_get_state (tether_session_manager_lookup (manager (), "Created-2")), ==,
+                   TETHER_SESSION_STATE_CLOSED);
+
+  /* Remove forgets it (Undo is in a toast). */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-session", NULL);
+  g_assert_null (tether_session_manager_lookup (manager (), "Created-2"));
+
+  /* Edit: the same dialog, filled in; Save renames in place. */
+  g_assert_true (tether_session_tree_select_session (tether_window_get_session_tree (window), created));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.edit-session", NULL);
+  dialog = TETHER_NEW_SESSION_DIALOG (find_toplevel ("tether-new-session-dialog"));
+  g_assert_true (tether_new_session_dialog_get_session (dialog) == created);
+  g_assert_true (tether_new_session_dialog_get_valid (dialog));
+  tether_new_session_dialog_set_fields (dialog, tether_session_get_target (created), "Taken", NULL, NULL);
+  g_assert_false (tether_new_session_dialog_get_valid (dialog));
+  tether_new_session_dialog_set_fields (dialog, tether_session_get_target (created), "Renamed", NULL, NULL);
+  g_assert_true (tether_new_session_dialog_get_valid (dialog));
+  g_signal_emit_by_name (dialog, "create");
+  g_assert_cmpstr (tether_session_get_name (created), ==, "Renamed");
+  g_assert_null (find_toplevel ("tether-new-session-dialog"));
+
+  /* Close: Closed, still listed. */
+  g_assert_true (tether_session_tree_select_session (tether_window_get_session_tree (window), created));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.close-session", NULL);
+  tether_test_wait_until (state_is_closed, created, WAIT_MS);
+  g_assert_nonnull (tether_session_manager_lookup (manager (), "Renamed"));
+
+  tether_session_manager_remove_session (manager (), created);
+  tether_session_manager_remove_session (manager (), taken);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  tether_test_window_setup (&argc, &argv);
+
+  g_test_add_func ("/dialogs/host-key", test_host_key);
+  g_test_add_func ("/dialogs/passphrase", test_passphrase_dialog);
+  g_test_add_func ("/dialogs/password", test_password_dialog);
+  g_test_add_func ("/dialogs/keyboard-interactive", test_keyboard_interactive_dialog);
+  g_test_add_func ("/dialogs/new-session", test_new_session_dialog);
+
+  status = g_test_run ();
+
+  tether_test_window_teardown ();
+  tether_test_window_free ();
+
+  return status;
+}
