@@ -174,10 +174,19 @@ tether_test_window_setup (int    *argc,
 }
 
 /* The window and every tab it kept go with it: a leak check. */
+static inline gboolean
+no_connections (gpointer data)
+{
+  return tether_session_manager_get_n_connections (manager ()) == 0;
+}
+
 static inline void
 tether_test_window_teardown (void)
 {
+  /* Connections close on their own threads: wait for them, so that nothing
+   * is still on its way when the process ends. */
   tether_session_manager_close_all (manager ());
+  tether_test_wait_until (no_connections, NULL, WAIT_MS);
   g_object_ref (window);
   gtk_window_destroy (GTK_WINDOW (window));
   while (g_main_context_iteration (NULL, FALSE))
