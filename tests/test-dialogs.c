@@ -218,6 +218,30 @@ test_keyboard_interactive_dialog (void)
   restore_default_key (hidden);
 }
 
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
+      gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+undo_button_shown (gpointer data)
+{
+  return find_button (GTK_WIDGET (window), "_Undo") != NULL;
+}
+
 static gboolean
 session_listed_opened (gpointer data)
 {
@@ -272,9 +296,15 @@ test_new_session_dialog (void)
   g_assert_cmpint (tether_session_get_state (tether_session_manager_lookup (manager (), "Created-2")), ==,
                    TETHER_SESSION_STATE_CLOSED);
 
-  /* Remove forgets it (Undo is in a toast). */
+  /* Remove forgets it; the toast's Undo lists it again, Closed. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-session", NULL);
   g_assert_null (tether_session_manager_lookup (manager (), "Created-2"));
+  tether_test_wait_until (undo_button_shown, NULL, WAIT_MS);
+  g_signal_emit_by_name (find_button (GTK_WIDGET (window), "_Undo"), "clicked");
+  g_assert_nonnull (tether_session_manager_lookup (manager (), "Created-2"));
+  g_assert_cmpint (tether_session_get_state (tether_session_manager_lookup (manager (), "Created-2")), ==,
+                   TETHER_SESSION_STATE_CLOSED);
+  tether_session_manager_remove_session (manager (), tether_session_manager_lookup (manager (), "Created-2"));
 
   /* Edit: the same dialog, filled in; Save renames in place. */
   g_assert_true (tether_session_tree_select_session (tether_window_get_session_tree (window), created));
