@@ -130,6 +130,19 @@ update_terminal_area (TetherWindow *self)
   _tether_window_update_actions (self);
 }
 
+/* Sessions start their shell as soon as they open: at the size terminals
+ * really have here, so that entering one rarely has to resize it. */
+static void
+on_terminal_grid_changed (TetherTerminal *terminal,
+                          TetherWindow   *self)
+{
+  long columns = vte_terminal_get_column_count (VTE_TERMINAL (terminal));
+  long rows = vte_terminal_get_row_count (VTE_TERMINAL (terminal));
+
+  if (columns > 0 && rows > 0)
+    tether_session_manager_set_terminal_size (self->manager, (guint) columns, (guint) rows);
+}
+
 static TetherSessionTab *
 ensure_tab (TetherWindow  *self,
             TetherSession *session)
@@ -142,6 +155,8 @@ ensure_tab (TetherWindow  *self,
       tab = g_object_ref_sink (tether_session_tab_new (session));
       g_hash_table_insert (self->tabs, g_object_ref (session), tab);
       g_signal_connect_object (tab, "shell-exited", G_CALLBACK (on_tab_shell_exited), self, 0);
+      g_signal_connect_object (tether_session_tab_get_terminal (tab), "grid-size-changed",
+                               G_CALLBACK (on_terminal_grid_changed), self, 0);
       g_signal_connect_object (session, "notify::state", G_CALLBACK (on_session_state), self, 0);
     }
 
