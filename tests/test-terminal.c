@@ -386,6 +386,41 @@ test_actions (Fixture       *f,
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (f->terminal)));
 }
 
+static double
+background_lightness (Fixture *f)
+{
+  GdkRGBA color;
+
+  vte_terminal_get_color_background_for_draw (VTE_TERMINAL (f->terminal), &color);
+  return (color.red + color.green + color.blue) / 3;
+}
+
+static void
+test_appearance (Fixture       *f,
+                 gconstpointer  data)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  const PangoFontDescription *font;
+
+  /* The palette follows libadwaita's light and dark style. */
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_cmpfloat (background_lightness (f), <, 0.5);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  g_assert_cmpfloat (background_lightness (f), >, 0.5);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+
+  /* Font and scrollback come from the settings and change at once. */
+  g_settings_set_string (settings, "terminal-font", "Monospace 21");
+  font = vte_terminal_get_font (VTE_TERMINAL (f->terminal));
+  g_assert_cmpint (pango_font_description_get_size (font), ==, 21 * PANGO_SCALE);
+  g_settings_set_int (settings, "scrollback-lines", 1234);
+  g_assert_cmpint (vte_terminal_get_scrollback_lines (VTE_TERMINAL (f->terminal)), ==, 1234);
+  g_settings_reset (settings, "terminal-font");
+  g_settings_reset (settings, "scrollback-lines");
+  g_assert_cmpint (vte_terminal_get_scrollback_lines (VTE_TERMINAL (f->terminal)), ==, 10000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -416,6 +451,8 @@ main (int   argc,
               fixture_set_up, test_quick_exit, fixture_tear_down);
   g_test_add ("/terminal/actions", Fixture, sshd,
               fixture_set_up, test_actions, fixture_tear_down);
+  g_test_add ("/terminal/appearance", Fixture, sshd,
+              fixture_set_up, test_appearance, fixture_tear_down);
 
   status = g_test_run ();
   g_clear_pointer (&quick, tether_test_sshd_free);
