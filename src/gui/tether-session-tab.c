@@ -208,10 +208,25 @@ attach_cb (GObject      *source,
 
   if (!tether_session_attach_finish (TETHER_SESSION (source), result, &error))
     {
-      set_state (self, TETHER_SESSION_TAB_STATE_FAILED);
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_message (self, error->message);
+      /* Left while entering: stay left, nothing to say. */
+      if (self->state == TETHER_SESSION_TAB_STATE_ENTERING)
+        {
+          set_state (self, TETHER_SESSION_TAB_STATE_FAILED);
+          show_message (self, error->message);
+        }
       g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (self->state != TETHER_SESSION_TAB_STATE_ENTERING)
+    {
+      /* Left while entering, and the core attached anyway: undo it, or the
+       * session would stay Busy with nobody looking. */
+      tether_session_detach (TETHER_SESSION (source));
+      if (self->terminal != NULL)
+        tether_terminal_set_attached (self->terminal, FALSE);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
+                               _("Entering was cancelled."));
       return;
     }
 
@@ -470,19 +485,15 @@ tether_session_tab_dispose (GObject *object)
 {
   TetherSessionTab *self = TETHER_SESSION_TAB (object);
 
-  stop_waiting_for_grid (self);
-  if (self->enter_task != NULL)
-    {
-      if (!g_task_get_completed (self->enter_task))
-        g_task_return_new_error (self->enter_task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                 _("Entering was cancelled."));
-      g_clear_object (&self->enter_task);
-    }
+  /* Leaving cancels an Enter under way; an attach still in flight holds
+   * its own reference to the task and completes it (attach_cb()). */
   if (self->session != NULL)
     {
       tether_session_tab_leave (self);
       g_signal_handlers_disconnect_by_data (self->session, self);
     }
+  stop_waiting_for_grid (self);
+  g_clear_object (&self->enter_task);
   gtk_widget_dispose_template (GTK_WIDGET (self), TETHER_TYPE_SESSION_TAB);
   g_clear_object (&self->session);
 

@@ -604,10 +604,13 @@ tether_terminal_set_attached (TetherTerminal *self,
    * straight on the channel: a flood while nobody looks must neither fill
    * its queue nor be read faster than it is shown. */
   self->owed[ACCOUNT_SESSION] = 0;
-  if (shell == NULL || shell == self->detached_channel)
+  if (shell == NULL)
     return;
-  release_detached_channel (self, FALSE);
-  self->detached_channel = g_object_ref (shell);
+  if (shell != self->detached_channel)
+    {
+      release_detached_channel (self, FALSE);
+      self->detached_channel = g_object_ref (shell);
+    }
   tether_channel_set_auto_consume (shell, FALSE);
 }
 
