@@ -7,11 +7,14 @@
 #include "tether-error.h"
 #include "tether-channel.h"
 
-/* How much output may be on its way to the main thread before the worker
- * stops reading the channel.  Measured (notes/vte-headless-and-bridge.md): a
- * bounded window is what keeps the main loop's lateness low during a flood;
- * the terminal may tune it with tether_channel_set_window(). */
-#define DEFAULT_WINDOW (256 * 1024)
+/* How much output may be delivered and not yet consumed before the worker
+ * stops reading the channel (then the server's window closes and it stops
+ * sending).  Never less than libssh's own channel window, 1.28 MB: the
+ * worker reads only what drains libssh's buffer, which holds up to that
+ * (tether-ssh-worker.c says why).  Memory per channel is bounded by the two:
+ * about 2.5 MB.  Pacing finer than that is the consumer's (the terminal). */
+#define MIN_WINDOW (1280000)
+#define DEFAULT_WINDOW MIN_WINDOW
 
 struct _TetherChannel
 {
@@ -309,7 +312,7 @@ tether_channel_get_window (TetherChannel *self)
  * tether_channel_set_window:
  * @window: bytes of output that may be delivered and not yet consumed
  *
- * Sets the flow-control window (at least 4 KiB, at most 16 MiB).
+ * Sets the flow-control window (at least libssh's 1.28 MB, at most 16 MiB).
  */
 void
 tether_channel_set_window (TetherChannel *self,
@@ -317,7 +320,7 @@ tether_channel_set_window (TetherChannel *self,
 {
   g_return_if_fail (TETHER_IS_CHANNEL (self));
 
-  window = CLAMP (window, 4096, 16 * 1024 * 1024);
+  window = CLAMP (window, MIN_WINDOW, 16 * 1024 * 1024);
   g_atomic_int_set (&self->window, (gint) window);
   if (self->connection != NULL)
     _tether_connection_wake_object (self->connection);
@@ -334,17 +337,15 @@ tether_channel_consume (TetherChannel *self,
                         gsize          n_bytes)
 {
   gint before;
-  gint window;
 
   g_return_if_fail (TETHER_IS_CHANNEL (self));
 
   before = g_atomic_int_add (&self->in_flight, -(gint) n_bytes);
-  window = g_atomic_int_get (&self->window);
   g_warn_if_fail (before >= (gint) n_bytes);
 
-  /* Wake the worker only when this reopens a closed window: it sleeps on the
-   * socket otherwise and would not notice that it may read again. */
-  if (before >= window && before - (gint) n_bytes < window && self->connection != NULL)
+  /* The worker waits for enough credit to drain libssh's buffer at once,
+   * sleeping on the socket: tell it the credit grew. */
+  if (self->connection != NULL)
     _tether_connection_wake_object (self->connection);
 }
 

@@ -23,8 +23,6 @@
  * other thread ever touches the session, which is what libssh requires.
  */
 
-#define READ_CHUNK (32 * 1024)
-
 typedef enum {
   STEP_OPEN,
   STEP_PTY,
@@ -56,7 +54,6 @@ typedef struct {
   gint64                  last_rx;
   gint64                  last_tick;
   guint                   missed;
-  guint8                  buffer[READ_CHUNK];
 } Worker;
 
 static void
@@ -491,20 +488,33 @@ read_output (Worker        *w,
         {
           gsize credit = _tether_channel_get_credit (wc->object);
           TetherEvent *event;
-          int n;
+          guint8 *buffer;
+          int avail, n;
 
-          if (credit == 0)
+          avail = ssh_channel_poll (wc->channel, is_stderr);
+          /* libssh 0.10 re-opens the SSH window to its full 1.28 MB on any
+           * read that finds it below half, however much it already holds
+           * unread: small reads of a large buffer let the server fill it
+           * without bound (16.8 MB held for a 16 MB flood, measured).  So
+           * read only what drains the buffer, in one call; then libssh never
+           * holds more than one window, and a channel window of at least
+           * that size (tether-channel.c) means the credit always gets
+           * there. */
+          if (avail <= 0 || (gsize) avail > credit)
             break;
-          n = ssh_channel_read_nonblocking (wc->channel, w->buffer,
-                                            (uint32_t) MIN (credit, sizeof w->buffer), is_stderr);
+          buffer = g_malloc ((gsize) avail);
+          n = ssh_channel_read_nonblocking (wc->channel, buffer, (uint32_t) avail, is_stderr);
           if (n <= 0)
-            break;
+            {
+              g_free (buffer);
+              break;
+            }
 
           _tether_channel_add_in_flight (wc->object, (gsize) n);
           event = g_new0 (TetherEvent, 1);
           event->type = TETHER_EVENT_OUTPUT;
           event->channel = g_object_ref (wc->object);
-          event->data = g_bytes_new (w->buffer, (gsize) n);
+          event->data = g_bytes_new_take (buffer, (gsize) n);
           event->is_stderr = is_stderr;
           _tether_connection_post_event (w->shared, event);
         }
