@@ -148,6 +148,18 @@ tether_test_wait_for_output (TetherSession *session,
   tether_test_wait_until (has_output, &search, WAIT_MS);
 }
 
+static gboolean
+has_any_output (gpointer data)
+{
+  return transcript (data)->len > 0;
+}
+
+void
+tether_test_wait_for_any_output (TetherSession *session)
+{
+  tether_test_wait_until (has_any_output, session, WAIT_MS);
+}
+
 void
 tether_test_clear_output (TetherSession *session)
 {

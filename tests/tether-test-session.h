@@ -26,6 +26,8 @@ void           tether_test_type             (TetherSession        *session,
 void           tether_test_wait_for_output  (TetherSession        *session,
                                              const char           *needle);
 void           tether_test_clear_output     (TetherSession        *session);
+/* Waits until the transcript holds anything at all. */
+void           tether_test_wait_for_any_output (TetherSession     *session);
 /* Waits until the shell exits; returns its status. */
 int            tether_test_wait_shell_exit  (TetherSession        *session);
 

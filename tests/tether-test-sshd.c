@@ -342,6 +342,10 @@ write_config (TetherTestSshd *sshd)
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) config = g_string_new (NULL);
   g_autofree char *pid_path = g_build_filename (sshd->dir, "sshd.pid", NULL);
+  g_autofree char *remote_home = g_build_filename (sshd->dir, "remote-home", NULL);
+
+  if (g_mkdir_with_parents (remote_home, 0755) != 0)
+    g_error ("Cannot create %s: %s", remote_home, g_strerror (errno));
 
   /* Caller's lines first: sshd keeps the first value of a keyword. */
   if (sshd->extra_config != NULL)
@@ -374,6 +378,14 @@ write_config (TetherTestSshd *sshd)
                           "Subsystem sftp internal-sftp\n",
                           sshd->port, sshd->host_key_path, pid_path,
                           sshd->authorized_keys_path);
+
+  /* Remote shells get an empty HOME of the server's: the login account's
+   * real ~/.bashrc is read by every shell and exec channel (Debian's bash
+   * does so under sshd), and on this machine root's runs pyenv: ~100 ms per
+   * channel, and a login killed mid-way by a test leaves pyenv's lock behind,
+   * which then hangs every later login for a minute.  sshd applies SetEnv
+   * after its own HOME. */
+  g_string_append_printf (config, "SetEnv HOME=%s\n", remote_home);
 
   if (!g_file_set_contents (sshd->config_path, config->str, config->len, &error))
     g_error ("%s", error->message);
