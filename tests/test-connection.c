@@ -313,105 +313,111 @@ password_server_config (void)
          "KbdInteractiveAuthentication no\n";
 }
 
+/* A server that logs a local account in with a password (or through PAM),
+ * with the default key hidden: the shared authorized_keys would let it in. */
+typedef struct {
+  const char     *user;
+  TetherTestSshd *sshd;
+  char           *target;
+  char           *hidden_key;
+} PasswordServer;
+
+static gboolean
+password_server_start (PasswordServer *server,
+                       const char     *password,
+                       const char     *config)
+{
+  server->user = tether_test_password_user (password);
+  if (server->user == NULL)
+    return FALSE;
+
+  server->sshd = tether_test_sshd_new (config);
+  tether_test_sshd_trust (server->sshd);
+  server->hidden_key = hide_default_key ();
+  server->target = g_strdup_printf ("%s@127.0.0.1:%u", server->user,
+                                    tether_test_sshd_get_port (server->sshd));
+  return TRUE;
+}
+
+static void
+password_server_stop (PasswordServer *server)
+{
+  restore_default_key (g_steal_pointer (&server->hidden_key));
+  tether_test_sshd_free (server->sshd);
+  g_free (server->target);
+}
+
 static void
 test_auth_password (void)
 {
-  const char *user = tether_test_password_user ("s3cret-pw");
-  TetherTestSshd *sshd;
   g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (FALSE);
   g_autoptr(TetherConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *target = NULL;
-  char *hidden;
+  PasswordServer server = { 0 };
 
-  if (user == NULL)
+  if (!password_server_start (&server, "s3cret-pw", password_server_config ()))
     {
       g_test_skip ("password logins need a local account with a password: run as root");
       return;
     }
 
-  sshd = tether_test_sshd_new (password_server_config ());
-  tether_test_sshd_trust (sshd);
-  /* The shared authorized_keys would let the default key in. */
-  hidden = hide_default_key ();
-  target = g_strdup_printf ("%s@127.0.0.1:%u", user, tether_test_sshd_get_port (sshd));
-
   tether_test_interaction_add_answer (interaction, "s3cret-pw");
-  connection = connect_to (target, TETHER_INTERACTION (interaction), NULL, &error);
+  connection = connect_to (server.target, TETHER_INTERACTION (interaction), NULL, &error);
   g_assert_no_error (error);
   assert_logged_in (connection);
   g_assert_cmpuint (tether_test_interaction_count_kind (interaction, TETHER_PROMPT_PASSWORD), ==, 1);
 
-  restore_default_key (hidden);
-  tether_test_sshd_free (sshd);
+  password_server_stop (&server);
 }
 
 static void
 test_auth_wrong_password (void)
 {
-  const char *user = tether_test_password_user ("s3cret-pw");
-  TetherTestSshd *sshd;
   g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (FALSE);
   g_autoptr(TetherConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *target = NULL;
-  char *hidden;
+  PasswordServer server = { 0 };
 
-  if (user == NULL)
+  if (!password_server_start (&server, "s3cret-pw", password_server_config ()))
     {
       g_test_skip ("password logins need a local account with a password: run as root");
       return;
     }
 
-  sshd = tether_test_sshd_new (password_server_config ());
-  tether_test_sshd_trust (sshd);
-  /* The shared authorized_keys would let the default key in. */
-  hidden = hide_default_key ();
-  target = g_strdup_printf ("%s@127.0.0.1:%u", user, tether_test_sshd_get_port (sshd));
-
   for (int i = 0; i < 3; i++)
     tether_test_interaction_add_answer (interaction, "wrong");
-  connection = connect_to (target, TETHER_INTERACTION (interaction), NULL, &error);
+  connection = connect_to (server.target, TETHER_INTERACTION (interaction), NULL, &error);
   g_assert_error (error, TETHER_ERROR, TETHER_ERROR_AUTH_FAILED);
   g_assert_null (connection);
   /* A sentence that names the user and what the server accepts. */
-  g_assert_nonnull (strstr (error->message, user));
+  g_assert_nonnull (strstr (error->message, server.user));
   g_assert_nonnull (strstr (error->message, "password"));
   g_assert_cmpuint (tether_test_interaction_count_kind (interaction, TETHER_PROMPT_PASSWORD), ==, 3);
 
-  restore_default_key (hidden);
-  tether_test_sshd_free (sshd);
+  password_server_stop (&server);
 }
 
 static void
 test_auth_keyboard_interactive (void)
 {
-  const char *user = tether_test_password_user ("kbd-pw");
-  TetherTestSshd *sshd;
   g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (FALSE);
   g_autoptr(TetherConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *target = NULL;
-  char *hidden;
+  PasswordServer server = { 0 };
   TetherPrompt *prompt;
   gboolean echo = TRUE;
 
-  if (user == NULL)
+  if (!password_server_start (&server, "kbd-pw",
+                              "UsePAM yes\n"
+                              "KbdInteractiveAuthentication yes\n"
+                              "PasswordAuthentication no\n"))
     {
       g_test_skip ("keyboard-interactive logins need PAM and a local account: run as root");
       return;
     }
 
-  sshd = tether_test_sshd_new ("UsePAM yes\n"
-                               "KbdInteractiveAuthentication yes\n"
-                               "PasswordAuthentication no\n");
-  tether_test_sshd_trust (sshd);
-  /* The shared authorized_keys would let the default key in. */
-  hidden = hide_default_key ();
-  target = g_strdup_printf ("%s@127.0.0.1:%u", user, tether_test_sshd_get_port (sshd));
-
   tether_test_interaction_add_answer (interaction, "kbd-pw");
-  connection = connect_to (target, TETHER_INTERACTION (interaction), NULL, &error);
+  connection = connect_to (server.target, TETHER_INTERACTION (interaction), NULL, &error);
   g_assert_no_error (error);
   assert_logged_in (connection);
 
@@ -421,8 +427,7 @@ test_auth_keyboard_interactive (void)
   g_assert_nonnull (tether_prompt_get_question (prompt, 0, &echo));
   g_assert_false (echo);
 
-  restore_default_key (hidden);
-  tether_test_sshd_free (sshd);
+  password_server_stop (&server);
 }
 
 static void
