@@ -68,6 +68,46 @@ test_host_key (void)
   tether_test_wait_until (state_is_closed, session, WAIT_MS);
 }
 
+static gboolean
+error_dialog_shown (gpointer data)
+{
+  return find_toplevel ("tether-error-dialog") != NULL;
+}
+
+static void
+test_changed_host_key (void)
+{
+  g_autoptr(TetherTestSshd) changed = tether_test_sshd_new_sibling (sshd);
+  TetherSession *session = add_session (tether_test_sshd_get_target (changed), "Changed", NULL);
+  g_autoptr(TetherSession) keep = g_object_ref (session);
+  GtkWindow *question;
+  GtkWindow *dialog;
+
+  /* A response given from code does not close a message dialog the way its
+   * buttons do: what an earlier test answered may still be up. */
+  while ((question = find_toplevel ("tether-host-key-dialog")) != NULL)
+    gtk_window_destroy (question);
+
+  /* Known with one key, then the server comes back with another. */
+  tether_test_sshd_trust (changed);
+  tether_test_sshd_change_host_key (changed);
+
+  g_assert_true (tether_session_tree_select_session (tether_window_get_session_tree (window), session));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.enter", NULL);
+
+  /* An error that explains and gives the line to run; never a question. */
+  tether_test_wait_until (error_dialog_shown, NULL, WAIT_MS);
+  g_assert_null (find_toplevel ("tether-host-key-dialog"));
+  dialog = find_toplevel ("tether-error-dialog");
+  g_assert_true (label_contains (GTK_WIDGET (dialog), "ssh-keygen -R"));
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_CLOSED);
+  g_assert_cmpint (adw_tab_view_get_n_pages (tether_window_get_tab_view (window)), ==, 0);
+
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_destroy (dialog);
+  tether_session_manager_remove_session (manager (), session);
+}
+
 static void
 collect_editables (GtkWidget *widget,
                    GPtrArray *editables)
@@ -339,6 +379,7 @@ main (int   argc,
   tether_test_window_setup (&argc, &argv);
 
   g_test_add_func ("/dialogs/host-key", test_host_key);
+  g_test_add_func ("/dialogs/changed-host-key", test_changed_host_key);
   g_test_add_func ("/dialogs/passphrase", test_passphrase_dialog);
   g_test_add_func ("/dialogs/password", test_password_dialog);
   g_test_add_func ("/dialogs/keyboard-interactive", test_keyboard_interactive_dialog);
