@@ -14,7 +14,9 @@ main (int   argc,
   int status;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* build-aux/run starts Tether from the build tree, where the catalogues
+   * are not under the install prefix yet. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("TETHER_LOCALEDIR") ? g_getenv ("TETHER_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
