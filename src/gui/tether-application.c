@@ -219,10 +219,20 @@ shortcuts_activated (GSimpleAction *action,
   TetherApplication *self = user_data;
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  /* GtkApplicationWindow installs win.show-help-overlay with the window built
-   * from gtk/help-overlay.ui. */
-  if (window != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+  if (!GTK_IS_APPLICATION_WINDOW (window))
+    return;
+
+  /* Built the first time it is asked for, not with the window: it costs
+   * milliseconds before the first frame for a window few open.  Setting it
+   * installs win.show-help-overlay. */
+  if (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)) == NULL)
+    {
+      g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/tetherapp/Tether/ui/help-overlay.ui");
+
+      gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (window),
+                                               GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+    }
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
 }
 
 static const GActionEntry app_actions[] = {
@@ -236,7 +246,6 @@ static void
 tether_application_startup (GApplication *app)
 {
   TetherApplication *self = TETHER_APPLICATION (app);
-  const char *no_accels[] = { NULL };
   g_autoptr(GError) error = NULL;
 
   G_APPLICATION_CLASS (tether_application_parent_class)->startup (app);
@@ -244,8 +253,6 @@ tether_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
-  /* GTK gives win.show-help-overlay Ctrl+? by itself; app.shortcuts has it. */
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", no_accels);
 
   self->settings = g_settings_new (APP_ID);
   tether_style_follow_settings (self->settings);

@@ -216,6 +216,23 @@ folders_first (gconstpointer a,
   return b_folder - a_folder;
 }
 
+static GMenuModel *
+build_context_menu (void)
+{
+  GMenu *menu = g_menu_new ();
+  g_autoptr(GMenu) first = g_menu_new ();
+  g_autoptr(GMenu) second = g_menu_new ();
+
+  g_menu_append (first, _("_Enter"), "win.enter");
+  g_menu_append (first, _("_Close"), "win.close-session");
+  g_menu_append (second, _("_Edit…"), "win.edit-session");
+  g_menu_append (second, _("_Duplicate"), "win.duplicate-session");
+  g_menu_append (second, _("_Remove"), "win.remove-session");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (first));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (second));
+  return G_MENU_MODEL (menu);
+}
+
 static void
 popup_menu (GtkWidget *cell,
             guint      position,
@@ -229,6 +246,18 @@ popup_menu (GtkWidget *cell,
 
   /* The menu acts on the selection: select the row clicked first. */
   gtk_single_selection_set_selected (self->selection, position);
+
+  /* Built on first use rather than with the window, whose first frame does
+   * not show it. */
+  if (self->context_menu == NULL)
+    {
+      g_autoptr(GMenuModel) menu = build_context_menu ();
+
+      self->context_menu = gtk_popover_menu_new_from_model (menu);
+      gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
+      gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
+      gtk_widget_set_parent (self->context_menu, GTK_WIDGET (self));
+    }
 
   if (!gtk_widget_compute_point (cell, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &point))
     return;
@@ -333,28 +362,10 @@ tether_session_tree_class_init (TetherSessionTreeClass *klass)
   gtk_widget_class_set_css_name (widget_class, "sessiontree");
 }
 
-static GMenuModel *
-build_context_menu (void)
-{
-  GMenu *menu = g_menu_new ();
-  g_autoptr(GMenu) first = g_menu_new ();
-  g_autoptr(GMenu) second = g_menu_new ();
-
-  g_menu_append (first, _("_Enter"), "win.enter");
-  g_menu_append (first, _("_Close"), "win.close-session");
-  g_menu_append (second, _("_Edit…"), "win.edit-session");
-  g_menu_append (second, _("_Duplicate"), "win.duplicate-session");
-  g_menu_append (second, _("_Remove"), "win.remove-session");
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (first));
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (second));
-  return G_MENU_MODEL (menu);
-}
-
 static void
 tether_session_tree_init (TetherSessionTree *self)
 {
   g_autoptr(GListStore) roots = g_list_store_new (G_TYPE_LIST_MODEL);
-  g_autoptr(GMenuModel) menu = build_context_menu ();
   GtkWidget *scrolled;
   GtkMultiSorter *multi;
   GtkSorter *sorter;
@@ -433,10 +444,6 @@ tether_session_tree_init (TetherSessionTree *self)
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->empty_page), "empty");
   gtk_stack_set_visible_child_name (self->stack, "empty");
 
-  self->context_menu = gtk_popover_menu_new_from_model (menu);
-  gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
-  gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
-  gtk_widget_set_parent (self->context_menu, GTK_WIDGET (self));
 }
 
 GtkWidget *

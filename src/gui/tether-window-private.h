@@ -18,6 +18,8 @@ struct _TetherWindow
   GtkStack             *terminal_stack;
   AdwStatusPage        *terminal_empty_page;
   AdwTabView           *tab_view;
+  GtkMenuButton        *primary_menu_button;
+  GMenuModel           *primary_menu;
 
   /* Borrowed references */
   TetherSessionManager *manager;

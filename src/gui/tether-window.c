@@ -567,6 +567,19 @@ setup (TetherWindow      *self,
   update_terminal_area (self);
 }
 
+/* A menu model makes GtkMenuButton build its popover at once: given only
+ * when the menu first opens, it is not built before the window's first
+ * frame. */
+static void
+create_primary_popup (GtkMenuButton *button,
+                      gpointer       user_data)
+{
+  TetherWindow *self = user_data;
+
+  if (gtk_menu_button_get_popover (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->primary_menu);
+}
+
 static void
 tether_window_dispose (GObject *object)
 {
@@ -613,6 +626,8 @@ tether_window_class_init (TetherWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, terminal_stack);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, terminal_empty_page);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, tab_view);
+  gtk_widget_class_bind_template_child (widget_class, TetherWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, TetherWindow, primary_menu);
 
   _tether_window_class_install_actions (widget_class);
 }
@@ -621,6 +636,8 @@ static void
 tether_window_init (TetherWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_menu_button_set_create_popup_func (self->primary_menu_button, create_primary_popup, self, NULL);
 
   self->tabs = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, g_object_unref);
 
