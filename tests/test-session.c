@@ -236,6 +236,34 @@ test_detach_returns_credit (void)
   tether_session_manager_close_all (manager);
 }
 
+static void
+test_shell_refused (void)
+{
+  TetherTestSshd *no_tty = tether_test_sshd_new ("PermitTTY no\n");
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+
+  tether_test_sshd_trust (no_tty);
+  session = tether_test_new_session (manager, tether_test_sshd_get_target (no_tty), NULL, &error);
+  g_assert_no_error (error);
+
+  /* The login works; the terminal the shell needs is refused: Enter says
+   * so in a sentence, and the session stays Opened for commands. */
+  tether_session_attach_async (session, 80, 24, NULL, exec_done, &result);
+  tether_test_wait_until (result_set, &result, 20000);
+  g_assert_false (tether_session_attach_finish (session, result, &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_CHANNEL_REFUSED);
+  g_assert_nonnull (strstr (error->message, "refused to start a shell"));
+  g_assert_false (tether_session_get_attached (session));
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
+  g_object_unref (result);
+
+  tether_session_manager_close_all (manager);
+  tether_test_sshd_free (no_tty);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -253,6 +281,7 @@ main (int   argc,
   g_test_add_func ("/session/exec-streams", test_exec_streams);
   g_test_add_func ("/session/shell-ready-before-enter", test_shell_ready_before_enter);
   g_test_add_func ("/session/detach-returns-credit", test_detach_returns_credit);
+  g_test_add_func ("/session/shell-refused", test_shell_refused);
 
   status = g_test_run ();
   tether_test_sshd_free (sshd);

@@ -41,6 +41,8 @@ struct _TetherSessionTab
   TetherSessionTabState  state;
   gint64                 shell_started;
   gboolean               typed;
+  gboolean               exited_while_entering;
+  int                    exit_status_while_entering;
   gulong                 grid_handler;
   guint                  grid_timeout;
 };
@@ -129,6 +131,14 @@ on_shell_exited (TetherSession    *session,
                    && g_get_monotonic_time () - self->shell_started < QUICK_EXIT_USEC;
 
   self->shell_started = 0;
+  /* The attach completed in the core but its callback has not run yet (the
+   * shell's end came in the same batch of events): handled once it has. */
+  if (self->state == TETHER_SESSION_TAB_STATE_ENTERING)
+    {
+      self->exited_while_entering = TRUE;
+      self->exit_status_while_entering = status;
+      return;
+    }
   if (self->state != TETHER_SESSION_TAB_STATE_ENTERED && self->state != TETHER_SESSION_TAB_STATE_LEFT)
     return;
 
@@ -237,6 +247,12 @@ attach_cb (GObject      *source,
   if (gtk_widget_get_mapped (GTK_WIDGET (self->terminal)))
     gtk_widget_grab_focus (GTK_WIDGET (self->terminal));
   g_task_return_boolean (task, TRUE);
+
+  if (self->exited_while_entering)
+    {
+      self->exited_while_entering = FALSE;
+      on_shell_exited (TETHER_SESSION (source), self->exit_status_while_entering, self);
+    }
 }
 
 static void
@@ -308,6 +324,7 @@ tether_session_tab_enter_async (TetherSessionTab    *self,
       return;
     }
 
+  self->exited_while_entering = FALSE;
   set_state (self, TETHER_SESSION_TAB_STATE_ENTERING);
   self->enter_task = g_steal_pointer (&task);
 
