@@ -10,15 +10,24 @@
 
 static TetherTestSshd *sshd;
 
+static TetherSession *
+open_session (TetherSessionManager *manager)
+{
+  g_autoptr(GError) error = NULL;
+  TetherSession *session;
+
+  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), NULL, &error);
+  g_assert_no_error (error);
+  return session;
+}
+
 static void
 test_shell_state_survives_detach (void)
 {
   g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
   g_autoptr(TetherSession) session = NULL;
-  g_autoptr(GError) error = NULL;
 
-  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), NULL, &error);
-  g_assert_no_error (error);
+  session = open_session (manager);
 
   tether_test_attach (session);
   tether_test_type (session, "cd /tmp; X=42; echo ready-$((6*7))\n");
@@ -40,10 +49,8 @@ test_exit_keeps_session_opened (void)
 {
   g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
   g_autoptr(TetherSession) session = NULL;
-  g_autoptr(GError) error = NULL;
 
-  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), NULL, &error);
-  g_assert_no_error (error);
+  session = open_session (manager);
 
   tether_test_attach (session);
   tether_test_type (session, "X=before-exit; exit 7\n");
@@ -67,10 +74,8 @@ test_availability (void)
 {
   g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
   g_autoptr(TetherSession) session = NULL;
-  g_autoptr(GError) error = NULL;
 
-  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), NULL, &error);
-  g_assert_no_error (error);
+  session = open_session (manager);
   g_assert_cmpint (tether_session_get_availability (session), ==, TETHER_SESSION_AVAILABILITY_AVAILABLE);
 
   tether_test_attach (session);
@@ -128,8 +133,7 @@ test_exec_streams (void)
   g_autoptr(GError) error = NULL;
   GAsyncResult *result = NULL;
 
-  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), NULL, &error);
-  g_assert_no_error (error);
+  session = open_session (manager);
 
   tether_session_exec_async (session, "sh -c 'echo out; echo err >&2; exit 3'", NULL, exec_done, &result);
   tether_test_wait_until (result_set, &result, 20000);
@@ -161,10 +165,8 @@ test_shell_ready_before_enter (void)
 {
   g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
   g_autoptr(TetherSession) session = NULL;
-  g_autoptr(GError) error = NULL;
 
-  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), NULL, &error);
-  g_assert_no_error (error);
+  session = open_session (manager);
 
   /* The runspace starts with the session, not at Enter... */
   tether_test_wait_until (has_shell, session, 20000);
@@ -207,10 +209,8 @@ test_detach_returns_credit (void)
 {
   g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
   g_autoptr(TetherSession) session = NULL;
-  g_autoptr(GError) error = NULL;
 
-  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), NULL, &error);
-  g_assert_no_error (error);
+  session = open_session (manager);
 
   for (int round = 0; round < 3; round++)
     {
