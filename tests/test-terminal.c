@@ -256,11 +256,10 @@ test_leave_keeps_screen (Fixture       *f,
   wait_for_text (f, "before-leave-2");
 
   /* Exit: out of the window, as the window does with its tab page.  The
-   * shell goes on printing, and the terminal goes on showing it, paced.
-   * Less than libssh's 1.28 MB SSH window: beyond it, a detached flood
-   * sometimes stalls in the core with all its credit given back (reported
-   * to the core; the attached flood test covers the window's renewal). */
-  type (f, "sleep 0.2; seq 1 100000 >/dev/tty; echo away-$((1+2))-done\n");
+   * shell goes on printing, and the terminal goes on showing it, paced:
+   * ~2.4 MB, more than the window, so that its credit comes back while
+   * the terminal is out of any window. */
+  type (f, "sleep 0.2; seq 1 300000 >/dev/tty; echo away-$((1+2))-done\n");
   tether_session_tab_leave (f->tab);
   g_object_get (f->tab, "entered", &entered, NULL);
   g_assert_false (entered);

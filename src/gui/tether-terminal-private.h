@@ -47,6 +47,7 @@ struct _TetherTerminal
   gint64            probe_last;
   gint64            cycle_late_ms;
   guint             watchdog_source;
+  guint             processed_source;
 
   guint             columns;
   guint             rows;

@@ -259,6 +259,17 @@ on_shell_exited (TetherSession  *session,
   self->owed[ACCOUNT_CHANNEL] = 0;
 }
 
+static gboolean
+processed_cb (gpointer data)
+{
+  TetherTerminal *self = data;
+
+  self->processed_source = 0;
+  if (fed_total (self) > 0)
+    processed (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_contents_changed (VteTerminal *terminal)
 {
@@ -267,8 +278,14 @@ on_contents_changed (VteTerminal *terminal)
   /* VTE paints on its own 15/30 ms timers; asking for a frame now takes
    * keystroke echo from ~34 ms to ~18 ms (notes). */
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  if (fed_total (self) > 0)
-    processed (self);
+
+  /* The next slice is fed once VTE's timer callback has returned, never
+   * from inside it: fed there, it stays in VTE's queue while an
+   * unrealized VTE (a terminal out of its tab) leaves its list of active
+   * terminals, and is parsed only when something else is fed: the last
+   * slice of a flood shown to a left session waited forever. */
+  if (fed_total (self) > 0 && self->processed_source == 0)
+    self->processed_source = g_idle_add_full (G_PRIORITY_DEFAULT, processed_cb, self, NULL);
 }
 
 static void
@@ -376,6 +393,7 @@ tether_terminal_dispose (GObject *object)
   tether_terminal_set_session (self, NULL);
   g_clear_handle_id (&self->probe_source, g_source_remove);
   g_clear_handle_id (&self->watchdog_source, g_source_remove);
+  g_clear_handle_id (&self->processed_source, g_source_remove);
   g_queue_clear_full (&self->queue, (GDestroyNotify) chunk_free);
   self->queued = 0;
   memset (self->fed, 0, sizeof self->fed);
