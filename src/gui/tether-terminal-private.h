@@ -2,6 +2,7 @@
 #pragma once
 
 #include "tether-terminal.h"
+#include "tether-vt-scan.h"
 
 G_BEGIN_DECLS
 
@@ -13,8 +14,9 @@ typedef enum {
 } Account;
 
 typedef struct {
-  GBytes  *bytes;
-  Account  account;
+  GBytes       *bytes;
+  Account       account;
+  TetherVtSpan  span;
 } Chunk;
 
 struct _TetherTerminal
@@ -42,6 +44,15 @@ struct _TetherTerminal
   gsize             slice_max;
   gsize             window;
   guint64           bytes_fed;
+  guint64           bytes_skipped;
+  /* What VTE will have parsed once it has the whole queue. */
+  TetherVtScanner   scanner;
+  gboolean          skipping;
+  /* The least worth skipping; tests lower it to skip at every chance. */
+  gsize             skip_min;
+  /* Bytes received in all, and when skipping last found nothing. */
+  guint64           bytes_received;
+  guint64           skip_tried_at;
 
   guint             probe_source;
   gint64            probe_last;
@@ -58,6 +69,20 @@ struct _TetherTerminal
   gboolean          listening;
   int               url_tag;
 };
+
+/* tether-terminal.c */
+void _tether_terminal_give_back (TetherTerminal *self,
+                                 Account         account,
+                                 gsize           n_bytes);
+void _tether_terminal_push      (TetherTerminal *self,
+                                 GBytes         *data,
+                                 Account         account);
+
+/* tether-terminal-skip.c: lines that would scroll out unseen. */
+Chunk *_tether_terminal_chunk_new    (GBytes         *bytes,
+                                      Account         account);
+void   _tether_terminal_chunk_free   (Chunk          *chunk);
+void   _tether_terminal_skip_unseen  (TetherTerminal *self);
 
 /* tether-terminal-actions.c: the actions, the menu and links. */
 void _tether_terminal_class_install_actions (GtkWidgetClass *widget_class);

@@ -16,17 +16,19 @@
  *   the same VTE showing a local `cat` (the reference)    9.8   91–141 ms
  *   feed with no pacing                                  12.1   712 ms
  *   a fixed 256 KiB window given back on contents-changed 5.0    24 ms
- *   fixed slices of 512 KiB / 768 KiB / 1 MiB, queued   6.7 / 7.7 / 8.4
- *                                                          at 77 / 104 / 158 ms
- *   this design (adaptive slice)                      6.7–8.0    38–40 ms
+ *   fixed slices of 512 KiB / 768 KiB / 1 MiB, queued   7.9 / 9.7 / 10.8
+ *                                                          at 44 / 73 / 90 ms
+ *   adaptive slices aiming at 25–35 ms, every byte      7.2–7.9  43–51 ms
+ *   adaptive slices aiming at 15–25 ms, every byte      6.0–6.1  37 ms
+ *   the same, unseen output skipped (this design)      16.6–17.1 34–40 ms
+ *                                      (VTE parses 30 % of the flood)
  * Why: VTE 0.70 processes everything fed to it in one go (the budget it has
  * only applies to its own PTY reads), so the main loop's lateness is the
  * time VTE spends on what is queued in it; and after each cycle it waits its
  * 30 ms repeat timer, so small slices waste most of the time waiting.  The
  * frontier is slice / (30 ms + slice / VTE's speed) against a lateness of
- * slice / VTE's speed: no slice size gives both the reference's speed and a
- * p99 under 50 ms on this machine.  This design takes the fastest point
- * under that lateness, whatever the machine:
+ * slice / VTE's speed: parsing every byte, no slice size gives both the
+ * reference's speed and a p99 under 50 ms on this machine.  So:
  * - The channel's window (WINDOW, what the SSH thread may read ahead) bounds
  *   memory; this terminal keeps what it received in its own queue and feeds
  *   VTE one slice at a time, the next one as soon as VTE says it processed
@@ -36,6 +38,10 @@
  *   saw during the cycle (the probe runs only while output is pending):
  *   multiplied by 3/4 above LATE_HIGH_MS, grown by SLICE_STEP below
  *   LATE_LOW_MS while the slice is what limits the feed.
+ * - What the queue holds that would scroll out of the scrollback before it
+ *   could be drawn is not fed at all (tether-terminal-skip.c): a flood then
+ *   goes at the network's pace while VTE parses only what it will keep, so
+ *   the slice can aim low for lateness (the figures above).
  * Bytes are given back to their giver once VTE processed them; a watchdog
  * gives them back anyway if VTE changed nothing visible (a flood of escape
  * sequences with no visible effect emits no `contents-changed`).
@@ -47,9 +53,11 @@
 #define SLICE_START      (128 * 1024)
 #define SLICE_STEP       (32 * 1024)
 #define PROBE_MS         10
-#define LATE_HIGH_MS     35
-#define LATE_LOW_MS      25
+#define LATE_HIGH_MS     25
+#define LATE_LOW_MS      15
 #define WATCHDOG_MS      150
+/* Not worth cutting the queue for less (tether-terminal-skip.c). */
+#define SKIP_MIN         (64 * 1024)
 
 G_DEFINE_FINAL_TYPE (TetherTerminal, tether_terminal, VTE_TYPE_TERMINAL)
 
@@ -78,23 +86,16 @@ static const char *const palette_spec[16] = {
 
 static void feed_some (TetherTerminal *self);
 
-static void
-chunk_free (Chunk *chunk)
-{
-  g_bytes_unref (chunk->bytes);
-  g_free (chunk);
-}
-
 static gsize
 fed_total (TetherTerminal *self)
 {
   return self->fed[ACCOUNT_SESSION] + self->fed[ACCOUNT_CHANNEL] + self->fed[ACCOUNT_NONE];
 }
 
-static void
-give_back (TetherTerminal *self,
-           Account         account,
-           gsize           n_bytes)
+void
+_tether_terminal_give_back (TetherTerminal *self,
+                            Account         account,
+                            gsize           n_bytes)
 {
   gsize n = MIN (n_bytes, self->owed[account]);
 
@@ -115,7 +116,7 @@ release_detached_channel (TetherTerminal *self,
 {
   if (self->detached_channel == NULL)
     return;
-  give_back (self, ACCOUNT_CHANNEL, self->owed[ACCOUNT_CHANNEL]);
+  _tether_terminal_give_back (self, ACCOUNT_CHANNEL, self->owed[ACCOUNT_CHANNEL]);
   if (auto_consume && !tether_channel_get_closed (self->detached_channel))
     tether_channel_set_auto_consume (self->detached_channel, TRUE);
   g_clear_object (&self->detached_channel);
@@ -168,7 +169,7 @@ processed (TetherTerminal *self)
   adapt_slice (self);
   for (Account a = ACCOUNT_NONE; a <= ACCOUNT_CHANNEL; a++)
     {
-      give_back (self, a, self->fed[a]);
+      _tether_terminal_give_back (self, a, self->fed[a]);
       self->fed[a] = 0;
     }
   feed_some (self);
@@ -187,8 +188,12 @@ watchdog_cb (gpointer data)
 static void
 feed_some (TetherTerminal *self)
 {
-  gsize fed = fed_total (self);
+  gsize fed;
 
+  if (self->skipping)
+    _tether_terminal_skip_unseen (self);
+
+  fed = fed_total (self);
   while (fed < self->slice && !g_queue_is_empty (&self->queue))
     {
       Chunk *head = g_queue_peek_head (&self->queue);
@@ -204,7 +209,7 @@ feed_some (TetherTerminal *self)
       self->head_offset += n;
       if (self->head_offset == size)
         {
-          chunk_free (g_queue_pop_head (&self->queue));
+          _tether_terminal_chunk_free (g_queue_pop_head (&self->queue));
           self->head_offset = 0;
         }
     }
@@ -213,39 +218,52 @@ feed_some (TetherTerminal *self)
     self->watchdog_source = g_timeout_add (WATCHDOG_MS, watchdog_cb, self);
 }
 
-static void
-on_output (TetherSession  *session,
-           GBytes         *data,
-           TetherTerminal *self)
+/* Queues output for VTE; what it owes @account goes back once VTE has
+ * processed it (or once it is skipped). */
+void
+_tether_terminal_push (TetherTerminal *self,
+                       GBytes         *data,
+                       Account         account)
 {
-  TetherChannel *shell = tether_session_get_shell (session);
+  Chunk *chunk = _tether_terminal_chunk_new (data, account);
   gsize size = g_bytes_get_size (data);
-  Chunk *chunk;
 
-  if (!self->listening)
-    return;
-
-  chunk = g_new0 (Chunk, 1);
-  chunk->bytes = g_bytes_ref (data);
-  if (tether_session_get_attached (session))
-    chunk->account = ACCOUNT_SESSION;
-  else if (shell != NULL && shell == self->detached_channel
-           && !tether_channel_get_auto_consume (shell))
-    chunk->account = ACCOUNT_CHANNEL;
-  else
-    chunk->account = ACCOUNT_NONE;
-
-  if (chunk->account != ACCOUNT_NONE)
+  /* Scanned in the order VTE will parse it, so the scanner's state is
+   * VTE's at the end of the queue. */
+  tether_vt_scanner_scan (&self->scanner, g_bytes_get_data (data, NULL), size, &chunk->span);
+  if (account != ACCOUNT_NONE)
     {
-      self->owed[chunk->account] += size;
+      self->owed[account] += size;
       self->max_owed = MAX (self->max_owed,
                             self->owed[ACCOUNT_SESSION] + self->owed[ACCOUNT_CHANNEL]);
     }
 
   g_queue_push_tail (&self->queue, chunk);
   self->queued += size;
+  self->bytes_received += size;
   ensure_probe (self);
   feed_some (self);
+}
+
+static void
+on_output (TetherSession  *session,
+           GBytes         *data,
+           TetherTerminal *self)
+{
+  TetherChannel *shell = tether_session_get_shell (session);
+  Account account;
+
+  if (!self->listening)
+    return;
+
+  if (tether_session_get_attached (session))
+    account = ACCOUNT_SESSION;
+  else if (shell != NULL && shell == self->detached_channel
+           && !tether_channel_get_auto_consume (shell))
+    account = ACCOUNT_CHANNEL;
+  else
+    account = ACCOUNT_NONE;
+  _tether_terminal_push (self, data, account);
 }
 
 static void
@@ -394,7 +412,7 @@ tether_terminal_dispose (GObject *object)
   g_clear_handle_id (&self->probe_source, g_source_remove);
   g_clear_handle_id (&self->watchdog_source, g_source_remove);
   g_clear_handle_id (&self->processed_source, g_source_remove);
-  g_queue_clear_full (&self->queue, (GDestroyNotify) chunk_free);
+  g_queue_clear_full (&self->queue, (GDestroyNotify) _tether_terminal_chunk_free);
   self->queued = 0;
   memset (self->fed, 0, sizeof self->fed);
   _tether_terminal_dispose_actions (self);
@@ -474,6 +492,9 @@ tether_terminal_init (TetherTerminal *self)
   VteTerminal *terminal = VTE_TERMINAL (self);
 
   g_queue_init (&self->queue);
+  tether_vt_scanner_init (&self->scanner);
+  self->skipping = TRUE;
+  self->skip_min = SKIP_MIN;
   self->slice = SLICE_START;
   self->slice_min = SLICE_MIN;
   self->slice_max = SLICE_MAX;
@@ -527,7 +548,7 @@ tether_terminal_set_session (TetherTerminal *self,
       g_signal_handlers_disconnect_by_data (self->session, self);
       /* Nobody paces this shell any more: let it run. */
       release_detached_channel (self, TRUE);
-      give_back (self, ACCOUNT_SESSION, self->owed[ACCOUNT_SESSION]);
+      _tether_terminal_give_back (self, ACCOUNT_SESSION, self->owed[ACCOUNT_SESSION]);
       g_clear_object (&self->session);
     }
 
@@ -690,4 +711,31 @@ tether_terminal_get_bytes_fed (TetherTerminal *self)
 {
   g_return_val_if_fail (TETHER_IS_TERMINAL (self), 0);
   return self->bytes_fed;
+}
+
+/**
+ * tether_terminal_get_bytes_skipped:
+ *
+ * Returns: how many bytes of output were dropped unparsed because they
+ * would have scrolled out of the scrollback unseen (tether-terminal-skip.c)
+ */
+guint64
+tether_terminal_get_bytes_skipped (TetherTerminal *self)
+{
+  g_return_val_if_fail (TETHER_IS_TERMINAL (self), 0);
+  return self->bytes_skipped;
+}
+
+/**
+ * tether_terminal_set_skipping:
+ *
+ * Whether output that would scroll out unseen may be dropped (the
+ * default); off, VTE parses every byte.  For tests and the benchmark.
+ */
+void
+tether_terminal_set_skipping (TetherTerminal *self,
+                              gboolean        skipping)
+{
+  g_return_if_fail (TETHER_IS_TERMINAL (self));
+  self->skipping = !!skipping;
 }

@@ -42,6 +42,9 @@ gsize           tether_terminal_get_max_in_flight   (TetherTerminal *self);
 gsize           tether_terminal_get_window          (TetherTerminal *self);
 gsize           tether_terminal_get_slice           (TetherTerminal *self);
 guint64         tether_terminal_get_bytes_fed       (TetherTerminal *self);
+guint64         tether_terminal_get_bytes_skipped   (TetherTerminal *self);
+void            tether_terminal_set_skipping        (TetherTerminal *self,
+                                                     gboolean        skipping);
 void            tether_terminal_set_pacing          (TetherTerminal *self,
                                                      gsize           slice_min,
                                                      gsize           slice_max,

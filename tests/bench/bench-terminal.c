@@ -19,10 +19,12 @@
  *
  *   bench-terminal flood-local FILE      plain VteTerminal, local `cat FILE`
  *   bench-terminal flood-ssh FILE [PACING]
- *     PACING: adaptive (the default), fixed-256k (a 256 KiB window given
- *     back on `contents-changed`: the notes' bounded design), queued-256k
- *     (the same slice fed from a 1 MiB queue), slice-K (K KiB fed at a time
- *     from a queue of twice that), unlimited (no pacing)
+ *     PACING: adaptive (the default: adaptive slices, and output that would
+ *     scroll out unseen skipped), every-byte (the same, nothing skipped),
+ *     fixed-256k (a 256 KiB window given back on `contents-changed`: the
+ *     notes' bounded design), queued-256k (the same slice fed from a 1 MiB
+ *     queue), slice-K (K KiB fed at a time from a queue of twice that),
+ *     unlimited (no pacing); all but the default parse every byte
  *   bench-terminal echo-local            keystroke echo, plain VteTerminal
  *   bench-terminal echo-ssh              keystroke echo, a Tether tab
  *   bench-terminal enter                 Enter on an Opened session until
@@ -210,6 +212,17 @@ start_server (void)
 
 /* 1. Flood */
 
+/* Of what came through the terminal (the remote PTY adds a CR per line),
+ * how much VTE parsed rather than skipped. */
+static double
+parsed_percent (TetherTerminal *term)
+{
+  double fed = tether_terminal_get_bytes_fed (term);
+  double skipped = tether_terminal_get_bytes_skipped (term);
+
+  return fed + skipped > 0 ? 100.0 * fed / (fed + skipped) : 100.0;
+}
+
 static int
 flood (const char *mode,
        const char *path,
@@ -247,6 +260,8 @@ flood (const char *mode,
         }
       else if (g_strcmp0 (pacing, "unlimited") == 0)
         tether_terminal_set_pacing (TETHER_TERMINAL (terminal), 16 << 20, 16 << 20, 16 << 20);
+      if (pacing != NULL)
+        tether_terminal_set_skipping (TETHER_TERMINAL (terminal), FALSE);
       /* The window applies at attach: leave and enter again. */
       tether_session_tab_leave (tab);
       {
@@ -272,10 +287,12 @@ flood (const char *mode,
   iterate_until (&finished);
   seconds = (g_get_monotonic_time () - start) / 1e6;
 
-  printf ("RESULT %s%s%s mbps=%.2f late_p50=%.1f late_p99=%.1f late_max=%.1f rss_peak_mb=%.1f\n",
+  printf ("RESULT %s%s%s mbps=%.2f late_p50=%.1f late_p99=%.1f late_max=%.1f rss_peak_mb=%.1f"
+          " parsed_pct=%.1f\n",
           mode, pacing ? "-" : "", pacing ? pacing : "",
           st.st_size / seconds / 1e6, percentile (lateness, 0.5), percentile (lateness, 0.99),
-          percentile (lateness, 1.0), (rss_peak_kb - rss_idle_kb) / 1024.0);
+          percentile (lateness, 1.0), (rss_peak_kb - rss_idle_kb) / 1024.0,
+          session == NULL ? 100.0 : parsed_percent (TETHER_TERMINAL (terminal)));
   return 0;
 }
 
