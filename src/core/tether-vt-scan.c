@@ -170,6 +170,21 @@ is_c0 (guint cp)
   return cp <= 0x1f && cp != 0x1b;
 }
 
+/* In an escape or control sequence, a C0 control is executed there and an
+ * ESC starts a new sequence: either way the run is broken. */
+static gboolean
+control_in_sequence (TetherVtScanner *s,
+                     guint            cp,
+                     TetherVtSpan    *span)
+{
+  if (!is_c0 (cp) && cp != 0x1b)
+    return FALSE;
+  if (cp == 0x1b)
+    enter_esc (s);
+  break_run (s, span);
+  return TRUE;
+}
+
 static void
 feed_esc (TetherVtScanner *s,
           guint            cp,
@@ -177,17 +192,8 @@ feed_esc (TetherVtScanner *s,
 {
   gboolean candidate = s->sgr_candidate;
 
-  if (is_c0 (cp))
-    {
-      break_run (s, span);
-      return;
-    }
-  if (cp == 0x1b)
-    {
-      enter_esc (s);
-      break_run (s, span);
-      return;
-    }
+  if (control_in_sequence (s, cp, span))
+    return;
   if (cp >= 0x20 && cp <= 0x2f)
     {
       s->state = S_ESC_INT;
@@ -249,18 +255,8 @@ feed_csi (TetherVtScanner *s,
           guint            cp,
           TetherVtSpan    *span)
 {
-  if (is_c0 (cp))
-    {
-      /* Executed in the middle of the sequence. */
-      break_run (s, span);
-      return;
-    }
-  if (cp == 0x1b)
-    {
-      enter_esc (s);
-      break_run (s, span);
-      return;
-    }
+  if (control_in_sequence (s, cp, span))
+    return;
   if (cp >= 0x40 && cp <= 0x7e && s->state != S_CSI_IGNORE)
     {
       csi_dispatch (s, cp, span);
