@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "tether-new-session-dialog.h"
 #include "tether-test-window.h"
@@ -370,6 +371,247 @@ test_new_session_dialog (void)
   tether_session_manager_remove_session (manager (), taken);
 }
 
+static GtkWidget *
+find_by_tooltip (GtkWidget  *widget,
+                 const char *tooltip)
+{
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_tooltip (child, tooltip);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static AdwActionRow *
+find_action_row (GtkWidget  *widget,
+                 const char *title)
+{
+  if (ADW_IS_ACTION_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return ADW_ACTION_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwActionRow *found = find_action_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* GtkFileChooserNative shows a GtkFileChooserDialog of its own when there
+ * is no portal to ask (no sandbox here): a toplevel like any other. */
+static GtkWindow *
+find_file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (toplevel) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        return toplevel;
+    }
+  return NULL;
+}
+
+static gboolean
+file_chooser_shown (gpointer data)
+{
+  return find_file_chooser () != NULL;
+}
+
+static gboolean
+folder_shown (gpointer folder)
+{
+  g_autoptr(GFile) current = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (find_file_chooser ()));
+
+  return current != NULL && g_file_equal (current, folder);
+}
+
+static gboolean
+file_selected (gpointer file)
+{
+  g_autoptr(GFile) selected = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (find_file_chooser ()));
+
+  return selected != NULL && g_file_equal (selected, file);
+}
+
+/* While the chooser is up, GTK 4.8 now and then draws the scroll button of
+ * its path bar in a frame before giving it a place: a warning of GTK's own
+ * (about one run in thirty here) that would fail the test.  That one
+ * warning is let through, as a TAP comment; every other stays fatal. */
+static gboolean chooser_up;
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags   log_level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  const char *domain = NULL;
+  const char *message = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "GLIB_DOMAIN"))
+      domain = fields[i].value;
+    else if (g_str_equal (fields[i].key, "MESSAGE"))
+      message = fields[i].value;
+
+  if (chooser_up && (log_level & G_LOG_LEVEL_WARNING) && g_strcmp0 (domain, "Gtk") == 0 &&
+      message != NULL && g_str_has_prefix (message, "Trying to snapshot GtkButton ") &&
+      g_str_has_suffix (message, " without a current allocation"))
+    {
+      g_test_message ("GTK 4.8's file chooser: %s", message);
+      return G_LOG_WRITER_HANDLED;
+    }
+
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
+/* What the user does: the button, then the key in the folder the chooser
+ * opens in, ~/.ssh, then Select. */
+static void
+choose_identity_file (TetherNewSessionDialog *dialog,
+                      const char             *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) folder = g_file_get_parent (file);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *button = find_by_tooltip (GTK_WIDGET (dialog), "Choose a private key file");
+  GtkWindow *chooser;
+
+  g_assert_nonnull (button);
+  g_assert_null (find_file_chooser ());
+  chooser_up = TRUE;
+  g_signal_emit_by_name (button, "clicked");
+  tether_test_wait_until (file_chooser_shown, NULL, WAIT_MS);
+  chooser = find_file_chooser ();
+  g_assert_cmpstr (gtk_window_get_title (chooser), ==, "Choose a Private Key");
+  g_assert_true (gtk_window_get_transient_for (chooser) == GTK_WINDOW (dialog));
+
+  /* Choosing before the folder is shown would ask for it a second time, and
+   * GTK 4.8 answers the request it then cancels by going to the parent
+   * folder, over the newer one (a user cannot click that fast). */
+  tether_test_wait_until (folder_shown, folder, WAIT_MS);
+
+  /* The chooser selects the file once it has loaded the folder's list, not
+   * at once: Select waits for that. */
+  g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (chooser), file, &error));
+  g_assert_no_error (error);
+  tether_test_wait_until (file_selected, file, WAIT_MS);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  g_assert_null (find_file_chooser ());
+  chooser_up = FALSE;
+}
+
+/* A second key pair, next to the default one in ~/.ssh, where a user's
+ * keys are and where the chooser opens. */
+static char *
+make_key_in_ssh_dir (const char *name)
+{
+  g_autofree char *made = tether_test_make_key (name, NULL);
+  g_autofree char *made_pub = g_strconcat (made, ".pub", NULL);
+  char *key = g_build_filename (g_get_home_dir (), ".ssh", name, NULL);
+  g_autofree char *pub = g_strconcat (key, ".pub", NULL);
+
+  g_assert_cmpint (g_rename (made, key), ==, 0);
+  g_assert_cmpint (g_rename (made_pub, pub), ==, 0);
+  return key;
+}
+
+/* GTK 4.8's file chooser leaks what its folder-loading threads make (file
+ * infos, dates), and drops GLib's first block of quark names by taking the
+ * program past 2048 quarks: LeakSanitizer would blame this test.  So the
+ * chooser runs in a child that leaves with _exit(), without the leak check;
+ * what Tether does with the chosen file is checked by the assertions here,
+ * and the dialog's own code by the other tests, with it. */
+static void identity_file_child (void);
+
+static void
+test_identity_file (void)
+{
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+  identity_file_child ();
+  _exit (0);
+}
+
+static void
+identity_file_child (void)
+{
+  g_autofree char *key = make_key_in_ssh_dir ("gui-chosen");
+  g_autofree char *pub = g_strconcat (key, ".pub", NULL);
+  g_autofree char *port = g_strdup_printf ("%u", tether_test_sshd_get_port (sshd));
+  TetherNewSessionDialog *dialog;
+  TetherSessionOptions options;
+  AdwActionRow *row;
+  GtkWidget *clear;
+  TetherSession *created;
+  g_autoptr(TetherSession) keep = NULL;
+  char *hidden;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-session", NULL);
+  dialog = TETHER_NEW_SESSION_DIALOG (find_toplevel ("tether-new-session-dialog"));
+  g_assert_nonnull (dialog);
+  row = find_action_row (GTK_WIDGET (dialog), "Identity File");
+  g_assert_nonnull (row);
+  clear = find_by_tooltip (GTK_WIDGET (dialog), "Use the default keys");
+  g_assert_nonnull (clear);
+
+  /* At first: the default keys, and nothing to clear. */
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "The default keys and the agent");
+  g_assert_false (gtk_widget_get_visible (clear));
+  tether_new_session_dialog_get_options (dialog, &options);
+  g_assert_null (options.identity_file);
+
+  choose_identity_file (dialog, key);
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, key);
+  g_assert_true (gtk_widget_get_visible (clear));
+  tether_new_session_dialog_get_options (dialog, &options);
+  g_assert_cmpstr (options.identity_file, ==, key);
+
+  /* Clear goes back to the default keys. */
+  g_signal_emit_by_name (clear, "clicked");
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "The default keys and the agent");
+  g_assert_false (gtk_widget_get_visible (clear));
+  tether_new_session_dialog_get_options (dialog, &options);
+  g_assert_null (options.identity_file);
+
+  /* Chosen again and created: the session keeps the key and logs in with
+   * it, the only key the server takes that the client has (the default one
+   * is hidden). */
+  choose_identity_file (dialog, key);
+  tether_test_sshd_authorize_key (sshd, pub);
+  hidden = hide_default_key ();
+  tether_new_session_dialog_set_fields (dialog, "127.0.0.1", "Keyed", tether_test_sshd_get_user (sshd), port);
+  g_assert_true (tether_new_session_dialog_get_valid (dialog));
+  g_signal_emit_by_name (dialog, "create");
+  tether_test_wait_until (session_listed_opened, (gpointer) "Keyed", WAIT_MS);
+  restore_default_key (hidden);
+
+  created = tether_session_manager_lookup (manager (), "Keyed");
+  keep = g_object_ref (created);
+  g_assert_cmpstr (tether_session_get_identity_file (created), ==, key);
+
+  tether_session_manager_remove_session (manager (), created);
+  tether_test_wait_until (state_is_closed, created, WAIT_MS);
+  g_assert_cmpint (g_unlink (key), ==, 0);
+  g_assert_cmpint (g_unlink (pub), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -377,12 +619,19 @@ main (int   argc,
   int status;
 
   tether_test_window_setup (&argc, &argv);
+  g_log_set_writer_func (log_writer, NULL, NULL);
 
   g_test_add_func ("/dialogs/host-key", test_host_key);
   g_test_add_func ("/dialogs/changed-host-key", test_changed_host_key);
   g_test_add_func ("/dialogs/passphrase", test_passphrase_dialog);
   g_test_add_func ("/dialogs/password", test_password_dialog);
   g_test_add_func ("/dialogs/keyboard-interactive", test_keyboard_interactive_dialog);
+  g_test_add_func ("/dialogs/identity-file", test_identity_file);
+  /* Last: libadwaita 1.2 aborts (show_toast: !info->widget) when a
+   * high-priority toast goes within the 300 ms in which the toast it put off
+   * is still hiding, and this test's Undo does that once the main loop runs
+   * again (the Undo toast goes from an idle).  The teardown, with no
+   * connection left to wait for, destroys the window before that. */
   g_test_add_func ("/dialogs/new-session", test_new_session_dialog);
 
   status = g_test_run ();

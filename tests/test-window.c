@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <unistd.h>
+
 #include "tether-test-window.h"
 
 /*
@@ -376,6 +378,73 @@ test_quit_confirmation (void)
   tether_test_wait_until (state_is_closed, session, WAIT_MS);
 }
 
+static gboolean
+no_windows (gpointer data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
+}
+
+/* Quit with an entered session, asked first (@data TRUE, and the user
+ * answers Quit) or not (confirm-quit off).  Either way every session ends
+ * Closed and every window goes. */
+static void
+test_quit (gconstpointer data)
+{
+  gboolean confirm = GPOINTER_TO_INT (data);
+  TetherSession *session;
+  g_autoptr(TetherSession) keep = NULL;
+
+  /* Quitting ends the application the other tests share: a child quits
+   * instead.  It runs main() again, so it has an application, a window and
+   * a server of its own. */
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  session = add_session (tether_test_sshd_get_target (sshd), "Busy", NULL);
+  keep = g_object_ref (session);
+  tether_test_wait_until (window_mapped, NULL, WAIT_MS);
+  enter (session);
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
+  g_settings_set_boolean (tether_application_get_settings (app), "confirm-quit", confirm);
+
+  tether_application_request_quit (app);
+  if (confirm)
+    {
+      GtkWindow *dialog;
+
+      tether_test_wait_until (quit_dialog_shown, NULL, WAIT_MS);
+      /* Nothing ends before the answer. */
+      g_assert_nonnull (gtk_application_get_windows (GTK_APPLICATION (app)));
+      g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
+      dialog = find_toplevel ("tether-quit-dialog");
+      adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "quit");
+      tether_test_wait_until (no_windows, NULL, WAIT_MS);
+    }
+  else
+    {
+      /* The question would be up by now: it is presented before
+       * request_quit() returns.  Without it the windows go at once. */
+      g_assert_null (find_toplevel ("tether-quit-dialog"));
+      g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+    }
+
+  tether_test_wait_until (state_is_closed, session, WAIT_MS);
+  tether_test_wait_until (no_connections, NULL, WAIT_MS);
+  /* Nothing is left on screen, the question (when asked) included: it went
+   * with the window it was for. */
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, 0);
+
+  /* The application quit and its window is gone: the shared teardown in
+   * main(), which destroys that window, cannot run.  _exit() skips the
+   * harness's exit handler too; this child's server dies with it anyway
+   * (PR_SET_PDEATHSIG), and the directory is the parent's to remove. */
+  _exit (0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -391,6 +460,8 @@ main (int   argc,
   g_test_add_func ("/window/quick-connect-field", test_quick_connect_field);
   g_test_add_func ("/window/resize", test_resize);
   g_test_add_func ("/window/quit-confirmation", test_quit_confirmation);
+  g_test_add_data_func ("/window/quit-without-confirmation", GINT_TO_POINTER (FALSE), test_quit);
+  g_test_add_data_func ("/window/quit-confirmed", GINT_TO_POINTER (TRUE), test_quit);
 
   status = g_test_run ();
 
