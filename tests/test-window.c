@@ -16,6 +16,18 @@
 static int resized_width;
 
 
+static gboolean
+widget_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+widget_unmapped (gpointer widget)
+{
+  return !gtk_widget_get_mapped (widget);
+}
+
 static void
 test_presents (void)
 {
@@ -23,7 +35,17 @@ test_presents (void)
   GListModel *columns = gtk_column_view_get_columns (view);
   const char *titles[] = { "Id", "Name", "ComputerName", "State", "ConfigurationName" };
 
+  TetherSession *session;
+
   tether_test_wait_until (window_mapped, NULL, WAIT_MS);
+
+  /* No session, no tab: one page says what to do, and the list and the
+   * terminal area are not shown. */
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (view)));
+  session = add_session ("alice@example.invalid", "First", NULL);
+  tether_test_wait_until (widget_mapped, view, WAIT_MS);
+  tether_session_manager_remove_session (manager (), session);
+  tether_test_wait_until (widget_unmapped, view, WAIT_MS);
 
   g_assert_cmpuint (g_list_model_get_n_items (columns), ==, G_N_ELEMENTS (titles));
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++)

@@ -12,6 +12,7 @@ struct _TetherWindow
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
   GtkEntry             *quick_connect_entry;
+  GtkStack             *content_stack;
   GtkPaned             *paned;
   TetherSessionTree    *session_tree;
   AdwTabBar            *tab_bar;

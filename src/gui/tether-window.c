@@ -122,11 +122,24 @@ on_session_state (TetherSession *session,
     drop_tab (self, session);
 }
 
+/* The list and the terminal area, or one page saying what to do when
+ * there is neither a session nor a tab (a temporary session has a tab). */
+static void
+update_content (TetherWindow *self)
+{
+  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->manager)) == 0
+                   && adw_tab_view_get_n_pages (self->tab_view) == 0;
+
+  gtk_stack_set_visible_child_name (self->content_stack, empty ? "empty" : "sessions");
+}
+
 static void
 update_terminal_area (TetherWindow *self)
 {
   gtk_stack_set_visible_child_name (self->terminal_stack,
                                     adw_tab_view_get_n_pages (self->tab_view) > 0 ? "tabs" : "empty");
+  if (self->manager != NULL)
+    update_content (self);
   _tether_window_update_actions (self);
 }
 
@@ -468,6 +481,13 @@ update_empty_description (TetherWindow *self)
 }
 
 static void
+on_sessions_changed (TetherWindow *self)
+{
+  update_content (self);
+  update_empty_description (self);
+}
+
+static void
 on_session_activated (TetherSessionTree *tree,
                       TetherSession     *session,
                       TetherWindow      *self)
@@ -559,7 +579,7 @@ setup (TetherWindow      *self,
   g_settings_bind (self->settings, "sidebar-width", self->paned, "position", G_SETTINGS_BIND_DEFAULT);
 
   tether_session_tree_set_model (self->session_tree, G_LIST_MODEL (self->manager));
-  g_signal_connect_object (self->manager, "items-changed", G_CALLBACK (update_empty_description),
+  g_signal_connect_object (self->manager, "items-changed", G_CALLBACK (on_sessions_changed),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (tether_session_tree_get_rows (self->session_tree), "notify::selected-item",
                            G_CALLBACK (_tether_window_update_actions), self, G_CONNECT_SWAPPED);
@@ -625,6 +645,7 @@ tether_window_class_init (TetherWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, tab_bar);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, terminal_stack);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, terminal_empty_page);
+  gtk_widget_class_bind_template_child (widget_class, TetherWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, tab_view);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, primary_menu);
