@@ -50,7 +50,8 @@ struct _TetherTerminal
   gboolean          skipping;
   /* The least worth skipping; tests lower it to skip at every chance. */
   gsize             skip_min;
-  /* Bytes received in all, and when skipping last found nothing. */
+  /* Bytes received in all, and how many had come when the queue was last
+   * looked at for something to skip. */
   guint64           bytes_received;
   guint64           skip_tried_at;
 

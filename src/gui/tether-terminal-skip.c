@@ -15,7 +15,7 @@
  * of them would be pushed out of both before it could be drawn: VTE would
  * parse it only to throw it away.  So the terminal drops that stretch and
  * feeds only its SGR sequences, and VTE ends in exactly the state it would
- * have reached (tether-vt-scan.c says why, and tests/test-terminal.c
+ * have reached (tether-vt-scan.c says why, and tests/test-terminal-skip.c
  * compares both, scrollback and colours included).  Nothing else is ever
  * skipped: a stretch holding anything but plain output, or margins set,
  * or an infinite scrollback, is fed whole.
