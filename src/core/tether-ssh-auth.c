@@ -3,7 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <libssh/callbacks.h>
+#include "tether-libssh-lazy.h"
 
 #include "tether-error.h"
 #include "tether-ssh-auth.h"

@@ -3,9 +3,7 @@
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
-#include <libssh/callbacks.h>
-#include <libssh/libssh.h>
-#include <libssh/server.h>   /* ssh_send_keepalive(), usable by clients too */
+#include "tether-libssh-lazy.h"   /* libssh, server.h too: ssh_send_keepalive() */
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>

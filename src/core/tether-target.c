@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
-#include <libssh/libssh.h>
+#include "tether-libssh-lazy.h"
 
 #include "tether-error.h"
 #include "tether-target.h"
