@@ -57,6 +57,53 @@ test_presents (void)
     }
 }
 
+static GtkWidget *
+find_with_class (GtkWidget  *widget,
+                 const char *css_class)
+{
+  if (gtk_widget_has_css_class (widget, css_class))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_with_class (child, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* GTK's own theme is shadowed by an empty one, since libadwaita replaces it
+ * anyway (ui/tether-gtk-theme.gresource.xml), and the window still has
+ * libadwaita's look: were its stylesheet lost too, the suggested button of
+ * the empty page would be black text on nothing. */
+static void
+test_style (void)
+{
+  g_autoptr(GBytes) gtk_theme = g_resources_lookup_data ("/org/gtk/libgtk/theme/Default/Default-light.css",
+                                                        G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  GtkWidget *button = find_with_class (GTK_WIDGET (window), "suggested-action");
+  g_autofree char *theme_name = NULL;
+  GdkRGBA color;
+
+  g_assert_null (g_getenv ("GTK_THEME"));
+  g_assert_nonnull (gtk_theme);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (gtk_theme, NULL), g_bytes_get_size (gtk_theme),
+                                  "Served in place of GTK's own stylesheets"));
+  g_assert_cmpuint (g_bytes_get_size (gtk_theme), <, 200);
+  /* What makes the shadowing harmless: libadwaita did replace the theme. */
+  g_object_get (gtk_settings_get_default (), "gtk-theme-name", &theme_name, NULL);
+  g_assert_cmpstr (theme_name, ==, "Adwaita-empty");
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_mapped (button));
+  gtk_style_context_get_color (gtk_widget_get_style_context (button), &color);
+  g_assert_cmpfloat_with_epsilon (color.red, 1.0, 0.01);
+  g_assert_cmpfloat_with_epsilon (color.green, 1.0, 0.01);
+  g_assert_cmpfloat_with_epsilon (color.blue, 1.0, 0.01);
+}
+
 static guint n_rows_wanted;
 
 static gboolean
@@ -476,6 +523,7 @@ main (int   argc,
   tether_test_window_setup (&argc, &argv);
 
   g_test_add_func ("/window/presents", test_presents);
+  g_test_add_func ("/window/style", test_style);
   g_test_add_func ("/window/rows-and-filter", test_rows_and_filter);
   g_test_add_func ("/window/enter-exit", test_enter_exit);
   g_test_add_func ("/window/temporary", test_temporary);
