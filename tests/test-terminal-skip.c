@@ -93,7 +93,10 @@ feed_both (Fixture    *f,
 
   while (offset < text->len)
     {
-      gsize n = MIN (text->len - offset, (gsize) g_rand_int_range (rand, 1, 600));
+      /* Drawn first: MIN() would draw twice, and could take the second,
+       * past the end of the text. */
+      gsize drawn = (gsize) g_rand_int_range (rand, 1, 600);
+      gsize n = MIN (text->len - offset, drawn);
       g_autoptr(GBytes) chunk = g_bytes_new (text->str + offset, n);
 
       _tether_terminal_push (f->skipping, chunk, ACCOUNT_NONE);
