@@ -21,16 +21,17 @@ host_key_dialog_shown (gpointer data)
 }
 
 static gboolean
+is_label_with (GtkWidget     *widget,
+               gconstpointer  needle)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL;
+}
+
+static gboolean
 label_contains (GtkWidget  *widget,
                 const char *needle)
 {
-  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (label_contains (child, needle))
-      return TRUE;
-  return FALSE;
+  return tether_test_find_widget (widget, is_label_with, needle) != NULL;
 }
 
 static void
@@ -259,22 +260,19 @@ test_keyboard_interactive_dialog (void)
   restore_default_key (hidden);
 }
 
+static gboolean
+is_shown_button (GtkWidget     *widget,
+                 gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
+         gtk_widget_get_mapped (widget);
+}
+
 static GtkWidget *
 find_button (GtkWidget  *widget,
              const char *label)
 {
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
-      gtk_widget_get_mapped (widget))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return tether_test_find_widget (widget, is_shown_button, label);
 }
 
 static gboolean
@@ -371,39 +369,33 @@ test_new_session_dialog (void)
   tether_session_manager_remove_session (manager (), taken);
 }
 
+static gboolean
+has_tooltip (GtkWidget     *widget,
+             gconstpointer  tooltip)
+{
+  return g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0;
+}
+
 static GtkWidget *
 find_by_tooltip (GtkWidget  *widget,
                  const char *tooltip)
 {
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_tooltip (child, tooltip);
+  return tether_test_find_widget (widget, has_tooltip, tooltip);
+}
 
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+static gboolean
+is_action_row (GtkWidget     *widget,
+               gconstpointer  title)
+{
+  return ADW_IS_ACTION_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
 }
 
 static AdwActionRow *
 find_action_row (GtkWidget  *widget,
                  const char *title)
 {
-  if (ADW_IS_ACTION_ROW (widget) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return ADW_ACTION_ROW (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      AdwActionRow *found = find_action_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return ADW_ACTION_ROW (tether_test_find_widget (widget, is_action_row, title));
 }
 
 /* GtkFileChooserNative shows a GtkFileChooserDialog of its own when there

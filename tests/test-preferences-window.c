@@ -9,53 +9,36 @@
 #include <locale.h>
 
 #include "tether-preferences-window.h"
+#include "tether-test-widgets.h"
 
 typedef struct {
   GSettings *settings;
   GtkWidget *window;
 } Fixture;
 
-/* A template child by the type and the title of the row that holds it. */
+static gboolean
+is_row (GtkWidget     *widget,
+        gconstpointer  title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
 static GtkWidget *
 find_row (GtkWidget  *widget,
           const char *title)
 {
-  if (ADW_IS_PREFERENCES_ROW (widget) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return tether_test_find_widget (widget, is_row, title);
 }
 
-static GtkWidget *
-find_child_of_type (GtkWidget *widget,
-                    GType      type)
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        return child;
-      if ((found = find_child_of_type (child, type)) != NULL)
-        return found;
-    }
-
-  return NULL;
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
 }
 
+/* A template child by the type and the title of the row that holds it. */
 static GtkWidget *
 row_widget (Fixture    *fixture,
             const char *title,
@@ -65,7 +48,8 @@ row_widget (Fixture    *fixture,
   GtkWidget *widget;
 
   g_assert_nonnull (row);
-  widget = find_child_of_type (row, type);
+  /* Rows are never of the types looked for: the row itself may be tried. */
+  widget = tether_test_find_widget (row, is_of_type, GSIZE_TO_POINTER (type));
   g_assert_nonnull (widget);
   return widget;
 }

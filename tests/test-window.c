@@ -57,21 +57,11 @@ test_presents (void)
     }
 }
 
-static GtkWidget *
-find_with_class (GtkWidget  *widget,
-                 const char *css_class)
+static gboolean
+has_class (GtkWidget     *widget,
+           gconstpointer  css_class)
 {
-  if (gtk_widget_has_css_class (widget, css_class))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_with_class (child, css_class);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return gtk_widget_has_css_class (widget, css_class);
 }
 
 /* GTK's own theme is shadowed by an empty one, since libadwaita replaces it
@@ -83,7 +73,7 @@ test_style (void)
 {
   g_autoptr(GBytes) gtk_theme = g_resources_lookup_data ("/org/gtk/libgtk/theme/Default/Default-light.css",
                                                         G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
-  GtkWidget *button = find_with_class (GTK_WIDGET (window), "suggested-action");
+  GtkWidget *button = tether_test_find_widget (GTK_WIDGET (window), has_class, "suggested-action");
   g_autofree char *theme_name = NULL;
   GdkRGBA color;
 

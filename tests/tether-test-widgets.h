@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+/* Finding a widget in a real window, as a user would see it: the tests look
+ * by what shows (a label, a tooltip, a row's title, a style class), never by
+ * a private template child. */
+
+typedef gboolean (*TetherTestWidgetMatch) (GtkWidget     *widget,
+                                           gconstpointer  data);
+
+/* The first of @root and its descendants, depth first, that @match takes. */
+static inline GtkWidget *
+tether_test_find_widget (GtkWidget             *root,
+                         TetherTestWidgetMatch  match,
+                         gconstpointer          data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = tether_test_find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
