@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
-#include "tether-libssh-lazy.h"   /* libssh, server.h too: ssh_send_keepalive() */
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -12,6 +11,7 @@
 
 #include "tether-connection-private.h"
 #include "tether-error.h"
+#include "tether-libssh-lazy.h"   /* libssh, server.h too: ssh_send_keepalive() */
 #include "tether-ssh-auth.h"
 
 /*
