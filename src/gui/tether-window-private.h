@@ -17,7 +17,7 @@ struct _TetherWindow
   TetherSessionTree    *session_tree;
   AdwTabBar            *tab_bar;
   GtkStack             *terminal_stack;
-  AdwStatusPage        *terminal_empty_page;
+  GtkLabel             *terminal_empty_description;
   AdwTabView           *tab_view;
   GtkMenuButton        *primary_menu_button;
   GMenuModel           *primary_menu;

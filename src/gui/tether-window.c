@@ -471,13 +471,13 @@ static void
 update_empty_description (TetherWindow *self)
 {
   if (tether_session_manager_lookup (self->manager, "Demo") != NULL)
-    adw_status_page_set_description (self->terminal_empty_page,
-                                     _("Double-click a session in the list to enter it: try Demo, "
-                                       "a server on this computer. Exit leaves the session opened."));
+    gtk_label_set_label (self->terminal_empty_description,
+                         _("Double-click a session in the list to enter it: try Demo, "
+                           "a server on this computer. Exit leaves the session opened."));
   else
-    adw_status_page_set_description (self->terminal_empty_page,
-                                     _("Double-click a session in the list to enter it, or create one "
-                                       "with the + button. Exit leaves the session opened."));
+    gtk_label_set_label (self->terminal_empty_description,
+                         _("Double-click a session in the list to enter it, or create one "
+                           "with the + button. Exit leaves the session opened."));
 }
 
 static void
@@ -644,7 +644,7 @@ tether_window_class_init (TetherWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, session_tree);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, tab_bar);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, terminal_stack);
-  gtk_widget_class_bind_template_child (widget_class, TetherWindow, terminal_empty_page);
+  gtk_widget_class_bind_template_child (widget_class, TetherWindow, terminal_empty_description);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, tab_view);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, primary_menu_button);
