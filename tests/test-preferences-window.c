@@ -31,13 +31,6 @@ find_row (GtkWidget  *widget,
   return tether_test_find_widget (widget, is_row, title);
 }
 
-static gboolean
-is_of_type (GtkWidget     *widget,
-            gconstpointer  type)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
-}
-
 /* A template child by the type and the title of the row that holds it. */
 static GtkWidget *
 row_widget (Fixture    *fixture,
@@ -49,7 +42,7 @@ row_widget (Fixture    *fixture,
 
   g_assert_nonnull (row);
   /* Rows are never of the types looked for: the row itself may be tried. */
-  widget = tether_test_find_widget (row, is_of_type, GSIZE_TO_POINTER (type));
+  widget = tether_test_find_widget (row, tether_test_is_of_type, GSIZE_TO_POINTER (type));
   g_assert_nonnull (widget);
   return widget;
 }

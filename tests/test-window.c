@@ -197,11 +197,18 @@ test_enter_exit (void)
 {
   TetherSession *session = add_session (tether_test_sshd_get_target (sshd), "Web", NULL);
   g_autoptr(TetherSession) keep = g_object_ref (session);
+  GtkWidget *tab_bar = tether_test_find_widget (GTK_WIDGET (window), tether_test_is_of_type,
+                                                GSIZE_TO_POINTER (ADW_TYPE_TAB_BAR));
   TetherSessionTab *first_tab;
+
+  /* No tab, no tab bar: the status page says that nothing is entered. */
+  g_assert_nonnull (tab_bar);
+  g_assert_false (gtk_widget_get_visible (tab_bar));
 
   enter (session);
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
   g_assert_cmpint (adw_tab_view_get_n_pages (tab_view ()), ==, 1);
+  g_assert_true (gtk_widget_get_visible (tab_bar));
   first_tab = tab_of (session);
 
   type (session, "X=42; echo marker-$((6*7))\n");
@@ -211,6 +218,7 @@ test_enter_exit (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
   tether_test_wait_until (no_pages, NULL, WAIT_MS);
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
+  g_assert_false (gtk_widget_get_visible (tab_bar));
 
   /* Enter again: the same screen and the same shell. */
   enter (session);

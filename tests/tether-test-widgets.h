@@ -10,6 +10,14 @@
 typedef gboolean (*TetherTestWidgetMatch) (GtkWidget     *widget,
                                            gconstpointer  data);
 
+/* A match on a GType, given with GSIZE_TO_POINTER(). */
+static inline gboolean
+tether_test_is_of_type (GtkWidget     *widget,
+                        gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
 /* The first of @root and its descendants, depth first, that @match takes. */
 static inline GtkWidget *
 tether_test_find_widget (GtkWidget             *root,

@@ -136,8 +136,11 @@ update_content (TetherWindow *self)
 static void
 update_terminal_area (TetherWindow *self)
 {
-  gtk_stack_set_visible_child_name (self->terminal_stack,
-                                    adw_tab_view_get_n_pages (self->tab_view) > 0 ? "tabs" : "empty");
+  gboolean tabs = adw_tab_view_get_n_pages (self->tab_view) > 0;
+
+  /* No tab: the status page says so, an empty bar above it would not. */
+  gtk_widget_set_visible (GTK_WIDGET (self->tab_bar), tabs);
+  gtk_stack_set_visible_child_name (self->terminal_stack, tabs ? "tabs" : "empty");
   if (self->manager != NULL)
     update_content (self);
   _tether_window_update_actions (self);
