@@ -383,19 +383,11 @@ find_by_tooltip (GtkWidget  *widget,
   return tether_test_find_widget (widget, has_tooltip, tooltip);
 }
 
-static gboolean
-is_action_row (GtkWidget     *widget,
-               gconstpointer  title)
-{
-  return ADW_IS_ACTION_ROW (widget) &&
-         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
-}
-
 static AdwActionRow *
 find_action_row (GtkWidget  *widget,
                  const char *title)
 {
-  return ADW_ACTION_ROW (tether_test_find_widget (widget, is_action_row, title));
+  return ADW_ACTION_ROW (tether_test_find_widget (widget, tether_test_is_row, title));
 }
 
 /* GtkFileChooserNative shows a GtkFileChooserDialog of its own when there

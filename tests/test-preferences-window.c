@@ -16,19 +16,11 @@ typedef struct {
   GtkWidget *window;
 } Fixture;
 
-static gboolean
-is_row (GtkWidget     *widget,
-        gconstpointer  title)
-{
-  return ADW_IS_PREFERENCES_ROW (widget) &&
-         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
-}
-
 static GtkWidget *
 find_row (GtkWidget  *widget,
           const char *title)
 {
-  return tether_test_find_widget (widget, is_row, title);
+  return tether_test_find_widget (widget, tether_test_is_row, title);
 }
 
 /* A template child by the type and the title of the row that holds it. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 /* Finding a widget in a real window, as a user would see it: the tests look
  * by what shows (a label, a tooltip, a row's title, a style class), never by
@@ -16,6 +16,15 @@ tether_test_is_of_type (GtkWidget     *widget,
                         gconstpointer  type)
 {
   return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+/* A match on a preferences row's title. */
+static inline gboolean
+tether_test_is_row (GtkWidget     *widget,
+                    gconstpointer  title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
 }
 
 /* The first of @root and its descendants, depth first, that @match takes. */
