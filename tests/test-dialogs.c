@@ -383,12 +383,6 @@ find_by_tooltip (GtkWidget  *widget,
   return tether_test_find_widget (widget, has_tooltip, tooltip);
 }
 
-static AdwActionRow *
-find_action_row (GtkWidget  *widget,
-                 const char *title)
-{
-  return ADW_ACTION_ROW (tether_test_find_widget (widget, tether_test_is_row, title));
-}
 
 /* GtkFileChooserNative shows a GtkFileChooserDialog of its own when there
  * is no portal to ask (no sandbox here): a toplevel like any other. */
@@ -550,7 +544,8 @@ identity_file_child (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new-session", NULL);
   dialog = TETHER_NEW_SESSION_DIALOG (find_toplevel ("tether-new-session-dialog"));
   g_assert_nonnull (dialog);
-  row = find_action_row (GTK_WIDGET (dialog), "Identity File");
+  row = ADW_ACTION_ROW (tether_test_find_widget (GTK_WIDGET (dialog), tether_test_is_row,
+                                                 "Identity File"));
   g_assert_nonnull (row);
   clear = find_by_tooltip (GTK_WIDGET (dialog), "Use the default keys");
   g_assert_nonnull (clear);

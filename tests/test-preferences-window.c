@@ -16,20 +16,13 @@ typedef struct {
   GtkWidget *window;
 } Fixture;
 
-static GtkWidget *
-find_row (GtkWidget  *widget,
-          const char *title)
-{
-  return tether_test_find_widget (widget, tether_test_is_row, title);
-}
-
 /* A template child by the type and the title of the row that holds it. */
 static GtkWidget *
 row_widget (Fixture    *fixture,
             const char *title,
             GType       type)
 {
-  GtkWidget *row = find_row (fixture->window, title);
+  GtkWidget *row = tether_test_find_widget (fixture->window, tether_test_is_row, title);
   GtkWidget *widget;
 
   g_assert_nonnull (row);
@@ -116,7 +109,8 @@ static void
 test_color_scheme (Fixture       *fixture,
                    gconstpointer  data)
 {
-  AdwComboRow *row = ADW_COMBO_ROW (find_row (fixture->window, "Colour Scheme"));
+  AdwComboRow *row = ADW_COMBO_ROW (tether_test_find_widget (fixture->window, tether_test_is_row,
+                                                             "Colour Scheme"));
   AdwStyleManager *style_manager = adw_style_manager_get_default ();
   g_autofree char *saved = NULL;
 
@@ -147,7 +141,7 @@ test_terminal_font (Fixture       *fixture,
                     gconstpointer  data)
 {
   GtkSwitch *sw = GTK_SWITCH (row_widget (fixture, "Use System Font", GTK_TYPE_SWITCH));
-  GtkWidget *font_row = find_row (fixture->window, "Terminal Font");
+  GtkWidget *font_row = tether_test_find_widget (fixture->window, tether_test_is_row, "Terminal Font");
   GtkFontChooser *chooser = GTK_FONT_CHOOSER (row_widget (fixture, "Terminal Font",
                                                           GTK_TYPE_FONT_BUTTON));
   g_autofree char *shown = NULL;
