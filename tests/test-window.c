@@ -462,14 +462,9 @@ test_quit (gconstpointer data)
   g_autoptr(TetherSession) keep = NULL;
 
   /* Quitting ends the application the other tests share: a child quits
-   * instead.  It runs main() again, so it has an application, a window and
-   * a server of its own. */
-  if (!g_test_subprocess ())
-    {
-      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-      g_test_trap_assert_passed ();
-      return;
-    }
+   * instead. */
+  if (!tether_test_in_child ())
+    return;
 
   session = add_session (tether_test_sshd_get_target (sshd), "Busy", NULL);
   keep = g_object_ref (session);

@@ -43,6 +43,20 @@ add_session (const char *target,
   return session;
 }
 
+/* For a test that must end the process (quitting the application, leaving
+ * without the leak check): runs it again in a child, which has its own
+ * application, window and server since it runs main() again.  Returns TRUE
+ * in that child; in the parent, FALSE once the child passed. */
+static inline gboolean
+tether_test_in_child (void)
+{
+  if (g_test_subprocess ())
+    return TRUE;
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  return FALSE;
+}
+
 static inline gboolean
 window_mapped (gpointer data)
 {
