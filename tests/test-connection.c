@@ -663,6 +663,7 @@ typedef struct {
   gsize    received;
   gsize    max_seen;
   gboolean closed;
+  gboolean give_back;
 } Flood;
 
 static void
@@ -672,6 +673,8 @@ flood_output_cb (TetherChannel *channel,
                  Flood         *flood)
 {
   flood->received += g_bytes_get_size (data);
+  if (flood->give_back)
+    tether_channel_consume (channel, g_bytes_get_size (data));
 }
 
 static void
@@ -699,13 +702,13 @@ test_flow_control (void)
   Flood flood = { 0 };
   gboolean waited = FALSE;
   Wait wait = { 0 };
-  const gsize total = 8 * 1024 * 1024;
+  const gsize total = 16 * 1024 * 1024;
 
   tether_test_sshd_trust (sshd);
   connection = connect_to (tether_test_sshd_get_target (sshd), NULL, NULL, &error);
   g_assert_no_error (error);
 
-  tether_connection_open_channel_async (connection, "head -c 8388608 /dev/zero", 0, 0, NULL, store_result, &wait);
+  tether_connection_open_channel_async (connection, "head -c 16777216 /dev/zero", 0, 0, NULL, store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
   channel = tether_connection_open_channel_finish (connection, wait.result, &error);
   g_assert_no_error (error);
@@ -716,7 +719,7 @@ test_flow_control (void)
   tether_channel_start (channel);
 
   /* Nobody consumes: the channel must stop at its window, not take in the
-   * 8 MiB the server wants to send. */
+   * 16 MiB the server wants to send. */
   g_timeout_add (500, timeout_cb, &waited);
   tether_test_wait_for_flag (&waited, WAIT_MS);
   g_assert_cmpuint (flood.received, >, 0);
@@ -724,8 +727,9 @@ test_flow_control (void)
   g_assert_cmpuint (tether_channel_get_window (channel), <, total / 4);
   g_assert_false (flood.closed);
 
-  /* Consuming lets everything through. */
-  tether_channel_set_auto_consume (channel, TRUE);
+  /* Giving back lets everything through. */
+  flood.give_back = TRUE;
+  g_assert_cmpuint (tether_channel_get_in_flight (channel), ==, flood.received);
   tether_channel_consume (channel, flood.received);
   tether_test_wait_for_flag (&flood.closed, WAIT_MS);
   g_assert_cmpuint (flood.received, ==, total);

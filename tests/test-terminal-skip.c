@@ -55,9 +55,9 @@ fixture_set_up (Fixture       *f,
   /* Skip at every chance, so that what is kept is as little as allowed,
    * and feed VTE little at a time, so that there is a queue to skip in. */
   f->skipping->skip_min = 1;
-  tether_terminal_set_pacing (f->skipping, 16 * 1024, 16 * 1024, 2 * 1024 * 1024);
+  _tether_terminal_set_pacing (f->skipping, 16 * 1024, 16 * 1024);
   f->reference = TETHER_TERMINAL (present (f, VTE_TERMINAL (tether_terminal_new ())));
-  tether_terminal_set_skipping (f->reference, FALSE);
+  _tether_terminal_set_skipping (f->reference, FALSE);
 
   /* Output must not race the windows' first size: a resize moves what
    * is below the margins differently in each. */
@@ -79,7 +79,7 @@ fixture_tear_down (Fixture       *f,
 static gboolean
 busy (TetherTerminal *terminal)
 {
-  return terminal->queued > 0 || terminal->fed[ACCOUNT_NONE] > 0;
+  return terminal->queued > 0 || terminal->fed > 0;
 }
 
 /* Both get @text; the TetherTerminal in chunks of every size, all queued at
@@ -99,8 +99,8 @@ feed_both (Fixture    *f,
       gsize n = MIN (text->len - offset, drawn);
       g_autoptr(GBytes) chunk = g_bytes_new (text->str + offset, n);
 
-      _tether_terminal_push (f->skipping, chunk, ACCOUNT_NONE);
-      _tether_terminal_push (f->reference, chunk, ACCOUNT_NONE);
+      _tether_terminal_push (f->skipping, NULL, chunk);
+      _tether_terminal_push (f->reference, NULL, chunk);
       offset += n;
     }
 
@@ -228,7 +228,7 @@ test_plain_flood (Fixture       *f,
   g_string_append (text, "\033[41mtail");
   feed_both (f, text);
 
-  g_assert_cmpuint (tether_terminal_get_bytes_skipped (f->skipping), >, text->len / 2);
+  g_assert_cmpuint (_tether_terminal_get_bytes_skipped (f->skipping), >, text->len / 2);
   assert_same (f, "59999\ntail");
 }
 
@@ -269,7 +269,7 @@ test_mixed_flood (Fixture       *f,
   append_lines (text, line, 100, TRUE);
   feed_both (f, text);
 
-  g_assert_cmpuint (tether_terminal_get_bytes_skipped (f->skipping), >, 0);
+  g_assert_cmpuint (_tether_terminal_get_bytes_skipped (f->skipping), >, 0);
   assert_same (f, "180099\n");
 }
 
@@ -298,7 +298,7 @@ test_ends_after_break (Fixture       *f,
     }
   feed_both (f, text);
 
-  g_assert_cmpuint (tether_terminal_get_bytes_skipped (f->skipping), >, 0);
+  g_assert_cmpuint (_tether_terminal_get_bytes_skipped (f->skipping), >, 0);
   last = g_strdup_printf ("%u\n", RUN_LINES / 4 + after - 1);
   assert_same (f, last);
 }
@@ -318,7 +318,7 @@ test_lines_that_do_not_scroll (Fixture       *f,
   g_string_append (text, "end\r\n");
   feed_both (f, text);
 
-  g_assert_cmpuint (tether_terminal_get_bytes_skipped (f->skipping), >, 0);
+  g_assert_cmpuint (_tether_terminal_get_bytes_skipped (f->skipping), >, 0);
   assert_same (f, "end");
 }
 
@@ -335,7 +335,7 @@ test_scrollback_kept (Fixture       *f,
   append_lines (text, 0, RUN_LINES, TRUE);
   feed_both (f, text);
 
-  g_assert_cmpuint (tether_terminal_get_bytes_skipped (f->skipping), ==, 0);
+  g_assert_cmpuint (_tether_terminal_get_bytes_skipped (f->skipping), ==, 0);
   assert_same (f, "19999\n");
 }
 

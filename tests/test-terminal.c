@@ -5,6 +5,7 @@
 
 #include "tether-session-manager.h"
 #include "tether-session-tab.h"
+#include "tether-terminal-private.h"
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
 
@@ -25,7 +26,25 @@ typedef struct {
   GtkWindow            *window;
   TetherSessionTab     *tab;
   TetherTerminal       *terminal;
+  /* The most output the shell channel held at once (its one ledger). */
+  gsize                 max_in_flight;
 } Fixture;
+
+static void
+record_in_flight (TetherChannel *shell,
+                  GBytes        *data,
+                  gboolean       is_stderr,
+                  Fixture       *f)
+{
+  f->max_in_flight = MAX (f->max_in_flight, tether_channel_get_in_flight (shell));
+}
+
+static void
+watch_in_flight (Fixture *f)
+{
+  g_signal_connect (tether_session_get_shell (f->session), "output",
+                    G_CALLBACK (record_in_flight), f);
+}
 
 typedef struct {
   Fixture    *fixture;
@@ -131,12 +150,12 @@ test_output_shown (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *tooltip = NULL;
   g_autofree char *destination = tether_session_dup_destination (f->session);
-  gboolean entered = FALSE;
 
   g_assert_true (enter (f, &error));
   g_assert_no_error (error);
-  g_object_get (f->tab, "entered", &entered, "tooltip", &tooltip, NULL);
-  g_assert_true (entered);
+  g_object_get (f->tab, "tooltip", &tooltip, NULL);
+  g_assert_true (tether_session_get_attached (f->session));
+  g_assert_cmpint (tether_session_tab_get_state (f->tab), ==, TETHER_SESSION_TAB_STATE_ENTERED);
   g_assert_cmpstr (tooltip, ==, destination);
   g_assert_cmpint (tether_session_get_availability (f->session), ==,
                    TETHER_SESSION_AVAILABILITY_BUSY);
@@ -215,10 +234,12 @@ test_flood (Fixture       *f,
             gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  gsize window = tether_terminal_get_window (f->terminal);
+  gsize window;
 
   g_assert_true (enter (f, &error));
   g_assert_no_error (error);
+  window = tether_channel_get_window (tether_session_get_shell (f->session));
+  watch_in_flight (f);
 
   /* ~4.9 MB, more than twice the window. */
   type (f, "seq 1 700000; echo flood-$((1+1))-done\n");
@@ -226,15 +247,18 @@ test_flood (Fixture       *f,
 
   /* All of it went through, most of it skipped as it would have scrolled
    * out unseen (test-terminal-skip.c shows that changes nothing). */
-  g_assert_cmpuint (tether_terminal_get_bytes_fed (f->terminal)
-                    + tether_terminal_get_bytes_skipped (f->terminal), >, 2 * window);
-  g_assert_cmpuint (tether_terminal_get_bytes_skipped (f->terminal), >, 0);
-  g_assert_cmpuint (tether_terminal_get_max_in_flight (f->terminal), >, 0);
-  g_assert_cmpuint (tether_terminal_get_max_in_flight (f->terminal), <=, window);
-  g_assert_cmpuint (tether_channel_get_window (tether_session_get_shell (f->session)), ==, window);
-  /* The shell still answers: nothing was left unconsumed. */
+  g_assert_cmpuint (_tether_terminal_get_bytes_fed (f->terminal)
+                    + _tether_terminal_get_bytes_skipped (f->terminal), >, 2 * window);
+  g_assert_cmpuint (_tether_terminal_get_bytes_skipped (f->terminal), >, 0);
+  /* What the terminal held was held on the channel's flow control, never
+   * more than its window. */
+  g_assert_cmpuint (f->max_in_flight, >, 0);
+  g_assert_cmpuint (f->max_in_flight, <=, window);
+  /* The shell still answers: nothing was left held, and nothing is now. */
   type (f, "echo after-$((2+2))\n");
   wait_for_text (f, "after-4");
+  while (tether_channel_get_in_flight (tether_session_get_shell (f->session)) > 0)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 static gboolean
@@ -252,10 +276,10 @@ test_leave_keeps_screen (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TetherSessionTab) hold = g_object_ref (f->tab);
-  gboolean entered = TRUE;
 
   g_assert_true (enter (f, &error));
   g_assert_no_error (error);
+  watch_in_flight (f);
   type (f, "X=kept; echo before-leave-$((1+1))\n");
   wait_for_text (f, "before-leave-2");
 
@@ -265,14 +289,14 @@ test_leave_keeps_screen (Fixture       *f,
    * the terminal is out of any window. */
   type (f, "sleep 0.2; seq 1 300000 >/dev/tty; echo away-$((1+2))-done\n");
   tether_session_tab_leave (f->tab);
-  g_object_get (f->tab, "entered", &entered, NULL);
-  g_assert_false (entered);
+  g_assert_false (tether_session_get_attached (f->session));
   g_assert_cmpint (tether_session_get_availability (f->session), ==,
                    TETHER_SESSION_AVAILABILITY_AVAILABLE);
   gtk_window_set_child (f->window, NULL);
   tether_test_wait_until (left_and_flooded, f, WAIT_MS);
-  g_assert_cmpuint (tether_terminal_get_max_in_flight (f->terminal), <=,
-                    tether_terminal_get_window (f->terminal));
+  g_assert_cmpuint (f->max_in_flight, >, 0);
+  g_assert_cmpuint (f->max_in_flight, <=,
+                    tether_channel_get_window (tether_session_get_shell (f->session)));
 
   /* Enter again: the same widget, screen and shell. */
   gtk_window_set_child (f->window, GTK_WIDGET (f->tab));
@@ -281,6 +305,48 @@ test_leave_keeps_screen (Fixture       *f,
   wait_for_text (f, "away-3-done");
   type (f, "echo x-is-$X\n");
   wait_for_text (f, "x-is-kept");
+}
+
+static gboolean
+holds_output (gpointer data)
+{
+  Fixture *f = data;
+
+  return f->max_in_flight > 0;
+}
+
+static gboolean
+nothing_held (gpointer data)
+{
+  return tether_channel_get_in_flight (data) == 0;
+}
+
+static void
+test_unset_gives_back (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  TetherChannel *shell;
+
+  g_assert_true (enter (f, &error));
+  g_assert_no_error (error);
+  shell = tether_session_get_shell (f->session);
+  watch_in_flight (f);
+  type (f, "seq 1 3000000\n");
+  tether_test_wait_until (holds_output, f, WAIT_MS);
+
+  /* A terminal that stops showing the session (as when its tab goes)
+   * gives back what it held: the flood runs on at the network's pace,
+   * taken by nobody, and the shell answers again. */
+  tether_session_tab_leave (f->tab);
+  tether_terminal_set_session (f->terminal, NULL);
+  tether_test_wait_until (nothing_held, shell, WAIT_MS);
+
+  tether_terminal_set_session (f->terminal, f->session);
+  g_assert_true (enter (f, &error));
+  g_assert_no_error (error);
+  type (f, "echo back-$((1+1))\n");
+  wait_for_text (f, "back-2");
 }
 
 typedef struct {
@@ -481,6 +547,8 @@ main (int   argc,
               fixture_set_up, test_flood, fixture_tear_down);
   g_test_add ("/terminal/leave-keeps-screen", Fixture, sshd,
               fixture_set_up, test_leave_keeps_screen, fixture_tear_down);
+  g_test_add ("/terminal/unset-gives-back", Fixture, sshd,
+              fixture_set_up, test_unset_gives_back, fixture_tear_down);
   g_test_add ("/terminal/leave-while-entering", Fixture, sshd,
               fixture_set_up, test_leave_while_entering, fixture_tear_down);
   g_test_add ("/terminal/exit", Fixture, sshd,

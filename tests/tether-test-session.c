@@ -88,8 +88,10 @@ transcript (TetherSession *session)
   return s;
 }
 
-static void
+/* Copies the output and leaves it to the session to give back. */
+static gboolean
 output_cb (TetherSession *session,
+           TetherChannel *shell,
            GBytes        *data,
            gpointer       user_data)
 {
@@ -97,7 +99,7 @@ output_cb (TetherSession *session,
   const char *bytes = g_bytes_get_data (data, &len);
 
   g_string_append_len (transcript (session), bytes, (gssize) len);
-  tether_session_consume (session, len);
+  return FALSE;
 }
 
 void

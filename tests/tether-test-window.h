@@ -85,12 +85,10 @@ static inline gboolean
 is_entered (gpointer data)
 {
   TetherSessionTab *tab = tab_of (data);
-  gboolean entered = FALSE;
 
-  if (tab == NULL)
-    return FALSE;
-  g_object_get (tab, "entered", &entered, NULL);
-  return entered;
+  /* The session says whether it is entered; the tab, that it shows it. */
+  return tab != NULL && tether_session_get_attached (data)
+         && tether_session_tab_get_state (tab) == TETHER_SESSION_TAB_STATE_ENTERED;
 }
 
 static inline void

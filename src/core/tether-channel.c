@@ -7,14 +7,16 @@
 #include "tether-error.h"
 #include "tether-channel.h"
 
-/* How much output may be delivered and not yet consumed before the worker
- * stops reading the channel (then the server's window closes and it stops
- * sending).  Never less than libssh's own channel window, 1.28 MB: the
- * worker reads only what drains libssh's buffer, which holds up to that
- * (tether-ssh-worker.c says why).  Memory per channel is bounded by the two:
- * about 2.5 MB.  Pacing finer than that is the consumer's (the terminal). */
+/* How much output may be delivered and not yet given back before the
+ * worker stops reading the channel (then the server's window closes and it
+ * stops sending).  Never less than libssh's own channel window, 1.28 MB:
+ * the worker reads only what drains libssh's buffer, which holds up to that
+ * (tether-ssh-worker.c says why).  The default is the terminal's queue: it
+ * holds output until it feeds it to VTE, and 2 MiB queued is what lets it
+ * skip a flood's unseen lines (tether-terminal-skip.c) at full speed.
+ * Memory per channel is bounded by the two: about 3.3 MB. */
 #define MIN_WINDOW (1280000)
-#define DEFAULT_WINDOW MIN_WINDOW
+#define DEFAULT_WINDOW (2 * 1024 * 1024)
 
 struct _TetherChannel
 {
@@ -23,7 +25,6 @@ struct _TetherChannel
   TetherConnection *connection;
   gboolean          is_shell;
   gboolean          closed;
-  gboolean          auto_consume;
   int               exit_status;
 
   /* Shared with the worker thread, accessed atomically. */
@@ -39,7 +40,6 @@ enum {
   PROP_IS_SHELL,
   PROP_CLOSED,
   PROP_EXIT_STATUS,
-  PROP_AUTO_CONSUME,
   N_PROPS
 };
 
@@ -82,27 +82,6 @@ tether_channel_get_property (GObject    *object,
     case PROP_EXIT_STATUS:
       g_value_set_int (value, self->exit_status);
       break;
-    case PROP_AUTO_CONSUME:
-      g_value_set_boolean (value, self->auto_consume);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-tether_channel_set_property (GObject      *object,
-                             guint         prop_id,
-                             const GValue *value,
-                             GParamSpec   *pspec)
-{
-  TetherChannel *self = TETHER_CHANNEL (object);
-
-  switch (prop_id)
-    {
-    case PROP_AUTO_CONSUME:
-      tether_channel_set_auto_consume (self, g_value_get_boolean (value));
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -115,7 +94,6 @@ tether_channel_class_init (TetherChannelClass *klass)
 
   object_class->dispose = tether_channel_dispose;
   object_class->get_property = tether_channel_get_property;
-  object_class->set_property = tether_channel_set_property;
 
   properties[PROP_IS_SHELL] =
     g_param_spec_boolean ("is-shell", NULL, NULL, FALSE,
@@ -126,9 +104,6 @@ tether_channel_class_init (TetherChannelClass *klass)
   properties[PROP_EXIT_STATUS] =
     g_param_spec_int ("exit-status", NULL, NULL, -1, G_MAXINT, -1,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_AUTO_CONSUME] =
-    g_param_spec_boolean ("auto-consume", NULL, NULL, FALSE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[OUTPUT] =
@@ -211,8 +186,6 @@ _tether_channel_deliver (TetherChannel *self,
     {
     case TETHER_EVENT_OUTPUT:
       g_signal_emit (self, signals[OUTPUT], 0, event->data, event->is_stderr);
-      if (self->auto_consume)
-        tether_channel_consume (self, g_bytes_get_size (event->data));
       break;
 
     case TETHER_EVENT_EXITED:
@@ -275,32 +248,6 @@ tether_channel_get_exit_status (TetherChannel *self)
   return self->exit_status;
 }
 
-gboolean
-tether_channel_get_auto_consume (TetherChannel *self)
-{
-  g_return_val_if_fail (TETHER_IS_CHANNEL (self), FALSE);
-  return self->auto_consume;
-}
-
-/**
- * tether_channel_set_auto_consume:
- *
- * With @auto_consume, output counts as used as soon as the `output` signal
- * returns: for consumers that never hold on to it (exec, a detached shell).
- */
-void
-tether_channel_set_auto_consume (TetherChannel *self,
-                                 gboolean       auto_consume)
-{
-  g_return_if_fail (TETHER_IS_CHANNEL (self));
-
-  auto_consume = !!auto_consume;
-  if (self->auto_consume == auto_consume)
-    return;
-  self->auto_consume = auto_consume;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTO_CONSUME]);
-}
-
 gsize
 tether_channel_get_window (TetherChannel *self)
 {
@@ -327,10 +274,24 @@ tether_channel_set_window (TetherChannel *self,
 }
 
 /**
- * tether_channel_consume:
- * @n_bytes: how many delivered bytes were used
+ * tether_channel_get_in_flight:
  *
- * Gives delivered output back, so that the worker reads more.
+ * Returns: how many bytes of output were delivered and not given back yet
+ */
+gsize
+tether_channel_get_in_flight (TetherChannel *self)
+{
+  g_return_val_if_fail (TETHER_IS_CHANNEL (self), 0);
+  return (gsize) g_atomic_int_get (&self->in_flight);
+}
+
+/**
+ * tether_channel_consume:
+ * @n_bytes: how many delivered bytes are no longer held
+ *
+ * Gives delivered output back, so that the worker reads more.  The one call
+ * of the channel's flow control: whoever took output from `output` calls it
+ * once for every byte.
  */
 void
 tether_channel_consume (TetherChannel *self,
@@ -457,6 +418,8 @@ collect_output_cb (TetherChannel *self,
   const guint8 *bytes = g_bytes_get_data (data, &len);
 
   g_byte_array_append (is_stderr ? collect->err : collect->out, bytes, len);
+  /* Copied: nothing is held. */
+  tether_channel_consume (self, len);
 }
 
 static void
@@ -524,7 +487,6 @@ tether_channel_collect_async (TetherChannel       *self,
   collect->out = g_byte_array_new ();
   collect->err = g_byte_array_new ();
   g_task_set_task_data (task, collect, collect_free);
-  tether_channel_set_auto_consume (self, TRUE);
 
   collect->output_id = g_signal_connect (self, "output", G_CALLBACK (collect_output_cb), task);
   collect->closed_id = g_signal_connect (self, "closed", G_CALLBACK (collect_closed_cb), task);

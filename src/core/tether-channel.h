@@ -19,10 +19,13 @@ G_DECLARE_FINAL_TYPE (TetherChannel, tether_channel, TETHER, CHANNEL, GObject)
  *
  * Signals, all on the main thread:
  * - `output (GBytes *data, gboolean is_stderr)`: data from the remote side.
- *   Every byte delivered must be given back with tether_channel_consume()
- *   once it has been used, or the channel stops reading (that is the flow
- *   control: the server's window closes and it stops sending).  With
- *   #TetherChannel:auto-consume set, the channel does it itself.
+ *   The channel is the one ledger of its output's flow control: every byte
+ *   delivered counts as held until whoever holds it gives it back with
+ *   tether_channel_consume().  Past the window (tether_channel_get_window())
+ *   the channel stops reading: the server's window closes and it stops
+ *   sending.  A session gives back what no viewer takes
+ *   (tether-session.c); a terminal gives back what it took as it feeds it
+ *   to VTE (tether-terminal.c).
  * - `exited (int status)`: the remote command exited (-1 if it said nothing).
  * - `closed (GError *error)`: the channel is gone; @error is %NULL for a
  *   normal end.  No signal follows.
@@ -32,12 +35,10 @@ void       tether_channel_start             (TetherChannel *self);
 gboolean   tether_channel_get_is_shell      (TetherChannel *self);
 gboolean   tether_channel_get_closed        (TetherChannel *self);
 int        tether_channel_get_exit_status   (TetherChannel *self);
-gboolean   tether_channel_get_auto_consume  (TetherChannel *self);
-void       tether_channel_set_auto_consume  (TetherChannel *self,
-                                             gboolean       auto_consume);
 gsize      tether_channel_get_window        (TetherChannel *self);
 void       tether_channel_set_window        (TetherChannel *self,
                                              gsize          window);
+gsize      tether_channel_get_in_flight     (TetherChannel *self);
 void       tether_channel_consume           (TetherChannel *self,
                                              gsize          n_bytes);
 void       tether_channel_write             (TetherChannel *self,

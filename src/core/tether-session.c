@@ -5,7 +5,6 @@
 
 #include "tether-enums.h"
 #include "tether-error.h"
-#include "tether-runspace.h"
 #include "tether-session-private.h"
 #include "tether-target.h"
 #include "tether-util.h"
@@ -29,9 +28,17 @@ struct _TetherSession
   gboolean                   temporary;
   gboolean                   persistent;
 
-  /* Owned while Opened: the shared connection and the runspace on it. */
+  /* Owned while Opened: the shared connection and the shell on it. */
   TetherConnection          *connection;
-  TetherRunspace            *runspace;
+  TetherChannel             *shell;
+  gboolean                   opening_shell;
+  /* An Enter waiting for the shell to open. */
+  GTask                     *attach_task;
+  /* The one answer to "is this session entered?". */
+  gboolean                   attached;
+  /* The viewer's size, which the shell's PTY follows. */
+  guint                      columns;
+  guint                      rows;
 };
 
 G_DEFINE_FINAL_TYPE (TetherSession, tether_session, G_TYPE_OBJECT)
@@ -120,14 +127,14 @@ notify (TetherSession *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
-static void drop_runspace (TetherSession *self);
+static void drop_shell (TetherSession *self);
 
 static void
 tether_session_dispose (GObject *object)
 {
   TetherSession *self = TETHER_SESSION (object);
 
-  drop_runspace (self);
+  drop_shell (self);
   g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (tether_session_parent_class)->dispose (object);
@@ -249,10 +256,12 @@ tether_session_class_init (TetherSessionClass *klass)
   properties[PROP_LAST_ERROR] = string_property ("last-error", FALSE);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* Returns TRUE when a handler took the output, to give it back to the
+   * shell channel (tether_channel_consume()) once it used it. */
   signals[OUTPUT] =
     g_signal_new ("output", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_BYTES);
+                  0, g_signal_accumulator_true_handled, NULL, NULL,
+                  G_TYPE_BOOLEAN, 2, TETHER_TYPE_CHANNEL, G_TYPE_BYTES);
   signals[SHELL_EXITED] =
     g_signal_new ("shell-exited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
@@ -382,36 +391,126 @@ notify_attached (TetherSession *self)
 }
 
 static void
-runspace_output_cb (TetherRunspace *runspace,
-                    GBytes         *data,
-                    TetherSession  *self)
+set_attached (TetherSession *self,
+              gboolean       attached)
 {
-  g_signal_emit (self, signals[OUTPUT], 0, data);
-}
-
-static void
-runspace_exited_cb (TetherRunspace *runspace,
-                    int             status,
-                    TetherSession  *self)
-{
-  /* The session stays Opened: the next attach starts a fresh shell. */
-  g_signal_emit (self, signals[SHELL_EXITED], 0, status);
-}
-
-static void
-drop_runspace (TetherSession *self)
-{
-  gboolean was_attached;
-
-  if (self->runspace == NULL)
+  if (self->attached == attached)
     return;
+  self->attached = attached;
+  notify_attached (self);
+}
 
-  was_attached = _tether_runspace_get_attached (self->runspace);
-  g_signal_handlers_disconnect_by_data (self->runspace, self);
-  _tether_runspace_close (self->runspace);
-  g_clear_object (&self->runspace);
+/*
+ * The shell.
+ *
+ * It is opened as soon as the session is (so Enter finds it started, its
+ * start-up paid), but read only from the first Enter on: until then what it
+ * prints waits in the SSH window, and Enter shows it in order, prompt first.
+ * Its output goes to whoever takes it from `output` (the entered session's
+ * terminal), who gives it back to the channel as it uses it; what nobody
+ * takes is given back here at once.  The channel keeps the only count.
+ */
+
+static void
+shell_output_cb (TetherChannel *shell,
+                 GBytes        *data,
+                 gboolean       is_stderr,
+                 TetherSession *self)
+{
+  gboolean taken = FALSE;
+
+  g_signal_emit (self, signals[OUTPUT], 0, shell, data, &taken);
+  if (!taken)
+    tether_channel_consume (shell, g_bytes_get_size (data));
+}
+
+static void
+shell_closed_cb (TetherChannel *shell,
+                 const GError  *error,
+                 TetherSession *self)
+{
+  g_autoptr(TetherChannel) hold = g_steal_pointer (&self->shell);
+  gboolean was_attached = self->attached;
+
+  g_signal_handlers_disconnect_by_data (shell, self);
+  /* The session stays Opened; nothing is entered, and the next Enter
+   * starts a fresh shell. */
+  self->attached = FALSE;
+  g_signal_emit (self, signals[SHELL_EXITED], 0, tether_channel_get_exit_status (shell));
   if (was_attached)
     notify_attached (self);
+}
+
+/* The Enter under way, if any, is over: the viewer reads from now on. */
+static void
+finish_attach (TetherSession *self)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->attach_task);
+
+  /* The shell may have opened at another size than the viewer's. */
+  tether_channel_resize (self->shell, self->columns, self->rows);
+  tether_channel_start (self->shell);
+  set_attached (self, TRUE);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+open_shell_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(TetherSession) self = user_data;
+  g_autoptr(TetherChannel) shell = NULL;
+  g_autoptr(GError) error = NULL;
+
+  self->opening_shell = FALSE;
+  shell = tether_connection_open_channel_finish (TETHER_CONNECTION (object), result, &error);
+  if (shell == NULL)
+    {
+      if (self->attach_task != NULL)
+        g_task_return_error (g_steal_pointer (&self->attach_task), g_steal_pointer (&error));
+      return;
+    }
+  /* Closed (or opened elsewhere) meanwhile: this shell is nobody's. */
+  if (self->connection != TETHER_CONNECTION (object))
+    {
+      tether_channel_close (shell);
+      return;
+    }
+
+  self->shell = g_object_ref (shell);
+  g_signal_connect (shell, "output", G_CALLBACK (shell_output_cb), self);
+  g_signal_connect (shell, "closed", G_CALLBACK (shell_closed_cb), self);
+  if (self->attach_task != NULL)
+    finish_attach (self);
+}
+
+static void
+open_shell (TetherSession *self)
+{
+  if (self->shell != NULL || self->opening_shell || self->connection == NULL)
+    return;
+
+  self->opening_shell = TRUE;
+  tether_connection_open_channel_async (self->connection, NULL, self->columns, self->rows, NULL,
+                                        open_shell_cb, g_object_ref (self));
+}
+
+/* The session leaves its connection: its shell ends with it. */
+static void
+drop_shell (TetherSession *self)
+{
+  if (self->attach_task != NULL)
+    g_task_return_new_error (g_steal_pointer (&self->attach_task),
+                             TETHER_ERROR, TETHER_ERROR_NOT_OPENED, "%s",
+                             _("The session was closed while its shell was starting."));
+  if (self->shell != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->shell, self);
+      tether_channel_close (self->shell);
+      g_clear_object (&self->shell);
+    }
+  set_attached (self, FALSE);
 }
 
 /* Joins the session to its (shared) connection and starts its shell at
@@ -422,40 +521,18 @@ _tether_session_set_connection (TetherSession    *self,
                                 guint             columns,
                                 guint             rows)
 {
-  drop_runspace (self);
+  drop_shell (self);
   g_set_object (&self->connection, connection);
-  if (connection == NULL)
-    return;
-
-  self->runspace = _tether_runspace_new (connection);
-  g_signal_connect (self->runspace, "output", G_CALLBACK (runspace_output_cb), self);
-  g_signal_connect (self->runspace, "exited", G_CALLBACK (runspace_exited_cb), self);
-  _tether_runspace_start (self->runspace, columns, rows);
+  self->columns = MAX (columns, 1);
+  self->rows = MAX (rows, 1);
+  open_shell (self);
 }
 
 TetherConnection *
 _tether_session_release (TetherSession *self)
 {
-  drop_runspace (self);
+  drop_shell (self);
   return g_steal_pointer (&self->connection);
-}
-
-static void
-attach_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  TetherSession *self = g_task_get_source_object (task);
-  GError *error = NULL;
-
-  if (!_tether_runspace_attach_finish (TETHER_RUNSPACE (object), result, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  notify_attached (self);
-  g_task_return_boolean (task, TRUE);
 }
 
 /**
@@ -464,10 +541,10 @@ attach_cb (GObject      *object,
  * @rows: the viewer's height in cells
  *
  * Enter-PSSession: attaches a viewer to the session's shell (resized to the
- * viewer), starting a fresh one if there is none (after `exit`).  What the
- * shell printed before it was first viewed (its prompt) comes first, as
- * `output`, right after the attach completes.  Availability is Busy until
- * tether_session_detach().
+ * viewer), starting a fresh one if there is none (after `exit`).  From the
+ * attach on the shell's output flows as `output`, what it printed before
+ * the first attach (its prompt) first.  Availability is Busy until
+ * tether_session_detach() or the shell's end.
  */
 void
 tether_session_attach_async (TetherSession       *self,
@@ -485,16 +562,27 @@ tether_session_attach_async (TetherSession       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tether_session_attach_async);
 
-  if (self->state != TETHER_SESSION_STATE_OPENED || self->runspace == NULL)
+  if (self->state != TETHER_SESSION_STATE_OPENED || self->connection == NULL)
     {
       g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_NOT_OPENED,
                                _("The session “%s” is not open (it is %s). Open it, then enter it again."),
                                self->name, tether_session_state_to_display (self->state));
       return;
     }
+  if (self->attached || self->attach_task != NULL)
+    {
+      g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_EXISTS, "%s",
+                               _("This session is already entered. Use its open tab."));
+      return;
+    }
 
-  _tether_runspace_attach_async (self->runspace, columns, rows, cancellable,
-                                 attach_cb, g_steal_pointer (&task));
+  self->columns = columns;
+  self->rows = rows;
+  self->attach_task = g_steal_pointer (&task);
+  if (self->shell != NULL)
+    finish_attach (self);
+  else
+    open_shell (self);
 }
 
 gboolean
@@ -518,10 +606,7 @@ tether_session_detach (TetherSession *self)
 {
   g_return_if_fail (TETHER_IS_SESSION (self));
 
-  if (self->runspace == NULL || !_tether_runspace_get_attached (self->runspace))
-    return;
-  _tether_runspace_detach (self->runspace);
-  notify_attached (self);
+  set_attached (self, FALSE);
 }
 
 void
@@ -531,10 +616,15 @@ tether_session_write (TetherSession *self,
 {
   g_return_if_fail (TETHER_IS_SESSION (self));
 
-  if (self->runspace != NULL)
-    _tether_runspace_write (self->runspace, data, len);
+  if (self->shell != NULL)
+    tether_channel_write (self->shell, data, len);
 }
 
+/**
+ * tether_session_resize:
+ *
+ * The viewer's size: the shell's PTY follows it (only when it changed).
+ */
 void
 tether_session_resize (TetherSession *self,
                        guint          columns,
@@ -542,23 +632,12 @@ tether_session_resize (TetherSession *self,
 {
   g_return_if_fail (TETHER_IS_SESSION (self));
 
-  if (self->runspace != NULL)
-    _tether_runspace_resize (self->runspace, columns, rows);
-}
-
-/**
- * tether_session_consume:
- *
- * The attached viewer gives back output it has used (flow control).
- */
-void
-tether_session_consume (TetherSession *self,
-                        gsize          n_bytes)
-{
-  g_return_if_fail (TETHER_IS_SESSION (self));
-
-  if (self->runspace != NULL)
-    _tether_runspace_consume (self->runspace, n_bytes);
+  if (columns == 0 || rows == 0 || (columns == self->columns && rows == self->rows))
+    return;
+  self->columns = columns;
+  self->rows = rows;
+  if (self->shell != NULL)
+    tether_channel_resize (self->shell, columns, rows);
 }
 
 static void
@@ -798,7 +877,7 @@ gboolean
 tether_session_get_attached (TetherSession *self)
 {
   g_return_val_if_fail (TETHER_IS_SESSION (self), FALSE);
-  return self->runspace != NULL && _tether_runspace_get_attached (self->runspace);
+  return self->attached;
 }
 
 gboolean
@@ -811,11 +890,11 @@ tether_session_get_has_shell (TetherSession *self)
 /**
  * tether_session_get_shell:
  *
- * Returns: (transfer none) (nullable): the runspace's channel, if running
+ * Returns: (transfer none) (nullable): the shell channel, if there is one
  */
 TetherChannel *
 tether_session_get_shell (TetherSession *self)
 {
   g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
-  return self->runspace ? _tether_runspace_get_shell (self->runspace) : NULL;
+  return self->shell;
 }

@@ -39,14 +39,18 @@ G_DECLARE_FINAL_TYPE (TetherSession, tether_session, TETHER, SESSION, GObject)
  * TetherSession:
  *
  * A named (or temporary) remote session: a share of a #TetherConnection plus
- * its own PTY shell, the runspace, which keeps running while nobody views it.
+ * its own PTY shell, which keeps running while nobody views it.
  *
  * Signals, on the main thread:
- * - `output (GBytes *data)`: the shell's output, whether or not a viewer is
- *   attached.  While attached, the viewer gives every byte back with
- *   tether_session_consume() (flow control); while detached the session does.
+ * - `gboolean output (TetherChannel *shell, GBytes *data)`: the shell's
+ *   output, from the first attach on, whether or not a viewer is attached
+ *   now.  A handler that returns %TRUE took @data and gives every byte of it
+ *   back with tether_channel_consume() on @shell once used (the flow
+ *   control: the shell waits while its output is held); when no handler
+ *   takes it, the session gives it back at once.
  * - `shell-exited (int status)`: the shell ended (e.g. `exit`).  The session
- *   stays Opened; the next attach starts a fresh shell.
+ *   stays Opened and is no longer attached; the next attach starts a fresh
+ *   shell.
  */
 
 const char               *tether_session_state_to_string        (TetherSessionState state);
@@ -92,8 +96,6 @@ void                      tether_session_write                  (TetherSession  
 void                      tether_session_resize                 (TetherSession        *self,
                                                                  guint                 columns,
                                                                  guint                 rows);
-void                      tether_session_consume                (TetherSession        *self,
-                                                                 gsize                 n_bytes);
 void                      tether_session_exec_async             (TetherSession        *self,
                                                                  const char           *command,
                                                                  GCancellable         *cancellable,

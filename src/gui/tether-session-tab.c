@@ -54,7 +54,6 @@ enum {
   PROP_SESSION,
   PROP_TITLE,
   PROP_TOOLTIP,
-  PROP_ENTERED,
   N_PROPS
 };
 
@@ -78,8 +77,6 @@ static void
 set_state (TetherSessionTab      *self,
            TetherSessionTabState  state)
 {
-  gboolean was_entered = self->state == TETHER_SESSION_TAB_STATE_ENTERED;
-
   if (self->state == state)
     return;
   self->state = state;
@@ -91,9 +88,6 @@ set_state (TetherSessionTab      *self,
                                   || state == TETHER_SESSION_TAB_STATE_ENTERING);
   if (state == TETHER_SESSION_TAB_STATE_ENTERING || state == TETHER_SESSION_TAB_STATE_ENTERED)
     show_message (self, NULL);
-
-  if (was_entered != (state == TETHER_SESSION_TAB_STATE_ENTERED))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENTERED]);
 }
 
 static void
@@ -142,11 +136,8 @@ on_shell_exited (TetherSession    *session,
   if (self->state != TETHER_SESSION_TAB_STATE_ENTERED && self->state != TETHER_SESSION_TAB_STATE_LEFT)
     return;
 
-  /* The session stays Busy until its viewer leaves: leave, so that the next
-   * Enter starts a fresh shell. */
-  if (tether_session_get_attached (session))
-    tether_session_detach (session);
-  tether_terminal_set_attached (self->terminal, FALSE);
+  /* The session is no longer entered (the core says so); the next Enter
+   * starts a fresh shell. */
   set_state (self, TETHER_SESSION_TAB_STATE_EXITED);
 
   if (quick)
@@ -183,7 +174,6 @@ on_session_state (TetherSession    *session,
   if (self->state != TETHER_SESSION_TAB_STATE_ENTERED && self->state != TETHER_SESSION_TAB_STATE_LEFT)
     return;
 
-  tether_terminal_set_attached (self->terminal, FALSE);
   set_state (self, TETHER_SESSION_TAB_STATE_FAILED);
   if (state == TETHER_SESSION_STATE_BROKEN && error != NULL)
     show_message (self, error);
@@ -233,8 +223,6 @@ attach_cb (GObject      *source,
       /* Left while entering, and the core attached anyway: undo it, or the
        * session would stay Busy with nobody looking. */
       tether_session_detach (TETHER_SESSION (source));
-      if (self->terminal != NULL)
-        tether_terminal_set_attached (self->terminal, FALSE);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
                                _("Entering was cancelled."));
       return;
@@ -242,7 +230,6 @@ attach_cb (GObject      *source,
 
   self->shell_started = g_get_monotonic_time ();
   self->typed = FALSE;
-  tether_terminal_set_attached (self->terminal, TRUE);
   set_state (self, TETHER_SESSION_TAB_STATE_ENTERED);
   if (gtk_widget_get_mapped (GTK_WIDGET (self->terminal)))
     gtk_widget_grab_focus (GTK_WIDGET (self->terminal));
@@ -291,6 +278,16 @@ grid_timeout_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The terminal has its real size.  This runs inside its size_allocate:
+ * attaching changes the session's state, which other widgets show, so it
+ * waits until the layout is over. */
+static void
+on_first_grid (TetherSessionTab *self)
+{
+  stop_waiting_for_grid (self);
+  self->grid_timeout = g_idle_add (grid_timeout_cb, self);
+}
+
 /**
  * tether_session_tab_enter_async:
  *
@@ -334,7 +331,7 @@ tether_session_tab_enter_async (TetherSessionTab    *self,
       return;
     }
   self->grid_handler = g_signal_connect_swapped (self->terminal, "grid-size-changed",
-                                                 G_CALLBACK (attach), self);
+                                                 G_CALLBACK (on_first_grid), self);
   self->grid_timeout = g_timeout_add (ALLOCATION_WAIT_MS, grid_timeout_cb, self);
 }
 
@@ -384,7 +381,6 @@ tether_session_tab_leave (TetherSessionTab *self)
 
     case TETHER_SESSION_TAB_STATE_ENTERED:
       tether_session_detach (self->session);
-      tether_terminal_set_attached (self->terminal, FALSE);
       set_state (self, TETHER_SESSION_TAB_STATE_LEFT);
       break;
 
@@ -566,9 +562,6 @@ tether_session_tab_get_property (GObject    *object,
     case PROP_TOOLTIP:
       g_value_take_string (value, tether_session_dup_destination (self->session));
       break;
-    case PROP_ENTERED:
-      g_value_set_boolean (value, self->state == TETHER_SESSION_TAB_STATE_ENTERED);
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -613,9 +606,6 @@ tether_session_tab_class_init (TetherSessionTabClass *klass)
   properties[PROP_TOOLTIP] =
     g_param_spec_string ("tooltip", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ENTERED] =
-    g_param_spec_boolean ("entered", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SHELL_EXITED] =

@@ -27,7 +27,8 @@ G_DECLARE_FINAL_TYPE (TetherSessionTab, tether_session_tab, TETHER, SESSION_TAB,
  * bar, and a message bar that says why the shell is not there.
  *
  * Properties: `session`, `title` (`[Name]`, then the remote window title
- * when the shell sets one), `tooltip` (user@host:port), `entered`, `state`.
+ * when the shell sets one), `tooltip` (user@host:port), `state`.  Whether
+ * the session is entered is the session's to say (#TetherSession:attached).
  *
  * Signals: `shell-exited (int status, gboolean stays_open)`: the shell
  * ended; @stays_open when it ended within a second of starting, and the tab

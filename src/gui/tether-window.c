@@ -221,12 +221,11 @@ show_tab (GTask *task)
   TetherWindow *self = g_task_get_source_object (task);
   TetherSession *session = g_task_get_task_data (task);
   TetherSessionTab *tab = ensure_tab (self, session);
-  gboolean entered = FALSE;
 
-  g_object_get (tab, "entered", &entered, NULL);
   /* Entered, or on its way (a second Enter while the first one runs): the
    * one interactive view is there or coming. */
-  if (entered || tether_session_tab_get_state (tab) == TETHER_SESSION_TAB_STATE_ENTERING)
+  if (tether_session_get_attached (session)
+      || tether_session_tab_get_state (tab) == TETHER_SESSION_TAB_STATE_ENTERING)
     {
       focus_terminal (tab);
       g_task_return_boolean (task, TRUE);

@@ -8,6 +8,7 @@
 
 #include "tether-session-manager.h"
 #include "tether-session-tab.h"
+#include "tether-terminal-private.h"
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
 
@@ -217,10 +218,22 @@ start_server (void)
 static double
 parsed_percent (TetherTerminal *term)
 {
-  double fed = tether_terminal_get_bytes_fed (term);
-  double skipped = tether_terminal_get_bytes_skipped (term);
+  double fed = _tether_terminal_get_bytes_fed (term);
+  double skipped = _tether_terminal_get_bytes_skipped (term);
 
   return fed + skipped > 0 ? 100.0 * fed / (fed + skipped) : 100.0;
+}
+
+/* Another design, for comparison: slices fed to VTE, and the channel's
+ * window (never less than libssh's own, 1.28 MB). */
+static void
+pace (TetherSession *session,
+      gsize          slice_min,
+      gsize          slice_max,
+      gsize          window)
+{
+  _tether_terminal_set_pacing (TETHER_TERMINAL (terminal), slice_min, slice_max);
+  tether_channel_set_window (tether_session_get_shell (session), window);
 }
 
 static int
@@ -249,27 +262,19 @@ flood (const char *mode,
       session = open_session ("Bench");
       tab = enter_tab (session);
       if (g_strcmp0 (pacing, "fixed-256k") == 0)
-        tether_terminal_set_pacing (TETHER_TERMINAL (terminal), 256 * 1024, 256 * 1024, 256 * 1024);
+        pace (session, 256 * 1024, 256 * 1024, 256 * 1024);
       else if (g_strcmp0 (pacing, "queued-256k") == 0)
-        tether_terminal_set_pacing (TETHER_TERMINAL (terminal), 256 * 1024, 256 * 1024, 1024 * 1024);
+        pace (session, 256 * 1024, 256 * 1024, 1024 * 1024);
       else if (pacing != NULL && g_str_has_prefix (pacing, "slice-"))
         {
           gsize slice = g_ascii_strtoull (pacing + 6, NULL, 10) * 1024;
 
-          tether_terminal_set_pacing (TETHER_TERMINAL (terminal), slice, slice, 2 * slice);
+          pace (session, slice, slice, 2 * slice);
         }
       else if (g_strcmp0 (pacing, "unlimited") == 0)
-        tether_terminal_set_pacing (TETHER_TERMINAL (terminal), 16 << 20, 16 << 20, 16 << 20);
+        pace (session, 16 << 20, 16 << 20, 16 << 20);
       if (pacing != NULL)
-        tether_terminal_set_skipping (TETHER_TERMINAL (terminal), FALSE);
-      /* The window applies at attach: leave and enter again. */
-      tether_session_tab_leave (tab);
-      {
-        gboolean entered = FALSE;
-
-        tether_session_tab_enter_async (tab, NULL, enter_done, &entered);
-        iterate_until (&entered);
-      }
+        _tether_terminal_set_skipping (TETHER_TERMINAL (terminal), FALSE);
       iterate_for (500);
     }
 

@@ -6,17 +6,12 @@
 
 G_BEGIN_DECLS
 
-/* Who a delivered byte is given back to once VTE has processed it. */
-typedef enum {
-  ACCOUNT_NONE,      /* the channel auto-consumed it */
-  ACCOUNT_SESSION,   /* delivered while attached: tether_session_consume() */
-  ACCOUNT_CHANNEL,   /* delivered while detached: straight to the channel */
-} Account;
-
+/* Output received and not fed to VTE yet.  Its bytes are held on @giver's
+ * flow control until they leave the queue (fed or skipped). */
 typedef struct {
-  GBytes       *bytes;
-  Account       account;
-  TetherVtSpan  span;
+  GBytes        *bytes;
+  TetherChannel *giver;   /* nullable: nothing to give back (SGR kept from a skip) */
+  TetherVtSpan   span;
 } Chunk;
 
 struct _TetherTerminal
@@ -25,24 +20,19 @@ struct _TetherTerminal
 
   /* Owned references */
   TetherSession    *session;
-  TetherChannel    *detached_channel;
   GSettings        *settings;
   GtkWidget        *popover;
   char             *menu_link;
 
-  /* Output received and not fed yet (Chunk*). */
+  /* The queue (Chunk*): VTE is fed from it one slice at a time. */
   GQueue            queue;
   gsize             head_offset;
   gsize             queued;
-  /* Fed to VTE and not seen processed, per account. */
-  gsize             fed[3];
-  /* Received and not given back, per account. */
-  gsize             owed[3];
-  gsize             max_owed;
+  /* Fed to VTE and not seen processed yet: what paces the next slice. */
+  gsize             fed;
   gsize             slice;
   gsize             slice_min;
   gsize             slice_max;
-  gsize             window;
   guint64           bytes_fed;
   guint64           bytes_skipped;
   /* What VTE will have parsed once it has the whole queue. */
@@ -64,30 +54,35 @@ struct _TetherTerminal
   guint             columns;
   guint             rows;
   gboolean          allocated;
-  gboolean          attached;
-  /* From the first attach of a shell to its end: before, the session keeps
-   * what the shell prints and replays it at the first attach. */
-  gboolean          listening;
   int               url_tag;
 };
 
 /* tether-terminal.c */
-void _tether_terminal_give_back (TetherTerminal *self,
-                                 Account         account,
-                                 gsize           n_bytes);
 void _tether_terminal_push      (TetherTerminal *self,
-                                 GBytes         *data,
-                                 Account         account);
+                                 TetherChannel  *giver,
+                                 GBytes         *data);
 
 /* tether-terminal-skip.c: lines that would scroll out unseen. */
 Chunk *_tether_terminal_chunk_new    (GBytes         *bytes,
-                                      Account         account);
+                                      TetherChannel  *giver);
 void   _tether_terminal_chunk_free   (Chunk          *chunk);
+void   _tether_terminal_chunk_give_back (Chunk       *chunk,
+                                      gsize           n_bytes);
 void   _tether_terminal_skip_unseen  (TetherTerminal *self);
 
 /* tether-terminal-actions.c: the actions, the menu and links. */
 void _tether_terminal_class_install_actions (GtkWidgetClass *widget_class);
 void _tether_terminal_init_actions          (TetherTerminal *self);
 void _tether_terminal_dispose_actions       (TetherTerminal *self);
+
+/* For tests and the benchmark, which compare designs in one run. */
+guint64 _tether_terminal_get_bytes_fed     (TetherTerminal *self);
+guint64 _tether_terminal_get_bytes_skipped (TetherTerminal *self);
+gsize   _tether_terminal_get_slice         (TetherTerminal *self);
+void    _tether_terminal_set_skipping      (TetherTerminal *self,
+                                            gboolean        skipping);
+void    _tether_terminal_set_pacing        (TetherTerminal *self,
+                                            gsize           slice_min,
+                                            gsize           slice_max);
 
 G_END_DECLS

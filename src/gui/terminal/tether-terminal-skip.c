@@ -26,21 +26,32 @@
 #define KEEP_MARGIN     512
 
 Chunk *
-_tether_terminal_chunk_new (GBytes  *bytes,
-                            Account  account)
+_tether_terminal_chunk_new (GBytes        *bytes,
+                            TetherChannel *giver)
 {
   Chunk *chunk = g_new0 (Chunk, 1);
 
   chunk->bytes = g_bytes_ref (bytes);
-  chunk->account = account;
+  chunk->giver = giver != NULL ? g_object_ref (giver) : NULL;
   return chunk;
 }
 
+/* Frees @chunk; what it still held must have been given back. */
 void
 _tether_terminal_chunk_free (Chunk *chunk)
 {
   g_bytes_unref (chunk->bytes);
+  g_clear_object (&chunk->giver);
   g_free (chunk);
+}
+
+/* @n_bytes of @chunk leave the queue: its channel may send as many more. */
+void
+_tether_terminal_chunk_give_back (Chunk *chunk,
+                                  gsize  n_bytes)
+{
+  if (chunk->giver != NULL && n_bytes > 0)
+    tether_channel_consume (chunk->giver, n_bytes);
 }
 
 static gsize
@@ -127,7 +138,7 @@ drop_stretch (TetherTerminal     *self,
 
       if (chunk->span.has_sgr)
         tether_vt_collect_sgr (data + from, to - from, &in_sequence, sgr);
-      _tether_terminal_give_back (self, chunk->account, to - from);
+      _tether_terminal_chunk_give_back (chunk, to - from);
       self->queued -= to - from;
       self->bytes_skipped += to - from;
       if (l == last)
@@ -149,7 +160,7 @@ cut_queue (TetherTerminal     *self,
 
   if (first == last)
     {
-      tail = _tether_terminal_chunk_new (head->bytes, head->account);
+      tail = _tether_terminal_chunk_new (head->bytes, head->giver);
       g_queue_insert_after (&self->queue, first, tail);
     }
   else
@@ -166,7 +177,7 @@ cut_queue (TetherTerminal     *self,
 
   if (g_bytes_get_size (sgr) > 0)
     {
-      g_queue_insert_after (&self->queue, first, _tether_terminal_chunk_new (sgr, ACCOUNT_NONE));
+      g_queue_insert_after (&self->queue, first, _tether_terminal_chunk_new (sgr, NULL));
       self->queued += g_bytes_get_size (sgr);
     }
   /* A head cut down to what VTE already has. */

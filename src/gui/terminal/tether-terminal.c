@@ -29,11 +29,14 @@
  * frontier is slice / (30 ms + slice / VTE's speed) against a lateness of
  * slice / VTE's speed: parsing every byte, no slice size gives both the
  * reference's speed and a p99 under 50 ms on this machine.  So:
- * - The channel's window (WINDOW, what the SSH thread may read ahead) bounds
- *   memory; this terminal keeps what it received in its own queue and feeds
- *   VTE one slice at a time, the next one as soon as VTE says it processed
- *   the previous (`contents-changed`), from the queue, never waiting for
- *   the network (a round trip per slice is what made the fixed window slow).
+ * - This terminal keeps what it received in its own queue and feeds VTE one
+ *   slice at a time, the next one as soon as VTE says it processed the
+ *   previous (`contents-changed`), from the queue, never waiting for the
+ *   network (a round trip per slice is what made the fixed window slow).
+ *   Queued bytes are held on the shell channel's flow control, which is
+ *   the one count of them: each goes back (tether_channel_consume()) as it
+ *   leaves the queue, fed or skipped.  So the channel's window bounds the
+ *   queue, and VTE holds at most a slice more.
  * - Once per VTE cycle the slice adapts to the worst lateness a 10 ms probe
  *   saw during the cycle (the probe runs only while output is pending):
  *   multiplied by 3/4 above LATE_HIGH_MS, grown by SLICE_STEP below
@@ -42,12 +45,11 @@
  *   could be drawn is not fed at all (tether-terminal-skip.c): a flood then
  *   goes at the network's pace while VTE parses only what it will keep, so
  *   the slice can aim low for lateness (the figures above).
- * Bytes are given back to their giver once VTE processed them; a watchdog
- * gives them back anyway if VTE changed nothing visible (a flood of escape
- * sequences with no visible effect emits no `contents-changed`).
+ * The next slice waits for VTE to process the last; a watchdog feeds it
+ * anyway if VTE changed nothing visible (a flood of escape sequences with no
+ * visible effect emits no `contents-changed`).
  */
 
-#define WINDOW           (2 * 1024 * 1024)
 #define SLICE_MIN        (32 * 1024)
 #define SLICE_MAX        (1024 * 1024)
 #define SLICE_START      (128 * 1024)
@@ -86,42 +88,6 @@ static const char *const palette_spec[16] = {
 
 static void feed_some (TetherTerminal *self);
 
-static gsize
-fed_total (TetherTerminal *self)
-{
-  return self->fed[ACCOUNT_SESSION] + self->fed[ACCOUNT_CHANNEL] + self->fed[ACCOUNT_NONE];
-}
-
-void
-_tether_terminal_give_back (TetherTerminal *self,
-                            Account         account,
-                            gsize           n_bytes)
-{
-  gsize n = MIN (n_bytes, self->owed[account]);
-
-  if (n == 0)
-    return;
-  self->owed[account] -= n;
-  if (account == ACCOUNT_SESSION && self->session != NULL)
-    tether_session_consume (self->session, n);
-  else if (account == ACCOUNT_CHANNEL && self->detached_channel != NULL
-           && !tether_channel_get_closed (self->detached_channel))
-    tether_channel_consume (self->detached_channel, n);
-}
-
-/* Gives back what the detached channel lent and stops pacing it. */
-static void
-release_detached_channel (TetherTerminal *self,
-                          gboolean        auto_consume)
-{
-  if (self->detached_channel == NULL)
-    return;
-  _tether_terminal_give_back (self, ACCOUNT_CHANNEL, self->owed[ACCOUNT_CHANNEL]);
-  if (auto_consume && !tether_channel_get_closed (self->detached_channel))
-    tether_channel_set_auto_consume (self->detached_channel, TRUE);
-  g_clear_object (&self->detached_channel);
-}
-
 static gboolean
 probe_cb (gpointer data)
 {
@@ -132,7 +98,7 @@ probe_cb (gpointer data)
   self->probe_last = now;
   self->cycle_late_ms = MAX (self->cycle_late_ms, late_ms);
 
-  if (self->queued == 0 && fed_total (self) == 0)
+  if (self->queued == 0 && self->fed == 0)
     {
       self->probe_source = 0;
       return G_SOURCE_REMOVE;
@@ -157,7 +123,7 @@ adapt_slice (TetherTerminal *self)
 {
   if (self->cycle_late_ms > LATE_HIGH_MS)
     self->slice = MAX (self->slice_min, self->slice / 4 * 3);
-  else if (self->cycle_late_ms < LATE_LOW_MS && self->queued > 0 && fed_total (self) >= self->slice)
+  else if (self->cycle_late_ms < LATE_LOW_MS && self->queued > 0 && self->fed >= self->slice)
     self->slice = MIN (self->slice_max, self->slice + SLICE_STEP);
   self->cycle_late_ms = 0;
 }
@@ -167,11 +133,7 @@ processed (TetherTerminal *self)
 {
   g_clear_handle_id (&self->watchdog_source, g_source_remove);
   adapt_slice (self);
-  for (Account a = ACCOUNT_NONE; a <= ACCOUNT_CHANNEL; a++)
-    {
-      _tether_terminal_give_back (self, a, self->fed[a]);
-      self->fed[a] = 0;
-    }
+  self->fed = 0;
   feed_some (self);
 }
 
@@ -185,25 +147,24 @@ watchdog_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Feeds VTE up to a slice from the queue.  What leaves the queue is given
+ * back to its channel: from there on VTE holds it, at most a slice. */
 static void
 feed_some (TetherTerminal *self)
 {
-  gsize fed;
-
   if (self->skipping)
     _tether_terminal_skip_unseen (self);
 
-  fed = fed_total (self);
-  while (fed < self->slice && !g_queue_is_empty (&self->queue))
+  while (self->fed < self->slice && !g_queue_is_empty (&self->queue))
     {
       Chunk *head = g_queue_peek_head (&self->queue);
       gsize size;
       const char *data = g_bytes_get_data (head->bytes, &size);
-      gsize n = MIN (size - self->head_offset, self->slice - fed);
+      gsize n = MIN (size - self->head_offset, self->slice - self->fed);
 
       vte_terminal_feed (VTE_TERMINAL (self), data + self->head_offset, (gssize) n);
-      fed += n;
-      self->fed[head->account] += n;
+      _tether_terminal_chunk_give_back (head, n);
+      self->fed += n;
       self->queued -= n;
       self->bytes_fed += n;
       self->head_offset += n;
@@ -214,30 +175,38 @@ feed_some (TetherTerminal *self)
         }
     }
 
-  if (fed > 0 && self->watchdog_source == 0)
+  if (self->fed > 0 && self->watchdog_source == 0)
     self->watchdog_source = g_timeout_add (WATCHDOG_MS, watchdog_cb, self);
 }
 
-/* Queues output for VTE; what it owes @account goes back once VTE has
- * processed it (or once it is skipped). */
+/* Drops what is queued, giving it back: nobody will see it. */
+static void
+drop_queue (TetherTerminal *self)
+{
+  Chunk *chunk;
+
+  while ((chunk = g_queue_pop_head (&self->queue)) != NULL)
+    {
+      _tether_terminal_chunk_give_back (chunk, g_bytes_get_size (chunk->bytes) - self->head_offset);
+      _tether_terminal_chunk_free (chunk);
+      self->head_offset = 0;
+    }
+  self->queued = 0;
+}
+
+/* Queues output for VTE, held on @giver's flow control (nullable: nothing
+ * to give back) until it leaves the queue. */
 void
 _tether_terminal_push (TetherTerminal *self,
-                       GBytes         *data,
-                       Account         account)
+                       TetherChannel  *giver,
+                       GBytes         *data)
 {
-  Chunk *chunk = _tether_terminal_chunk_new (data, account);
+  Chunk *chunk = _tether_terminal_chunk_new (data, giver);
   gsize size = g_bytes_get_size (data);
 
   /* Scanned in the order VTE will parse it, so the scanner's state is
    * VTE's at the end of the queue. */
   tether_vt_scanner_scan (&self->scanner, g_bytes_get_data (data, NULL), size, &chunk->span);
-  if (account != ACCOUNT_NONE)
-    {
-      self->owed[account] += size;
-      self->max_owed = MAX (self->max_owed,
-                            self->owed[ACCOUNT_SESSION] + self->owed[ACCOUNT_CHANNEL]);
-    }
-
   g_queue_push_tail (&self->queue, chunk);
   self->queued += size;
   self->bytes_received += size;
@@ -245,36 +214,18 @@ _tether_terminal_push (TetherTerminal *self,
   feed_some (self);
 }
 
-static void
+/* Everything the shell prints reaches the screen, entered or not: a
+ * terminal out of its tab keeps its screen up to date, and paces the shell
+ * while it does, so a flood while nobody looks neither stalls the shell
+ * nor fills the memory. */
+static gboolean
 on_output (TetherSession  *session,
+           TetherChannel  *shell,
            GBytes         *data,
            TetherTerminal *self)
 {
-  TetherChannel *shell = tether_session_get_shell (session);
-  Account account;
-
-  if (!self->listening)
-    return;
-
-  if (tether_session_get_attached (session))
-    account = ACCOUNT_SESSION;
-  else if (shell != NULL && shell == self->detached_channel
-           && !tether_channel_get_auto_consume (shell))
-    account = ACCOUNT_CHANNEL;
-  else
-    account = ACCOUNT_NONE;
-  _tether_terminal_push (self, data, account);
-}
-
-static void
-on_shell_exited (TetherSession  *session,
-                 int             status,
-                 TetherTerminal *self)
-{
-  /* What is still queued is shown; the channel is gone. */
-  self->listening = FALSE;
-  release_detached_channel (self, FALSE);
-  self->owed[ACCOUNT_CHANNEL] = 0;
+  _tether_terminal_push (self, shell, data);
+  return TRUE;
 }
 
 static gboolean
@@ -283,7 +234,7 @@ processed_cb (gpointer data)
   TetherTerminal *self = data;
 
   self->processed_source = 0;
-  if (fed_total (self) > 0)
+  if (self->fed > 0)
     processed (self);
   return G_SOURCE_REMOVE;
 }
@@ -302,7 +253,7 @@ on_contents_changed (VteTerminal *terminal)
    * unrealized VTE (a terminal out of its tab) leaves its list of active
    * terminals, and is parsed only when something else is fed: the last
    * slice of a flood shown to a left session waited forever. */
-  if (fed_total (self) > 0 && self->processed_source == 0)
+  if (self->fed > 0 && self->processed_source == 0)
     self->processed_source = g_idle_add_full (G_PRIORITY_DEFAULT, processed_cb, self, NULL);
 }
 
@@ -332,7 +283,7 @@ send_size (TetherTerminal *self)
     return;
   self->columns = columns;
   self->rows = rows;
-  if (self->attached && self->session != NULL)
+  if (self->session != NULL && tether_session_get_attached (self->session))
     tether_session_resize (self->session, columns, rows);
   g_signal_emit (self, signals[GRID_SIZE_CHANGED], 0);
 }
@@ -412,9 +363,8 @@ tether_terminal_dispose (GObject *object)
   g_clear_handle_id (&self->probe_source, g_source_remove);
   g_clear_handle_id (&self->watchdog_source, g_source_remove);
   g_clear_handle_id (&self->processed_source, g_source_remove);
-  g_queue_clear_full (&self->queue, (GDestroyNotify) _tether_terminal_chunk_free);
-  self->queued = 0;
-  memset (self->fed, 0, sizeof self->fed);
+  drop_queue (self);
+  self->fed = 0;
   _tether_terminal_dispose_actions (self);
   g_clear_object (&self->settings);
 
@@ -498,7 +448,6 @@ tether_terminal_init (TetherTerminal *self)
   self->slice = SLICE_START;
   self->slice_min = SLICE_MIN;
   self->slice_max = SLICE_MAX;
-  self->window = WINDOW;
 
   self->settings = g_settings_new (APP_ID);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_setting_changed), self, 0);
@@ -524,13 +473,27 @@ tether_terminal_new (void)
   return g_object_new (TETHER_TYPE_TERMINAL, NULL);
 }
 
+/* Entered again: the size may have changed while it was not. */
+static void
+on_attached (TetherSession  *session,
+             GParamSpec     *pspec,
+             TetherTerminal *self)
+{
+  guint columns, rows;
+
+  if (!tether_session_get_attached (session))
+    return;
+  tether_terminal_get_grid_size (self, &columns, &rows);
+  tether_session_resize (session, columns, rows);
+}
+
 /**
  * tether_terminal_set_session:
  * @session: (nullable): the session whose shell this terminal shows
  *
- * Shows @session's shell from its first attach (see
- * tether_terminal_set_attached()) until it ends, attached or not: a
- * terminal out of its tab keeps its screen up to date.
+ * Shows @session's shell, entered or not: a terminal out of its tab keeps
+ * its screen up to date.  Its size follows the terminal while the session
+ * is entered.
  */
 void
 tether_terminal_set_session (TetherTerminal *self,
@@ -542,21 +505,19 @@ tether_terminal_set_session (TetherTerminal *self,
   if (self->session == session)
     return;
 
-  self->listening = FALSE;
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
-      /* Nobody paces this shell any more: let it run. */
-      release_detached_channel (self, TRUE);
-      _tether_terminal_give_back (self, ACCOUNT_SESSION, self->owed[ACCOUNT_SESSION]);
       g_clear_object (&self->session);
     }
+  /* What was the other shell's is nobody's now. */
+  drop_queue (self);
 
   if (session != NULL)
     {
       self->session = g_object_ref (session);
       g_signal_connect (session, "output", G_CALLBACK (on_output), self);
-      g_signal_connect (session, "shell-exited", G_CALLBACK (on_shell_exited), self);
+      g_signal_connect (session, "notify::attached", G_CALLBACK (on_attached), self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
@@ -601,141 +562,46 @@ tether_terminal_get_grid_size (TetherTerminal *self,
   *rows = (guint) MAX (1, vte_terminal_get_row_count (VTE_TERMINAL (self)));
 }
 
-/**
- * tether_terminal_set_attached:
- *
- * Called by the tab after tether_session_attach_finish() succeeded (%TRUE)
- * and after tether_session_detach() (%FALSE).  Attached, the terminal sends
- * size changes to the remote PTY; in both states it paces the shell's output
- * itself, so a flood while nobody looks neither stalls the shell nor fills
- * the memory.
- */
+guint64
+_tether_terminal_get_bytes_fed (TetherTerminal *self)
+{
+  return self->bytes_fed;
+}
+
+/* How many bytes of output were dropped unparsed because they would have
+ * scrolled out of the scrollback unseen (tether-terminal-skip.c). */
+guint64
+_tether_terminal_get_bytes_skipped (TetherTerminal *self)
+{
+  return self->bytes_skipped;
+}
+
+gsize
+_tether_terminal_get_slice (TetherTerminal *self)
+{
+  return self->slice;
+}
+
+/* Whether output that would scroll out unseen may be dropped (the
+ * default); off, VTE parses every byte. */
 void
-tether_terminal_set_attached (TetherTerminal *self,
-                              gboolean        attached)
+_tether_terminal_set_skipping (TetherTerminal *self,
+                               gboolean        skipping)
 {
-  TetherChannel *shell;
-
-  g_return_if_fail (TETHER_IS_TERMINAL (self));
-
-  self->attached = attached;
-  shell = self->session != NULL ? tether_session_get_shell (self->session) : NULL;
-
-  if (attached)
-    {
-      guint columns, rows;
-
-      /* The session counts what it delivers from now on. */
-      self->listening = TRUE;
-      release_detached_channel (self, FALSE);
-      if (shell != NULL)
-        tether_channel_set_window (shell, self->window);
-      /* The size may have changed while detached. */
-      tether_terminal_get_grid_size (self, &columns, &rows);
-      self->columns = columns;
-      self->rows = rows;
-      tether_session_resize (self->session, columns, rows);
-      return;
-    }
-
-  /* The session gave back what it had delivered and turned auto-consume
-   * on.  This terminal keeps showing the shell, so it keeps pacing it,
-   * straight on the channel: a flood while nobody looks must neither fill
-   * its queue nor be read faster than it is shown. */
-  self->owed[ACCOUNT_SESSION] = 0;
-  if (shell == NULL)
-    return;
-  if (shell != self->detached_channel)
-    {
-      release_detached_channel (self, FALSE);
-      self->detached_channel = g_object_ref (shell);
-    }
-  tether_channel_set_auto_consume (shell, FALSE);
+  self->skipping = !!skipping;
 }
 
-gsize
-tether_terminal_get_in_flight (TetherTerminal *self)
-{
-  g_return_val_if_fail (TETHER_IS_TERMINAL (self), 0);
-  return self->owed[ACCOUNT_SESSION] + self->owed[ACCOUNT_CHANNEL];
-}
-
-gsize
-tether_terminal_get_max_in_flight (TetherTerminal *self)
-{
-  g_return_val_if_fail (TETHER_IS_TERMINAL (self), 0);
-  return self->max_owed;
-}
-
-gsize
-tether_terminal_get_window (TetherTerminal *self)
-{
-  g_return_val_if_fail (TETHER_IS_TERMINAL (self), 0);
-  return self->window;
-}
-
-/**
- * tether_terminal_set_pacing:
- * @slice_min: the smallest slice fed to VTE at once
- * @slice_max: the largest
- * @window: the channel's window, from the next attach on
- *
- * For the benchmark, which compares designs in one run: a fixed slice
- * (@slice_min == @slice_max) given back on `contents-changed`, or one
- * larger than @window (no pacing at all).
- */
+/* The smallest and largest slice fed to VTE at once: a fixed slice when
+ * equal.  (The other knob of the designs the benchmark compares is the
+ * shell channel's window, tether_channel_set_window().) */
 void
-tether_terminal_set_pacing (TetherTerminal *self,
-                            gsize           slice_min,
-                            gsize           slice_max,
-                            gsize           window)
+_tether_terminal_set_pacing (TetherTerminal *self,
+                             gsize           slice_min,
+                             gsize           slice_max)
 {
-  g_return_if_fail (TETHER_IS_TERMINAL (self));
-  g_return_if_fail (slice_min > 0 && slice_min <= slice_max && window > 0);
+  g_return_if_fail (slice_min > 0 && slice_min <= slice_max);
 
   self->slice_min = slice_min;
   self->slice_max = slice_max;
   self->slice = CLAMP (self->slice, slice_min, slice_max);
-  self->window = window;
-}
-
-gsize
-tether_terminal_get_slice (TetherTerminal *self)
-{
-  g_return_val_if_fail (TETHER_IS_TERMINAL (self), 0);
-  return self->slice;
-}
-
-guint64
-tether_terminal_get_bytes_fed (TetherTerminal *self)
-{
-  g_return_val_if_fail (TETHER_IS_TERMINAL (self), 0);
-  return self->bytes_fed;
-}
-
-/**
- * tether_terminal_get_bytes_skipped:
- *
- * Returns: how many bytes of output were dropped unparsed because they
- * would have scrolled out of the scrollback unseen (tether-terminal-skip.c)
- */
-guint64
-tether_terminal_get_bytes_skipped (TetherTerminal *self)
-{
-  g_return_val_if_fail (TETHER_IS_TERMINAL (self), 0);
-  return self->bytes_skipped;
-}
-
-/**
- * tether_terminal_set_skipping:
- *
- * Whether output that would scroll out unseen may be dropped (the
- * default); off, VTE parses every byte.  For tests and the benchmark.
- */
-void
-tether_terminal_set_skipping (TetherTerminal *self,
-                              gboolean        skipping)
-{
-  g_return_if_fail (TETHER_IS_TERMINAL (self));
-  self->skipping = !!skipping;
 }

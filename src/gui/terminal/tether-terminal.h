@@ -33,21 +33,5 @@ gboolean        tether_terminal_get_allocated       (TetherTerminal *self);
 void            tether_terminal_get_grid_size       (TetherTerminal *self,
                                                      guint          *columns,
                                                      guint          *rows);
-void            tether_terminal_set_attached        (TetherTerminal *self,
-                                                     gboolean        attached);
-
-/* Flow-control counters, for tests and the benchmark. */
-gsize           tether_terminal_get_in_flight       (TetherTerminal *self);
-gsize           tether_terminal_get_max_in_flight   (TetherTerminal *self);
-gsize           tether_terminal_get_window          (TetherTerminal *self);
-gsize           tether_terminal_get_slice           (TetherTerminal *self);
-guint64         tether_terminal_get_bytes_fed       (TetherTerminal *self);
-guint64         tether_terminal_get_bytes_skipped   (TetherTerminal *self);
-void            tether_terminal_set_skipping        (TetherTerminal *self,
-                                                     gboolean        skipping);
-void            tether_terminal_set_pacing          (TetherTerminal *self,
-                                                     gsize           slice_min,
-                                                     gsize           slice_max,
-                                                     gsize           window);
 
 G_END_DECLS
