@@ -661,8 +661,8 @@ check_broken (gboolean stop_instead_of_kill)
   g_clear_object (&wait.result);
   g_signal_connect (connection, "broken", G_CALLBACK (broken_cb), &seen);
 
-  /* A channel running when the connection breaks (cat ends with its
-   * input, so nothing is left on the server). */
+  /* A channel running when the connection breaks (cat prints nothing, and
+   * ends with its input, so nothing is left on the server). */
   wait.done = FALSE;
   tether_connection_open_channel_async (connection, "cat", 0, 0, NULL, store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
@@ -671,7 +671,6 @@ check_broken (gboolean stop_instead_of_kill)
   g_object_unref (wait.result);
   g_signal_connect (channel, "exited", G_CALLBACK (break_exited_cb), &seen);
   g_signal_connect (channel, "closed", G_CALLBACK (break_closed_cb), &seen);
-  tether_channel_set_auto_consume (channel, TRUE);
   tether_channel_start (channel);
 
   if (stop_instead_of_kill)
