@@ -604,13 +604,39 @@ test_config_applied (void)
   tether_test_sshd_free (sshd);
 }
 
+typedef struct {
+  gboolean broken;
+  gboolean closed;
+  gboolean closed_after_broken;
+  gboolean exited;
+  GError  *closed_error;
+} Break;
+
 static void
 broken_cb (TetherConnection *connection,
            const GError     *error,
-           gpointer          user_data)
+           Break            *seen)
 {
   g_assert_error (error, TETHER_ERROR, TETHER_ERROR_BROKEN);
-  *(gboolean *) user_data = TRUE;
+  seen->broken = TRUE;
+}
+
+static void
+break_exited_cb (TetherChannel *channel,
+                 int            status,
+                 Break         *seen)
+{
+  seen->exited = TRUE;
+}
+
+static void
+break_closed_cb (TetherChannel *channel,
+                 const GError  *error,
+                 Break         *seen)
+{
+  seen->closed = TRUE;
+  seen->closed_after_broken = seen->broken;
+  seen->closed_error = error != NULL ? g_error_copy (error) : NULL;
 }
 
 static void
@@ -622,7 +648,9 @@ check_broken (gboolean stop_instead_of_kill)
   g_autofree char *ssh_dir = tether_get_ssh_dir ();
   g_autoptr(TetherResolvedTarget) resolved = tether_target_resolve (target, ssh_dir, NULL);
   g_autoptr(TetherConnection) connection = tether_connection_new (resolved, ssh_dir);
-  gboolean broken = FALSE;
+  g_autoptr(TetherChannel) channel = NULL;
+  g_autoptr(GError) error = NULL;
+  Break seen = { 0 };
   Wait wait = { 0 };
 
   tether_test_sshd_trust (sshd);
@@ -630,8 +658,20 @@ check_broken (gboolean stop_instead_of_kill)
   tether_connection_connect_async (connection, NULL, store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
   g_assert_true (tether_connection_connect_finish (connection, wait.result, NULL));
+  g_clear_object (&wait.result);
+  g_signal_connect (connection, "broken", G_CALLBACK (broken_cb), &seen);
+
+  /* A channel running when the connection breaks (cat prints nothing, and
+   * ends with its input, so nothing is left on the server). */
+  wait.done = FALSE;
+  tether_connection_open_channel_async (connection, "cat", 0, 0, NULL, store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  channel = tether_connection_open_channel_finish (connection, wait.result, &error);
+  g_assert_no_error (error);
   g_object_unref (wait.result);
-  g_signal_connect (connection, "broken", G_CALLBACK (broken_cb), &broken);
+  g_signal_connect (channel, "exited", G_CALLBACK (break_exited_cb), &seen);
+  g_signal_connect (channel, "closed", G_CALLBACK (break_closed_cb), &seen);
+  tether_channel_start (channel);
 
   if (stop_instead_of_kill)
     tether_test_sshd_stop_connections (sshd, TRUE);
@@ -639,8 +679,16 @@ check_broken (gboolean stop_instead_of_kill)
     tether_test_sshd_kill_connections (sshd);
 
   /* Well within the keepalive window: 300 ms × (2 + 1) plus slack. */
-  tether_test_wait_for_flag (&broken, 5000);
+  tether_test_wait_for_flag (&seen.broken, 5000);
   g_assert_cmpint (tether_connection_get_state (connection), ==, TETHER_CONNECTION_STATE_BROKEN);
+
+  /* The connection says why before its channel ends, and the channel ends
+   * with that reason: it did not exit. */
+  tether_test_wait_for_flag (&seen.closed, WAIT_MS);
+  g_assert_true (seen.closed_after_broken);
+  g_assert_false (seen.exited);
+  g_assert_error (seen.closed_error, TETHER_ERROR, TETHER_ERROR_BROKEN);
+  g_clear_error (&seen.closed_error);
 
   if (stop_instead_of_kill)
     tether_test_sshd_stop_connections (sshd, FALSE);

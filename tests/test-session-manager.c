@@ -422,6 +422,75 @@ test_broken_and_reopen (void)
   tether_test_sshd_free (own);
 }
 
+typedef struct {
+  TetherSession      *session;
+  gboolean            exited;
+  gboolean            closed;
+  TetherSessionState  state_at_close;
+} Lost;
+
+static void
+lost_exited_cb (TetherSession *session,
+                int            status,
+                Lost          *lost)
+{
+  lost->exited = TRUE;
+}
+
+static void
+lost_closed_cb (TetherChannel *shell,
+                const GError  *error,
+                Lost          *lost)
+{
+  lost->closed = TRUE;
+  lost->state_at_close = tether_session_get_state (lost->session);
+}
+
+static gboolean
+lost_and_closed (gpointer data)
+{
+  Lost *lost = data;
+
+  return lost->closed && tether_session_get_state (lost->session) == TETHER_SESSION_STATE_BROKEN;
+}
+
+/* The connection of an attached session breaks: the session is Broken, with
+ * the reason, before its shell reports closed, and that close is no `exit`
+ * (a viewer would go away as if the user had typed it). */
+static void
+test_broken_is_not_exit (void)
+{
+  TetherTestSshd *own = tether_test_sshd_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(TetherChannel) shell = NULL;
+  g_autoptr(GError) error = NULL;
+  Lost lost = { 0 };
+
+  tether_test_sshd_trust (own);
+  session = tether_test_new_session (manager, tether_test_sshd_get_target (own), "Lost", &error);
+  g_assert_no_error (error);
+  tether_test_attach (session);
+  tether_test_type (session, "echo attached-$((2*3))\n");
+  tether_test_wait_for_output (session, "attached-6");
+
+  lost.session = session;
+  shell = g_object_ref (tether_session_get_shell (session));
+  g_signal_connect (session, "shell-exited", G_CALLBACK (lost_exited_cb), &lost);
+  g_signal_connect (shell, "closed", G_CALLBACK (lost_closed_cb), &lost);
+  tether_test_sshd_kill_connections (own);
+  tether_test_wait_until (lost_and_closed, &lost, WAIT_MS);
+
+  g_assert_cmpint (lost.state_at_close, ==, TETHER_SESSION_STATE_BROKEN);
+  g_assert_false (lost.exited);
+  g_assert_nonnull (strstr (tether_session_get_last_error (session), "was lost"));
+
+  g_signal_handlers_disconnect_by_data (session, &lost);
+  g_signal_handlers_disconnect_by_data (shell, &lost);
+  tether_session_manager_close_all (manager);
+  tether_test_sshd_free (own);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -442,6 +511,7 @@ main (int   argc,
   g_test_add_func ("/session-manager/corrupt-file", test_corrupt_file);
   g_test_add_func ("/session-manager/bad-targets-change-nothing", test_bad_targets_change_nothing);
   g_test_add_func ("/session-manager/broken-and-reopen", test_broken_and_reopen);
+  g_test_add_func ("/session-manager/broken-is-not-exit", test_broken_is_not_exit);
   g_test_add_func ("/session-manager/config-ignored-reported", test_config_ignored_reported);
 
   status = g_test_run ();

@@ -8,7 +8,8 @@
 /*
  * The real window, presented under Xvfb, against a real sshd: the tree,
  * Enter and Exit as the seed describes them, temporary sessions, the
- * terminal's keys, the remote PTY following the terminal's size, and Quit.
+ * terminal's keys, the remote PTY following the terminal's size, a
+ * connection lost under an entered session, and Quit.
  * Driven through the window's actions and the terminal's child input; every
  * wait is on a condition.  The dialogs are in test-dialogs.c.
  */
@@ -416,6 +417,83 @@ test_resize (void)
   tether_test_wait_until (state_is_closed, session, WAIT_MS);
 }
 
+typedef struct {
+  TetherSession *session;
+  TetherChannel *shell;
+} Lost;
+
+/* Both ends of the break are in: the session is Broken and its shell's
+ * channel has reported closed, whatever order they came in. */
+static gboolean
+broken_and_closed (gpointer data)
+{
+  Lost *lost = data;
+
+  return tether_session_get_state (lost->session) == TETHER_SESSION_STATE_BROKEN
+         && tether_channel_get_closed (lost->shell);
+}
+
+/* The network breaks under an entered session (@data FALSE: the server's
+ * side is killed; TRUE: it goes silent and keepalives find out).  The tab
+ * stays, says why in its message bar, and keeps what the shell printed: it
+ * does not close as if `exit` had been typed. */
+static void
+test_connection_lost (gconstpointer data)
+{
+  gboolean silent = GPOINTER_TO_INT (data);
+  TetherSession *session;
+  g_autoptr(TetherSession) keep = NULL;
+  g_autoptr(TetherChannel) shell = NULL;
+  g_autofree char *text = NULL;
+  TetherSessionTab *tab;
+  const char *message;
+  Lost lost;
+
+  /* Keepalives that give up quickly, for this session's connection only:
+   * it takes them when it opens. */
+  if (silent)
+    tether_session_manager_set_keepalive (manager (), 300, 2);
+  session = add_session (tether_test_sshd_get_target (sshd), silent ? "Silent" : "Killed", NULL);
+  keep = g_object_ref (session);
+  enter (session);
+  if (silent)
+    tether_session_manager_set_keepalive (manager (),
+                                          g_settings_get_uint (tether_application_get_settings (app),
+                                                               "keepalive-interval") * 1000,
+                                          3);
+  tab = tab_of (session);
+  shell = g_object_ref (tether_session_get_shell (session));
+  type (session, "echo before-$((6*7))-break\n");
+  wait_for_text (session, "before-42-break");
+
+  if (silent)
+    tether_test_sshd_stop_connections (sshd, TRUE);
+  else
+    tether_test_sshd_kill_connections (sshd);
+  lost = (Lost) { session, shell };
+  tether_test_wait_until (broken_and_closed, &lost, WAIT_MS);
+
+  g_assert_true (tab_of (session) == tab);
+  g_assert_nonnull (adw_tab_view_get_page (tab_view (), GTK_WIDGET (tab)));
+  g_assert_cmpint (tether_session_tab_get_state (tab), ==, TETHER_SESSION_TAB_STATE_FAILED);
+  /* The worker's own sentence, as the session has it. */
+  message = tether_session_tab_get_message (tab);
+  g_assert_nonnull (message);
+  g_assert_cmpstr (message, ==, tether_session_get_last_error (session));
+  g_assert_nonnull (strstr (message, silent ? "stopped answering" : "was lost"));
+  text = vte_terminal_get_text (terminal_of (session), NULL, NULL, NULL);
+  g_assert_nonnull (strstr (text, "before-42-break"));
+
+  if (silent)
+    {
+      tether_test_sshd_stop_connections (sshd, FALSE);
+      tether_test_sshd_kill_connections (sshd);
+    }
+  tether_session_manager_remove_session (manager (), session);
+  tether_test_wait_until (state_is_closed, session, WAIT_MS);
+  tether_test_wait_until (no_pages, NULL, WAIT_MS);
+}
+
 static gboolean
 quit_dialog_shown (gpointer data)
 {
@@ -522,6 +600,8 @@ main (int   argc,
   g_test_add_func ("/window/temporary", test_temporary);
   g_test_add_func ("/window/quick-connect-field", test_quick_connect_field);
   g_test_add_func ("/window/resize", test_resize);
+  g_test_add_data_func ("/window/connection-lost/killed", GINT_TO_POINTER (FALSE), test_connection_lost);
+  g_test_add_data_func ("/window/connection-lost/silent", GINT_TO_POINTER (TRUE), test_connection_lost);
   g_test_add_func ("/window/quit-confirmation", test_quit_confirmation);
   g_test_add_data_func ("/window/quit-without-confirmation", GINT_TO_POINTER (FALSE), test_quit);
   g_test_add_data_func ("/window/quit-confirmed", GINT_TO_POINTER (TRUE), test_quit);

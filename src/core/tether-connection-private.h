@@ -33,6 +33,31 @@ typedef struct {
   guint              rows;
 } TetherCommand;
 
+/*
+ * Events, in the order the worker posts them.  One thread posts, one queue
+ * holds them and dispatch_events() handles them in that order, each fully
+ * (its signals emitted) before the next: what holds here holds for the
+ * signals too.
+ *
+ * - PROMPT: only before CONNECTED; the worker waits for each answer.
+ * - CONNECTED: once, the first event after the prompts.  With an error it
+ *   is also the last.
+ * - Per channel: CHANNEL_OPENED first, once.  With an error it is that
+ *   channel's only event; otherwise OUTPUT any number of times, then
+ *   EXITED at most once, then CHANNEL_CLOSED, its last event.  EXITED and
+ *   a CHANNEL_CLOSED without an error mean the channel ended: the server
+ *   closed it, or the main side closed it or the connection.  Never that
+ *   the connection broke.
+ * - BROKEN: at most once, when the connection broke while open (once the
+ *   main side's CLOSE is read, it is never posted).  It comes BEFORE the
+ *   end of every channel the worker still has: their CHANNEL_OPENED or
+ *   CHANNEL_CLOSED follow it, carrying the same error, with no EXITED
+ *   (channels asked for but not yet read by the worker get no event; the
+ *   main side fails them on BROKEN).  So the sessions on the connection
+ *   are Broken by the time their shells report closed, and a shell lost
+ *   with its connection never looks like the user's `exit`.
+ * - FINISHED: once, last, after a successful CONNECTED.
+ */
 typedef enum {
   TETHER_EVENT_PROMPT,
   TETHER_EVENT_CONNECTED,
@@ -86,6 +111,7 @@ typedef struct {
 
 TetherConnectionShared *_tether_connection_shared_ref   (TetherConnectionShared *shared);
 void                    _tether_connection_shared_unref (TetherConnectionShared *shared);
+/* Worker thread only, in the order documented above TetherEventType. */
 void                    _tether_connection_post_event   (TetherConnectionShared *shared,
                                                          TetherEvent            *event);
 void                    _tether_connection_wake         (TetherConnectionShared *shared);

@@ -354,6 +354,8 @@ handle_event (TetherConnection *self,
       break;
 
     case TETHER_EVENT_BROKEN:
+      /* Before the channels' own ends (tether-connection-private.h): who
+       * listens to `broken` learns why first. */
       fail_opening (self, event->error);
       if (self->state == TETHER_CONNECTION_STATE_READY)
         {

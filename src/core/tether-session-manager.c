@@ -151,6 +151,10 @@ connection_broken (TetherConnection *connection,
 
       if (_tether_session_get_connection (session) != connection)
         continue;
+      /* Released first: its shell goes with it, so the shell's close, which
+       * follows `broken` (tether-connection-private.h), reaches nobody and
+       * cannot pass for `exit`.  The reason is set before the state, for
+       * whoever shows it when the state changes. */
       _tether_connection_pool_release (self->pool, session);
       _tether_session_set_last_error (session, error ? error->message : NULL);
       _tether_session_set_state (session, TETHER_SESSION_STATE_BROKEN);

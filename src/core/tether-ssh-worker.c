@@ -410,7 +410,7 @@ step_open (Worker        *w,
         {
         case STEP_OPEN:
           rc = ssh_channel_open_session (wc->channel);
-          if (rc == SSH_ERROR)
+          if (rc == SSH_ERROR && ssh_is_connected (w->ssh))
             {
               /* Never close a channel whose open was refused: libssh would
                * send CLOSE for remote channel 0 and kill an unrelated one. */
@@ -445,7 +445,9 @@ step_open (Worker        *w,
         }
     }
 
-  if (rc == SSH_ERROR)
+  /* A dead session fails every request: that is the connection breaking,
+   * reported once for all (drop_channels()), not this server refusing. */
+  if (rc == SSH_ERROR && ssh_is_connected (w->ssh))
     {
       post (w, TETHER_EVENT_CHANNEL_OPENED, wc->object, channel_refused (w, wc));
       return FALSE;
@@ -554,8 +556,11 @@ service_channel (Worker        *w,
     return TRUE;
   read_output (w, wc);
 
-  /* EOF alone is not the end: the exit status and CLOSE follow it. */
-  if (!ssh_channel_is_closed (wc->channel))
+  /* EOF alone is not the end: the exit status and CLOSE follow it.  And a
+   * dead session makes every channel look closed (libssh checks the session
+   * too): that is the connection breaking, which io_loop() reports before
+   * any channel's end, not this shell's `exit`. */
+  if (!ssh_channel_is_closed (wc->channel) || !ssh_is_connected (w->ssh))
     return TRUE;
   /* Closed, but what the server sent before closing is not all read yet
    * (the window is shut): wait for the credit instead of losing the end. */
@@ -585,7 +590,9 @@ service_channels (Worker *w)
     }
 }
 
-/* Tells every channel it is gone, with @error (NULL for a normal close). */
+/* Tells every channel it is gone, with @error (NULL for a normal close).
+ * After TETHER_EVENT_BROKEN when the connection broke: see the order in
+ * tether-connection-private.h. */
 static void
 drop_channels (Worker       *w,
                const GError *error)
@@ -785,10 +792,13 @@ _tether_ssh_worker_run (gpointer data)
   event->local_port = local_port_of (w->fd);
   _tether_connection_post_event (w->shared, event);
 
+  /* Why the connection broke comes before its channels' ends, so that the
+   * sessions on it are Broken by the time their shells report closed. */
   error = io_loop (w);
-  drop_channels (w, error);
   if (error != NULL)
-    post (w, TETHER_EVENT_BROKEN, NULL, error);
+    post (w, TETHER_EVENT_BROKEN, NULL, g_error_copy (error));
+  drop_channels (w, error);
+  g_clear_error (&error);
   post (w, TETHER_EVENT_FINISHED, NULL, NULL);
 
   worker_free (w);
