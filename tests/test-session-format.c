@@ -13,7 +13,7 @@ new_manager (const char *file)
 {
   g_autofree char *path = g_build_filename (tether_test_get_tmpdir (), file, NULL);
 
-  return tether_session_manager_new (path);
+  return tether_session_manager_new (path, tether_test_config ());
 }
 
 static TetherSession *

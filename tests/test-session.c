@@ -24,7 +24,7 @@ open_session (TetherSessionManager *manager)
 static void
 test_shell_state_survives_detach (void)
 {
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) session = NULL;
 
   session = open_session (manager);
@@ -47,7 +47,7 @@ test_shell_state_survives_detach (void)
 static void
 test_exit_keeps_session_opened (void)
 {
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) session = NULL;
 
   session = open_session (manager);
@@ -72,7 +72,7 @@ test_exit_keeps_session_opened (void)
 static void
 test_availability (void)
 {
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) session = NULL;
 
   session = open_session (manager);
@@ -104,7 +104,7 @@ result_set (gpointer data)
 static void
 test_attach_closed_session_fails (void)
 {
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   TetherSessionOptions options = { .target = tether_test_sshd_get_target (sshd), .name = "Idle" };
   TetherSession *session;
   g_autoptr(GError) error = NULL;
@@ -126,7 +126,7 @@ test_attach_closed_session_fails (void)
 static void
 test_exec_streams (void)
 {
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) session = NULL;
   g_autoptr(TetherChannel) channel = NULL;
   g_autoptr(TetherExecResult) exec = NULL;
@@ -163,7 +163,7 @@ has_shell (gpointer data)
 static void
 test_shell_ready_before_enter (void)
 {
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) session = NULL;
 
   session = open_session (manager);
@@ -207,7 +207,7 @@ hoarded_a_window (gpointer data)
 static void
 test_detach_returns_credit (void)
 {
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) session = NULL;
 
   session = open_session (manager);
@@ -240,7 +240,7 @@ static void
 test_shell_refused (void)
 {
   TetherTestSshd *no_tty = tether_test_sshd_new ("PermitTTY no\n");
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) session = NULL;
   g_autoptr(GError) error = NULL;
   GAsyncResult *result = NULL;

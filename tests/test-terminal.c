@@ -99,7 +99,7 @@ fixture_set_up (Fixture       *f,
   TetherTestSshd *server = (TetherTestSshd *) data;
   g_autoptr(GError) error = NULL;
 
-  f->manager = tether_session_manager_new (NULL);
+  f->manager = tether_session_manager_new (NULL, tether_test_config ());
   f->session = tether_test_new_session (f->manager, tether_test_sshd_get_target (server),
                                         "Server01", &error);
   g_assert_no_error (error);

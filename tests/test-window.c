@@ -417,6 +417,43 @@ test_resize (void)
 }
 
 static gboolean
+keepalive_is (gpointer data)
+{
+  const TetherConfig *config = tether_session_manager_get_config (manager ());
+
+  return config->keepalive_interval_ms == GPOINTER_TO_UINT (data);
+}
+
+/* What Preferences writes reaches the connections opened from then on; the
+ * shells still start at the size the terminals were measured at. */
+static void
+test_connection_settings (void)
+{
+  GSettings *settings = tether_application_get_settings (app);
+  TetherConfig before = *tether_session_manager_get_config (manager ());
+  const TetherConfig *config;
+
+  g_settings_set_uint (settings, "connect-timeout", 9);
+  g_settings_set_uint (settings, "keepalive-max-missed", 5);
+  g_settings_set_uint (settings, "terminal-columns", before.columns + 7);
+  g_settings_set_uint (settings, "keepalive-interval", 7);
+  tether_test_wait_until (keepalive_is, GUINT_TO_POINTER (7000), WAIT_MS);
+
+  config = tether_session_manager_get_config (manager ());
+  g_assert_cmpuint (config->connect_timeout_s, ==, 9);
+  g_assert_cmpuint (config->keepalive_max_missed, ==, 5);
+  g_assert_cmpuint (config->columns, ==, before.columns);
+  g_assert_cmpuint (config->rows, ==, before.rows);
+
+  g_settings_reset (settings, "connect-timeout");
+  g_settings_reset (settings, "keepalive-max-missed");
+  g_settings_reset (settings, "terminal-columns");
+  g_settings_reset (settings, "keepalive-interval");
+  tether_test_wait_until (keepalive_is, GUINT_TO_POINTER (before.keepalive_interval_ms), WAIT_MS);
+  g_assert_cmpmem (config, sizeof *config, &before, sizeof before);
+}
+
+static gboolean
 quit_dialog_shown (gpointer data)
 {
   return find_toplevel ("tether-quit-dialog") != NULL;
@@ -522,6 +559,7 @@ main (int   argc,
   g_test_add_func ("/window/temporary", test_temporary);
   g_test_add_func ("/window/quick-connect-field", test_quick_connect_field);
   g_test_add_func ("/window/resize", test_resize);
+  g_test_add_func ("/window/connection-settings", test_connection_settings);
   g_test_add_func ("/window/quit-confirmation", test_quit_confirmation);
   g_test_add_data_func ("/window/quit-without-confirmation", GINT_TO_POINTER (FALSE), test_quit);
   g_test_add_data_func ("/window/quit-confirmed", GINT_TO_POINTER (TRUE), test_quit);

@@ -11,6 +11,20 @@ typedef struct {
   GAsyncResult *result;
 } Wait;
 
+const TetherConfig *
+tether_test_config (void)
+{
+  static TetherConfig config;
+
+  if (config.connect_timeout_s == 0)
+    {
+      g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+      tether_config_init_from_settings (&config, settings);
+    }
+  return &config;
+}
+
 static void
 store_result (GObject      *object,
               GAsyncResult *result,

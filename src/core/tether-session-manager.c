@@ -25,11 +25,7 @@ struct _TetherSessionManager
   TetherConnectionPool *pool;
   char              *store_path;
   TetherInteraction *interaction;
-  guint              keepalive_ms;
-  guint              keepalive_max_missed;
-  guint              timeout_s;
-  guint              columns;
-  guint              rows;
+  TetherConfig       config;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -196,10 +192,8 @@ open_session (TetherSessionManager *self,
     }
 
   report_ignored (self, session, resolved);
-  _tether_connection_pool_configure (self->pool, self->interaction, self->timeout_s,
-                                     self->keepalive_ms, self->keepalive_max_missed,
-                                     self->columns, self->rows);
-  _tether_connection_pool_open (self->pool, session, resolved, task);
+  _tether_connection_pool_open (self->pool, session, resolved, self->interaction, &self->config,
+                                task);
 }
 
 /* GObject */
@@ -270,27 +264,35 @@ tether_session_manager_init (TetherSessionManager *self)
   self->sessions = g_list_store_new (TETHER_TYPE_SESSION);
   self->temporary = g_ptr_array_new_with_free_func (g_object_unref);
   self->pool = _tether_connection_pool_new (connection_broken, self);
-  self->keepalive_ms = 15 * 1000;
-  self->keepalive_max_missed = 3;
-  self->timeout_s = 20;
-  self->columns = 80;
-  self->rows = 24;
   g_signal_connect (self->sessions, "items-changed", G_CALLBACK (items_changed_cb), self);
+}
+
+static gboolean
+config_is_valid (const TetherConfig *config)
+{
+  return config->connect_timeout_s > 0 && config->keepalive_interval_ms > 0
+         && config->keepalive_max_missed > 0 && config->columns > 0 && config->rows > 0;
 }
 
 /**
  * tether_session_manager_new:
  * @store_path: (nullable): the sessions file, or %NULL to remember nothing
+ * @config: how to connect, and the size shells start at (copied)
  *
  * Returns: (transfer full): a manager with no sessions; call
  *   tether_session_manager_load() to read the file
  */
 TetherSessionManager *
-tether_session_manager_new (const char *store_path)
+tether_session_manager_new (const char         *store_path,
+                            const TetherConfig *config)
 {
-  TetherSessionManager *self = g_object_new (TETHER_TYPE_SESSION_MANAGER, NULL);
+  TetherSessionManager *self;
 
+  g_return_val_if_fail (config != NULL && config_is_valid (config), NULL);
+
+  self = g_object_new (TETHER_TYPE_SESSION_MANAGER, NULL);
   self->store_path = g_strdup (store_path);
+  self->config = *config;
   return self;
 }
 
@@ -361,30 +363,31 @@ tether_session_manager_get_interaction (TetherSessionManager *self)
 }
 
 /**
- * tether_session_manager_set_keepalive:
+ * tether_session_manager_get_config:
  *
- * Applies to connections opened from now on.
+ * Returns: (transfer none): the configuration in use
  */
-void
-tether_session_manager_set_keepalive (TetherSessionManager *self,
-                                      guint                 interval_ms,
-                                      guint                 max_missed)
+const TetherConfig *
+tether_session_manager_get_config (TetherSessionManager *self)
 {
-  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
-  g_return_if_fail (interval_ms > 0 && max_missed > 0);
-
-  self->keepalive_ms = interval_ms;
-  self->keepalive_max_missed = max_missed;
+  g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), NULL);
+  return &self->config;
 }
 
+/**
+ * tether_session_manager_set_config:
+ * @config: (copied)
+ *
+ * Applies to connections and shells opened from now on.
+ */
 void
-tether_session_manager_set_timeout (TetherSessionManager *self,
-                                    guint                 seconds)
+tether_session_manager_set_config (TetherSessionManager *self,
+                                   const TetherConfig   *config)
 {
   g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
-  g_return_if_fail (seconds > 0);
+  g_return_if_fail (config != NULL && config_is_valid (config));
 
-  self->timeout_s = seconds;
+  self->config = *config;
 }
 
 /**
@@ -393,8 +396,9 @@ tether_session_manager_set_timeout (TetherSessionManager *self,
  * @rows: their height
  *
  * A session starts its shell as soon as it opens, so that Enter finds it
- * running; it starts at this size (the viewer's real size, from the GUI)
- * and is resized to the viewer when entered.
+ * running; it starts at this size (the viewer's real size, from the GUI;
+ * the configuration's until then) and is resized to the viewer when
+ * entered.
  */
 void
 tether_session_manager_set_terminal_size (TetherSessionManager *self,
@@ -404,8 +408,8 @@ tether_session_manager_set_terminal_size (TetherSessionManager *self,
   g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
   g_return_if_fail (columns > 0 && rows > 0);
 
-  self->columns = columns;
-  self->rows = rows;
+  self->config.columns = columns;
+  self->config.rows = rows;
 }
 
 /**

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "tether-config.h"
 #include "tether-interaction.h"
 #include "tether-session.h"
 
@@ -45,18 +46,17 @@ typedef struct {
  * connections they share, and the sessions file.
  */
 
-TetherSessionManager *tether_session_manager_new                (const char            *store_path);
+TetherSessionManager *tether_session_manager_new                (const char            *store_path,
+                                                                 const TetherConfig    *config);
 const char           *tether_session_manager_get_store_path     (TetherSessionManager  *self);
 gboolean              tether_session_manager_load               (TetherSessionManager  *self,
                                                                  GError               **error);
 void                  tether_session_manager_set_interaction    (TetherSessionManager  *self,
                                                                  TetherInteraction     *interaction);
 TetherInteraction    *tether_session_manager_get_interaction    (TetherSessionManager  *self);
-void                  tether_session_manager_set_keepalive      (TetherSessionManager  *self,
-                                                                 guint                  interval_ms,
-                                                                 guint                  max_missed);
-void                  tether_session_manager_set_timeout        (TetherSessionManager  *self,
-                                                                 guint                  seconds);
+const TetherConfig   *tether_session_manager_get_config         (TetherSessionManager  *self);
+void                  tether_session_manager_set_config         (TetherSessionManager  *self,
+                                                                 const TetherConfig    *config);
 void                  tether_session_manager_set_terminal_size  (TetherSessionManager  *self,
                                                                  guint                  columns,
                                                                  guint                  rows);

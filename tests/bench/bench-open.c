@@ -137,7 +137,7 @@ main (int   argc,
   sshd = tether_test_sshd_new (NULL);
   tether_test_sshd_trust (sshd);
   target = tether_test_sshd_get_target (sshd);
-  manager = tether_session_manager_new (NULL);
+  manager = tether_session_manager_new (NULL, tether_test_config ());
 
   /* Interleaved, so that machine noise hits every series alike. */
   for (int i = 0; i < RUNS; i++)
