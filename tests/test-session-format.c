@@ -22,14 +22,14 @@ add (TetherSessionManager *manager,
      const char           *name,
      const char           *configuration_name)
 {
-  TetherSessionOptions options = {
+  TetherSessionDefinition def = {
     .target = target,
     .name = name,
     .configuration_name = configuration_name,
     .persistent = FALSE,
   };
   g_autoptr(GError) error = NULL;
-  TetherSession *session = tether_session_manager_add_session (manager, &options, &error);
+  TetherSession *session = tether_session_manager_add_session (manager, &def, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (session);

@@ -239,10 +239,10 @@ test_load (void)
   g_autofree char *path = store_path ("load.ini");
   g_autoptr(TetherSessionManager) writer = tether_session_manager_new (path, tether_test_config ());
   g_autoptr(TetherSessionManager) reader = NULL;
-  TetherSessionOptions web = { .target = "admin@web.example:2222", .name = "Web", .folder = "Prod",
+  TetherSessionDefinition web = { .target = "admin@web.example:2222", .name = "Web", .folder = "Prod",
                                .configuration_name = "Bash", .persistent = TRUE };
-  TetherSessionOptions db = { .target = tether_test_sshd_get_target (sshd), .name = "Db", .persistent = TRUE };
-  TetherSessionOptions demo = { .target = tether_test_sshd_get_target (sshd), .name = "Demo", .persistent = FALSE };
+  TetherSessionDefinition db = { .target = tether_test_sshd_get_target (sshd), .name = "Db", .persistent = TRUE };
+  TetherSessionDefinition demo = { .target = tether_test_sshd_get_target (sshd), .name = "Demo", .persistent = FALSE };
   g_autoptr(GError) error = NULL;
   TetherSession *first, *second;
 

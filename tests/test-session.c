@@ -105,12 +105,12 @@ static void
 test_attach_closed_session_fails (void)
 {
   g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
-  TetherSessionOptions options = { .target = tether_test_sshd_get_target (sshd), .name = "Idle" };
+  TetherSessionDefinition def = { .target = tether_test_sshd_get_target (sshd), .name = "Idle" };
   TetherSession *session;
   g_autoptr(GError) error = NULL;
   GAsyncResult *result = NULL;
 
-  session = tether_session_manager_add_session (manager, &options, &error);
+  session = tether_session_manager_add_session (manager, &def, &error);
   g_assert_no_error (error);
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_CLOSED);
 

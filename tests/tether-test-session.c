@@ -42,11 +42,11 @@ tether_test_new_session (TetherSessionManager *manager,
                          const char           *name,
                          GError              **error)
 {
-  TetherSessionOptions options = { .target = target, .name = name, .persistent = TRUE };
+  TetherSessionDefinition def = { .target = target, .name = name, .persistent = TRUE };
   TetherSession *session;
   Wait wait = { 0 };
 
-  tether_session_manager_new_session_async (manager, &options, NULL, store_result, &wait);
+  tether_session_manager_new_session_async (manager, &def, NULL, store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
   session = tether_session_manager_new_session_finish (manager, wait.result, error);
   g_object_unref (wait.result);

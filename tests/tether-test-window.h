@@ -30,14 +30,14 @@ add_session (const char *target,
              const char *name,
              const char *folder)
 {
-  TetherSessionOptions options = {
+  TetherSessionDefinition def = {
     .target = target,
     .name = name,
     .folder = folder,
     .persistent = FALSE,
   };
   g_autoptr(GError) error = NULL;
-  TetherSession *session = tether_session_manager_add_session (manager (), &options, &error);
+  TetherSession *session = tether_session_manager_add_session (manager (), &def, &error);
 
   g_assert_no_error (error);
   return session;

@@ -97,18 +97,9 @@ save (TetherSessionManager *self)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(TetherSession) session = g_list_model_get_item (G_LIST_MODEL (self->sessions), i);
-      TetherSessionDefinition *def;
 
-      if (!tether_session_get_persistent (session))
-        continue;
-      def = tether_session_definition_new ();
-      def->instance_id = g_strdup (tether_session_get_instance_id (session));
-      def->name = g_strdup (tether_session_get_name (session));
-      def->computer_name = g_strdup (tether_session_get_target (session));
-      def->configuration_name = g_strdup (tether_session_get_configuration_name (session));
-      def->identity_file = g_strdup (tether_session_get_identity_file (session));
-      def->folder = g_strdup (tether_session_get_folder (session));
-      g_ptr_array_add (definitions, def);
+      if (tether_session_get_persistent (session))
+        g_ptr_array_add (definitions, tether_session_definition_new_for_session (session));
     }
 
   if (!tether_session_store_save (self->store_path, definitions, &error))
@@ -325,12 +316,8 @@ tether_session_manager_load (TetherSessionManager  *self,
   definitions = tether_session_store_load (self->store_path, &moved, &local_error);
   for (guint i = 0; definitions != NULL && i < definitions->len; i++)
     {
-      TetherSessionDefinition *def = g_ptr_array_index (definitions, i);
-      g_autoptr(TetherSession) session = NULL;
+      g_autoptr(TetherSession) session = _tether_session_new (g_ptr_array_index (definitions, i), FALSE);
 
-      session = _tether_session_new (def->instance_id, def->name, def->computer_name,
-                                     def->configuration_name, def->identity_file, def->folder,
-                                     FALSE, TRUE);
       g_list_store_append (self->sessions, session);
     }
 
@@ -521,20 +508,20 @@ tether_session_manager_check_name (TetherSessionManager  *self,
 }
 
 static gboolean
-check_options (TetherSessionManager        *self,
-               const TetherSessionOptions  *options,
-               TetherSession               *ignore,
-               GError                     **error)
+check_definition (TetherSessionManager           *self,
+                  const TetherSessionDefinition  *def,
+                  TetherSession                  *ignore,
+                  GError                        **error)
 {
   g_autoptr(TetherTarget) target = NULL;
 
-  if (options->name != NULL && *options->name != '\0'
-      && !tether_session_manager_check_name (self, options->name, ignore, error))
+  if (def->name != NULL && *def->name != '\0'
+      && !tether_session_manager_check_name (self, def->name, ignore, error))
     return FALSE;
-  if ((target = tether_target_parse (options->target, error)) == NULL)
+  if ((target = tether_target_parse (def->target, error)) == NULL)
     return FALSE;
-  if (options->configuration_name != NULL)
-    for (const char *p = options->configuration_name; *p != '\0'; p++)
+  if (def->configuration_name != NULL)
+    for (const char *p = def->configuration_name; *p != '\0'; p++)
       if (g_ascii_iscntrl (*p))
         {
           g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
@@ -545,15 +532,16 @@ check_options (TetherSessionManager        *self,
 }
 
 static TetherSession *
-make_session (TetherSessionManager       *self,
-              const TetherSessionOptions *options,
-              gboolean                    temporary)
+make_session (TetherSessionManager          *self,
+              const TetherSessionDefinition *def,
+              gboolean                       temporary)
 {
+  TetherSessionDefinition named = *def;
   g_autofree char *name = NULL;
 
   /* Session<Id>, as PowerShell names them; if the user already took that
    * name, the next free Session<Id>-N. */
-  if (options->name == NULL || *options->name == '\0')
+  if (def->name == NULL || *def->name == '\0')
     {
       guint id = _tether_session_peek_next_id ();
 
@@ -563,34 +551,34 @@ make_session (TetherSessionManager       *self,
           g_free (name);
           name = g_strdup_printf ("Session%u-%u", id, n);
         }
+      named.name = name;
     }
 
-  return _tether_session_new (NULL, name ? name : options->name, options->target,
-                              options->configuration_name, options->identity_file,
-                              options->folder, temporary, options->persistent);
+  return _tether_session_new (&named, temporary);
 }
 
 /**
  * tether_session_manager_add_session:
+ * @def: the session; with an InstanceId (Undo of a removal), it keeps it
  *
  * Lists a new Closed session (not opened).
  *
  * Returns: (transfer none): the session, or %NULL with @error set
  */
 TetherSession *
-tether_session_manager_add_session (TetherSessionManager        *self,
-                                    const TetherSessionOptions  *options,
-                                    GError                     **error)
+tether_session_manager_add_session (TetherSessionManager           *self,
+                                    const TetherSessionDefinition  *def,
+                                    GError                        **error)
 {
   g_autoptr(TetherSession) session = NULL;
 
   g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), NULL);
-  g_return_val_if_fail (options != NULL, NULL);
+  g_return_val_if_fail (def != NULL, NULL);
 
-  if (!check_options (self, options, NULL, error))
+  if (!check_definition (self, def, NULL, error))
     return NULL;
 
-  session = make_session (self, options, FALSE);
+  session = make_session (self, def, FALSE);
   g_list_store_append (self->sessions, session);
   if (tether_session_get_persistent (session))
     save (self);
@@ -599,27 +587,28 @@ tether_session_manager_add_session (TetherSessionManager        *self,
 
 /**
  * tether_session_manager_update_session:
+ * @def: the new definition; its InstanceId and persistence are not changed
  *
  * Edits a listed session's definition; a new target applies at next open.
  */
 gboolean
-tether_session_manager_update_session (TetherSessionManager        *self,
-                                       TetherSession               *session,
-                                       const TetherSessionOptions  *options,
-                                       GError                     **error)
+tether_session_manager_update_session (TetherSessionManager           *self,
+                                       TetherSession                  *session,
+                                       const TetherSessionDefinition  *def,
+                                       GError                        **error)
 {
   g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), FALSE);
   g_return_val_if_fail (TETHER_IS_SESSION (session), FALSE);
-  g_return_val_if_fail (options != NULL, FALSE);
+  g_return_val_if_fail (def != NULL, FALSE);
 
-  if (!check_options (self, options, session, error))
+  if (!check_definition (self, def, session, error))
     return FALSE;
 
-  if (options->name != NULL && *options->name != '\0')
-    tether_session_set_name (session, options->name);
-  tether_session_set_folder (session, options->folder);
-  _tether_session_set_target (session, options->target, options->configuration_name,
-                              options->identity_file);
+  if (def->name != NULL && *def->name != '\0')
+    tether_session_set_name (session, def->name);
+  tether_session_set_folder (session, def->folder);
+  _tether_session_set_target (session, def->target, def->configuration_name,
+                              def->identity_file);
   save (self);
   return TRUE;
 }
@@ -653,21 +642,21 @@ new_session_cb (GObject      *object,
 }
 
 static void
-start_new_session (TetherSessionManager       *self,
-                   const TetherSessionOptions *options,
-                   gboolean                    temporary,
-                   GTask                      *task)
+start_new_session (TetherSessionManager          *self,
+                   const TetherSessionDefinition *def,
+                   gboolean                       temporary,
+                   GTask                         *task)
 {
   g_autoptr(TetherSession) session = NULL;
   GError *error = NULL;
 
-  if (!check_options (self, options, NULL, &error))
+  if (!check_definition (self, def, NULL, &error))
     {
       g_task_return_error (task, error);
       return;
     }
 
-  session = make_session (self, options, temporary);
+  session = make_session (self, def, temporary);
   g_task_set_task_data (task, g_object_ref (session), g_object_unref);
   tether_session_manager_open_session_async (self, session, g_task_get_cancellable (task),
                                              new_session_cb, g_object_ref (task));
@@ -679,20 +668,20 @@ start_new_session (TetherSessionManager       *self,
  * New-PSSession: creates a session and opens it (connect, host key, login).
  */
 void
-tether_session_manager_new_session_async (TetherSessionManager       *self,
-                                          const TetherSessionOptions *options,
-                                          GCancellable               *cancellable,
-                                          GAsyncReadyCallback         callback,
-                                          gpointer                    user_data)
+tether_session_manager_new_session_async (TetherSessionManager          *self,
+                                          const TetherSessionDefinition *def,
+                                          GCancellable                  *cancellable,
+                                          GAsyncReadyCallback            callback,
+                                          gpointer                       user_data)
 {
   g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
-  g_return_if_fail (options != NULL);
+  g_return_if_fail (def != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tether_session_manager_new_session_async);
-  start_new_session (self, options, FALSE, task);
+  start_new_session (self, def, FALSE, task);
 }
 
 /**
@@ -757,7 +746,7 @@ tether_session_manager_enter_computer_async (TetherSessionManager *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GTask) inner = NULL;
-  TetherSessionOptions options = { .target = target };
+  TetherSessionDefinition def = { .target = target };
 
   g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
   g_return_if_fail (target != NULL);
@@ -767,7 +756,7 @@ tether_session_manager_enter_computer_async (TetherSessionManager *self,
 
   inner = g_task_new (self, cancellable, enter_computer_cb, g_steal_pointer (&task));
   g_task_set_source_tag (inner, tether_session_manager_new_session_async);
-  start_new_session (self, &options, TRUE, inner);
+  start_new_session (self, &def, TRUE, inner);
 }
 
 /**

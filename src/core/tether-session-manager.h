@@ -5,32 +5,12 @@
 
 #include "tether-config.h"
 #include "tether-interaction.h"
-#include "tether-session.h"
+#include "tether-session-definition.h"
 
 G_BEGIN_DECLS
 
 #define TETHER_TYPE_SESSION_MANAGER (tether_session_manager_get_type ())
 G_DECLARE_FINAL_TYPE (TetherSessionManager, tether_session_manager, TETHER, SESSION_MANAGER, GObject)
-
-/**
- * TetherSessionOptions:
- * @target: `[ssh://][user@]host[:port]` or a `~/.ssh/config` alias
- * @name: (nullable): the session's name; %NULL gives `Session<Id>`
- * @configuration_name: (nullable): %NULL gives `DefaultShell`
- * @identity_file: (nullable): a private key file to try before the defaults
- * @folder: (nullable): the folder the session is listed in
- * @persistent: remembered in the sessions file (the Demo session is not)
- *
- * What New-PSSession is told.
- */
-typedef struct {
-  const char *target;
-  const char *name;
-  const char *configuration_name;
-  const char *identity_file;
-  const char *folder;
-  gboolean    persistent;
-} TetherSessionOptions;
 
 /**
  * TetherSessionManager:
@@ -69,18 +49,18 @@ gboolean              tether_session_manager_check_name         (TetherSessionMa
                                                                  TetherSession         *ignore,
                                                                  GError               **error);
 
-TetherSession        *tether_session_manager_add_session        (TetherSessionManager       *self,
-                                                                 const TetherSessionOptions *options,
-                                                                 GError                    **error);
-gboolean              tether_session_manager_update_session     (TetherSessionManager       *self,
-                                                                 TetherSession              *session,
-                                                                 const TetherSessionOptions *options,
-                                                                 GError                    **error);
-void                  tether_session_manager_new_session_async  (TetherSessionManager       *self,
-                                                                 const TetherSessionOptions *options,
-                                                                 GCancellable               *cancellable,
-                                                                 GAsyncReadyCallback         callback,
-                                                                 gpointer                    user_data);
+TetherSession        *tether_session_manager_add_session        (TetherSessionManager           *self,
+                                                                 const TetherSessionDefinition  *def,
+                                                                 GError                        **error);
+gboolean              tether_session_manager_update_session     (TetherSessionManager           *self,
+                                                                 TetherSession                  *session,
+                                                                 const TetherSessionDefinition  *def,
+                                                                 GError                        **error);
+void                  tether_session_manager_new_session_async  (TetherSessionManager           *self,
+                                                                 const TetherSessionDefinition  *def,
+                                                                 GCancellable                   *cancellable,
+                                                                 GAsyncReadyCallback             callback,
+                                                                 gpointer                        user_data);
 TetherSession        *tether_session_manager_new_session_finish (TetherSessionManager  *self,
                                                                  GAsyncResult          *result,
                                                                  GError               **error);

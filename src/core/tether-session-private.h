@@ -2,20 +2,14 @@
 #pragma once
 
 #include "tether-connection.h"
-#include "tether-session.h"
+#include "tether-session-definition.h"
 
 G_BEGIN_DECLS
 
 /* What the manager, which drives a session's life, may do to it. */
 
-TetherSession    *_tether_session_new            (const char         *instance_id,
-                                                  const char         *name,
-                                                  const char         *target,
-                                                  const char         *configuration_name,
-                                                  const char         *identity_file,
-                                                  const char         *folder,
-                                                  gboolean            temporary,
-                                                  gboolean            persistent);
+TetherSession    *_tether_session_new            (const TetherSessionDefinition *def,
+                                                  gboolean                       temporary);
 guint             _tether_session_peek_next_id   (void);
 void              _tether_session_set_target     (TetherSession      *self,
                                                   const char         *target,

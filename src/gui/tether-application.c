@@ -81,18 +81,18 @@ add_demo_session (TetherApplication *self)
 {
   const char *target = g_getenv ("TETHER_DEMO_TARGET");
   g_autoptr(GError) error = NULL;
-  TetherSessionOptions options = { 0 };
+  TetherSessionDefinition def = {
+    .target = target,
+    .name = "Demo",
+    .identity_file = g_getenv ("TETHER_DEMO_IDENTITY"),
+    .persistent = FALSE,
+  };
 
   if (target == NULL || *target == '\0')
     return;
 
-  options.target = target;
-  options.name = "Demo";
-  options.identity_file = g_getenv ("TETHER_DEMO_IDENTITY");
-  options.persistent = FALSE;
-
   /* A sessions file may already hold a session named Demo: the user's wins. */
-  if (tether_session_manager_add_session (self->manager, &options, &error) == NULL)
+  if (tether_session_manager_add_session (self->manager, &def, &error) == NULL)
     g_message ("No Demo session: %s", error->message);
 }
 
