@@ -4,7 +4,7 @@
 #include <glib/gstdio.h>
 #include <unistd.h>
 
-#include "tether-new-session-dialog.h"
+#include "tether-new-session-dialog-private.h"
 #include "tether-test-window.h"
 
 /*

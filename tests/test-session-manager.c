@@ -4,7 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "tether-error.h"
-#include "tether-session-manager.h"
+#include "tether-session-manager-private.h"
 #include "tether-session-store.h"
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"

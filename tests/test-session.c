@@ -3,6 +3,7 @@
 
 #include "tether-error.h"
 #include "tether-session-manager.h"
+#include "tether-session-private.h"
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
 

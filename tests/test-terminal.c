@@ -4,7 +4,7 @@
 #include <adwaita.h>
 
 #include "tether-session-manager.h"
-#include "tether-session-tab.h"
+#include "tether-session-tab-private.h"
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
 

@@ -2,10 +2,12 @@
 #pragma once
 
 #include "tether-application.h"
+#include "tether-session-manager-private.h"
 #include "tether-session-tab.h"
+#include "tether-session-tree-private.h"
 #include "tether-test-sshd.h"
 #include "tether-test-widgets.h"
-#include "tether-window.h"
+#include "tether-window-private.h"
 
 /*
  * What the window tests share: one application and its window, presented

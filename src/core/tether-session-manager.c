@@ -5,7 +5,7 @@
 
 #include "tether-connection-pool.h"
 #include "tether-error.h"
-#include "tether-session-manager.h"
+#include "tether-session-manager-private.h"
 #include "tether-session-private.h"
 #include "tether-session-store.h"
 #include "tether-target.h"

@@ -40,7 +40,6 @@ void                  tether_session_manager_set_config         (TetherSessionMa
 void                  tether_session_manager_set_terminal_size  (TetherSessionManager  *self,
                                                                  guint                  columns,
                                                                  guint                  rows);
-guint                 tether_session_manager_get_n_connections  (TetherSessionManager  *self);
 
 TetherSession        *tether_session_manager_lookup             (TetherSessionManager  *self,
                                                                  const char            *name_or_id);

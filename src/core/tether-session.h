@@ -94,13 +94,5 @@ void                      tether_session_resize                 (TetherSession  
                                                                  guint                 rows);
 void                      tether_session_consume                (TetherSession        *self,
                                                                  gsize                 n_bytes);
-void                      tether_session_exec_async             (TetherSession        *self,
-                                                                 const char           *command,
-                                                                 GCancellable         *cancellable,
-                                                                 GAsyncReadyCallback   callback,
-                                                                 gpointer              user_data);
-TetherChannel            *tether_session_exec_finish            (TetherSession        *self,
-                                                                 GAsyncResult         *result,
-                                                                 GError              **error);
 
 G_END_DECLS

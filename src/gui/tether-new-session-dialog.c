@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "tether-new-session-dialog.h"
+#include "tether-new-session-dialog-private.h"
 #include "tether-target.h"
 
 struct _TetherNewSessionDialog

@@ -27,12 +27,5 @@ void                    tether_new_session_dialog_get_definition (TetherNewSessi
                                                                   TetherSessionDefinition *def);
 void                    tether_new_session_dialog_set_error      (TetherNewSessionDialog  *self,
                                                                   const char              *message);
-/* For tests: the same as typing into each field. */
-void                    tether_new_session_dialog_set_fields     (TetherNewSessionDialog  *self,
-                                                                  const char              *target,
-                                                                  const char              *name,
-                                                                  const char              *user,
-                                                                  const char              *port);
-gboolean                tether_new_session_dialog_get_valid      (TetherNewSessionDialog  *self);
 
 G_END_DECLS

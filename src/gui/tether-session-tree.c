@@ -4,7 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "tether-session-columns.h"
-#include "tether-session-tree.h"
+#include "tether-session-tree-private.h"
 
 
 struct _TetherSessionTree

@@ -28,8 +28,6 @@ void            tether_session_tree_set_model            (TetherSessionTree *sel
 TetherSession  *tether_session_tree_get_selected_session (TetherSessionTree *self);
 gboolean        tether_session_tree_select_session       (TetherSessionTree *self,
                                                           TetherSession     *session);
-GtkColumnView  *tether_session_tree_get_column_view      (TetherSessionTree *self);
-GtkEditable    *tether_session_tree_get_search_entry     (TetherSessionTree *self);
 GListModel     *tether_session_tree_get_rows             (TetherSessionTree *self);
 void            tether_session_tree_focus_list           (TetherSessionTree *self);
 void            tether_session_tree_focus_search         (TetherSessionTree *self);

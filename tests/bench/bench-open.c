@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "tether-session-manager.h"
+#include "tether-session-private.h"
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
 
