@@ -52,7 +52,6 @@ typedef struct {
   gboolean         is_stderr;
   int              status;
   GError          *error;
-  guint            local_port;
 } TetherEvent;
 
 typedef struct {

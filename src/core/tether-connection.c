@@ -21,7 +21,6 @@ struct _TetherConnection
   gulong                  cancel_id;
   GHashTable             *opening;        /* TetherChannel* -> GTask* */
   GCancellable           *prompt_cancellable;
-  guint                   local_port;
 };
 
 G_DEFINE_FINAL_TYPE (TetherConnection, tether_connection, G_TYPE_OBJECT)
@@ -330,10 +329,7 @@ handle_event (TetherConnection *self,
 
     case TETHER_EVENT_CONNECTED:
       if (event->error == NULL && self->state == TETHER_CONNECTION_STATE_CONNECTING)
-        {
-          self->local_port = event->local_port;
-          set_state (self, TETHER_CONNECTION_STATE_READY);
-        }
+        set_state (self, TETHER_CONNECTION_STATE_READY);
       else if (self->state == TETHER_CONNECTION_STATE_CONNECTING)
         set_state (self, TETHER_CONNECTION_STATE_CLOSED);
       finish_connect (self, event->error);
@@ -491,13 +487,6 @@ tether_connection_get_key (TetherConnection *self)
 }
 
 const char *
-tether_connection_get_host (TetherConnection *self)
-{
-  g_return_val_if_fail (TETHER_IS_CONNECTION (self), NULL);
-  return self->shared->host;
-}
-
-const char *
 tether_connection_get_user (TetherConnection *self)
 {
   g_return_val_if_fail (TETHER_IS_CONNECTION (self), NULL);
@@ -516,18 +505,6 @@ tether_connection_get_state (TetherConnection *self)
 {
   g_return_val_if_fail (TETHER_IS_CONNECTION (self), TETHER_CONNECTION_STATE_CLOSED);
   return self->state;
-}
-
-/**
- * tether_connection_get_local_port:
- *
- * Returns: the client side's TCP port once connected (what the server sees)
- */
-guint
-tether_connection_get_local_port (TetherConnection *self)
-{
-  g_return_val_if_fail (TETHER_IS_CONNECTION (self), 0);
-  return self->local_port;
 }
 
 void

@@ -37,11 +37,9 @@ TetherConnection      *tether_connection_new              (const TetherResolvedT
                                                            const char                 *ssh_dir,
                                                            const TetherConfig         *config);
 const char            *tether_connection_get_key          (TetherConnection           *self);
-const char            *tether_connection_get_host         (TetherConnection           *self);
 const char            *tether_connection_get_user         (TetherConnection           *self);
 guint                  tether_connection_get_port         (TetherConnection           *self);
 TetherConnectionState  tether_connection_get_state        (TetherConnection           *self);
-guint                  tether_connection_get_local_port   (TetherConnection           *self);
 void                   tether_connection_set_interaction  (TetherConnection           *self,
                                                            TetherInteraction          *interaction);
 void                   tether_connection_set_identity_file (TetherConnection          *self,

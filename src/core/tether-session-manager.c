@@ -287,13 +287,6 @@ tether_session_manager_new (const char         *store_path,
   return self;
 }
 
-const char *
-tether_session_manager_get_store_path (TetherSessionManager *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), NULL);
-  return self->store_path;
-}
-
 /**
  * tether_session_manager_load:
  *
@@ -335,18 +328,6 @@ tether_session_manager_set_interaction (TetherSessionManager *self,
 {
   g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
   g_set_object (&self->interaction, interaction);
-}
-
-/**
- * tether_session_manager_get_interaction:
- *
- * Returns: (transfer none) (nullable): how the user is asked
- */
-TetherInteraction *
-tether_session_manager_get_interaction (TetherSessionManager *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), NULL);
-  return self->interaction;
 }
 
 /**

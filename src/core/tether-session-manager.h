@@ -28,12 +28,10 @@ G_DECLARE_FINAL_TYPE (TetherSessionManager, tether_session_manager, TETHER, SESS
 
 TetherSessionManager *tether_session_manager_new                (const char            *store_path,
                                                                  const TetherConfig    *config);
-const char           *tether_session_manager_get_store_path     (TetherSessionManager  *self);
 gboolean              tether_session_manager_load               (TetherSessionManager  *self,
                                                                  GError               **error);
 void                  tether_session_manager_set_interaction    (TetherSessionManager  *self,
                                                                  TetherInteraction     *interaction);
-TetherInteraction    *tether_session_manager_get_interaction    (TetherSessionManager  *self);
 const TetherConfig   *tether_session_manager_get_config         (TetherSessionManager  *self);
 void                  tether_session_manager_set_config         (TetherSessionManager  *self,
                                                                  const TetherConfig    *config);

@@ -19,6 +19,9 @@ typedef enum {
   TETHER_SESSION_STATE_CLOSING,
   TETHER_SESSION_STATE_CLOSED,
   TETHER_SESSION_STATE_BROKEN,
+  /* PowerShell's states of a disconnected session, kept for parity: nothing
+   * sets them yet; the reconnection work (Disconnect-/Connect-PSSession)
+   * will. */
   TETHER_SESSION_STATE_DISCONNECTING,
   TETHER_SESSION_STATE_DISCONNECTED,
   TETHER_SESSION_STATE_CONNECTING,
