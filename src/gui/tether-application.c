@@ -336,6 +336,9 @@ tether_application_dispose (GObject *object)
 {
   TetherApplication *self = TETHER_APPLICATION (object);
 
+  /* A setting written from now on has no manager to reach. */
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->interaction);
   g_clear_object (&self->manager);
   g_clear_object (&self->settings);
