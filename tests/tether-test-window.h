@@ -3,7 +3,7 @@
 
 #include "tether-application.h"
 #include "tether-session-manager-private.h"
-#include "tether-session-tab.h"
+#include "tether-session-tab-private.h"
 #include "tether-session-tree-private.h"
 #include "tether-test-sshd.h"
 #include "tether-test-widgets.h"
