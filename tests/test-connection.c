@@ -6,6 +6,7 @@
 #include "tether-connection.h"
 #include "tether-error.h"
 #include "tether-test-interaction.h"
+#include "tether-test-session.h"
 #include "tether-test-sshd.h"
 
 /* Connections against a real sshd: host keys, every login method, exec,
@@ -41,15 +42,16 @@ connect_to (const char         *target_text,
   g_autoptr(TetherResolvedTarget) resolved = NULL;
   g_autofree char *ssh_dir = tether_get_ssh_dir ();
   g_autoptr(TetherConnection) connection = NULL;
+  TetherConfig config = *tether_test_config ();
   Wait wait = { 0 };
 
   if (target == NULL || (resolved = tether_target_resolve (target, ssh_dir, error)) == NULL)
     return NULL;
 
-  connection = tether_connection_new (resolved, ssh_dir);
+  config.connect_timeout_s = connect_timeout_s;
+  connection = tether_connection_new (resolved, ssh_dir, &config);
   tether_connection_set_interaction (connection, interaction);
   tether_connection_set_identity_file (connection, identity_file);
-  tether_connection_set_timeout (connection, connect_timeout_s);
   tether_connection_connect_async (connection, NULL, store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
 
@@ -647,14 +649,17 @@ check_broken (gboolean stop_instead_of_kill)
   g_autoptr(TetherTarget) target = tether_target_parse (tether_test_sshd_get_target (sshd), NULL);
   g_autofree char *ssh_dir = tether_get_ssh_dir ();
   g_autoptr(TetherResolvedTarget) resolved = tether_target_resolve (target, ssh_dir, NULL);
-  g_autoptr(TetherConnection) connection = tether_connection_new (resolved, ssh_dir);
+  TetherConfig config = *tether_test_config ();
+  g_autoptr(TetherConnection) connection = NULL;
   g_autoptr(TetherChannel) channel = NULL;
   g_autoptr(GError) error = NULL;
   Break seen = { 0 };
   Wait wait = { 0 };
 
   tether_test_sshd_trust (sshd);
-  tether_connection_set_keepalive (connection, 300, 2);
+  config.keepalive_interval_ms = 300;
+  config.keepalive_max_missed = 2;
+  connection = tether_connection_new (resolved, ssh_dir, &config);
   tether_connection_connect_async (connection, NULL, store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
   g_assert_true (tether_connection_connect_finish (connection, wait.result, NULL));

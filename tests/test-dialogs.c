@@ -4,7 +4,7 @@
 #include <glib/gstdio.h>
 #include <unistd.h>
 
-#include "tether-new-session-dialog.h"
+#include "tether-new-session-dialog-private.h"
 #include "tether-test-window.h"
 
 /*
@@ -186,7 +186,7 @@ test_passphrase_dialog (void)
 {
   g_autofree char *key = tether_test_make_key ("gui-encrypted", "pass-phrase-1");
   g_autofree char *pub = g_strconcat (key, ".pub", NULL);
-  TetherSessionOptions options = {
+  TetherSessionDefinition def = {
     .target = tether_test_sshd_get_target (sshd),
     .name = "Locked",
     .identity_file = key,
@@ -198,7 +198,7 @@ test_passphrase_dialog (void)
 
   tether_test_sshd_authorize_key (sshd, pub);
   hidden = hide_default_key ();
-  session = tether_session_manager_add_session (manager (), &options, &error);
+  session = tether_session_manager_add_session (manager (), &def, &error);
   g_assert_no_error (error);
   keep = g_object_ref (session);
 
@@ -297,6 +297,7 @@ test_new_session_dialog (void)
   g_autofree char *port = g_strdup_printf ("%u", tether_test_sshd_get_port (sshd));
   TetherNewSessionDialog *dialog;
   TetherSession *created;
+  g_autofree char *instance_id = NULL;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new-session", NULL);
   dialog = TETHER_NEW_SESSION_DIALOG (find_toplevel ("tether-new-session-dialog"));
@@ -335,7 +336,11 @@ test_new_session_dialog (void)
   g_assert_cmpint (tether_session_get_state (tether_session_manager_lookup (manager (), "Created-2")), ==,
                    TETHER_SESSION_STATE_CLOSED);
 
-  /* Remove forgets it; the toast's Undo lists it again, Closed. */
+  /* Remove forgets it; the toast's Undo lists it again, Closed, as the same
+   * session (InstanceId). */
+  instance_id = g_strdup (tether_session_get_instance_id (tether_session_manager_lookup (manager (),
+                                                                                        "Created-2")));
+  g_assert_cmpstr (instance_id, !=, tether_session_get_instance_id (created));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-session", NULL);
   g_assert_null (tether_session_manager_lookup (manager (), "Created-2"));
   tether_test_wait_until (undo_button_shown, NULL, WAIT_MS);
@@ -343,6 +348,8 @@ test_new_session_dialog (void)
   g_assert_nonnull (tether_session_manager_lookup (manager (), "Created-2"));
   g_assert_cmpint (tether_session_get_state (tether_session_manager_lookup (manager (), "Created-2")), ==,
                    TETHER_SESSION_STATE_CLOSED);
+  g_assert_cmpstr (tether_session_get_instance_id (tether_session_manager_lookup (manager (), "Created-2")), ==,
+                   instance_id);
   tether_session_manager_remove_session (manager (), tether_session_manager_lookup (manager (), "Created-2"));
 
   /* Edit: the same dialog, filled in; Save renames in place. */
@@ -529,7 +536,7 @@ identity_file_child (void)
   g_autofree char *pub = g_strconcat (key, ".pub", NULL);
   g_autofree char *port = g_strdup_printf ("%u", tether_test_sshd_get_port (sshd));
   TetherNewSessionDialog *dialog;
-  TetherSessionOptions options;
+  TetherSessionDefinition def;
   AdwActionRow *row;
   GtkWidget *clear;
   TetherSession *created;
@@ -548,21 +555,21 @@ identity_file_child (void)
   /* At first: the default keys, and nothing to clear. */
   g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "The default keys and the agent");
   g_assert_false (gtk_widget_get_visible (clear));
-  tether_new_session_dialog_get_options (dialog, &options);
-  g_assert_null (options.identity_file);
+  tether_new_session_dialog_get_definition (dialog, &def);
+  g_assert_null (def.identity_file);
 
   choose_identity_file (dialog, key);
   g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, key);
   g_assert_true (gtk_widget_get_visible (clear));
-  tether_new_session_dialog_get_options (dialog, &options);
-  g_assert_cmpstr (options.identity_file, ==, key);
+  tether_new_session_dialog_get_definition (dialog, &def);
+  g_assert_cmpstr (def.identity_file, ==, key);
 
   /* Clear goes back to the default keys. */
   g_signal_emit_by_name (clear, "clicked");
   g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "The default keys and the agent");
   g_assert_false (gtk_widget_get_visible (clear));
-  tether_new_session_dialog_get_options (dialog, &options);
-  g_assert_null (options.identity_file);
+  tether_new_session_dialog_get_definition (dialog, &def);
+  g_assert_null (def.identity_file);
 
   /* Chosen again and created: the session keeps the key and logs in with
    * it, the only key the server takes that the client has (the default one

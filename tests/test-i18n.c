@@ -120,7 +120,7 @@ static void
 test_window (void)
 {
   TetherApplication *app = tether_application_new ();
-  TetherSessionOptions options = {
+  TetherSessionDefinition def = {
     .target = "server01.invalid",
     .name = "Server01",
     .persistent = FALSE,
@@ -134,7 +134,7 @@ test_window (void)
                            G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
-  tether_session_manager_add_session (tether_application_get_manager (app), &options, &error);
+  tether_session_manager_add_session (tether_application_get_manager (app), &def, &error);
   g_assert_no_error (error);
 
   window = tether_application_ensure_window (app);

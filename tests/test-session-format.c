@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "tether-session-format.h"
+#include "tether-session-format-private.h"
 #include "tether-session-manager.h"
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
@@ -13,7 +13,7 @@ new_manager (const char *file)
 {
   g_autofree char *path = g_build_filename (tether_test_get_tmpdir (), file, NULL);
 
-  return tether_session_manager_new (path);
+  return tether_session_manager_new (path, tether_test_config ());
 }
 
 static TetherSession *
@@ -22,14 +22,14 @@ add (TetherSessionManager *manager,
      const char           *name,
      const char           *configuration_name)
 {
-  TetherSessionOptions options = {
+  TetherSessionDefinition def = {
     .target = target,
     .name = name,
     .configuration_name = configuration_name,
     .persistent = FALSE,
   };
   g_autoptr(GError) error = NULL;
-  TetherSession *session = tether_session_manager_add_session (manager, &options, &error);
+  TetherSession *session = tether_session_manager_add_session (manager, &def, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (session);
@@ -135,6 +135,7 @@ test_json (void)
 {
   g_autoptr(TetherSessionManager) manager = new_manager ("json.ini");
   TetherSession *session = add (manager, "admin@server01:2222", "Db", "Cfg");
+  g_autoptr(GListStore) empty = g_list_store_new (TETHER_TYPE_SESSION);
   g_autofree char *json = NULL;
   g_autofree char *id = NULL;
 
@@ -155,7 +156,7 @@ test_json (void)
   g_assert_nonnull (strstr (json, "\"Availability\": "));
 
   g_free (json);
-  json = tether_session_format_json (NULL, 0);
+  json = tether_session_format_json_model (G_LIST_MODEL (empty));
   g_assert_cmpstr (json, ==, "[]\n");
 }
 

@@ -4,7 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "tether-error.h"
-#include "tether-session-manager.h"
+#include "tether-session-manager-private.h"
 #include "tether-session-store.h"
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
@@ -59,7 +59,7 @@ static void
 test_new_session (void)
 {
   g_autofree char *path = store_path ("new.ini");
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path, tether_test_config ());
   g_autoptr(TetherSession) first = NULL;
   g_autoptr(TetherSession) second = NULL;
   g_autoptr(TetherSession) third = NULL;
@@ -104,7 +104,7 @@ test_new_session (void)
 static void
 test_shared_connection (void)
 {
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) a = NULL;
   g_autoptr(TetherSession) b = NULL;
   g_autoptr(GError) error = NULL;
@@ -137,7 +137,7 @@ test_shared_connection (void)
 static void
 test_temporary_session (void)
 {
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) temp = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -164,7 +164,7 @@ test_temporary_session (void)
 static void
 test_temporary_keeps_shared_connection (void)
 {
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) named = NULL;
   g_autoptr(TetherSession) temp = NULL;
   g_autoptr(GError) error = NULL;
@@ -189,7 +189,7 @@ static void
 test_close_and_reopen (void)
 {
   g_autofree char *path = store_path ("close.ini");
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path, tether_test_config ());
   g_autoptr(TetherSession) session = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -216,7 +216,7 @@ static void
 test_remove (void)
 {
   g_autofree char *path = store_path ("remove.ini");
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path, tether_test_config ());
   g_autoptr(TetherSession) session = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -237,12 +237,12 @@ static void
 test_load (void)
 {
   g_autofree char *path = store_path ("load.ini");
-  g_autoptr(TetherSessionManager) writer = tether_session_manager_new (path);
+  g_autoptr(TetherSessionManager) writer = tether_session_manager_new (path, tether_test_config ());
   g_autoptr(TetherSessionManager) reader = NULL;
-  TetherSessionOptions web = { .target = "admin@web.example:2222", .name = "Web", .folder = "Prod",
+  TetherSessionDefinition web = { .target = "admin@web.example:2222", .name = "Web", .folder = "Prod",
                                .configuration_name = "Bash", .persistent = TRUE };
-  TetherSessionOptions db = { .target = tether_test_sshd_get_target (sshd), .name = "Db", .persistent = TRUE };
-  TetherSessionOptions demo = { .target = tether_test_sshd_get_target (sshd), .name = "Demo", .persistent = FALSE };
+  TetherSessionDefinition db = { .target = tether_test_sshd_get_target (sshd), .name = "Db", .persistent = TRUE };
+  TetherSessionDefinition demo = { .target = tether_test_sshd_get_target (sshd), .name = "Demo", .persistent = FALSE };
   g_autoptr(GError) error = NULL;
   TetherSession *first, *second;
 
@@ -253,7 +253,7 @@ test_load (void)
   /* The Demo session is never saved. */
   g_assert_false (file_mentions (path, "Demo"));
 
-  reader = tether_session_manager_new (path);
+  reader = tether_session_manager_new (path, tether_test_config ());
   g_assert_true (tether_session_manager_load (reader, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (reader)), ==, 2);
@@ -282,7 +282,7 @@ static void
 test_corrupt_file (void)
 {
   g_autofree char *path = store_path ("corrupt.ini");
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path, tether_test_config ());
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_path_get_dirname (path);
   const char garbage[] = "\x01\x02[[[not a key file\n\xff\xfe";
@@ -315,7 +315,7 @@ static void
 test_bad_targets_change_nothing (void)
 {
   g_autofree char *path = store_path ("bad.ini");
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path, tether_test_config ());
   g_autoptr(TetherSession) good = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *before = NULL;
@@ -361,7 +361,7 @@ warning_cb (TetherSessionManager *manager,
 static void
 test_config_ignored_reported (void)
 {
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) session = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *config_path = g_build_filename (g_get_home_dir (), ".ssh", "config", NULL);
@@ -392,13 +392,16 @@ static void
 test_broken_and_reopen (void)
 {
   TetherTestSshd *own = tether_test_sshd_new (NULL);
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  TetherConfig config = *tether_test_config ();
+  g_autoptr(TetherSessionManager) manager = NULL;
   g_autoptr(TetherSession) a = NULL;
   g_autoptr(TetherSession) b = NULL;
   g_autoptr(GError) error = NULL;
 
   tether_test_sshd_trust (own);
-  tether_session_manager_set_keepalive (manager, 300, 2);
+  config.keepalive_interval_ms = 300;
+  config.keepalive_max_missed = 2;
+  manager = tether_session_manager_new (NULL, &config);
   a = tether_test_new_session (manager, tether_test_sshd_get_target (own), "BrokenA", &error);
   g_assert_no_error (error);
   b = tether_test_new_session (manager, tether_test_sshd_get_target (own), "BrokenB", &error);
@@ -461,7 +464,7 @@ static void
 test_broken_is_not_exit (void)
 {
   TetherTestSshd *own = tether_test_sshd_new (NULL);
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) session = NULL;
   g_autoptr(TetherChannel) shell = NULL;
   g_autoptr(GError) error = NULL;

@@ -24,7 +24,7 @@ store_path (void)
 static TetherSessionDefinition *
 make_definition (const char *id,
                  const char *name,
-                 const char *computer_name,
+                 const char *target,
                  const char *identity_file,
                  const char *folder)
 {
@@ -32,7 +32,7 @@ make_definition (const char *id,
 
   def->instance_id = g_strdup (id);
   def->name = g_strdup (name);
-  def->computer_name = g_strdup (computer_name);
+  def->target = g_strdup (target);
   def->configuration_name = g_strdup ("Microsoft.PowerShell");
   def->identity_file = g_strdup (identity_file);
   def->folder = g_strdup (folder);
@@ -105,10 +105,11 @@ test_round_trip (void)
 
       g_assert_cmpstr (got->instance_id, ==, want->instance_id);
       g_assert_cmpstr (got->name, ==, want->name);
-      g_assert_cmpstr (got->computer_name, ==, want->computer_name);
+      g_assert_cmpstr (got->target, ==, want->target);
       g_assert_cmpstr (got->configuration_name, ==, want->configuration_name);
       g_assert_cmpstr (got->identity_file, ==, want->identity_file);
       g_assert_cmpstr (got->folder, ==, want->folder);
+      g_assert_true (got->persistent);
     }
 }
 
@@ -334,10 +335,8 @@ test_control_chars_save (void)
   g_autofree char *path = store_path ();
   g_autoptr(GPtrArray) defs = three_definitions ();
   g_autoptr(GError) error = NULL;
-  TetherSessionDefinition *def = g_ptr_array_index (defs, 0);
 
-  g_free (def->name);
-  def->name = g_strdup ("tab\there");
+  g_ptr_array_add (defs, make_definition ("d4", "tab\there", "zeta.example.org", NULL, NULL));
 
   g_assert_false (tether_session_store_save (path, defs, &error));
   g_assert_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME);

@@ -3,6 +3,7 @@
 
 #include "tether-error.h"
 #include "tether-session-manager.h"
+#include "tether-session-private.h"
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
 
@@ -24,7 +25,7 @@ open_session (TetherSessionManager *manager)
 static void
 test_shell_state_survives_detach (void)
 {
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) session = NULL;
 
   session = open_session (manager);
@@ -47,7 +48,7 @@ test_shell_state_survives_detach (void)
 static void
 test_exit_keeps_session_opened (void)
 {
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) session = NULL;
 
   session = open_session (manager);
@@ -72,7 +73,7 @@ test_exit_keeps_session_opened (void)
 static void
 test_availability (void)
 {
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) session = NULL;
 
   session = open_session (manager);
@@ -104,13 +105,13 @@ result_set (gpointer data)
 static void
 test_attach_closed_session_fails (void)
 {
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
-  TetherSessionOptions options = { .target = tether_test_sshd_get_target (sshd), .name = "Idle" };
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  TetherSessionDefinition def = { .target = tether_test_sshd_get_target (sshd), .name = "Idle" };
   TetherSession *session;
   g_autoptr(GError) error = NULL;
   GAsyncResult *result = NULL;
 
-  session = tether_session_manager_add_session (manager, &options, &error);
+  session = tether_session_manager_add_session (manager, &def, &error);
   g_assert_no_error (error);
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_CLOSED);
 
@@ -126,7 +127,7 @@ test_attach_closed_session_fails (void)
 static void
 test_exec_streams (void)
 {
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) session = NULL;
   g_autoptr(TetherChannel) channel = NULL;
   g_autoptr(TetherExecResult) exec = NULL;
@@ -163,7 +164,7 @@ has_shell (gpointer data)
 static void
 test_shell_ready_before_enter (void)
 {
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) session = NULL;
 
   session = open_session (manager);
@@ -227,7 +228,7 @@ timeout_cb (gpointer data)
 static void
 test_held_output_paces_shell (void)
 {
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) session = NULL;
   Hoard hoard = { 0 };
   gboolean waited = FALSE;
@@ -264,7 +265,7 @@ test_held_output_paces_shell (void)
 static void
 test_untaken_output_flows (void)
 {
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) session = NULL;
 
   session = open_session (manager);
@@ -291,7 +292,7 @@ static void
 test_shell_refused (void)
 {
   TetherTestSshd *no_tty = tether_test_sshd_new ("PermitTTY no\n");
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) session = NULL;
   g_autoptr(GError) error = NULL;
   GAsyncResult *result = NULL;

@@ -4,7 +4,7 @@
 #include <adwaita.h>
 
 #include "tether-session-manager.h"
-#include "tether-session-tab.h"
+#include "tether-session-tab-private.h"
 #include "tether-terminal-private.h"
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
@@ -118,7 +118,7 @@ fixture_set_up (Fixture       *f,
   TetherTestSshd *server = (TetherTestSshd *) data;
   g_autoptr(GError) error = NULL;
 
-  f->manager = tether_session_manager_new (NULL);
+  f->manager = tether_session_manager_new (NULL, tether_test_config ());
   f->session = tether_test_new_session (f->manager, tether_test_sshd_get_target (server),
                                         "Server01", &error);
   g_assert_no_error (error);

@@ -447,20 +447,21 @@ test_connection_lost (gconstpointer data)
   g_autofree char *text = NULL;
   TetherSessionTab *tab;
   const char *message;
+  TetherConfig config = *tether_session_manager_get_config (manager ());
+  TetherConfig quick = config;
   Lost lost;
 
   /* Keepalives that give up quickly, for this session's connection only:
    * it takes them when it opens. */
+  quick.keepalive_interval_ms = 300;
+  quick.keepalive_max_missed = 2;
   if (silent)
-    tether_session_manager_set_keepalive (manager (), 300, 2);
+    tether_session_manager_set_config (manager (), &quick);
   session = add_session (tether_test_sshd_get_target (sshd), silent ? "Silent" : "Killed", NULL);
   keep = g_object_ref (session);
   enter (session);
   if (silent)
-    tether_session_manager_set_keepalive (manager (),
-                                          g_settings_get_uint (tether_application_get_settings (app),
-                                                               "keepalive-interval") * 1000,
-                                          3);
+    tether_session_manager_set_config (manager (), &config);
   tab = tab_of (session);
   shell = g_object_ref (tether_session_get_shell (session));
   type (session, "echo before-$((6*7))-break\n");
@@ -492,6 +493,43 @@ test_connection_lost (gconstpointer data)
   tether_session_manager_remove_session (manager (), session);
   tether_test_wait_until (state_is_closed, session, WAIT_MS);
   tether_test_wait_until (no_pages, NULL, WAIT_MS);
+}
+
+static gboolean
+keepalive_is (gpointer data)
+{
+  const TetherConfig *config = tether_session_manager_get_config (manager ());
+
+  return config->keepalive_interval_ms == GPOINTER_TO_UINT (data);
+}
+
+/* What Preferences writes reaches the connections opened from then on; the
+ * shells still start at the size the terminals were measured at. */
+static void
+test_connection_settings (void)
+{
+  GSettings *settings = tether_application_get_settings (app);
+  TetherConfig before = *tether_session_manager_get_config (manager ());
+  const TetherConfig *config;
+
+  g_settings_set_uint (settings, "connect-timeout", 9);
+  g_settings_set_uint (settings, "keepalive-max-missed", 5);
+  g_settings_set_uint (settings, "terminal-columns", before.columns + 7);
+  g_settings_set_uint (settings, "keepalive-interval", 7);
+  tether_test_wait_until (keepalive_is, GUINT_TO_POINTER (7000), WAIT_MS);
+
+  config = tether_session_manager_get_config (manager ());
+  g_assert_cmpuint (config->connect_timeout_s, ==, 9);
+  g_assert_cmpuint (config->keepalive_max_missed, ==, 5);
+  g_assert_cmpuint (config->columns, ==, before.columns);
+  g_assert_cmpuint (config->rows, ==, before.rows);
+
+  g_settings_reset (settings, "connect-timeout");
+  g_settings_reset (settings, "keepalive-max-missed");
+  g_settings_reset (settings, "terminal-columns");
+  g_settings_reset (settings, "keepalive-interval");
+  tether_test_wait_until (keepalive_is, GUINT_TO_POINTER (before.keepalive_interval_ms), WAIT_MS);
+  g_assert_cmpmem (config, sizeof *config, &before, sizeof before);
 }
 
 static gboolean
@@ -600,6 +638,7 @@ main (int   argc,
   g_test_add_func ("/window/temporary", test_temporary);
   g_test_add_func ("/window/quick-connect-field", test_quick_connect_field);
   g_test_add_func ("/window/resize", test_resize);
+  g_test_add_func ("/window/connection-settings", test_connection_settings);
   g_test_add_data_func ("/window/connection-lost/killed", GINT_TO_POINTER (FALSE), test_connection_lost);
   g_test_add_data_func ("/window/connection-lost/silent", GINT_TO_POINTER (TRUE), test_connection_lost);
   g_test_add_func ("/window/quit-confirmation", test_quit_confirmation);

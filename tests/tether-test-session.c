@@ -11,6 +11,20 @@ typedef struct {
   GAsyncResult *result;
 } Wait;
 
+const TetherConfig *
+tether_test_config (void)
+{
+  static TetherConfig config;
+
+  if (config.connect_timeout_s == 0)
+    {
+      g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+      tether_config_init_from_settings (&config, settings);
+    }
+  return &config;
+}
+
 static void
 store_result (GObject      *object,
               GAsyncResult *result,
@@ -28,11 +42,11 @@ tether_test_new_session (TetherSessionManager *manager,
                          const char           *name,
                          GError              **error)
 {
-  TetherSessionOptions options = { .target = target, .name = name, .persistent = TRUE };
+  TetherSessionDefinition def = { .target = target, .name = name, .persistent = TRUE };
   TetherSession *session;
   Wait wait = { 0 };
 
-  tether_session_manager_new_session_async (manager, &options, NULL, store_result, &wait);
+  tether_session_manager_new_session_async (manager, &def, NULL, store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
   session = tether_session_manager_new_session_finish (manager, wait.result, error);
   g_object_unref (wait.result);

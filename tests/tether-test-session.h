@@ -8,6 +8,10 @@ G_BEGIN_DECLS
 /* Helpers for tests that open sessions through a manager and type into
  * their shells; they wait on the main context, never on a clock. */
 
+/* The configuration the application would give the core: the settings'
+ * (GSETTINGS_BACKEND=memory, so the schema's defaults). */
+const TetherConfig *tether_test_config      (void);
+
 TetherSession *tether_test_new_session      (TetherSessionManager *manager,
                                              const char           *target,
                                              const char           *name,

@@ -2,10 +2,12 @@
 #pragma once
 
 #include "tether-application.h"
-#include "tether-session-tab.h"
+#include "tether-session-manager-private.h"
+#include "tether-session-tab-private.h"
+#include "tether-session-tree-private.h"
 #include "tether-test-sshd.h"
 #include "tether-test-widgets.h"
-#include "tether-window.h"
+#include "tether-window-private.h"
 
 /*
  * What the window tests share: one application and its window, presented
@@ -30,14 +32,14 @@ add_session (const char *target,
              const char *name,
              const char *folder)
 {
-  TetherSessionOptions options = {
+  TetherSessionDefinition def = {
     .target = target,
     .name = name,
     .folder = folder,
     .persistent = FALSE,
   };
   g_autoptr(GError) error = NULL;
-  TetherSession *session = tether_session_manager_add_session (manager (), &options, &error);
+  TetherSession *session = tether_session_manager_add_session (manager (), &def, &error);
 
   g_assert_no_error (error);
   return session;

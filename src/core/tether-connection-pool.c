@@ -18,18 +18,13 @@ struct _TetherConnectionPool
   GHashTable                 *entries;    /* key -> PoolEntry* */
   TetherConnectionBrokenFunc  broken;
   gpointer                    user_data;
-  TetherInteraction          *interaction;
-  guint                       timeout_s;
-  guint                       keepalive_ms;
-  guint                       keepalive_max_missed;
-  guint                       columns;    /* where new shells start */
-  guint                       rows;
 };
 
 typedef struct {
-  TetherConnectionPool *pool;
   TetherSession        *session;
   TetherSessionState    previous;
+  guint                 columns;    /* where its shell starts */
+  guint                 rows;
 } OpenData;
 
 static void
@@ -55,11 +50,6 @@ _tether_connection_pool_new (TetherConnectionBrokenFunc broken,
                                          (GDestroyNotify) pool_entry_free);
   pool->broken = broken;
   pool->user_data = user_data;
-  pool->timeout_s = 20;
-  pool->keepalive_ms = 15 * 1000;
-  pool->keepalive_max_missed = 3;
-  pool->columns = 80;
-  pool->rows = 24;
   return pool;
 }
 
@@ -69,7 +59,6 @@ pool_clear (gpointer data)
   TetherConnectionPool *pool = data;
 
   g_hash_table_unref (pool->entries);
-  g_clear_object (&pool->interaction);
 }
 
 void
@@ -85,24 +74,6 @@ guint
 _tether_connection_pool_size (TetherConnectionPool *pool)
 {
   return g_hash_table_size (pool->entries);
-}
-
-/* Applies to connections opened from now on. */
-void
-_tether_connection_pool_configure (TetherConnectionPool *pool,
-                                   TetherInteraction    *interaction,
-                                   guint                 timeout_s,
-                                   guint                 keepalive_ms,
-                                   guint                 keepalive_max_missed,
-                                   guint                 columns,
-                                   guint                 rows)
-{
-  g_set_object (&pool->interaction, interaction);
-  pool->timeout_s = timeout_s;
-  pool->keepalive_ms = keepalive_ms;
-  pool->keepalive_max_missed = keepalive_max_missed;
-  pool->columns = columns;
-  pool->rows = rows;
 }
 
 static void
@@ -150,12 +121,13 @@ _tether_connection_pool_clear (TetherConnectionPool *pool)
 }
 
 static void
-join_connection (TetherConnectionPool *pool,
-                 TetherSession        *session,
-                 PoolEntry            *entry)
+join_connection (OpenData  *data,
+                 PoolEntry *entry)
 {
+  TetherSession *session = data->session;
+
   entry->users++;
-  _tether_session_set_connection (session, entry->connection, pool->columns, pool->rows);
+  _tether_session_set_connection (session, entry->connection, data->columns, data->rows);
   _tether_session_set_resolved (session,
                                 tether_connection_get_user (entry->connection),
                                 tether_connection_get_port (entry->connection));
@@ -171,10 +143,9 @@ open_data_free (OpenData *data)
 }
 
 static void
-finish_waiter (TetherConnectionPool *pool,
-               GTask                *task,
-               PoolEntry            *entry,
-               const GError         *error)
+finish_waiter (GTask        *task,
+               PoolEntry    *entry,
+               const GError *error)
 {
   OpenData *data = g_task_get_task_data (task);
 
@@ -192,7 +163,7 @@ finish_waiter (TetherConnectionPool *pool,
                              tether_session_get_name (data->session));
   else
     {
-      join_connection (pool, data->session, entry);
+      join_connection (data, entry);
       g_task_return_boolean (task, TRUE);
     }
 }
@@ -219,7 +190,7 @@ connect_cb (GObject      *object,
   waiters = g_steal_pointer (&entry->waiters);
   entry->waiters = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < waiters->len; i++)
-    finish_waiter (pool, g_ptr_array_index (waiters, i), entry, error);
+    finish_waiter (g_ptr_array_index (waiters, i), entry, error);
 
   if (error != NULL || entry->users == 0)
     forget (pool, connection);
@@ -230,17 +201,17 @@ static PoolEntry *
 new_entry (TetherConnectionPool       *pool,
            TetherSession              *session,
            const TetherResolvedTarget *resolved,
+           TetherInteraction          *interaction,
+           const TetherConfig         *config,
            const char                 *key)
 {
   g_autofree char *ssh_dir = tether_get_ssh_dir ();
   PoolEntry *entry = g_new0 (PoolEntry, 1);
 
-  entry->connection = tether_connection_new (resolved, ssh_dir);
+  entry->connection = tether_connection_new (resolved, ssh_dir, config);
   entry->waiters = g_ptr_array_new_with_free_func (g_object_unref);
-  tether_connection_set_interaction (entry->connection, pool->interaction);
+  tether_connection_set_interaction (entry->connection, interaction);
   tether_connection_set_identity_file (entry->connection, tether_session_get_identity_file (session));
-  tether_connection_set_timeout (entry->connection, pool->timeout_s);
-  tether_connection_set_keepalive (entry->connection, pool->keepalive_ms, pool->keepalive_max_missed);
   g_signal_connect (entry->connection, "broken", G_CALLBACK (connection_broken_cb), pool);
   g_hash_table_insert (pool->entries, g_strdup (key), entry);
 
@@ -252,6 +223,8 @@ void
 _tether_connection_pool_open (TetherConnectionPool       *pool,
                               TetherSession              *session,
                               const TetherResolvedTarget *resolved,
+                              TetherInteraction          *interaction,
+                              const TetherConfig         *config,
                               GTask                      *task)
 {
   g_autofree char *key = tether_resolved_target_dup_key (resolved);
@@ -260,6 +233,8 @@ _tether_connection_pool_open (TetherConnectionPool       *pool,
 
   data->session = g_object_ref (session);
   data->previous = tether_session_get_state (session);
+  data->columns = config->columns;
+  data->rows = config->rows;
   g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
   _tether_session_set_state (session, TETHER_SESSION_STATE_OPENING);
 
@@ -268,7 +243,7 @@ _tether_connection_pool_open (TetherConnectionPool       *pool,
     {
       /* A second session to the same place: a new channel later, no new
        * handshake now. */
-      join_connection (pool, session, entry);
+      join_connection (data, entry);
       g_task_return_boolean (task, TRUE);
       return;
     }
@@ -277,7 +252,7 @@ _tether_connection_pool_open (TetherConnectionPool       *pool,
     {
       if (entry != NULL)
         g_hash_table_remove (pool->entries, key);
-      entry = new_entry (pool, session, resolved, key);
+      entry = new_entry (pool, session, resolved, interaction, config, key);
     }
   g_ptr_array_add (entry->waiters, g_object_ref (task));
 }

@@ -25,18 +25,14 @@ TetherConnectionPool *_tether_connection_pool_new      (TetherConnectionBrokenFu
                                                         gpointer                    user_data);
 void                  _tether_connection_pool_free     (TetherConnectionPool       *pool);
 guint                 _tether_connection_pool_size     (TetherConnectionPool       *pool);
-void                  _tether_connection_pool_configure (TetherConnectionPool      *pool,
-                                                        TetherInteraction          *interaction,
-                                                        guint                       timeout_s,
-                                                        guint                       keepalive_ms,
-                                                        guint                       keepalive_max_missed,
-                                                        guint                       columns,
-                                                        guint                       rows);
-/* Opens @session on a shared connection; @task (owned by the caller)
- * returns a boolean once the session is Opened, or the error. */
+/* Opens @session on a shared connection (a new one made with @interaction
+ * and @config, whose terminal size the shell starts at); @task (owned by
+ * the caller) returns a boolean once the session is Opened, or the error. */
 void                  _tether_connection_pool_open     (TetherConnectionPool       *pool,
                                                         TetherSession              *session,
                                                         const TetherResolvedTarget *resolved,
+                                                        TetherInteraction          *interaction,
+                                                        const TetherConfig         *config,
                                                         GTask                      *task);
 /* Takes the session's connection back (closing it if it was the last). */
 void                  _tether_connection_pool_release  (TetherConnectionPool       *pool,

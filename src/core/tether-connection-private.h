@@ -77,7 +77,6 @@ typedef struct {
   gboolean         is_stderr;
   int              status;
   GError          *error;
-  guint            local_port;
 } TetherEvent;
 
 typedef struct {

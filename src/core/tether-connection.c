@@ -10,10 +10,6 @@
 #include "tether-enums.h"
 #include "tether-error.h"
 
-#define DEFAULT_TIMEOUT_S      20
-#define DEFAULT_KEEPALIVE_MS   (15 * 1000)
-#define DEFAULT_KEEPALIVE_MISS 3
-
 struct _TetherConnection
 {
   GObject                 parent_instance;
@@ -25,7 +21,6 @@ struct _TetherConnection
   gulong                  cancel_id;
   GHashTable             *opening;        /* TetherChannel* -> GTask* */
   GCancellable           *prompt_cancellable;
-  guint                   local_port;
 };
 
 G_DEFINE_FINAL_TYPE (TetherConnection, tether_connection, G_TYPE_OBJECT)
@@ -334,10 +329,7 @@ handle_event (TetherConnection *self,
 
     case TETHER_EVENT_CONNECTED:
       if (event->error == NULL && self->state == TETHER_CONNECTION_STATE_CONNECTING)
-        {
-          self->local_port = event->local_port;
-          set_state (self, TETHER_CONNECTION_STATE_READY);
-        }
+        set_state (self, TETHER_CONNECTION_STATE_READY);
       else if (self->state == TETHER_CONNECTION_STATE_CONNECTING)
         set_state (self, TETHER_CONNECTION_STATE_CLOSED);
       finish_connect (self, event->error);
@@ -445,18 +437,24 @@ tether_connection_init (TetherConnection *self)
  * tether_connection_new:
  * @target: where to connect, `~/.ssh/config` already applied
  * @ssh_dir: the `~/.ssh` directory to use (from $HOME, not the passwd entry)
+ * @config: its timeout and keepalives (the terminal size is not used)
  *
  * Returns: (transfer full): a connection, not connected yet
  */
 TetherConnection *
 tether_connection_new (const TetherResolvedTarget *target,
-                       const char                 *ssh_dir)
+                       const char                 *ssh_dir,
+                       const TetherConfig         *config)
 {
   TetherConnection *self;
   TetherConnectionShared *shared;
 
   g_return_val_if_fail (target != NULL, NULL);
   g_return_val_if_fail (ssh_dir != NULL, NULL);
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (config->connect_timeout_s > 0, NULL);
+  g_return_val_if_fail (config->keepalive_interval_ms > 0, NULL);
+  g_return_val_if_fail (config->keepalive_max_missed > 0, NULL);
 
   self = g_object_new (TETHER_TYPE_CONNECTION, NULL);
   shared = g_atomic_rc_box_new0 (TetherConnectionShared);
@@ -466,9 +464,9 @@ tether_connection_new (const TetherResolvedTarget *target,
   shared->port = target->port;
   shared->key = tether_resolved_target_dup_key (target);
   shared->ssh_dir = g_strdup (ssh_dir);
-  shared->timeout_s = DEFAULT_TIMEOUT_S;
-  shared->keepalive_ms = DEFAULT_KEEPALIVE_MS;
-  shared->keepalive_max_missed = DEFAULT_KEEPALIVE_MISS;
+  shared->timeout_s = config->connect_timeout_s;
+  shared->keepalive_ms = config->keepalive_interval_ms;
+  shared->keepalive_max_missed = config->keepalive_max_missed;
   shared->main_context = g_main_context_ref_thread_default ();
   shared->cancellable = g_cancellable_new ();
   shared->wake_fd = -1;
@@ -491,13 +489,6 @@ tether_connection_get_key (TetherConnection *self)
 }
 
 const char *
-tether_connection_get_host (TetherConnection *self)
-{
-  g_return_val_if_fail (TETHER_IS_CONNECTION (self), NULL);
-  return self->shared->host;
-}
-
-const char *
 tether_connection_get_user (TetherConnection *self)
 {
   g_return_val_if_fail (TETHER_IS_CONNECTION (self), NULL);
@@ -516,18 +507,6 @@ tether_connection_get_state (TetherConnection *self)
 {
   g_return_val_if_fail (TETHER_IS_CONNECTION (self), TETHER_CONNECTION_STATE_CLOSED);
   return self->state;
-}
-
-/**
- * tether_connection_get_local_port:
- *
- * Returns: the client side's TCP port once connected (what the server sees)
- */
-guint
-tether_connection_get_local_port (TetherConnection *self)
-{
-  g_return_val_if_fail (TETHER_IS_CONNECTION (self), 0);
-  return self->local_port;
 }
 
 void
@@ -553,35 +532,6 @@ tether_connection_set_identity_file (TetherConnection *self,
 
   g_free (self->shared->identity_file);
   self->shared->identity_file = g_strdup (path);
-}
-
-void
-tether_connection_set_timeout (TetherConnection *self,
-                               guint             seconds)
-{
-  g_return_if_fail (TETHER_IS_CONNECTION (self));
-  g_return_if_fail (self->state == TETHER_CONNECTION_STATE_NEW);
-  g_return_if_fail (seconds > 0);
-
-  self->shared->timeout_s = seconds;
-}
-
-/**
- * tether_connection_set_keepalive:
- * @interval_ms: how long the server may stay silent before a keepalive is sent
- * @max_missed: how many unanswered keepalives make the connection Broken
- */
-void
-tether_connection_set_keepalive (TetherConnection *self,
-                                 guint             interval_ms,
-                                 guint             max_missed)
-{
-  g_return_if_fail (TETHER_IS_CONNECTION (self));
-  g_return_if_fail (self->state == TETHER_CONNECTION_STATE_NEW);
-  g_return_if_fail (interval_ms > 0 && max_missed > 0);
-
-  self->shared->keepalive_ms = interval_ms;
-  self->shared->keepalive_max_missed = max_missed;
 }
 
 static void

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "tether-channel.h"
+#include "tether-config.h"
 #include "tether-interaction.h"
 #include "tether-target.h"
 
@@ -33,22 +34,16 @@ G_DECLARE_FINAL_TYPE (TetherConnection, tether_connection, TETHER, CONNECTION, G
  */
 
 TetherConnection      *tether_connection_new              (const TetherResolvedTarget *target,
-                                                           const char                 *ssh_dir);
+                                                           const char                 *ssh_dir,
+                                                           const TetherConfig         *config);
 const char            *tether_connection_get_key          (TetherConnection           *self);
-const char            *tether_connection_get_host         (TetherConnection           *self);
 const char            *tether_connection_get_user         (TetherConnection           *self);
 guint                  tether_connection_get_port         (TetherConnection           *self);
 TetherConnectionState  tether_connection_get_state        (TetherConnection           *self);
-guint                  tether_connection_get_local_port   (TetherConnection           *self);
 void                   tether_connection_set_interaction  (TetherConnection           *self,
                                                            TetherInteraction          *interaction);
 void                   tether_connection_set_identity_file (TetherConnection          *self,
                                                            const char                 *path);
-void                   tether_connection_set_timeout      (TetherConnection           *self,
-                                                           guint                       seconds);
-void                   tether_connection_set_keepalive    (TetherConnection           *self,
-                                                           guint                       interval_ms,
-                                                           guint                       max_missed);
 void                   tether_connection_connect_async    (TetherConnection           *self,
                                                            GCancellable               *cancellable,
                                                            GAsyncReadyCallback         callback,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "tether-session-format.h"
+#include "tether-session-format-private.h"
 
 /*
  * The widths PowerShell's PSSession table view declares, as the seed's
@@ -219,20 +219,12 @@ append_member (GString    *out,
   g_string_append (out, ": ");
 }
 
-/**
- * tether_session_format_json:
- * @sessions: (array length=n_sessions): the sessions
- * @n_sessions: how many
- *
- * Every property of each session, named as PowerShell's ConvertTo-Json names
+/* Every property of each session, named as PowerShell's ConvertTo-Json names
  * a PSSession's (PascalCase), with State and Availability as their English
- * names.
- *
- * Returns: (transfer full): a JSON array, ending with a newline
- */
-char *
-tether_session_format_json (TetherSession * const *sessions,
-                            guint                  n_sessions)
+ * names: a JSON array, ending with a newline. */
+static char *
+format_json (TetherSession * const *sessions,
+             guint                  n_sessions)
 {
   GString *out = g_string_new ("[");
 
@@ -286,12 +278,12 @@ tether_session_format_json (TetherSession * const *sessions,
  * tether_session_format_json_model:
  * @sessions: a #GListModel of #TetherSession
  *
- * Returns: (transfer full): tether_session_format_json() of every item
+ * Returns: (transfer full): every item as format_json() writes it
  */
 char *
 tether_session_format_json_model (GListModel *sessions)
 {
   g_autoptr(GPtrArray) array = model_to_array (sessions);
 
-  return tether_session_format_json ((TetherSession * const *) array->pdata, array->len);
+  return format_json ((TetherSession * const *) array->pdata, array->len);
 }

@@ -16,10 +16,6 @@ G_BEGIN_DECLS
 char *tether_session_format_table        (TetherSession * const *sessions,
                                           guint                  n_sessions);
 char *tether_session_format_table_model  (GListModel            *sessions);
-char *tether_session_format_json         (TetherSession * const *sessions,
-                                          guint                  n_sessions);
 char *tether_session_format_json_model   (GListModel            *sessions);
-void  tether_session_format_json_string  (GString               *out,
-                                          const char            *str);
 
 G_END_DECLS

@@ -5,7 +5,7 @@
 
 #include "tether-connection-pool.h"
 #include "tether-error.h"
-#include "tether-session-manager.h"
+#include "tether-session-manager-private.h"
 #include "tether-session-private.h"
 #include "tether-session-store.h"
 #include "tether-target.h"
@@ -25,11 +25,7 @@ struct _TetherSessionManager
   TetherConnectionPool *pool;
   char              *store_path;
   TetherInteraction *interaction;
-  guint              keepalive_ms;
-  guint              keepalive_max_missed;
-  guint              timeout_s;
-  guint              columns;
-  guint              rows;
+  TetherConfig       config;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -101,18 +97,9 @@ save (TetherSessionManager *self)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(TetherSession) session = g_list_model_get_item (G_LIST_MODEL (self->sessions), i);
-      TetherSessionDefinition *def;
 
-      if (!tether_session_get_persistent (session))
-        continue;
-      def = tether_session_definition_new ();
-      def->instance_id = g_strdup (tether_session_get_instance_id (session));
-      def->name = g_strdup (tether_session_get_name (session));
-      def->computer_name = g_strdup (tether_session_get_target (session));
-      def->configuration_name = g_strdup (tether_session_get_configuration_name (session));
-      def->identity_file = g_strdup (tether_session_get_identity_file (session));
-      def->folder = g_strdup (tether_session_get_folder (session));
-      g_ptr_array_add (definitions, def);
+      if (tether_session_get_persistent (session))
+        g_ptr_array_add (definitions, tether_session_definition_new_for_session (session));
     }
 
   if (!tether_session_store_save (self->store_path, definitions, &error))
@@ -200,10 +187,8 @@ open_session (TetherSessionManager *self,
     }
 
   report_ignored (self, session, resolved);
-  _tether_connection_pool_configure (self->pool, self->interaction, self->timeout_s,
-                                     self->keepalive_ms, self->keepalive_max_missed,
-                                     self->columns, self->rows);
-  _tether_connection_pool_open (self->pool, session, resolved, task);
+  _tether_connection_pool_open (self->pool, session, resolved, self->interaction, &self->config,
+                                task);
 }
 
 /* GObject */
@@ -274,35 +259,36 @@ tether_session_manager_init (TetherSessionManager *self)
   self->sessions = g_list_store_new (TETHER_TYPE_SESSION);
   self->temporary = g_ptr_array_new_with_free_func (g_object_unref);
   self->pool = _tether_connection_pool_new (connection_broken, self);
-  self->keepalive_ms = 15 * 1000;
-  self->keepalive_max_missed = 3;
-  self->timeout_s = 20;
-  self->columns = 80;
-  self->rows = 24;
   g_signal_connect (self->sessions, "items-changed", G_CALLBACK (items_changed_cb), self);
+}
+
+static gboolean
+config_is_valid (const TetherConfig *config)
+{
+  return config->connect_timeout_s > 0 && config->keepalive_interval_ms > 0
+         && config->keepalive_max_missed > 0 && config->columns > 0 && config->rows > 0;
 }
 
 /**
  * tether_session_manager_new:
  * @store_path: (nullable): the sessions file, or %NULL to remember nothing
+ * @config: how to connect, and the size shells start at (copied)
  *
  * Returns: (transfer full): a manager with no sessions; call
  *   tether_session_manager_load() to read the file
  */
 TetherSessionManager *
-tether_session_manager_new (const char *store_path)
+tether_session_manager_new (const char         *store_path,
+                            const TetherConfig *config)
 {
-  TetherSessionManager *self = g_object_new (TETHER_TYPE_SESSION_MANAGER, NULL);
+  TetherSessionManager *self;
 
+  g_return_val_if_fail (config != NULL && config_is_valid (config), NULL);
+
+  self = g_object_new (TETHER_TYPE_SESSION_MANAGER, NULL);
   self->store_path = g_strdup (store_path);
+  self->config = *config;
   return self;
-}
-
-const char *
-tether_session_manager_get_store_path (TetherSessionManager *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), NULL);
-  return self->store_path;
 }
 
 /**
@@ -327,12 +313,8 @@ tether_session_manager_load (TetherSessionManager  *self,
   definitions = tether_session_store_load (self->store_path, &moved, &local_error);
   for (guint i = 0; definitions != NULL && i < definitions->len; i++)
     {
-      TetherSessionDefinition *def = g_ptr_array_index (definitions, i);
-      g_autoptr(TetherSession) session = NULL;
+      g_autoptr(TetherSession) session = _tether_session_new (g_ptr_array_index (definitions, i), FALSE);
 
-      session = _tether_session_new (def->instance_id, def->name, def->computer_name,
-                                     def->configuration_name, def->identity_file, def->folder,
-                                     FALSE, TRUE);
       g_list_store_append (self->sessions, session);
     }
 
@@ -353,42 +335,31 @@ tether_session_manager_set_interaction (TetherSessionManager *self,
 }
 
 /**
- * tether_session_manager_get_interaction:
+ * tether_session_manager_get_config:
  *
- * Returns: (transfer none) (nullable): how the user is asked
+ * Returns: (transfer none): the configuration in use
  */
-TetherInteraction *
-tether_session_manager_get_interaction (TetherSessionManager *self)
+const TetherConfig *
+tether_session_manager_get_config (TetherSessionManager *self)
 {
   g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), NULL);
-  return self->interaction;
+  return &self->config;
 }
 
 /**
- * tether_session_manager_set_keepalive:
+ * tether_session_manager_set_config:
+ * @config: (copied)
  *
- * Applies to connections opened from now on.
+ * Applies to connections and shells opened from now on.
  */
 void
-tether_session_manager_set_keepalive (TetherSessionManager *self,
-                                      guint                 interval_ms,
-                                      guint                 max_missed)
+tether_session_manager_set_config (TetherSessionManager *self,
+                                   const TetherConfig   *config)
 {
   g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
-  g_return_if_fail (interval_ms > 0 && max_missed > 0);
+  g_return_if_fail (config != NULL && config_is_valid (config));
 
-  self->keepalive_ms = interval_ms;
-  self->keepalive_max_missed = max_missed;
-}
-
-void
-tether_session_manager_set_timeout (TetherSessionManager *self,
-                                    guint                 seconds)
-{
-  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
-  g_return_if_fail (seconds > 0);
-
-  self->timeout_s = seconds;
+  self->config = *config;
 }
 
 /**
@@ -397,8 +368,9 @@ tether_session_manager_set_timeout (TetherSessionManager *self,
  * @rows: their height
  *
  * A session starts its shell as soon as it opens, so that Enter finds it
- * running; it starts at this size (the viewer's real size, from the GUI)
- * and is resized to the viewer when entered.
+ * running; it starts at this size (the viewer's real size, from the GUI;
+ * the configuration's until then) and is resized to the viewer when
+ * entered.
  */
 void
 tether_session_manager_set_terminal_size (TetherSessionManager *self,
@@ -408,8 +380,8 @@ tether_session_manager_set_terminal_size (TetherSessionManager *self,
   g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
   g_return_if_fail (columns > 0 && rows > 0);
 
-  self->columns = columns;
-  self->rows = rows;
+  self->config.columns = columns;
+  self->config.rows = rows;
 }
 
 /**
@@ -521,20 +493,20 @@ tether_session_manager_check_name (TetherSessionManager  *self,
 }
 
 static gboolean
-check_options (TetherSessionManager        *self,
-               const TetherSessionOptions  *options,
-               TetherSession               *ignore,
-               GError                     **error)
+check_definition (TetherSessionManager           *self,
+                  const TetherSessionDefinition  *def,
+                  TetherSession                  *ignore,
+                  GError                        **error)
 {
   g_autoptr(TetherTarget) target = NULL;
 
-  if (options->name != NULL && *options->name != '\0'
-      && !tether_session_manager_check_name (self, options->name, ignore, error))
+  if (def->name != NULL && *def->name != '\0'
+      && !tether_session_manager_check_name (self, def->name, ignore, error))
     return FALSE;
-  if ((target = tether_target_parse (options->target, error)) == NULL)
+  if ((target = tether_target_parse (def->target, error)) == NULL)
     return FALSE;
-  if (options->configuration_name != NULL)
-    for (const char *p = options->configuration_name; *p != '\0'; p++)
+  if (def->configuration_name != NULL)
+    for (const char *p = def->configuration_name; *p != '\0'; p++)
       if (g_ascii_iscntrl (*p))
         {
           g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
@@ -545,15 +517,16 @@ check_options (TetherSessionManager        *self,
 }
 
 static TetherSession *
-make_session (TetherSessionManager       *self,
-              const TetherSessionOptions *options,
-              gboolean                    temporary)
+make_session (TetherSessionManager          *self,
+              const TetherSessionDefinition *def,
+              gboolean                       temporary)
 {
+  TetherSessionDefinition named = *def;
   g_autofree char *name = NULL;
 
   /* Session<Id>, as PowerShell names them; if the user already took that
    * name, the next free Session<Id>-N. */
-  if (options->name == NULL || *options->name == '\0')
+  if (def->name == NULL || *def->name == '\0')
     {
       guint id = _tether_session_peek_next_id ();
 
@@ -563,34 +536,34 @@ make_session (TetherSessionManager       *self,
           g_free (name);
           name = g_strdup_printf ("Session%u-%u", id, n);
         }
+      named.name = name;
     }
 
-  return _tether_session_new (NULL, name ? name : options->name, options->target,
-                              options->configuration_name, options->identity_file,
-                              options->folder, temporary, options->persistent);
+  return _tether_session_new (&named, temporary);
 }
 
 /**
  * tether_session_manager_add_session:
+ * @def: the session; with an InstanceId (Undo of a removal), it keeps it
  *
  * Lists a new Closed session (not opened).
  *
  * Returns: (transfer none): the session, or %NULL with @error set
  */
 TetherSession *
-tether_session_manager_add_session (TetherSessionManager        *self,
-                                    const TetherSessionOptions  *options,
-                                    GError                     **error)
+tether_session_manager_add_session (TetherSessionManager           *self,
+                                    const TetherSessionDefinition  *def,
+                                    GError                        **error)
 {
   g_autoptr(TetherSession) session = NULL;
 
   g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), NULL);
-  g_return_val_if_fail (options != NULL, NULL);
+  g_return_val_if_fail (def != NULL, NULL);
 
-  if (!check_options (self, options, NULL, error))
+  if (!check_definition (self, def, NULL, error))
     return NULL;
 
-  session = make_session (self, options, FALSE);
+  session = make_session (self, def, FALSE);
   g_list_store_append (self->sessions, session);
   if (tether_session_get_persistent (session))
     save (self);
@@ -599,27 +572,28 @@ tether_session_manager_add_session (TetherSessionManager        *self,
 
 /**
  * tether_session_manager_update_session:
+ * @def: the new definition; its InstanceId and persistence are not changed
  *
  * Edits a listed session's definition; a new target applies at next open.
  */
 gboolean
-tether_session_manager_update_session (TetherSessionManager        *self,
-                                       TetherSession               *session,
-                                       const TetherSessionOptions  *options,
-                                       GError                     **error)
+tether_session_manager_update_session (TetherSessionManager           *self,
+                                       TetherSession                  *session,
+                                       const TetherSessionDefinition  *def,
+                                       GError                        **error)
 {
   g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), FALSE);
   g_return_val_if_fail (TETHER_IS_SESSION (session), FALSE);
-  g_return_val_if_fail (options != NULL, FALSE);
+  g_return_val_if_fail (def != NULL, FALSE);
 
-  if (!check_options (self, options, session, error))
+  if (!check_definition (self, def, session, error))
     return FALSE;
 
-  if (options->name != NULL && *options->name != '\0')
-    tether_session_set_name (session, options->name);
-  tether_session_set_folder (session, options->folder);
-  _tether_session_set_target (session, options->target, options->configuration_name,
-                              options->identity_file);
+  if (def->name != NULL && *def->name != '\0')
+    tether_session_set_name (session, def->name);
+  tether_session_set_folder (session, def->folder);
+  _tether_session_set_target (session, def->target, def->configuration_name,
+                              def->identity_file);
   save (self);
   return TRUE;
 }
@@ -653,21 +627,21 @@ new_session_cb (GObject      *object,
 }
 
 static void
-start_new_session (TetherSessionManager       *self,
-                   const TetherSessionOptions *options,
-                   gboolean                    temporary,
-                   GTask                      *task)
+start_new_session (TetherSessionManager          *self,
+                   const TetherSessionDefinition *def,
+                   gboolean                       temporary,
+                   GTask                         *task)
 {
   g_autoptr(TetherSession) session = NULL;
   GError *error = NULL;
 
-  if (!check_options (self, options, NULL, &error))
+  if (!check_definition (self, def, NULL, &error))
     {
       g_task_return_error (task, error);
       return;
     }
 
-  session = make_session (self, options, temporary);
+  session = make_session (self, def, temporary);
   g_task_set_task_data (task, g_object_ref (session), g_object_unref);
   tether_session_manager_open_session_async (self, session, g_task_get_cancellable (task),
                                              new_session_cb, g_object_ref (task));
@@ -679,20 +653,20 @@ start_new_session (TetherSessionManager       *self,
  * New-PSSession: creates a session and opens it (connect, host key, login).
  */
 void
-tether_session_manager_new_session_async (TetherSessionManager       *self,
-                                          const TetherSessionOptions *options,
-                                          GCancellable               *cancellable,
-                                          GAsyncReadyCallback         callback,
-                                          gpointer                    user_data)
+tether_session_manager_new_session_async (TetherSessionManager          *self,
+                                          const TetherSessionDefinition *def,
+                                          GCancellable                  *cancellable,
+                                          GAsyncReadyCallback            callback,
+                                          gpointer                       user_data)
 {
   g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
-  g_return_if_fail (options != NULL);
+  g_return_if_fail (def != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tether_session_manager_new_session_async);
-  start_new_session (self, options, FALSE, task);
+  start_new_session (self, def, FALSE, task);
 }
 
 /**
@@ -757,7 +731,7 @@ tether_session_manager_enter_computer_async (TetherSessionManager *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GTask) inner = NULL;
-  TetherSessionOptions options = { .target = target };
+  TetherSessionDefinition def = { .target = target };
 
   g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
   g_return_if_fail (target != NULL);
@@ -767,7 +741,7 @@ tether_session_manager_enter_computer_async (TetherSessionManager *self,
 
   inner = g_task_new (self, cancellable, enter_computer_cb, g_steal_pointer (&task));
   g_task_set_source_tag (inner, tether_session_manager_new_session_async);
-  start_new_session (self, &options, TRUE, inner);
+  start_new_session (self, &def, TRUE, inner);
 }
 
 /**

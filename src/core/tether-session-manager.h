@@ -3,33 +3,14 @@
 
 #include <gio/gio.h>
 
+#include "tether-config.h"
 #include "tether-interaction.h"
-#include "tether-session.h"
+#include "tether-session-definition.h"
 
 G_BEGIN_DECLS
 
 #define TETHER_TYPE_SESSION_MANAGER (tether_session_manager_get_type ())
 G_DECLARE_FINAL_TYPE (TetherSessionManager, tether_session_manager, TETHER, SESSION_MANAGER, GObject)
-
-/**
- * TetherSessionOptions:
- * @target: `[ssh://][user@]host[:port]` or a `~/.ssh/config` alias
- * @name: (nullable): the session's name; %NULL gives `Session<Id>`
- * @configuration_name: (nullable): %NULL gives `DefaultShell`
- * @identity_file: (nullable): a private key file to try before the defaults
- * @folder: (nullable): the folder the session is listed in
- * @persistent: remembered in the sessions file (the Demo session is not)
- *
- * What New-PSSession is told.
- */
-typedef struct {
-  const char *target;
-  const char *name;
-  const char *configuration_name;
-  const char *identity_file;
-  const char *folder;
-  gboolean    persistent;
-} TetherSessionOptions;
 
 /**
  * TetherSessionManager:
@@ -45,22 +26,18 @@ typedef struct {
  * connections they share, and the sessions file.
  */
 
-TetherSessionManager *tether_session_manager_new                (const char            *store_path);
-const char           *tether_session_manager_get_store_path     (TetherSessionManager  *self);
+TetherSessionManager *tether_session_manager_new                (const char            *store_path,
+                                                                 const TetherConfig    *config);
 gboolean              tether_session_manager_load               (TetherSessionManager  *self,
                                                                  GError               **error);
 void                  tether_session_manager_set_interaction    (TetherSessionManager  *self,
                                                                  TetherInteraction     *interaction);
-TetherInteraction    *tether_session_manager_get_interaction    (TetherSessionManager  *self);
-void                  tether_session_manager_set_keepalive      (TetherSessionManager  *self,
-                                                                 guint                  interval_ms,
-                                                                 guint                  max_missed);
-void                  tether_session_manager_set_timeout        (TetherSessionManager  *self,
-                                                                 guint                  seconds);
+const TetherConfig   *tether_session_manager_get_config         (TetherSessionManager  *self);
+void                  tether_session_manager_set_config         (TetherSessionManager  *self,
+                                                                 const TetherConfig    *config);
 void                  tether_session_manager_set_terminal_size  (TetherSessionManager  *self,
                                                                  guint                  columns,
                                                                  guint                  rows);
-guint                 tether_session_manager_get_n_connections  (TetherSessionManager  *self);
 
 TetherSession        *tether_session_manager_lookup             (TetherSessionManager  *self,
                                                                  const char            *name_or_id);
@@ -69,18 +46,18 @@ gboolean              tether_session_manager_check_name         (TetherSessionMa
                                                                  TetherSession         *ignore,
                                                                  GError               **error);
 
-TetherSession        *tether_session_manager_add_session        (TetherSessionManager       *self,
-                                                                 const TetherSessionOptions *options,
-                                                                 GError                    **error);
-gboolean              tether_session_manager_update_session     (TetherSessionManager       *self,
-                                                                 TetherSession              *session,
-                                                                 const TetherSessionOptions *options,
-                                                                 GError                    **error);
-void                  tether_session_manager_new_session_async  (TetherSessionManager       *self,
-                                                                 const TetherSessionOptions *options,
-                                                                 GCancellable               *cancellable,
-                                                                 GAsyncReadyCallback         callback,
-                                                                 gpointer                    user_data);
+TetherSession        *tether_session_manager_add_session        (TetherSessionManager           *self,
+                                                                 const TetherSessionDefinition  *def,
+                                                                 GError                        **error);
+gboolean              tether_session_manager_update_session     (TetherSessionManager           *self,
+                                                                 TetherSession                  *session,
+                                                                 const TetherSessionDefinition  *def,
+                                                                 GError                        **error);
+void                  tether_session_manager_new_session_async  (TetherSessionManager           *self,
+                                                                 const TetherSessionDefinition  *def,
+                                                                 GCancellable                   *cancellable,
+                                                                 GAsyncReadyCallback             callback,
+                                                                 gpointer                        user_data);
 TetherSession        *tether_session_manager_new_session_finish (TetherSessionManager  *self,
                                                                  GAsyncResult          *result,
                                                                  GError               **error);

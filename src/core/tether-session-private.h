@@ -2,20 +2,14 @@
 #pragma once
 
 #include "tether-connection.h"
-#include "tether-session.h"
+#include "tether-session-definition.h"
 
 G_BEGIN_DECLS
 
 /* What the manager, which drives a session's life, may do to it. */
 
-TetherSession    *_tether_session_new            (const char         *instance_id,
-                                                  const char         *name,
-                                                  const char         *target,
-                                                  const char         *configuration_name,
-                                                  const char         *identity_file,
-                                                  const char         *folder,
-                                                  gboolean            temporary,
-                                                  gboolean            persistent);
+TetherSession    *_tether_session_new            (const TetherSessionDefinition *def,
+                                                  gboolean                       temporary);
 guint             _tether_session_peek_next_id   (void);
 void              _tether_session_set_target     (TetherSession      *self,
                                                   const char         *target,
@@ -35,5 +29,16 @@ void              _tether_session_set_connection (TetherSession      *self,
 TetherConnection *_tether_session_get_connection (TetherSession      *self);
 /* Closes the shell and gives the connection back (transfer full). */
 TetherConnection *_tether_session_release        (TetherSession      *self);
+
+/* For the tests and benchmarks, until a command of the application runs
+ * commands on sessions (Invoke-Command). */
+void              tether_session_exec_async      (TetherSession        *self,
+                                                  const char           *command,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+TetherChannel    *tether_session_exec_finish     (TetherSession        *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
 
 G_END_DECLS

@@ -16,38 +16,6 @@
 #define SESSION_GROUP_PREFIX "Session "
 
 /**
- * tether_session_definition_new:
- *
- * Returns: (transfer full): a definition with every field %NULL
- */
-TetherSessionDefinition *
-tether_session_definition_new (void)
-{
-  return g_new0 (TetherSessionDefinition, 1);
-}
-
-/**
- * tether_session_definition_free:
- * @def: (nullable): a definition
- *
- * Frees @def.
- */
-void
-tether_session_definition_free (TetherSessionDefinition *def)
-{
-  if (def == NULL)
-    return;
-
-  g_free (def->instance_id);
-  g_free (def->name);
-  g_free (def->computer_name);
-  g_free (def->configuration_name);
-  g_free (def->identity_file);
-  g_free (def->folder);
-  g_free (def);
-}
-
-/**
  * tether_session_store_default_path:
  *
  * Returns: (transfer full): `$XDG_CONFIG_HOME/tether/sessions.ini`
@@ -82,7 +50,7 @@ definition_is_clean (const TetherSessionDefinition *def)
 {
   return field_is_clean (def->instance_id) &&
          field_is_clean (def->name) &&
-         field_is_clean (def->computer_name) &&
+         field_is_clean (def->target) &&
          field_is_clean (def->configuration_name) &&
          field_is_clean (def->identity_file) &&
          field_is_clean (def->folder) &&
@@ -114,7 +82,7 @@ build_key_file (GPtrArray  *definitions,
 
       g_return_val_if_fail (def->instance_id != NULL, NULL);
       g_return_val_if_fail (def->name != NULL, NULL);
-      g_return_val_if_fail (def->computer_name != NULL, NULL);
+      g_return_val_if_fail (def->target != NULL, NULL);
 
       /* Refuse rather than write a file that the next start would reject. */
       if (!definition_is_clean (def))
@@ -128,7 +96,7 @@ build_key_file (GPtrArray  *definitions,
 
       group = g_strconcat (SESSION_GROUP_PREFIX, def->instance_id, NULL);
       g_key_file_set_string (key_file, group, "Name", def->name);
-      g_key_file_set_string (key_file, group, "ComputerName", def->computer_name);
+      g_key_file_set_string (key_file, group, "ComputerName", def->target);
       set_optional (key_file, group, "ConfigurationName", def->configuration_name);
       set_optional (key_file, group, "IdentityFile", def->identity_file);
       set_optional (key_file, group, "Folder", def->folder);
@@ -242,19 +210,21 @@ read_definition (GKeyFile   *key_file,
       group[strlen (SESSION_GROUP_PREFIX)] == '\0')
     return NULL;
 
+  /* Everything in the file is remembered, by definition. */
+  def->persistent = TRUE;
   def->instance_id = g_strdup (group + strlen (SESSION_GROUP_PREFIX));
   def->name = g_key_file_get_string (key_file, group, "Name", NULL);
-  def->computer_name = g_key_file_get_string (key_file, group, "ComputerName", NULL);
+  def->target = g_key_file_get_string (key_file, group, "ComputerName", NULL);
   def->configuration_name = g_key_file_get_string (key_file, group, "ConfigurationName", NULL);
   def->identity_file = g_key_file_get_string (key_file, group, "IdentityFile", NULL);
   def->folder = g_key_file_get_string (key_file, group, "Folder", NULL);
 
-  if (def->name == NULL || *def->name == '\0' || def->computer_name == NULL)
+  if (def->name == NULL || *def->name == '\0' || def->target == NULL)
     return NULL;
   if (!definition_is_clean (def))
     return NULL;
 
-  target = tether_target_parse (def->computer_name, NULL);
+  target = tether_target_parse (def->target, NULL);
   if (target == NULL)
     return NULL;
 

@@ -1,27 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include "tether-session-definition.h"
 
 G_BEGIN_DECLS
 
-/**
- * TetherSessionDefinition:
- *
- * What the sessions file remembers of a named session.  Never a secret.
+/*
+ * The sessions file: the definitions of the persistent sessions, each with
+ * its InstanceId.
  */
-typedef struct {
-  char  *instance_id;
-  char  *name;
-  char  *computer_name;   /* the target as typed: [user@]host[:port] or an alias */
-  char  *configuration_name;
-  char  *identity_file;   /* nullable */
-  char  *folder;          /* nullable */
-} TetherSessionDefinition;
-
-TetherSessionDefinition *tether_session_definition_new  (void);
-void                     tether_session_definition_free (TetherSessionDefinition *def);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TetherSessionDefinition, tether_session_definition_free)
 
 char      *tether_session_store_default_path (void);
 GPtrArray *tether_session_store_load         (const char  *path,

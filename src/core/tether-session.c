@@ -292,24 +292,18 @@ apply_target (TetherSession *self)
 }
 
 TetherSession *
-_tether_session_new (const char *instance_id,
-                     const char *name,
-                     const char *target,
-                     const char *configuration_name,
-                     const char *identity_file,
-                     const char *folder,
-                     gboolean    temporary,
-                     gboolean    persistent)
+_tether_session_new (const TetherSessionDefinition *def,
+                     gboolean                       temporary)
 {
   TetherSession *self = g_object_new (TETHER_TYPE_SESSION, NULL);
 
   self->id = next_id++;
-  self->instance_id = instance_id ? g_strdup (instance_id) : g_uuid_string_random ();
-  self->name = name && *name ? g_strdup (name) : g_strdup_printf ("Session%u", self->id);
-  self->folder = folder && *folder ? g_strdup (folder) : NULL;
+  self->instance_id = def->instance_id ? g_strdup (def->instance_id) : g_uuid_string_random ();
+  self->name = def->name && *def->name ? g_strdup (def->name) : g_strdup_printf ("Session%u", self->id);
+  self->folder = def->folder && *def->folder ? g_strdup (def->folder) : NULL;
   self->temporary = temporary;
-  self->persistent = persistent && !temporary;
-  _tether_session_set_target (self, target, configuration_name, identity_file);
+  self->persistent = def->persistent && !temporary;
+  _tether_session_set_target (self, def->target, def->configuration_name, def->identity_file);
   return self;
 }
 

@@ -19,6 +19,9 @@ typedef enum {
   TETHER_SESSION_STATE_CLOSING,
   TETHER_SESSION_STATE_CLOSED,
   TETHER_SESSION_STATE_BROKEN,
+  /* PowerShell's states of a disconnected session, kept for parity: nothing
+   * sets them yet; the reconnection work (Disconnect-/Connect-PSSession)
+   * will. */
   TETHER_SESSION_STATE_DISCONNECTING,
   TETHER_SESSION_STATE_DISCONNECTED,
   TETHER_SESSION_STATE_CONNECTING,
@@ -96,13 +99,5 @@ void                      tether_session_write                  (TetherSession  
 void                      tether_session_resize                 (TetherSession        *self,
                                                                  guint                 columns,
                                                                  guint                 rows);
-void                      tether_session_exec_async             (TetherSession        *self,
-                                                                 const char           *command,
-                                                                 GCancellable         *cancellable,
-                                                                 GAsyncReadyCallback   callback,
-                                                                 gpointer              user_data);
-TetherChannel            *tether_session_exec_finish            (TetherSession        *self,
-                                                                 GAsyncResult         *result,
-                                                                 GError              **error);
 
 G_END_DECLS

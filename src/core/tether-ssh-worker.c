@@ -749,21 +749,6 @@ worker_free (Worker *w)
   g_free (w);
 }
 
-static guint
-local_port_of (int fd)
-{
-  struct sockaddr_storage addr;
-  socklen_t len = sizeof addr;
-
-  if (getsockname (fd, (struct sockaddr *) &addr, &len) < 0)
-    return 0;
-  if (addr.ss_family == AF_INET)
-    return ntohs (((struct sockaddr_in *) &addr)->sin_port);
-  if (addr.ss_family == AF_INET6)
-    return ntohs (((struct sockaddr_in6 *) &addr)->sin6_port);
-  return 0;
-}
-
 gpointer
 _tether_ssh_worker_run (gpointer data)
 {
@@ -789,7 +774,6 @@ _tether_ssh_worker_run (gpointer data)
   ssh_set_blocking (w->ssh, 0);
   w->event = ssh_event_new ();
   ssh_event_add_session (w->event, w->ssh);
-  event->local_port = local_port_of (w->fd);
   _tether_connection_post_event (w->shared, event);
 
   /* Why the connection broke comes before its channels' ends, so that the

@@ -59,24 +59,21 @@ static const struct {
   { "term.zoom-reset", { "<Control>0", NULL } },
 };
 
+/* Connections opened from now on follow the settings (whichever key
+ * changed: the core's configuration reads the ones it needs).  The size
+ * shells start at stays the one the window measured on its terminals. */
 static void
-apply_network_settings (TetherApplication *self)
+on_setting_changed (TetherApplication *self,
+                    const char        *key,
+                    GSettings         *settings)
 {
-  /* Three keepalives missed in a row make the connection Broken (the
-   * schema's description says so). */
-  tether_session_manager_set_keepalive (self->manager,
-                                        g_settings_get_uint (self->settings, "keepalive-interval") * 1000,
-                                        3);
-  tether_session_manager_set_timeout (self->manager,
-                                      g_settings_get_uint (self->settings, "connect-timeout"));
-}
+  const TetherConfig *current = tether_session_manager_get_config (self->manager);
+  TetherConfig config;
 
-static void
-on_network_setting_changed (TetherApplication *self,
-                            const char        *key,
-                            GSettings         *settings)
-{
-  apply_network_settings (self);
+  tether_config_init_from_settings (&config, self->settings);
+  config.columns = current->columns;
+  config.rows = current->rows;
+  tether_session_manager_set_config (self->manager, &config);
 }
 
 static void
@@ -84,18 +81,18 @@ add_demo_session (TetherApplication *self)
 {
   const char *target = g_getenv ("TETHER_DEMO_TARGET");
   g_autoptr(GError) error = NULL;
-  TetherSessionOptions options = { 0 };
+  TetherSessionDefinition def = {
+    .target = target,
+    .name = "Demo",
+    .identity_file = g_getenv ("TETHER_DEMO_IDENTITY"),
+    .persistent = FALSE,
+  };
 
   if (target == NULL || *target == '\0')
     return;
 
-  options.target = target;
-  options.name = "Demo";
-  options.identity_file = g_getenv ("TETHER_DEMO_IDENTITY");
-  options.persistent = FALSE;
-
   /* A sessions file may already hold a session named Demo: the user's wins. */
-  if (tether_session_manager_add_session (self->manager, &options, &error) == NULL)
+  if (tether_session_manager_add_session (self->manager, &def, &error) == NULL)
     g_message ("No Demo session: %s", error->message);
 }
 
@@ -258,19 +255,18 @@ tether_application_startup (GApplication *app)
 
   self->settings = g_settings_new (APP_ID);
   tether_style_follow_settings (self->settings);
-  g_signal_connect_object (self->settings, "changed::keepalive-interval",
-                           G_CALLBACK (on_network_setting_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "changed::connect-timeout",
-                           G_CALLBACK (on_network_setting_changed), self, G_CONNECT_SWAPPED);
 
   {
     g_autofree char *path = tether_session_store_default_path ();
+    TetherConfig config;
 
-    self->manager = tether_session_manager_new (path);
+    tether_config_init_from_settings (&config, self->settings);
+    self->manager = tether_session_manager_new (path, &config);
   }
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_setting_changed),
+                           self, G_CONNECT_SWAPPED);
   self->interaction = tether_dialog_interaction_new (GTK_APPLICATION (self));
   tether_session_manager_set_interaction (self->manager, self->interaction);
-  apply_network_settings (self);
 
   /* A corrupt file was moved aside by the core; the app starts anyway and
    * the window says what happened. */
@@ -340,6 +336,9 @@ tether_application_dispose (GObject *object)
 {
   TetherApplication *self = TETHER_APPLICATION (object);
 
+  /* A setting written from now on has no manager to reach. */
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->interaction);
   g_clear_object (&self->manager);
   g_clear_object (&self->settings);

@@ -262,7 +262,9 @@ _tether_application_handle_command_line (TetherApplication       *app,
 
   if (new_session != NULL)
     {
-      TetherSessionOptions opts = { 0 };
+      TetherSessionDefinition def = { .target = new_session, .name = name,
+                                      .configuration_name = configuration_name,
+                                      .persistent = TRUE };
       g_autofree char *absolute_identity = NULL;
 
       /* The file is relative to the caller's directory, not ours. */
@@ -273,13 +275,8 @@ _tether_application_handle_command_line (TetherApplication       *app,
           absolute_identity = g_file_get_path (file);
         }
 
-      opts.target = new_session;
-      opts.name = name;
-      opts.configuration_name = configuration_name;
-      opts.identity_file = absolute_identity;
-      opts.persistent = TRUE;
-
-      tether_session_manager_new_session_async (manager, &opts, NULL, new_session_done,
+      def.identity_file = absolute_identity;
+      tether_session_manager_new_session_async (manager, &def, NULL, new_session_done,
                                                 command_new (app, command_line));
       return 0;
     }

@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "tether-new-session-dialog.h"
+#include "tether-new-session-dialog-private.h"
 #include "tether-target.h"
 
 struct _TetherNewSessionDialog
@@ -29,7 +29,7 @@ struct _TetherNewSessionDialog
   TetherSession        *session;     /* the one edited, or NULL */
   GtkFileChooserNative *chooser;
 
-  /* What get_options() hands out, valid until the next validation. */
+  /* What get_definition() hands out, valid until the next validation. */
   char                 *target;
   char                 *identity_file;
   gboolean              valid;
@@ -347,20 +347,20 @@ nullable_text (AdwEntryRow *row)
 }
 
 /**
- * tether_new_session_dialog_get_options:
- * @options: (out caller-allocates): filled with strings the dialog owns,
- *   valid until its fields change
+ * tether_new_session_dialog_get_definition:
+ * @def: (out caller-allocates): filled with strings the dialog owns, valid
+ *   until its fields change; neither an InstanceId nor persistence
  */
 void
-tether_new_session_dialog_get_options (TetherNewSessionDialog *self,
-                                       TetherSessionOptions   *options)
+tether_new_session_dialog_get_definition (TetherNewSessionDialog  *self,
+                                          TetherSessionDefinition *def)
 {
-  memset (options, 0, sizeof *options);
-  options->target = self->target;
-  options->name = nullable_text (self->name_row);
-  options->configuration_name = nullable_text (self->configuration_row);
-  options->identity_file = self->identity_file;
-  options->folder = nullable_text (self->folder_row);
+  memset (def, 0, sizeof *def);
+  def->target = self->target;
+  def->name = nullable_text (self->name_row);
+  def->configuration_name = nullable_text (self->configuration_row);
+  def->identity_file = self->identity_file;
+  def->folder = nullable_text (self->folder_row);
 }
 
 void

@@ -19,20 +19,13 @@ G_DECLARE_FINAL_TYPE (TetherNewSessionDialog, tether_new_session_dialog, TETHER,
  * an error in it).
  */
 
-TetherNewSessionDialog *tether_new_session_dialog_new         (GtkWindow                *parent,
-                                                               TetherSessionManager     *manager,
-                                                               TetherSession            *session);
-TetherSession          *tether_new_session_dialog_get_session (TetherNewSessionDialog   *self);
-void                    tether_new_session_dialog_get_options (TetherNewSessionDialog   *self,
-                                                               TetherSessionOptions     *options);
-void                    tether_new_session_dialog_set_error   (TetherNewSessionDialog   *self,
-                                                               const char               *message);
-/* For tests: the same as typing into each field. */
-void                    tether_new_session_dialog_set_fields  (TetherNewSessionDialog   *self,
-                                                               const char               *target,
-                                                               const char               *name,
-                                                               const char               *user,
-                                                               const char               *port);
-gboolean                tether_new_session_dialog_get_valid   (TetherNewSessionDialog   *self);
+TetherNewSessionDialog *tether_new_session_dialog_new            (GtkWindow               *parent,
+                                                                  TetherSessionManager    *manager,
+                                                                  TetherSession           *session);
+TetherSession          *tether_new_session_dialog_get_session    (TetherNewSessionDialog  *self);
+void                    tether_new_session_dialog_get_definition (TetherNewSessionDialog  *self,
+                                                                  TetherSessionDefinition *def);
+void                    tether_new_session_dialog_set_error      (TetherNewSessionDialog  *self,
+                                                                  const char              *message);
 
 G_END_DECLS

@@ -20,6 +20,7 @@ struct _TetherPreferencesWindow
   GtkFontButton  *font_button;
   GtkSpinButton  *scrollback_spin;
   GtkSpinButton  *connect_timeout_spin;
+  AdwActionRow   *keepalive_row;
   GtkSpinButton  *keepalive_spin;
   GtkSpinButton  *throttle_spin;
   GtkSwitch      *confirm_quit_switch;
@@ -194,6 +195,21 @@ bind_spin (TetherPreferencesWindow *self,
   g_settings_bind (self->settings, key, spin, "value", G_SETTINGS_BIND_DEFAULT);
 }
 
+/* How many missed keepalives make a session Broken is a setting with no
+ * row of its own: the interval's row says what it is. */
+static void
+update_keepalive_subtitle (TetherPreferencesWindow *self)
+{
+  guint missed = g_settings_get_uint (self->settings, "keepalive-max-missed");
+  g_autofree char *subtitle = NULL;
+
+  subtitle = g_strdup_printf (ngettext ("Seconds between keepalives; a session whose computer misses %u in a row is Broken",
+                                        "Seconds between keepalives; a session whose computer misses %u in a row is Broken",
+                                        missed),
+                              missed);
+  adw_action_row_set_subtitle (self->keepalive_row, subtitle);
+}
+
 static void
 tether_preferences_window_dispose (GObject *object)
 {
@@ -249,6 +265,7 @@ tether_preferences_window_class_init (TetherPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TetherPreferencesWindow, font_button);
   gtk_widget_class_bind_template_child (widget_class, TetherPreferencesWindow, scrollback_spin);
   gtk_widget_class_bind_template_child (widget_class, TetherPreferencesWindow, connect_timeout_spin);
+  gtk_widget_class_bind_template_child (widget_class, TetherPreferencesWindow, keepalive_row);
   gtk_widget_class_bind_template_child (widget_class, TetherPreferencesWindow, keepalive_spin);
   gtk_widget_class_bind_template_child (widget_class, TetherPreferencesWindow, throttle_spin);
   gtk_widget_class_bind_template_child (widget_class, TetherPreferencesWindow, confirm_quit_switch);
@@ -290,6 +307,9 @@ tether_preferences_window_init (TetherPreferencesWindow *self)
   bind_spin (self, "scrollback-lines", self->scrollback_spin);
   bind_spin (self, "connect-timeout", self->connect_timeout_spin);
   bind_spin (self, "keepalive-interval", self->keepalive_spin);
+  update_keepalive_subtitle (self);
+  g_signal_connect_object (self->settings, "changed::keepalive-max-missed",
+                           G_CALLBACK (update_keepalive_subtitle), self, G_CONNECT_SWAPPED);
   bind_spin (self, "throttle-limit", self->throttle_spin);
 
   g_settings_bind (self->settings, "confirm-quit",

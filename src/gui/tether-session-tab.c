@@ -6,7 +6,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "tether-session-tab.h"
+#include "tether-session-tab-private.h"
 
 /* A shell that ends sooner than this after it appeared in the tab did not
  * end because of something the user typed: its tab stays to say so.  The

@@ -42,7 +42,6 @@ TetherSession         *tether_session_tab_get_session   (TetherSessionTab     *s
 TetherTerminal        *tether_session_tab_get_terminal  (TetherSessionTab     *self);
 TetherSessionTabState  tether_session_tab_get_state     (TetherSessionTab     *self);
 const char            *tether_session_tab_get_title     (TetherSessionTab     *self);
-const char            *tether_session_tab_get_message   (TetherSessionTab     *self);
 void                   tether_session_tab_enter_async   (TetherSessionTab     *self,
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,

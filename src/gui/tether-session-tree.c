@@ -4,7 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "tether-session-columns.h"
-#include "tether-session-tree.h"
+#include "tether-session-tree-private.h"
 
 
 struct _TetherSessionTree
@@ -446,12 +446,6 @@ tether_session_tree_init (TetherSessionTree *self)
 
 }
 
-GtkWidget *
-tether_session_tree_new (void)
-{
-  return g_object_new (TETHER_TYPE_SESSION_TREE, NULL);
-}
-
 /**
  * tether_session_tree_set_model:
  * @sessions: a #GListModel of #TetherSession (the manager)
@@ -565,11 +559,4 @@ void
 tether_session_tree_focus_search (TetherSessionTree *self)
 {
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
-void
-tether_session_tree_set_empty_description (TetherSessionTree *self,
-                                           const char        *description)
-{
-  adw_status_page_set_description (self->empty_page, description);
 }

@@ -22,18 +22,13 @@ G_DECLARE_FINAL_TYPE (TetherSessionTree, tether_session_tree, TETHER, SESSION_TR
  * session actions, which act on the selected session.
  */
 
-GtkWidget      *tether_session_tree_new                  (void);
 void            tether_session_tree_set_model            (TetherSessionTree *self,
                                                           GListModel        *sessions);
 TetherSession  *tether_session_tree_get_selected_session (TetherSessionTree *self);
 gboolean        tether_session_tree_select_session       (TetherSessionTree *self,
                                                           TetherSession     *session);
-GtkColumnView  *tether_session_tree_get_column_view      (TetherSessionTree *self);
-GtkEditable    *tether_session_tree_get_search_entry     (TetherSessionTree *self);
 GListModel     *tether_session_tree_get_rows             (TetherSessionTree *self);
 void            tether_session_tree_focus_list           (TetherSessionTree *self);
 void            tether_session_tree_focus_search         (TetherSessionTree *self);
-void            tether_session_tree_set_empty_description (TetherSessionTree *self,
-                                                          const char        *description);
 
 G_END_DECLS

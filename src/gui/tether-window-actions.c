@@ -145,24 +145,23 @@ static void
 on_dialog_create (TetherNewSessionDialog *dialog,
                   TetherWindow           *self)
 {
-  TetherSessionOptions options = { 0 };
+  TetherSessionDefinition def;
   TetherSession *session = tether_new_session_dialog_get_session (dialog);
   g_autoptr(GError) error = NULL;
 
-  tether_new_session_dialog_get_options (dialog, &options);
+  tether_new_session_dialog_get_definition (dialog, &def);
 
   if (session == NULL)
     {
       /* New-PSSession: listed at once as Opening, Opened when connected. */
-      options.persistent = TRUE;
-      tether_session_manager_new_session_async (self->manager, &options, NULL,
+      def.persistent = TRUE;
+      tether_session_manager_new_session_async (self->manager, &def, NULL,
                                                 on_session_created, g_object_ref (self));
       gtk_window_destroy (GTK_WINDOW (dialog));
       return;
     }
 
-  options.persistent = tether_session_get_persistent (session);
-  if (!tether_session_manager_update_session (self->manager, session, &options, &error))
+  if (!tether_session_manager_update_session (self->manager, session, &def, &error))
     {
       tether_new_session_dialog_set_error (dialog, error->message);
       return;
@@ -214,46 +213,17 @@ close_session_activated (GtkWidget  *widget,
     tether_session_manager_close_session (self->manager, session);
 }
 
-/* What Undo needs to list a removed session again: its definition. */
-typedef struct {
-  char     *target;
-  char     *name;
-  char     *configuration_name;
-  char     *identity_file;
-  char     *folder;
-  gboolean  persistent;
-} Definition;
-
-static void
-definition_free (gpointer data)
-{
-  Definition *def = data;
-
-  g_free (def->target);
-  g_free (def->name);
-  g_free (def->configuration_name);
-  g_free (def->identity_file);
-  g_free (def->folder);
-  g_free (def);
-}
-
+/* Undo lists the removed session again from its definition, InstanceId
+ * included: the same session comes back. */
 static void
 on_undo_remove (AdwToast     *toast,
                 TetherWindow *self)
 {
-  Definition *def = g_object_get_data (G_OBJECT (toast), "tether-definition");
-  TetherSessionOptions options = {
-    .target = def->target,
-    .name = def->name,
-    .configuration_name = def->configuration_name,
-    .identity_file = def->identity_file,
-    .folder = def->folder,
-    .persistent = def->persistent,
-  };
+  TetherSessionDefinition *def = g_object_get_data (G_OBJECT (toast), "tether-definition");
   g_autoptr(GError) error = NULL;
   TetherSession *session;
 
-  session = tether_session_manager_add_session (self->manager, &options, &error);
+  session = tether_session_manager_add_session (self->manager, def, &error);
   if (session == NULL)
     tether_window_show_error (self, _("Could Not Restore the Session"), error->message);
   else
@@ -269,28 +239,22 @@ remove_session_activated (GtkWidget  *widget,
   TetherSession *session = selected_session (self);
   g_autoptr(TetherSession) keep = NULL;
   g_autofree char *title = NULL;
-  Definition *def;
+  TetherSessionDefinition *def;
   AdwToast *toast;
 
   if (session == NULL)
     return;
 
   keep = g_object_ref (session);
-  def = g_new0 (Definition, 1);
-  def->target = g_strdup (tether_session_get_target (session));
-  def->name = g_strdup (tether_session_get_name (session));
-  def->configuration_name = g_strdup (tether_session_get_configuration_name (session));
-  def->identity_file = g_strdup (tether_session_get_identity_file (session));
-  def->folder = g_strdup (tether_session_get_folder (session));
-  def->persistent = tether_session_get_persistent (session);
-
+  def = tether_session_definition_new_for_session (session);
   tether_session_manager_remove_session (self->manager, session);
 
   title = g_strdup_printf (_("Session “%s” removed"), def->name);
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  g_object_set_data_full (G_OBJECT (toast), "tether-definition", def, definition_free);
+  g_object_set_data_full (G_OBJECT (toast), "tether-definition", def,
+                          (GDestroyNotify) tether_session_definition_free);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_remove), self, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
@@ -304,7 +268,8 @@ duplicate_session_activated (GtkWidget  *widget,
   TetherSession *session = selected_session (self);
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
-  TetherSessionOptions options = { 0 };
+  g_autoptr(TetherSessionDefinition) original = NULL;
+  TetherSessionDefinition def;
   TetherSession *copy;
 
   if (session == NULL)
@@ -322,14 +287,14 @@ duplicate_session_activated (GtkWidget  *widget,
   if (name == NULL)
     return;
 
-  options.target = tether_session_get_target (session);
-  options.name = name;
-  options.configuration_name = tether_session_get_configuration_name (session);
-  options.identity_file = tether_session_get_identity_file (session);
-  options.folder = tether_session_get_folder (session);
-  options.persistent = TRUE;
+  /* The same definition under the new name, as a session of its own. */
+  original = tether_session_definition_new_for_session (session);
+  def = *original;
+  def.instance_id = NULL;
+  def.name = name;
+  def.persistent = TRUE;
 
-  copy = tether_session_manager_add_session (self->manager, &options, &error);
+  copy = tether_session_manager_add_session (self->manager, &def, &error);
   if (copy == NULL)
     {
       tether_window_show_error (self, _("Could Not Duplicate the Session"), error->message);

@@ -33,6 +33,12 @@ struct _TetherWindow
   GHashTable           *tabs;
 };
 
+/* For the tests: what the window shows, without searching its widgets. */
+TetherSessionTree *tether_window_get_session_tree (TetherWindow  *self);
+AdwTabView       *tether_window_get_tab_view      (TetherWindow  *self);
+TetherSessionTab *tether_window_lookup_tab        (TetherWindow  *self,
+                                                   TetherSession *session);
+
 /* tether-window-actions.c */
 void _tether_window_class_install_actions (GtkWidgetClass *widget_class);
 void _tether_window_update_actions        (TetherWindow   *self);

@@ -13,10 +13,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TetherWindow, tether_window, TETHER, WINDOW, AdwApplicationWindow)
 
 TetherWindow     *tether_window_new                    (TetherApplication   *application);
-TetherSessionTree *tether_window_get_session_tree      (TetherWindow        *self);
-AdwTabView       *tether_window_get_tab_view           (TetherWindow        *self);
-TetherSessionTab *tether_window_lookup_tab             (TetherWindow        *self,
-                                                        TetherSession       *session);
 gboolean          tether_window_has_temporary_sessions (TetherWindow        *self);
 void              tether_window_add_toast              (TetherWindow        *self,
                                                         const char          *text);

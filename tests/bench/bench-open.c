@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "tether-session-manager.h"
+#include "tether-session-private.h"
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
 
@@ -137,7 +138,7 @@ main (int   argc,
   sshd = tether_test_sshd_new (NULL);
   tether_test_sshd_trust (sshd);
   target = tether_test_sshd_get_target (sshd);
-  manager = tether_session_manager_new (NULL);
+  manager = tether_session_manager_new (NULL, tether_test_config ());
 
   /* Interleaved, so that machine noise hits every series alike. */
   for (int i = 0; i < RUNS; i++)

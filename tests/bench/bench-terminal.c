@@ -208,7 +208,7 @@ start_server (void)
 {
   sshd = tether_test_sshd_new (NULL);
   tether_test_sshd_trust (sshd);
-  manager = tether_session_manager_new (NULL);
+  manager = tether_session_manager_new (NULL, tether_test_config ());
 }
 
 /* 1. Flood */

@@ -53,13 +53,6 @@ tether_vt_scanner_init (TetherVtScanner *scanner)
   scanner->run = TRUE;
 }
 
-gboolean
-tether_vt_scanner_get_margins (const TetherVtScanner *scanner)
-{
-  g_return_val_if_fail (scanner != NULL, FALSE);
-  return scanner->margins;
-}
-
 static void
 break_run (TetherVtScanner *s,
            TetherVtSpan    *span)

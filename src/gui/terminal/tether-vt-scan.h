@@ -61,7 +61,6 @@ void     tether_vt_scanner_scan  (TetherVtScanner    *scanner,
                                   const guint8       *data,
                                   gsize               size,
                                   TetherVtSpan       *span);
-gboolean tether_vt_scanner_get_margins (const TetherVtScanner *scanner);
 
 gboolean tether_vt_find_skip     (const TetherVtSpan *spans,
                                   guint               n_spans,

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tether-config.h"
+
+/**
+ * tether_config_init_from_settings:
+ * @config: (out caller-allocates): filled in
+ * @settings: the application's settings (their schema's ranges keep every
+ *   value above zero)
+ *
+ * The one place where the settings become the core's configuration.
+ */
+void
+tether_config_init_from_settings (TetherConfig *config,
+                                  GSettings    *settings)
+{
+  g_return_if_fail (config != NULL);
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  config->connect_timeout_s = g_settings_get_uint (settings, "connect-timeout");
+  config->keepalive_interval_ms = g_settings_get_uint (settings, "keepalive-interval") * 1000;
+  config->keepalive_max_missed = g_settings_get_uint (settings, "keepalive-max-missed");
+  config->columns = g_settings_get_uint (settings, "terminal-columns");
+  config->rows = g_settings_get_uint (settings, "terminal-rows");
+}

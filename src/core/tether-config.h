@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/**
+ * TetherConfig:
+ * @connect_timeout_s: how long connecting and logging in may take
+ * @keepalive_interval_ms: how long a server may stay silent before a
+ *   keepalive is sent
+ * @keepalive_max_missed: how many keepalives in a row may go unanswered
+ *   before the connection is Broken
+ * @columns: the width a session's shell starts at, before a terminal shows it
+ * @rows: its height
+ *
+ * What the core is told by its caller.  The values, defaults included, live
+ * in the settings schema: tether_config_init_from_settings() reads them; the
+ * core keeps no default of its own.
+ */
+typedef struct {
+  guint connect_timeout_s;
+  guint keepalive_interval_ms;
+  guint keepalive_max_missed;
+  guint columns;
+  guint rows;
+} TetherConfig;
+
+void tether_config_init_from_settings (TetherConfig *config,
+                                       GSettings    *settings);
+
+G_END_DECLS

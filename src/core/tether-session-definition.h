@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tether-session.h"
+
+G_BEGIN_DECLS
+
+/**
+ * TetherSessionDefinition:
+ * @instance_id: (nullable): the session's InstanceId; %NULL for a new one
+ * @name: (nullable): the session's name; %NULL or empty gives `Session<Id>`
+ * @target: `[ssh://][user@]host[:port]` or a `~/.ssh/config` alias, as typed
+ * @configuration_name: (nullable): %NULL gives `DefaultShell`
+ * @identity_file: (nullable): a private key file to try before the defaults
+ * @folder: (nullable): the folder the session is listed in
+ * @persistent: remembered in the sessions file (the Demo session is not)
+ *
+ * What defines a named session: what New-PSSession is told, what Edit
+ * changes and what the sessions file remembers (never a secret).
+ *
+ * One built on the stack borrows its strings; one from
+ * tether_session_definition_new() or
+ * tether_session_definition_new_for_session() owns them, and
+ * tether_session_definition_free() frees them.
+ */
+typedef struct {
+  const char *instance_id;
+  const char *name;
+  const char *target;
+  const char *configuration_name;
+  const char *identity_file;
+  const char *folder;
+  gboolean    persistent;
+} TetherSessionDefinition;
+
+TetherSessionDefinition *tether_session_definition_new             (void);
+TetherSessionDefinition *tether_session_definition_new_for_session (TetherSession           *session);
+void                     tether_session_definition_free            (TetherSessionDefinition *def);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TetherSessionDefinition, tether_session_definition_free)
+
+G_END_DECLS

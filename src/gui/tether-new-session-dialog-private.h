@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tether-new-session-dialog.h"
+
+G_BEGIN_DECLS
+
+/* For the tests: the same as typing into each field, and whether Create
+ * would accept them. */
+
+void     tether_new_session_dialog_set_fields (TetherNewSessionDialog *self,
+                                               const char             *target,
+                                               const char             *name,
+                                               const char             *user,
+                                               const char             *port);
+gboolean tether_new_session_dialog_get_valid  (TetherNewSessionDialog *self);
+
+G_END_DECLS
