@@ -7,6 +7,7 @@
 #include "tether-session-tab-private.h"
 #include "tether-terminal-private.h"
 #include "tether-test-session.h"
+#include "tether-test-keys.h"
 #include "tether-test-sshd.h"
 
 /*
@@ -458,6 +459,65 @@ test_actions (Fixture       *f,
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (f->terminal)));
 }
 
+static gboolean
+widget_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+static void
+count_signal (guint *count)
+{
+  (*count)++;
+}
+
+/* Keys typed as a user types them: the terminal's reach it before VTE would
+ * send them to the shell, and its tab's work in the terminal and in the
+ * search entry, before the entry's own. */
+static void
+test_keys (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *entry;
+  guint previous_match = 0;
+
+  TETHER_TEST_NEEDS_XTEST ();
+  g_assert_true (enter (f, &error));
+  g_assert_no_error (error);
+  gtk_widget_grab_focus (GTK_WIDGET (f->terminal));
+
+  tether_test_type_keys (GTK_WIDGET (f->terminal), "<Control>minus");
+  g_assert_cmpfloat (vte_terminal_get_font_scale (VTE_TERMINAL (f->terminal)), <, 1.0);
+  tether_test_type_keys (GTK_WIDGET (f->terminal), "<Control>0");
+  g_assert_cmpfloat (vte_terminal_get_font_scale (VTE_TERMINAL (f->terminal)), ==, 1.0);
+
+  /* Copy with nothing selected does nothing, and the shell does not get
+   * the key as ^C either: the read goes on and reads the next line. */
+  g_assert_false (vte_terminal_get_has_selection (VTE_TERMINAL (f->terminal)));
+  type (f, "read -r line; echo got-$line\n");
+  tether_test_type_keys (GTK_WIDGET (f->terminal), "<Control><Shift>c");
+  type (f, "kept\n");
+  wait_for_text (f, "got-kept");
+
+  /* The tab's Find, from the terminal, opens the search. */
+  tether_test_type_keys (GTK_WIDGET (f->terminal), "<Control><Shift>f");
+  entry = gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)), GTK_TYPE_SEARCH_ENTRY);
+  g_assert_nonnull (entry);
+  tether_test_wait_until (widget_mapped, entry, WAIT_MS);
+
+  /* In the entry, Ctrl+Shift+G is the tab's Find Next, not the entry's
+   * previous match; Escape is the entry's and gives the terminal back the
+   * focus. */
+  g_signal_connect_swapped (entry, "previous-match", G_CALLBACK (count_signal), &previous_match);
+  tether_test_type_keys (GTK_WIDGET (f->terminal), "<Control><Shift>g");
+  g_assert_cmpuint (previous_match, ==, 0);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  tether_test_type_keys (GTK_WIDGET (f->terminal), "Escape");
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) == GTK_WIDGET (f->terminal));
+  g_signal_handlers_disconnect_by_data (entry, &previous_match);
+}
+
 static double
 background_lightness (Fixture *f)
 {
@@ -555,6 +615,8 @@ main (int   argc,
               fixture_set_up, test_exit, fixture_tear_down);
   g_test_add ("/terminal/quick-exit", Fixture, quick,
               fixture_set_up, test_quick_exit, fixture_tear_down);
+  g_test_add ("/terminal/keys", Fixture, sshd,
+              fixture_set_up, test_keys, fixture_tear_down);
   g_test_add ("/terminal/actions", Fixture, sshd,
               fixture_set_up, test_actions, fixture_tear_down);
   g_test_add ("/terminal/appearance", Fixture, sshd,

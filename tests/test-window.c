@@ -3,15 +3,17 @@
 
 #include <unistd.h>
 
+#include "tether-test-keys.h"
 #include "tether-test-window.h"
 
 /*
  * The real window, presented under Xvfb, against a real sshd: the tree,
  * Enter and Exit as the seed describes them, temporary sessions, the
- * terminal's keys, the remote PTY following the terminal's size, a
- * connection lost under an entered session, and Quit.
- * Driven through the window's actions and the terminal's child input; every
- * wait is on a condition.  The dialogs are in test-dialogs.c.
+ * terminal's keys and the shortcuts window, the remote PTY following the
+ * terminal's size, a connection lost under an entered session, and Quit.
+ * Driven through the window's actions, keys typed on the X server and the
+ * terminal's child input; every wait is on a condition.  The dialogs are in
+ * test-dialogs.c.
  */
 
 static int resized_width;
@@ -233,16 +235,6 @@ test_enter_exit (void)
   enter (session);
   g_assert_cmpint (adw_tab_view_get_n_pages (tab_view ()), ==, 1);
 
-  /* The terminal's accelerators reach it through the window while it has
-   * the focus, and leave other widgets their keys otherwise. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "term.zoom-in", NULL));
-  g_assert_cmpfloat (vte_terminal_get_font_scale (terminal_of (session)), >, 1.0);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "term.zoom-reset", NULL));
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.focus-list", NULL);
-  gtk_widget_activate_action (GTK_WIDGET (window), "term.zoom-in", NULL);
-  g_assert_cmpfloat (vte_terminal_get_font_scale (terminal_of (session)), ==, 1.0);
-  enter (session);
-
   /* `exit` has the same effect as Exit.  The shell has been running for a
    * while (a shell that dies within a second keeps its tab open). */
   type (session, "sleep 1.2; echo ready-$((2+3))\n");
@@ -253,6 +245,114 @@ test_enter_exit (void)
 
   tether_session_manager_remove_session (manager (), session);
   tether_test_wait_until (state_is_closed, session, WAIT_MS);
+}
+
+static gboolean
+terminal_has_focus (gpointer session)
+{
+  return gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (terminal_of (session));
+}
+
+/* The terminal's keys are its own, and its tab's their own: typed while the
+ * terminal has the focus they reach it, typed elsewhere they do what they
+ * do there.  The window has no copy of their actions. */
+static void
+test_terminal_keys (void)
+{
+  TetherSession *session;
+  VteTerminal *terminal;
+  GtkWidget *focus;
+
+  for (guint i = 0;; i++)
+    {
+      const GVariantType *parameter_type;
+      const char *property;
+      const char *name;
+      GType owner;
+
+      if (!gtk_widget_class_query_action (g_type_class_peek (TETHER_TYPE_WINDOW), i, &owner, &name,
+                                          &parameter_type, &property))
+        break;
+      g_assert_false (g_str_has_prefix (name, "term."));
+    }
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "term.zoom-in", NULL));
+
+  TETHER_TEST_NEEDS_XTEST ();
+  session = add_session (tether_test_sshd_get_target (sshd), "Keys", NULL);
+  enter (session);
+  terminal = terminal_of (session);
+  tether_test_wait_until (terminal_has_focus, session, WAIT_MS);
+
+  tether_test_type_keys (GTK_WIDGET (window), "<Control>plus");
+  g_assert_cmpfloat (vte_terminal_get_font_scale (terminal), >, 1.0);
+  tether_test_type_keys (GTK_WIDGET (window), "<Control>0");
+  g_assert_cmpfloat (vte_terminal_get_font_scale (terminal), ==, 1.0);
+
+  /* The tab's: Find moves the focus to its search entry. */
+  tether_test_type_keys (GTK_WIDGET (window), "<Control><Shift>f");
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY));
+  g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (tab_of (session))));
+
+  /* In the session list, the same key is the list's. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.focus-list", NULL);
+  tether_test_type_keys (GTK_WIDGET (window), "<Control>plus");
+  g_assert_cmpfloat (vte_terminal_get_font_scale (terminal), ==, 1.0);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
+  tether_test_wait_until (no_pages, NULL, WAIT_MS);
+  tether_session_manager_remove_session (manager (), session);
+}
+
+static gboolean
+is_shortcut_titled (GtkWidget     *widget,
+                    gconstpointer  title)
+{
+  g_autofree char *shown = NULL;
+
+  if (!GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    return FALSE;
+  g_object_get (widget, "title", &shown, NULL);
+  return g_strcmp0 (shown, title) == 0;
+}
+
+static void
+check_shortcuts_have_keys (GtkWidget *widget)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *title = NULL;
+      g_autofree char *accelerator = NULL;
+
+      g_object_get (widget, "title", &title, "accelerator", &accelerator, NULL);
+      if (accelerator == NULL || *accelerator == '\0')
+        g_error ("“%s” has no key in the shortcuts window", title);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_shortcuts_have_keys (child);
+}
+
+/* Every line of the shortcuts window shows its keys, the terminal's and the
+ * tab's too, which are not the application's. */
+static void
+test_shortcuts_window (void)
+{
+  g_autofree char *accelerator = NULL;
+  GtkWindow *overlay;
+  GtkWidget *copy;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
+  overlay = GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_assert_nonnull (overlay);
+  tether_test_wait_until (widget_mapped, overlay, WAIT_MS);
+  check_shortcuts_have_keys (GTK_WIDGET (overlay));
+  copy = tether_test_find_widget (GTK_WIDGET (overlay), is_shortcut_titled, "Copy");
+  g_assert_nonnull (copy);
+  g_object_get (copy, "accelerator", &accelerator, NULL);
+  g_assert_cmpstr (accelerator, ==, "<Control><Shift>c");
+  gtk_window_close (overlay);
+  tether_test_wait_until (widget_unmapped, overlay, WAIT_MS);
 }
 
 static void
@@ -635,6 +735,8 @@ main (int   argc,
   g_test_add_func ("/window/style", test_style);
   g_test_add_func ("/window/rows-and-filter", test_rows_and_filter);
   g_test_add_func ("/window/enter-exit", test_enter_exit);
+  g_test_add_func ("/window/terminal-keys", test_terminal_keys);
+  g_test_add_func ("/window/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/window/temporary", test_temporary);
   g_test_add_func ("/window/quick-connect-field", test_quick_connect_field);
   g_test_add_func ("/window/resize", test_resize);

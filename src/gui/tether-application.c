@@ -10,6 +10,7 @@
 #include "tether-dialog-interaction.h"
 #include "tether-preferences-window.h"
 #include "tether-session-store.h"
+#include "tether-shortcuts.h"
 #include "tether-window.h"
 
 struct _TetherApplication
@@ -30,7 +31,8 @@ struct _TetherApplication
 G_DEFINE_FINAL_TYPE (TetherApplication, tether_application, ADW_TYPE_APPLICATION)
 
 /* Every accelerator of the application, in one place.  The shortcuts window
- * (ui/gtk/help-overlay.ui) names the same actions, so it shows these. */
+ * (ui/gtk/help-overlay.ui) names the same actions, so it shows these.  The
+ * terminal's and its tab's keys are theirs (tether-shortcuts.h). */
 static const struct {
   const char *action;
   const char *accels[4];
@@ -48,15 +50,6 @@ static const struct {
   { "win.focus-list", { "<Control><Shift>l", NULL } },
   { "win.quick-connect", { "<Control><Shift>k", NULL } },
   { "win.search", { "<Control><Shift>s", NULL } },
-  /* The terminal's and its tab's actions: they apply where the focus is. */
-  { "term.copy", { "<Control><Shift>c", NULL } },
-  { "term.paste", { "<Control><Shift>v", NULL } },
-  { "term.find", { "<Control><Shift>f", NULL } },
-  { "term.find-next", { "<Control><Shift>g", NULL } },
-  { "term.find-previous", { "<Control><Shift>h", NULL } },
-  { "term.zoom-in", { "<Control>plus", "<Control>equal", NULL } },
-  { "term.zoom-out", { "<Control>minus", NULL } },
-  { "term.zoom-reset", { "<Control>0", NULL } },
 };
 
 /* Connections opened from now on follow the settings (whichever key
@@ -227,9 +220,11 @@ shortcuts_activated (GSimpleAction *action,
   if (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)) == NULL)
     {
       g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/tetherapp/Tether/ui/help-overlay.ui");
+      GtkShortcutsWindow *overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
 
-      gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (window),
-                                               GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+      tether_shortcuts_describe (overlay, tether_terminal_shortcuts);
+      tether_shortcuts_describe (overlay, tether_session_tab_shortcuts);
+      gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (window), overlay);
     }
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
 }

@@ -232,6 +232,11 @@ on_cell_pressed (GtkGestureClick *gesture,
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
+/* The cells are built here rather than from a GtkBuilderListItemFactory
+ * template per column: with six saved sessions the templates ran 11 M more
+ * instructions before the first frame (550 -> 561 M, callgrind), a builder
+ * for each of the 40 cells, and needed a second label per cell for the
+ * folder rows, whose item has none of a session's properties. */
 static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *list_item,

@@ -7,6 +7,7 @@
 #include <pcre2.h>
 
 #include "tether-session-tab-private.h"
+#include "tether-shortcuts.h"
 
 /* A shell that ends sooner than this after it appeared in the tab did not
  * end because of something the user typed: its tab stays to say so.  The
@@ -492,6 +493,15 @@ find_next_action (GtkWidget  *widget,
   find (TETHER_SESSION_TAB (widget), g_str_equal (action_name, "term.find-previous"));
 }
 
+/* The tab's keys: they work in its terminal and in its search entry, whose
+ * own Ctrl+Shift+G (previous match) they come before. */
+const TetherShortcut tether_session_tab_shortcuts[] = {
+  { "term.find", { "<Control><Shift>f" } },
+  { "term.find-next", { "<Control><Shift>g" } },
+  { "term.find-previous", { "<Control><Shift>h" } },
+  { NULL },
+};
+
 /* GObject */
 
 static void
@@ -641,6 +651,7 @@ tether_session_tab_init (TetherSessionTab *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  tether_shortcuts_attach (GTK_WIDGET (self), tether_session_tab_shortcuts);
 }
 
 TetherSessionTab *

@@ -34,7 +34,8 @@ G_DECLARE_FINAL_TYPE (TetherSessionTab, tether_session_tab, TETHER, SESSION_TAB,
  * ended; @stays_open when it ended within a second of starting, and the tab
  * then says why in its message bar and must stay open.
  *
- * Actions: `term.find`, `term.find-next`, `term.find-previous`.
+ * Actions: `term.find`, `term.find-next`, `term.find-previous`, with their
+ * keys (`tether_session_tab_shortcuts`).
  */
 
 TetherSessionTab      *tether_session_tab_new           (TetherSession        *session);

@@ -330,66 +330,9 @@ quick_connect_activated (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->quick_connect_entry));
 }
 
-/*
- * The terminal's and its tab's actions (term.*) live on those widgets, but
- * application accelerators are activated on the window, whose actions do
- * not include its children's.  So the window has a term.* action of its
- * own for each, which passes it on to the tab that has the keyboard focus;
- * they are enabled only while a tab has it, so that elsewhere the keys do
- * what they do there.
- */
-static const char * const tab_actions[] = { "term.find", "term.find-next", "term.find-previous" };
-static const char * const terminal_actions[] = {
-  "term.copy", "term.paste", "term.zoom-in", "term.zoom-out", "term.zoom-reset",
-};
-
-static TetherSessionTab *
-focused_tab (TetherWindow *self)
-{
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
-
-  return focus != NULL ? TETHER_SESSION_TAB (gtk_widget_get_ancestor (focus, TETHER_TYPE_SESSION_TAB)) : NULL;
-}
-
-static void
-forward_to_tab (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  TetherSessionTab *tab = focused_tab (TETHER_WINDOW (widget));
-
-  /* Straight to the widget that owns the action: asking from the focus
-   * could find this forwarder again. */
-  if (tab == NULL)
-    return;
-  for (guint i = 0; i < G_N_ELEMENTS (tab_actions); i++)
-    if (g_str_equal (action_name, tab_actions[i]))
-      {
-        gtk_widget_activate_action_variant (GTK_WIDGET (tab), action_name, parameter);
-        return;
-      }
-  gtk_widget_activate_action_variant (GTK_WIDGET (tether_session_tab_get_terminal (tab)), action_name, parameter);
-}
-
-void
-_tether_window_update_terminal_actions (TetherWindow *self)
-{
-  gboolean in_tab = focused_tab (self) != NULL;
-
-  for (guint i = 0; i < G_N_ELEMENTS (tab_actions); i++)
-    gtk_widget_action_set_enabled (GTK_WIDGET (self), tab_actions[i], in_tab);
-  for (guint i = 0; i < G_N_ELEMENTS (terminal_actions); i++)
-    gtk_widget_action_set_enabled (GTK_WIDGET (self), terminal_actions[i], in_tab);
-}
-
 void
 _tether_window_class_install_actions (GtkWidgetClass *widget_class)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (tab_actions); i++)
-    gtk_widget_class_install_action (widget_class, tab_actions[i], NULL, forward_to_tab);
-  for (guint i = 0; i < G_N_ELEMENTS (terminal_actions); i++)
-    gtk_widget_class_install_action (widget_class, terminal_actions[i], NULL, forward_to_tab);
-
   gtk_widget_class_install_action (widget_class, "win.enter", NULL, enter_activated);
   gtk_widget_class_install_action (widget_class, "win.exit", NULL, exit_activated);
   gtk_widget_class_install_action (widget_class, "win.new-session", NULL, new_session_activated);

@@ -42,7 +42,6 @@ TetherSessionTab *tether_window_lookup_tab        (TetherWindow  *self,
 /* tether-window-actions.c */
 void _tether_window_class_install_actions (GtkWidgetClass *widget_class);
 void _tether_window_update_actions        (TetherWindow   *self);
-void _tether_window_update_terminal_actions (TetherWindow *self);
 void _tether_window_quick_connect         (TetherWindow   *self,
                                            const char     *target);
 void _tether_window_enter                 (TetherWindow   *self,

@@ -670,9 +670,6 @@ tether_window_init (TetherWindow *self)
   g_signal_connect_object (self->tab_view, "notify::selected-page", G_CALLBACK (_tether_window_update_actions),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session_tree, "session-activated", G_CALLBACK (on_session_activated), self, 0);
-  g_signal_connect_object (self, "notify::focus-widget", G_CALLBACK (_tether_window_update_terminal_actions),
-                           self, G_CONNECT_SWAPPED);
-  _tether_window_update_terminal_actions (self);
   g_signal_connect_object (self->quick_connect_entry, "activate", G_CALLBACK (on_quick_connect_activate), self, 0);
   g_signal_connect_object (self->quick_connect_entry, "changed", G_CALLBACK (check_quick_connect),
                            self, G_CONNECT_SWAPPED);

@@ -6,9 +6,10 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "tether-shortcuts.h"
 #include "tether-terminal-private.h"
 
-/* The terminal's actions, its right-click menu and its links. */
+/* The terminal's actions and keys, its right-click menu and its links. */
 
 #define ZOOM_MIN         0.5
 #define ZOOM_MAX         3.0
@@ -20,6 +21,16 @@
   "(?:https?|ftp|file)://[^\\s<>\"'`{}|\\\\^]*[^\\s<>\"'`{}|\\\\^.,;:!?)\\]]"
 
 /* Actions */
+
+/* The terminal's keys: they work while it has the focus. */
+const TetherShortcut tether_terminal_shortcuts[] = {
+  { "term.copy", { "<Control><Shift>c" } },
+  { "term.paste", { "<Control><Shift>v" } },
+  { "term.zoom-in", { "<Control>plus", "<Control>equal" } },
+  { "term.zoom-out", { "<Control>minus" } },
+  { "term.zoom-reset", { "<Control>0" } },
+  { NULL },
+};
 
 static void
 update_actions (TetherTerminal *self)
@@ -237,6 +248,7 @@ _tether_terminal_init_actions (TetherTerminal *self)
   g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
+  tether_shortcuts_attach (GTK_WIDGET (self), tether_terminal_shortcuts);
   update_actions (self);
 }
 
