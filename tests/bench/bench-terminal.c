@@ -601,7 +601,7 @@ flood_detached (const char *path)
   AdwTabView *view;
   AdwTabPage *page;
   gboolean entered = FALSE;
-  long first_kb, max_kb = 0, idle_kb;
+  long first_kb, max_kb = 0, idle_kb, max_early_kb = 0, max_late_kb = 0;
   guint64 bytes_start;
   double cpu_start, seconds;
   gint64 start;
@@ -639,15 +639,23 @@ flood_detached (const char *path)
   first_kb = g_array_index (rss_samples, long, 0);
   for (guint i = 1; i < rss_samples->len; i++)
     max_kb = MAX (max_kb, g_array_index (rss_samples, long, i));
+  /* The trend: the second half's peak against the first half's. */
+  for (guint i = 0; i < rss_samples->len; i++)
+    {
+      long *peak = i < rss_samples->len / 2 ? &max_early_kb : &max_late_kb;
+
+      *peak = MAX (*peak, g_array_index (rss_samples, long, i));
+    }
   g_printerr ("RSS (MB) every %d ms:", DETACHED_SAMPLE_MS);
   for (guint i = 0; i < rss_samples->len; i++)
     g_printerr (" %.1f", g_array_index (rss_samples, long, i) / 1024.0);
   g_printerr ("\n");
   printf ("RESULT flood-detached seconds=%.1f mbps=%.2f cpu_pct=%.0f rss_idle_mb=%.1f"
-          " rss_first_mb=%.1f rss_max_later_mb=%.1f growth_mb=%.1f\n",
+          " rss_first_mb=%.1f rss_max_later_mb=%.1f growth_mb=%.1f growth_late_mb=%.1f\n",
           seconds, (bytes_through (term) - bytes_start) / seconds / 1e6,
           100.0 * (cpu_seconds () - cpu_start) / seconds, idle_kb / 1024.0,
-          first_kb / 1024.0, max_kb / 1024.0, (max_kb - first_kb) / 1024.0);
+          first_kb / 1024.0, max_kb / 1024.0, (max_kb - first_kb) / 1024.0,
+          (max_late_kb - max_early_kb) / 1024.0);
 
   /* Stop the flood; that its end reaches the screen shows the terminal
    * kept up with the shell while out of the window. */
