@@ -4,6 +4,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "tether-session-manager.h"
@@ -30,13 +31,19 @@
  *   bench-terminal echo-ssh              keystroke echo, a Tether tab
  *   bench-terminal enter                 Enter on an Opened session until
  *                                        the prompt is drawn
+ *   bench-terminal enter-local           a plain VteTerminal spawning a
+ *                                        local `sh` until its prompt is drawn
+ *   bench-terminal flood-detached FILE   RSS and CPU while a session that
+ *                                        was entered and left floods
  */
 
 #define COLUMNS 100
 #define ROWS 30
 #define SCROLLBACK 10000
 #define ECHO_KEYS 50
-#define ENTER_RUNS 20
+#define ENTER_RUNS 10
+/* After the shell is open, for its prompt to be printed. */
+#define ENTER_SETTLE_MS 500
 #define END_COMMAND "printf '\\nBENCH-%%s\\n' END"
 #define END_MARKER "BENCH-END"
 
@@ -130,15 +137,22 @@ iterate_for (guint ms)
 }
 
 static void
-set_up_terminal (VteTerminal *term)
+style_terminal (VteTerminal *term)
 {
   PangoFontDescription *font = pango_font_description_from_string ("Monospace 11");
 
-  terminal = term;
-  vte_terminal_set_font (terminal, font);
+  vte_terminal_set_font (term, font);
   pango_font_description_free (font);
-  vte_terminal_set_scrollback_lines (terminal, SCROLLBACK);
-  vte_terminal_set_size (terminal, COLUMNS, ROWS);
+  vte_terminal_set_scrollback_lines (term, SCROLLBACK);
+}
+
+/* The terminal the benchmark measures, at 100×30. */
+static void
+set_up_terminal (VteTerminal *term)
+{
+  terminal = term;
+  style_terminal (term);
+  vte_terminal_set_size (term, COLUMNS, ROWS);
 }
 
 static void
@@ -369,8 +383,10 @@ echo (const char *mode)
   return 0;
 }
 
-/* 3. Enter on an Opened session (its shell started with it) until its
- * prompt is on screen and painted. */
+/* 3. Enter until the prompt is painted: on an Opened session (its shell
+ * started with it, its prompt waiting in the SSH window), against a plain
+ * VTE spawning a local `sh` (the reference), each shown as a new page of
+ * the same tab view, as the window does on Enter. */
 
 static gboolean prompt_shown;
 static gboolean prompt_painted;
@@ -389,61 +405,266 @@ enter_after_paint (GdkFrameClock *clock)
     prompt_painted = TRUE;
 }
 
-static int
-enter (void)
+static AdwTabView *
+present_tab_view (void)
 {
-  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
-  AdwTabView *view;
+  AdwTabView *view = adw_tab_view_new ();
 
-  start_server ();
   window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (window, 1000, 600);
-  view = adw_tab_view_new ();
   gtk_window_set_child (window, GTK_WIDGET (view));
   gtk_window_present (window);
   iterate_for (300);
+  return view;
+}
+
+/* @child (showing @term) as the selected page of @view. */
+static AdwTabPage *
+show_page (AdwTabView  *view,
+           GtkWidget   *child,
+           VteTerminal *term)
+{
+  AdwTabPage *page;
+
+  terminal = term;
+  prompt_shown = prompt_painted = FALSE;
+  g_signal_connect (term, "contents-changed", G_CALLBACK (enter_contents_changed), NULL);
+  page = adw_tab_view_append (view, child);
+  adw_tab_view_set_selected_page (view, page);
+  return page;
+}
+
+/* Milliseconds from @start until a frame is painted with the prompt. */
+static double
+wait_prompt_painted (gint64 start)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  gulong paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (enter_after_paint), NULL);
+  double ms;
+
+  iterate_until (&prompt_painted);
+  ms = (g_get_monotonic_time () - start) / 1000.0;
+  g_signal_handler_disconnect (clock, paint_id);
+  return ms;
+}
+
+static double
+enter_ssh_once (AdwTabView *view,
+                int         i)
+{
+  g_autofree char *name = g_strdup_printf ("Bench%d", i);
+  g_autoptr(TetherSession) session = open_session (name);
+  g_autoptr(TetherSessionTab) tab = NULL;
+  gboolean entered = FALSE;
+  AdwTabPage *page;
+  gint64 start;
+  double ms;
+
+  /* Opened, its shell started and its prompt printed (a login bash with
+   * an empty HOME: ~0.1 s here), nobody looking. */
+  while (!tether_session_get_has_shell (session))
+    g_main_context_iteration (NULL, TRUE);
+  iterate_for (ENTER_SETTLE_MS);
+
+  start = g_get_monotonic_time ();
+  /* What the window does on Enter: a tab, its page, enter. */
+  tab = g_object_ref_sink (tether_session_tab_new (session));
+  page = show_page (view, GTK_WIDGET (tab), VTE_TERMINAL (tether_session_tab_get_terminal (tab)));
+  tether_session_tab_enter_async (tab, NULL, enter_done, &entered);
+  ms = wait_prompt_painted (start);
+
+  iterate_until (&entered);
+  tether_session_tab_leave (tab);
+  adw_tab_view_close_page (view, page);
+  tether_session_manager_close_session (manager, session);
+  iterate_for (50);
+  return ms;
+}
+
+/* The reference: what a terminal does for a new tab, a VTE (set up as
+ * echo-local's) spawning `sh`.  The shell starts as bare as the remote one:
+ * no rc file (dash reads one only from $ENV), an empty HOME as the test
+ * sshd gives its shells, and a prompt set in the environment. */
+static double
+enter_local_once (AdwTabView *view,
+                  const char *home)
+{
+  g_autofree char *home_env = g_strconcat ("HOME=", home, NULL);
+  const char *argv[] = { "/usr/bin/env", "-i", home_env, "TERM=xterm-256color", "PS1=$ ",
+                         "/bin/sh", NULL };
+  VteTerminal *term;
+  AdwTabPage *page;
+  gint64 start;
+  double ms;
+
+  start = g_get_monotonic_time ();
+  term = VTE_TERMINAL (vte_terminal_new ());
+  style_terminal (term);
+  page = show_page (view, GTK_WIDGET (term), term);
+  vte_terminal_spawn_async (term, VTE_PTY_DEFAULT, home, (char **) argv, NULL,
+                            G_SPAWN_DEFAULT, NULL, NULL, NULL, -1, NULL, NULL, NULL);
+  ms = wait_prompt_painted (start);
+
+  /* Closing the page disposes the terminal, which hangs up its shell. */
+  adw_tab_view_close_page (view, page);
+  iterate_for (50);
+  return ms;
+}
+
+static int
+enter (const char *mode)
+{
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *home = g_build_filename (g_get_home_dir (), "empty-home", NULL);
+  gboolean local = g_str_equal (mode, "enter-local");
+  AdwTabView *view;
+
+  if (local)
+    g_assert_cmpint (g_mkdir_with_parents (home, 0755), ==, 0);
+  else
+    start_server ();
+  view = present_tab_view ();
 
   for (int i = 0; i < ENTER_RUNS; i++)
     {
-      g_autofree char *name = g_strdup_printf ("Bench%d", i);
-      g_autoptr(TetherSession) session = open_session (name);
-      g_autoptr(TetherSessionTab) tab = NULL;
-      gboolean entered = FALSE;
-      AdwTabPage *page;
-      gulong paint_id;
-      gint64 start;
-      double ms;
+      double ms = local ? enter_local_once (view, home) : enter_ssh_once (view, i);
 
-      /* Opened, its shell started and its prompt printed, nobody looking. */
-      while (!tether_session_get_has_shell (session))
-        g_main_context_iteration (NULL, TRUE);
-      iterate_for (300);
-
-      prompt_shown = prompt_painted = FALSE;
-      start = g_get_monotonic_time ();
-      /* What the window does on Enter: a tab, its page, enter. */
-      tab = g_object_ref_sink (tether_session_tab_new (session));
-      terminal = VTE_TERMINAL (tether_session_tab_get_terminal (tab));
-      g_signal_connect (terminal, "contents-changed", G_CALLBACK (enter_contents_changed), NULL);
-      page = adw_tab_view_append (view, GTK_WIDGET (tab));
-      adw_tab_view_set_selected_page (view, page);
-      tether_session_tab_enter_async (tab, NULL, enter_done, &entered);
-      paint_id = g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
-                                   G_CALLBACK (enter_after_paint), NULL);
-      iterate_until (&prompt_painted);
-      ms = (g_get_monotonic_time () - start) / 1000.0;
       g_array_append_val (times, ms);
-      g_signal_handler_disconnect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), paint_id);
-
-      iterate_until (&entered);
-      tether_session_tab_leave (tab);
-      adw_tab_view_close_page (view, page);
-      tether_session_manager_close_session (manager, session);
-      iterate_for (50);
     }
 
-  printf ("RESULT enter median_ms=%.1f p90_ms=%.1f\n",
+  printf ("RESULT %s median_ms=%.1f p90_ms=%.1f\n", mode,
           percentile (times, 0.5), percentile (times, 0.9));
+  return 0;
+}
+
+/* 4. A flood into a session nobody looks at: entered in a tab, then
+ * exited as the window does it (the session left, the page closed, the tab
+ * kept), so its terminal, out of any window, keeps taking the shell's
+ * output.  The process's RSS is sampled every DETACHED_SAMPLE_MS for
+ * DETACHED_SAMPLES samples: after the first, which comes once the
+ * channel's window, VTE's slice and libssh's window have filled, memory
+ * should stay flat.  The CPU the process used meanwhile is reported too. */
+
+#define DETACHED_SAMPLE_MS 2000
+#define DETACHED_SAMPLES 10
+#define DETACHED_END_TIMEOUT_S 60
+
+static GArray *rss_samples;
+
+static gboolean
+detached_sample_cb (gpointer data)
+{
+  long kb = rss_kb ();
+
+  g_array_append_val (rss_samples, kb);
+  if (rss_samples->len < DETACHED_SAMPLES)
+    return G_SOURCE_CONTINUE;
+  finished = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static guint64
+bytes_through (TetherTerminal *term)
+{
+  return _tether_terminal_get_bytes_fed (term) + _tether_terminal_get_bytes_skipped (term);
+}
+
+static gboolean
+end_timeout_cb (gpointer data)
+{
+  g_autofree char *text = vte_terminal_get_text (terminal, NULL, NULL, NULL);
+
+  g_printerr ("%s\n", text);
+  g_error ("The detached terminal never showed %s (%zu bytes queued)", END_MARKER,
+           TETHER_TERMINAL (terminal)->queued);
+  return G_SOURCE_REMOVE;
+}
+
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
+         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+static int
+flood_detached (const char *path)
+{
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(TetherSessionTab) tab = NULL;
+  g_autofree char *command = g_strdup_printf ("while :; do cat '%s'; done\n", path);
+  g_autofree char *end_command = g_strdup_printf (END_COMMAND "\n");
+  TetherTerminal *term;
+  AdwTabView *view;
+  AdwTabPage *page;
+  gboolean entered = FALSE;
+  long first_kb, max_kb = 0, idle_kb, max_early_kb = 0, max_late_kb = 0;
+  guint64 bytes_start;
+  double cpu_start, seconds;
+  gint64 start;
+
+  start_server ();
+  session = open_session ("Bench");
+  view = present_tab_view ();
+  tab = g_object_ref_sink (tether_session_tab_new (session));
+  term = tether_session_tab_get_terminal (tab);
+  set_up_terminal (VTE_TERMINAL (term));
+  page = adw_tab_view_append (view, GTK_WIDGET (tab));
+  adw_tab_view_set_selected_page (view, page);
+  tether_session_tab_enter_async (tab, NULL, enter_done, &entered);
+  iterate_until (&entered);
+  iterate_for (500);
+
+  /* Exit: the tab leaves, its page closes; the window's table keeps it. */
+  tether_session_tab_leave (tab);
+  adw_tab_view_close_page (view, page);
+  iterate_for (500);
+  g_assert_false (tether_session_get_attached (session));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (term)));
+  g_assert_null (gtk_widget_get_parent (GTK_WIDGET (tab)));
+
+  idle_kb = rss_kb ();
+  rss_samples = g_array_new (FALSE, FALSE, sizeof (long));
+  bytes_start = bytes_through (term);
+  cpu_start = cpu_seconds ();
+  start = g_get_monotonic_time ();
+  tether_session_write (session, command, strlen (command));
+  g_timeout_add (DETACHED_SAMPLE_MS, detached_sample_cb, NULL);
+  iterate_until (&finished);
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+
+  first_kb = g_array_index (rss_samples, long, 0);
+  for (guint i = 1; i < rss_samples->len; i++)
+    max_kb = MAX (max_kb, g_array_index (rss_samples, long, i));
+  /* The trend: the second half's peak against the first half's. */
+  for (guint i = 0; i < rss_samples->len; i++)
+    {
+      long *peak = i < rss_samples->len / 2 ? &max_early_kb : &max_late_kb;
+
+      *peak = MAX (*peak, g_array_index (rss_samples, long, i));
+    }
+  g_printerr ("RSS (MB) every %d ms:", DETACHED_SAMPLE_MS);
+  for (guint i = 0; i < rss_samples->len; i++)
+    g_printerr (" %.1f", g_array_index (rss_samples, long, i) / 1024.0);
+  g_printerr ("\n");
+  printf ("RESULT flood-detached seconds=%.1f mbps=%.2f cpu_pct=%.0f rss_idle_mb=%.1f"
+          " rss_first_mb=%.1f rss_max_later_mb=%.1f growth_mb=%.1f growth_late_mb=%.1f\n",
+          seconds, (bytes_through (term) - bytes_start) / seconds / 1e6,
+          100.0 * (cpu_seconds () - cpu_start) / seconds, idle_kb / 1024.0,
+          first_kb / 1024.0, max_kb / 1024.0, (max_kb - first_kb) / 1024.0,
+          (max_late_kb - max_early_kb) / 1024.0);
+
+  /* Stop the flood; that its end reaches the screen shows the terminal
+   * kept up with the shell while out of the window. */
+  finished = FALSE;
+  tether_session_write (session, "\003", 1);
+  tether_session_write (session, end_command, strlen (end_command));
+  g_timeout_add (20, check_end_cb, NULL);
+  g_timeout_add_seconds (DETACHED_END_TIMEOUT_S, end_timeout_cb, NULL);
+  iterate_until (&finished);
   return 0;
 }
 
@@ -460,17 +681,20 @@ main (int   argc,
 
   if (argc < 2)
     {
-      g_printerr ("usage: %s flood-local|flood-ssh FILE [PACING] | echo-local|echo-ssh | enter\n", argv[0]);
+      g_printerr ("usage: %s flood-local|flood-ssh FILE [PACING] | flood-detached FILE |"
+                  " echo-local|echo-ssh | enter|enter-local\n", argv[0]);
       return 2;
     }
   mode = argv[1];
 
-  if (g_str_has_prefix (mode, "flood-") && argc >= 3)
+  if (g_str_equal (mode, "flood-detached") && argc >= 3)
+    status = flood_detached (argv[2]);
+  else if (g_str_has_prefix (mode, "flood-") && argc >= 3)
     status = flood (mode, argv[2], argc >= 4 ? argv[3] : NULL);
   else if (g_str_has_prefix (mode, "echo-"))
     status = echo (mode);
-  else if (g_str_equal (mode, "enter"))
-    status = enter ();
+  else if (g_str_equal (mode, "enter") || g_str_equal (mode, "enter-local"))
+    status = enter (mode);
   fflush (stdout);
 
   if (manager != NULL)
