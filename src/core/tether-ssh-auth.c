@@ -58,6 +58,7 @@ ask_unknown_key (ssh_session              ssh,
   g_autofree char *key_type = NULL;
   g_autofree char *fingerprint = NULL;
   g_autofree char *message = NULL;
+  g_autoptr(GError) withdrawn = NULL;
 
   if (!describe_server_key (ssh, &key_type, &fingerprint))
     {
@@ -76,11 +77,14 @@ ask_unknown_key (ssh_session              ssh,
   tether_prompt_set_message (prompt, message);
   tether_prompt_set_host_key (prompt, key_type, fingerprint);
 
-  if (!_tether_connection_ask (shared, prompt))
+  if (!_tether_connection_ask (shared, prompt, &withdrawn))
     {
-      g_set_error (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_REJECTED,
-                   _("You did not accept the host key of “%s”, so Tether did not connect. Connect again to see the key once more."),
-                   shared->host);
+      if (withdrawn != NULL)
+        g_propagate_error (error, g_steal_pointer (&withdrawn));
+      else
+        g_set_error (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_REJECTED,
+                     _("You did not accept the host key of “%s”, so Tether did not connect. Connect again to see the key once more."),
+                     shared->host);
       return FALSE;
     }
 
@@ -141,6 +145,7 @@ typedef struct {
   ssh_session             ssh;
   TetherConnectionShared *shared;
   struct ssh_callbacks_struct callbacks;
+  GError                 *withdrawn;   /* a question was withdrawn: stop */
 } Auth;
 
 static int
@@ -157,6 +162,10 @@ passphrase_cb (const char *libssh_prompt,
   char *identity = NULL;
   const char *answer;
 
+  /* libssh goes on with its next key: ask nothing more. */
+  if (auth->withdrawn != NULL)
+    return -1;
+
   ssh_userauth_publickey_auto_get_current_identity (auth->ssh, &identity);
   message = g_strdup_printf (_("The key “%s” is protected by a passphrase. Enter it to log in to %s."),
                              identity ? identity : "?", auth->shared->key);
@@ -164,7 +173,7 @@ passphrase_cb (const char *libssh_prompt,
 
   tether_prompt_set_message (prompt, message);
   tether_prompt_add_question (prompt, _("Passphrase"), FALSE);
-  if (!_tether_connection_ask (auth->shared, prompt))
+  if (!_tether_connection_ask (auth->shared, prompt, &auth->withdrawn))
     return -1;
 
   answer = tether_prompt_get_answer (prompt, 0);
@@ -211,7 +220,7 @@ try_kbdint (Auth      *auth,
           tether_prompt_add_question (prompt, question ? question : "", echo != 0);
         }
 
-      if (!_tether_connection_ask (auth->shared, prompt))
+      if (!_tether_connection_ask (auth->shared, prompt, &auth->withdrawn))
         {
           *cancelled = TRUE;
           return SSH_AUTH_DENIED;
@@ -237,7 +246,7 @@ try_password (Auth     *auth,
   message = g_strdup_printf (_("Enter the password of %s."), auth->shared->key);
   tether_prompt_set_message (prompt, message);
   tether_prompt_add_question (prompt, _("Password"), FALSE);
-  if (!_tether_connection_ask (auth->shared, prompt))
+  if (!_tether_connection_ask (auth->shared, prompt, &auth->withdrawn))
     {
       *cancelled = TRUE;
       return SSH_AUTH_DENIED;
@@ -278,7 +287,9 @@ set_auth_error (Auth     *auth,
 {
   g_autofree char *offered = methods_to_string (methods);
 
-  if (cancelled)
+  if (auth->withdrawn != NULL)
+    g_propagate_error (error, g_steal_pointer (&auth->withdrawn));
+  else if (cancelled)
     g_set_error (error, TETHER_ERROR, TETHER_ERROR_AUTH_FAILED,
                  _("The login to %s was cancelled. Connect again when you have the password or key at hand."),
                  auth->shared->key);
@@ -309,7 +320,7 @@ _tether_ssh_authenticate (ssh_session              ssh,
   ssh_set_callbacks (ssh, &auth.callbacks);
 
   rc = ssh_userauth_none (ssh, NULL);
-  while (rc != SSH_AUTH_SUCCESS && rc != SSH_AUTH_ERROR && !cancelled)
+  while (rc != SSH_AUTH_SUCCESS && rc != SSH_AUTH_ERROR && !cancelled && auth.withdrawn == NULL)
     {
       /* After a partial success the server names what is still required:
        * start over with those methods. */
@@ -335,7 +346,7 @@ _tether_ssh_authenticate (ssh_session              ssh,
 
   /* libssh keeps the pointer: leave it one that outlives this frame. */
   ssh_set_callbacks (ssh, &no_callbacks);
-  if (rc == SSH_AUTH_SUCCESS)
+  if (rc == SSH_AUTH_SUCCESS && auth.withdrawn == NULL)
     return TRUE;
 
   set_auth_error (&auth, rc, methods, cancelled, error);
