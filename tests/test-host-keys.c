@@ -229,11 +229,12 @@ test_revoked_patterns (void)
   g_autoptr(TetherTestSshd) sshd = tether_test_sshd_new (NULL);
   g_autofree char *entry = server_entry (sshd);
   g_autofree char *key = key_of (entry);
+  g_autofree char *another = other_key ();
   g_autofree char *wildcard = g_strdup_printf ("%s\n@revoked [127.0.0.?]:*,other %s\n", entry, key);
   g_autofree char *negated = g_strdup_printf ("%s\n@revoked *,![127.0.0.1]:%u %s\n",
                                               entry, tether_test_sshd_get_port (sshd), key);
   g_autofree char *elsewhere = g_strdup_printf ("%s\n@revoked [127.0.0.1]:%u %s\n",
-                                                entry, tether_test_sshd_get_port (sshd), other_key ());
+                                                entry, tether_test_sshd_get_port (sshd), another);
 
   write_known_hosts (wildcard);
   assert_refused (sshd, TETHER_ERROR_HOST_KEY_REVOKED, "revoked");
@@ -251,7 +252,8 @@ test_cert_authority (void)
 {
   g_autoptr(TetherTestSshd) sshd = tether_test_sshd_new (NULL);
   g_autofree char *entry = server_entry (sshd);
-  g_autofree char *authority = g_strdup_printf ("@cert-authority [127.0.0.1]:* %s\n", other_key ());
+  g_autofree char *another = other_key ();
+  g_autofree char *authority = g_strdup_printf ("@cert-authority [127.0.0.1]:* %s\n", another);
   g_autofree char *both = g_strconcat (authority, entry, "\n", NULL);
   g_autofree char *path = known_hosts_path ();
   g_autofree char *where = g_strdup_printf ("%s, line 1", path);
