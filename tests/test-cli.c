@@ -343,6 +343,66 @@ test_usage_errors (void)
   assert_fails_with (&r, NULL);
 }
 
+typedef struct {
+  gboolean  done;
+  Result   *result;
+} Pending;
+
+static void
+communicated_cb (GObject      *source,
+                 GAsyncResult *res,
+                 gpointer      user_data)
+{
+  Pending *pending = user_data;
+  GSubprocess *child = G_SUBPROCESS (source);
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (child, res, &pending->result->out, &pending->result->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (child));
+  pending->result->status = g_subprocess_get_exit_status (child);
+  pending->done = TRUE;
+}
+
+static gboolean
+key_exchange_done (gpointer data)
+{
+  g_autofree char *log = NULL;
+
+  return g_file_get_contents (tether_test_sshd_get_log_path (data), &log, NULL, NULL) &&
+         strstr (log, "KEX done") != NULL;
+}
+
+/* The server dies while the window asks whether to trust its key: the
+ * question is withdrawn and the command fails at once, instead of waiting
+ * for an answer that can no longer matter. */
+static void
+test_new_session_server_dies_at_question (void)
+{
+  g_autoptr(TetherTestSshd) stranger = tether_test_sshd_new ("LogLevel DEBUG1\n");
+  const char *argv[] = { tether_path, "--new-session", tether_test_sshd_get_target (stranger),
+                         "--name", "Stranger", NULL };
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Result) r = { 0 };
+  Pending pending = { .result = &r };
+
+  child = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (child, NULL, NULL, communicated_cb, &pending);
+
+  /* The unknown key is asked about right after the key exchange. */
+  tether_test_wait_until (key_exchange_done, stranger, WAIT_MS);
+  tether_test_sshd_kill_connections (stranger);
+  tether_test_wait_for_flag (&pending.done, WAIT_MS);
+
+  assert_fails_with (&r, NULL);
+  g_assert_nonnull (strstr (r.err, "withdrawn"));
+  run (&r, "--get-session");
+  assert_ok (&r);
+  g_assert_null (row_of (r.out, "Stranger"));
+}
+
 static void
 test_without_running_instance (void)
 {
@@ -421,6 +481,7 @@ main (int   argc,
   g_test_add_func ("/cli/enter-computer", test_enter_computer);
   g_test_add_func ("/cli/close-remove", test_close_remove);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/new-session-server-dies-at-question", test_new_session_server_dies_at_question);
   g_test_add_func ("/cli/without-running-instance", test_without_running_instance);
 
   status = g_test_run ();

@@ -712,6 +712,93 @@ test_broken_silent (void)
   check_broken (TRUE);
 }
 
+static void
+consume_cb (TetherChannel *channel,
+            GBytes        *data,
+            gboolean       is_stderr,
+            gsize         *received)
+{
+  *received += g_bytes_get_size (data);
+  tether_channel_consume (channel, g_bytes_get_size (data));
+}
+
+static void
+broken_error_cb (TetherConnection *connection,
+                 const GError     *error,
+                 GError          **out)
+{
+  *out = g_error_copy (error);
+}
+
+static gboolean
+error_set (gpointer data)
+{
+  return *(GError **) data != NULL;
+}
+
+static gboolean
+received_some (gpointer data)
+{
+  return *(gsize *) data > 0;
+}
+
+/* ServerAliveCountMax as OpenSSH documents it: with 3 allowed misses of a
+ * 1 s interval, a server gone silent is Broken after 3 s, not 4.  The server
+ * prints a line every 50 ms until it is stopped, so the silence starts when
+ * the test stops it. */
+static void
+test_keepalive_misses (void)
+{
+  g_autoptr(TetherTestSshd) sshd = tether_test_sshd_new (NULL);
+  g_autoptr(TetherTarget) target = tether_target_parse (tether_test_sshd_get_target (sshd), NULL);
+  g_autofree char *ssh_dir = tether_get_ssh_dir ();
+  g_autoptr(TetherResolvedTarget) resolved = tether_target_resolve (target, ssh_dir, NULL);
+  g_autoptr(TetherConnection) connection = NULL;
+  TetherConfig config = *tether_test_config ();
+  g_autoptr(TetherChannel) channel = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) broken = NULL;
+  const gint64 interval_ms = 1000;
+  gsize received = 0;
+  gint64 stopped, elapsed_ms;
+  Wait wait = { 0 };
+
+  tether_test_sshd_trust (sshd);
+  config.keepalive_interval_ms = interval_ms;
+  config.keepalive_max_missed = 3;
+  connection = tether_connection_new (resolved, ssh_dir, &config);
+  tether_connection_connect_async (connection, NULL, store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  g_assert_true (tether_connection_connect_finish (connection, wait.result, NULL));
+  g_clear_object (&wait.result);
+
+  wait.done = FALSE;
+  tether_connection_open_channel_async (connection, "while :; do echo .; sleep 0.05; done",
+                                        0, 0, NULL, store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  channel = tether_connection_open_channel_finish (connection, wait.result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&wait.result);
+  g_signal_connect (channel, "output", G_CALLBACK (consume_cb), &received);
+  tether_channel_start (channel);
+  tether_test_wait_until (received_some, &received, WAIT_MS);
+
+  g_signal_connect (connection, "broken", G_CALLBACK (broken_error_cb), &broken);
+  stopped = g_get_monotonic_time ();
+  tether_test_sshd_stop_connections (sshd, TRUE);
+  tether_test_wait_until (error_set, &broken, WAIT_MS);
+  elapsed_ms = (g_get_monotonic_time () - stopped) / 1000;
+  tether_test_sshd_stop_connections (sshd, FALSE);
+
+  g_test_message ("Broken %" G_GINT64_FORMAT " ms after the server stopped", elapsed_ms);
+  g_assert_error (broken, TETHER_ERROR, TETHER_ERROR_BROKEN);
+  /* Never before the three intervals (the silence cannot start earlier
+   * than 50 ms before the stop), and before a fourth one ends. */
+  g_assert_cmpint (elapsed_ms, >=, 3 * interval_ms - 100);
+  g_assert_cmpint (elapsed_ms, <, 4 * interval_ms);
+  g_assert_nonnull (strstr (broken->message, " 3 keepalive intervals"));
+}
+
 typedef struct {
   gsize    received;
   gsize    max_seen;
@@ -814,6 +901,7 @@ main (int   argc,
   g_test_add_func ("/connection/config-applied", test_config_applied);
   g_test_add_func ("/connection/broken/killed", test_broken_killed);
   g_test_add_func ("/connection/broken/silent", test_broken_silent);
+  g_test_add_func ("/connection/broken/keepalive-misses", test_keepalive_misses);
   g_test_add_func ("/connection/flow-control", test_flow_control);
 
   return g_test_run ();

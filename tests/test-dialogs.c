@@ -110,6 +110,48 @@ test_changed_host_key (void)
   tether_session_manager_remove_session (manager (), session);
 }
 
+static gboolean
+host_key_dialog_gone (gpointer data)
+{
+  return find_toplevel ("tether-host-key-dialog") == NULL;
+}
+
+/* The server dies while its key is asked about: the dialog closes by
+ * itself and the error says why; nothing is entered, nothing saved. */
+static void
+test_host_key_withdrawn (void)
+{
+  g_autoptr(TetherTestSshd) dying = tether_test_sshd_new_sibling (sshd);
+  TetherSession *session = add_session (tether_test_sshd_get_target (dying), "Dying", NULL);
+  g_autoptr(TetherSession) keep = g_object_ref (session);
+  g_autofree char *host = g_strdup_printf ("[127.0.0.1]:%u", tether_test_sshd_get_port (dying));
+  g_autofree char *known_hosts = g_build_filename (g_get_home_dir (), ".ssh", "known_hosts", NULL);
+  g_autofree char *contents = NULL;
+  GtkWindow *question;
+  GtkWindow *dialog;
+
+  while ((question = find_toplevel ("tether-host-key-dialog")) != NULL)
+    gtk_window_destroy (question);
+
+  g_assert_true (tether_session_tree_select_session (tether_window_get_session_tree (window), session));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.enter", NULL);
+  tether_test_wait_until (host_key_dialog_shown, NULL, WAIT_MS);
+
+  tether_test_sshd_kill_connections (dying);
+  tether_test_wait_until (host_key_dialog_gone, NULL, WAIT_MS);
+  tether_test_wait_until (error_dialog_shown, NULL, WAIT_MS);
+  dialog = find_toplevel ("tether-error-dialog");
+  g_assert_true (label_contains (GTK_WIDGET (dialog), "withdrawn"));
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_CLOSED);
+  g_assert_cmpint (adw_tab_view_get_n_pages (tether_window_get_tab_view (window)), ==, 0);
+  g_assert_true (!g_file_get_contents (known_hosts, &contents, NULL, NULL) ||
+                 strstr (contents, host) == NULL);
+
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_destroy (dialog);
+  tether_session_manager_remove_session (manager (), session);
+}
+
 static void
 collect_editables (GtkWidget *widget,
                    GPtrArray *editables)
@@ -604,6 +646,7 @@ main (int   argc,
 
   g_test_add_func ("/dialogs/host-key", test_host_key);
   g_test_add_func ("/dialogs/changed-host-key", test_changed_host_key);
+  g_test_add_func ("/dialogs/host-key-withdrawn", test_host_key_withdrawn);
   g_test_add_func ("/dialogs/passphrase", test_passphrase_dialog);
   g_test_add_func ("/dialogs/password", test_password_dialog);
   g_test_add_func ("/dialogs/keyboard-interactive", test_keyboard_interactive_dialog);

@@ -116,17 +116,26 @@ test_round_trip (void)
 static void
 test_file_mode (void)
 {
-  g_autofree char *path = store_path ();
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr(GPtrArray) defs = three_definitions ();
-  GStatBuf st;
+  /* Private whatever the umask: even 000 must not make it 0666. */
+  const mode_t umasks[] = { 0000, 0022, 0077 };
+  mode_t old_umask = umask (0);
 
-  save_ok (path, defs);
+  for (guint i = 0; i < G_N_ELEMENTS (umasks); i++)
+    {
+      g_autofree char *path = store_path ();
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autoptr(GPtrArray) defs = three_definitions ();
+      GStatBuf st;
 
-  g_assert_cmpint (g_stat (path, &st), ==, 0);
-  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
-  g_assert_cmpint (g_stat (dir, &st), ==, 0);
-  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+      umask (umasks[i]);
+      save_ok (path, defs);
+
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+      g_assert_cmpint (g_stat (dir, &st), ==, 0);
+      g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+    }
+  umask (old_umask);
 }
 
 static void

@@ -23,4 +23,15 @@ GPtrArray             *tether_test_interaction_get_prompts  (TetherTestInteracti
 guint                  tether_test_interaction_count_kind   (TetherTestInteraction  *self,
                                                              TetherPromptKind        kind);
 
+/* With @hold, questions are left open until the test answers them. */
+void                   tether_test_interaction_set_hold     (TetherTestInteraction  *self,
+                                                             gboolean                hold);
+guint                  tether_test_interaction_get_n_held   (TetherTestInteraction  *self);
+/* Whether the core withdrew the oldest open question (cancelled it). */
+gboolean               tether_test_interaction_held_is_withdrawn (TetherTestInteraction *self);
+/* Answers the oldest open question, withdrawn or not: host keys with
+ * @accept_host_key, questions from the answers list. */
+void                   tether_test_interaction_answer_held  (TetherTestInteraction  *self,
+                                                             gboolean                accept_host_key);
+
 G_END_DECLS

@@ -73,6 +73,7 @@ typedef struct {
   TetherEventType  type;
   TetherChannel   *channel;       /* owned */
   TetherPrompt    *prompt;        /* owned */
+  GCancellable    *cancellable;   /* owned: withdraws the prompt */
   GBytes          *data;
   gboolean         is_stderr;
   int              status;
@@ -94,12 +95,12 @@ typedef struct {
   GMainContext      *main_context;
 
   GMutex             mutex;
-  GCond              cond;
   GQueue             commands;      /* TetherCommand*, under mutex */
   GQueue             events;        /* TetherEvent*, under mutex */
   gboolean           dispatch_queued;
   gboolean           closing;       /* the main side wants the worker gone */
-  gboolean           prompt_done;   /* a prompt's answer arrived */
+  TetherPrompt      *prompt;        /* the question the worker waits for */
+  gboolean           prompt_done;   /* its answer arrived */
   gboolean           prompt_answered;
   int                wake_fd;
   int                socket_fd;     /* -1 until connected; shut down to abort */
@@ -115,7 +116,8 @@ void                    _tether_connection_post_event   (TetherConnectionShared 
                                                          TetherEvent            *event);
 void                    _tether_connection_wake         (TetherConnectionShared *shared);
 gboolean                _tether_connection_ask          (TetherConnectionShared *shared,
-                                                         TetherPrompt           *prompt);
+                                                         TetherPrompt           *prompt,
+                                                         GError                **error);
 void                    _tether_event_free              (TetherEvent            *event);
 void                    _tether_command_free            (TetherCommand          *command);
 

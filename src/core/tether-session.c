@@ -448,6 +448,19 @@ finish_attach (TetherSession *self)
   g_task_return_boolean (task, TRUE);
 }
 
+/* The Enter under way, if any, fails with @error (taken). */
+static void
+fail_attach (TetherSession *self,
+             GError        *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->attach_task);
+
+  if (task != NULL)
+    g_task_return_error (task, error);
+  else
+    g_error_free (error);
+}
+
 static void
 open_shell_cb (GObject      *object,
                GAsyncResult *result,
@@ -461,8 +474,7 @@ open_shell_cb (GObject      *object,
   shell = tether_connection_open_channel_finish (TETHER_CONNECTION (object), result, &error);
   if (shell == NULL)
     {
-      if (self->attach_task != NULL)
-        g_task_return_error (g_steal_pointer (&self->attach_task), g_steal_pointer (&error));
+      fail_attach (self, g_steal_pointer (&error));
       return;
     }
   /* Closed (or opened elsewhere) meanwhile: this shell is nobody's. */
@@ -495,9 +507,8 @@ static void
 drop_shell (TetherSession *self)
 {
   if (self->attach_task != NULL)
-    g_task_return_new_error (g_steal_pointer (&self->attach_task),
-                             TETHER_ERROR, TETHER_ERROR_NOT_OPENED, "%s",
-                             _("The session was closed while its shell was starting."));
+    fail_attach (self, g_error_new_literal (TETHER_ERROR, TETHER_ERROR_NOT_OPENED,
+                                            _("The session was closed while its shell was starting.")));
   if (self->shell != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->shell, self);

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 
 #include "tether-error.h"
+#include "tether-known-hosts.h"
 #include "tether-libssh-lazy.h"
 #include "tether-ssh-auth.h"
 
@@ -21,10 +22,25 @@ known_hosts_name (TetherConnectionShared *shared)
   return g_strdup_printf ("[%s]:%u", shared->host, shared->port);
 }
 
+typedef struct {
+  char   *type;
+  char   *fingerprint;   /* SHA256:… */
+  GBytes *sha256;        /* the raw hash, to compare with known_hosts lines */
+} ServerKey;
+
+static void
+server_key_clear (ServerKey *key)
+{
+  g_clear_pointer (&key->type, g_free);
+  g_clear_pointer (&key->fingerprint, g_free);
+  g_clear_pointer (&key->sha256, g_bytes_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ServerKey, server_key_clear)
+
 static gboolean
-describe_server_key (ssh_session   ssh,
-                     char        **key_type,
-                     char        **fingerprint)
+describe_server_key (ssh_session  ssh,
+                     ServerKey   *server_key)
 {
   ssh_key key = NULL;
   unsigned char *hash = NULL;
@@ -40,60 +56,114 @@ describe_server_key (ssh_session   ssh,
     }
 
   fp = ssh_get_fingerprint_hash (SSH_PUBLICKEY_HASH_SHA256, hash, hash_len);
-  *fingerprint = g_strdup (fp);
-  *key_type = g_strdup (ssh_key_type_to_char (ssh_key_type (key)));
+  server_key->fingerprint = g_strdup (fp);
+  server_key->type = g_strdup (ssh_key_type_to_char (ssh_key_type (key)));
+  server_key->sha256 = g_bytes_new (hash, hash_len);
   ssh_string_free_char (fp);
   ssh_clean_pubkey_hash (&hash);
   ssh_key_free (key);
-  return *fingerprint != NULL;
+  return server_key->fingerprint != NULL && server_key->type != NULL;
+}
+
+/* The file libssh reads for @option (the config may have changed it). */
+static char *
+known_hosts_path (ssh_session             ssh,
+                  enum ssh_options_e      option,
+                  TetherConnectionShared *shared)
+{
+  char *value = NULL;
+  char *path;
+
+  if (ssh_options_get (ssh, option, &value) != SSH_OK || value == NULL)
+    return option == SSH_OPTIONS_KNOWNHOSTS
+           ? g_build_filename (shared->ssh_dir, "known_hosts", NULL) : NULL;
+  path = g_strdup (value);
+  ssh_string_free_char (value);
+  return path;
 }
 
 static gboolean
 ask_unknown_key (ssh_session              ssh,
                  TetherConnectionShared  *shared,
+                 const ServerKey         *key,
                  gboolean                 other_type_known,
                  GError                 **error)
 {
   g_autoptr(TetherPrompt) prompt = tether_prompt_new (TETHER_PROMPT_HOST_KEY, shared->key);
-  g_autofree char *key_type = NULL;
-  g_autofree char *fingerprint = NULL;
   g_autofree char *message = NULL;
-
-  if (!describe_server_key (ssh, &key_type, &fingerprint))
-    {
-      g_set_error (error, TETHER_ERROR, TETHER_ERROR_PROTOCOL,
-                   _("The server “%s” sent a host key Tether cannot read (%s). Tether did not connect."),
-                   shared->host, ssh_get_error (ssh));
-      return FALSE;
-    }
+  g_autofree char *path = NULL;
+  g_autoptr(GError) withdrawn = NULL;
 
   if (other_type_known)
     message = g_strdup_printf (_("The authenticity of host “%s” can’t be established: a key of another type is already known for it, and this %s key is new. Accept it only if you can check its fingerprint with the server’s administrator."),
-                               shared->host, key_type);
+                               shared->host, key->type);
   else
     message = g_strdup_printf (_("The authenticity of host “%s” can’t be established. Check that its %s key fingerprint is %s before you accept it: it will be saved in known_hosts."),
-                               shared->host, key_type, fingerprint);
+                               shared->host, key->type, key->fingerprint);
   tether_prompt_set_message (prompt, message);
-  tether_prompt_set_host_key (prompt, key_type, fingerprint);
+  tether_prompt_set_host_key (prompt, key->type, key->fingerprint);
 
-  if (!_tether_connection_ask (shared, prompt))
+  if (!_tether_connection_ask (shared, prompt, &withdrawn))
     {
-      g_set_error (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_REJECTED,
-                   _("You did not accept the host key of “%s”, so Tether did not connect. Connect again to see the key once more."),
-                   shared->host);
+      if (withdrawn != NULL)
+        g_propagate_error (error, g_steal_pointer (&withdrawn));
+      else
+        g_set_error (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_REJECTED,
+                     _("You did not accept the host key of “%s”, so Tether did not connect. Connect again to see the key once more."),
+                     shared->host);
       return FALSE;
     }
 
-  /* libssh writes known_hosts but does not create ~/.ssh. */
-  g_mkdir_with_parents (shared->ssh_dir, 0700);
+  path = known_hosts_path (ssh, SSH_OPTIONS_KNOWNHOSTS, shared);
+  if (!_tether_known_hosts_prepare (path, error))
+    return FALSE;
   if (ssh_session_update_known_hosts (ssh) != SSH_OK)
     {
       g_set_error (error, TETHER_ERROR, TETHER_ERROR_FAILED,
-                   _("The host key of “%s” could not be saved in %s/known_hosts (%s). Check that the file is writable, then connect again."),
-                   shared->host, shared->ssh_dir, ssh_get_error (ssh));
+                   _("The host key of “%s” could not be saved in %s (%s). Check that the file is writable, then connect again."),
+                   shared->host, path, ssh_get_error (ssh));
       return FALSE;
     }
   return TRUE;
+}
+
+/* Reads the marker lines libssh skips, in the files it reads: a revoked key
+ * is refused here, whatever other lines say. */
+static gboolean
+check_markers (ssh_session               ssh,
+               TetherConnectionShared   *shared,
+               const ServerKey          *key,
+               TetherKnownHostsMarkers  *markers,
+               GError                  **error)
+{
+  g_autofree char *name = known_hosts_name (shared);
+  g_autofree char *user_file = known_hosts_path (ssh, SSH_OPTIONS_KNOWNHOSTS, shared);
+  g_autofree char *global_file = known_hosts_path (ssh, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, shared);
+
+  if (!_tether_known_hosts_find_markers (user_file, name, key->sha256, markers, error) ||
+      (global_file != NULL &&
+       !_tether_known_hosts_find_markers (global_file, name, key->sha256, markers, error)))
+    return FALSE;
+
+  if (markers->revoked_path != NULL)
+    {
+      g_set_error (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_REVOKED,
+                   _("The %s host key of “%s” (%s) is marked as revoked in %s, line %u: it must never be trusted again. Someone may be impersonating the server, or its key was stolen. Tether refused to connect. Tell the server’s administrator, and connect only once the server has a new key."),
+                   key->type, shared->host, key->fingerprint, markers->revoked_path,
+                   markers->revoked_line);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+set_authority_error (TetherConnectionShared   *shared,
+                     TetherKnownHostsMarkers  *markers,
+                     GError                  **error)
+{
+  g_set_error (error, TETHER_ERROR, TETHER_ERROR_NOT_SUPPORTED,
+               _("%s, line %u, trusts a certificate authority for “%s”, but Tether cannot check host certificates, so it did not connect. Ask the server’s administrator for the server’s own host key and add it to known_hosts, then connect again."),
+               markers->authority_path, markers->authority_line, shared->host);
 }
 
 gboolean
@@ -102,8 +172,22 @@ _tether_ssh_check_host_key (ssh_session              ssh,
                             GError                 **error)
 {
   g_autofree char *name = known_hosts_name (shared);
+  g_auto(ServerKey) key = { 0 };
+  g_auto(TetherKnownHostsMarkers) markers = { 0 };
+  enum ssh_known_hosts_e status;
 
-  switch (ssh_session_is_known_server (ssh))
+  if (!describe_server_key (ssh, &key))
+    {
+      g_set_error (error, TETHER_ERROR, TETHER_ERROR_PROTOCOL,
+                   _("The server “%s” sent a host key Tether cannot read (%s). Tether did not connect."),
+                   shared->host, ssh_get_error (ssh));
+      return FALSE;
+    }
+  if (!check_markers (ssh, shared, &key, &markers, error))
+    return FALSE;
+
+  status = ssh_session_is_known_server (ssh);
+  switch (status)
     {
     case SSH_KNOWN_HOSTS_OK:
       return TRUE;
@@ -115,11 +199,16 @@ _tether_ssh_check_host_key (ssh_session              ssh,
       return FALSE;
 
     case SSH_KNOWN_HOSTS_OTHER:
-      return ask_unknown_key (ssh, shared, TRUE, error);
-
     case SSH_KNOWN_HOSTS_UNKNOWN:
     case SSH_KNOWN_HOSTS_NOT_FOUND:
-      return ask_unknown_key (ssh, shared, FALSE, error);
+      /* OpenSSH would accept a certificate signed by that authority
+       * instead of asking: never fall back to the question silently. */
+      if (markers.authority_path != NULL)
+        {
+          set_authority_error (shared, &markers, error);
+          return FALSE;
+        }
+      return ask_unknown_key (ssh, shared, &key, status == SSH_KNOWN_HOSTS_OTHER, error);
 
     case SSH_KNOWN_HOSTS_ERROR:
     default:
@@ -141,6 +230,7 @@ typedef struct {
   ssh_session             ssh;
   TetherConnectionShared *shared;
   struct ssh_callbacks_struct callbacks;
+  GError                 *withdrawn;   /* a question was withdrawn: stop */
 } Auth;
 
 static int
@@ -157,6 +247,10 @@ passphrase_cb (const char *libssh_prompt,
   char *identity = NULL;
   const char *answer;
 
+  /* libssh goes on with its next key: ask nothing more. */
+  if (auth->withdrawn != NULL)
+    return -1;
+
   ssh_userauth_publickey_auto_get_current_identity (auth->ssh, &identity);
   message = g_strdup_printf (_("The key “%s” is protected by a passphrase. Enter it to log in to %s."),
                              identity ? identity : "?", auth->shared->key);
@@ -164,7 +258,7 @@ passphrase_cb (const char *libssh_prompt,
 
   tether_prompt_set_message (prompt, message);
   tether_prompt_add_question (prompt, _("Passphrase"), FALSE);
-  if (!_tether_connection_ask (auth->shared, prompt))
+  if (!_tether_connection_ask (auth->shared, prompt, &auth->withdrawn))
     return -1;
 
   answer = tether_prompt_get_answer (prompt, 0);
@@ -211,7 +305,7 @@ try_kbdint (Auth      *auth,
           tether_prompt_add_question (prompt, question ? question : "", echo != 0);
         }
 
-      if (!_tether_connection_ask (auth->shared, prompt))
+      if (!_tether_connection_ask (auth->shared, prompt, &auth->withdrawn))
         {
           *cancelled = TRUE;
           return SSH_AUTH_DENIED;
@@ -237,7 +331,7 @@ try_password (Auth     *auth,
   message = g_strdup_printf (_("Enter the password of %s."), auth->shared->key);
   tether_prompt_set_message (prompt, message);
   tether_prompt_add_question (prompt, _("Password"), FALSE);
-  if (!_tether_connection_ask (auth->shared, prompt))
+  if (!_tether_connection_ask (auth->shared, prompt, &auth->withdrawn))
     {
       *cancelled = TRUE;
       return SSH_AUTH_DENIED;
@@ -278,7 +372,9 @@ set_auth_error (Auth     *auth,
 {
   g_autofree char *offered = methods_to_string (methods);
 
-  if (cancelled)
+  if (auth->withdrawn != NULL)
+    g_propagate_error (error, g_steal_pointer (&auth->withdrawn));
+  else if (cancelled)
     g_set_error (error, TETHER_ERROR, TETHER_ERROR_AUTH_FAILED,
                  _("The login to %s was cancelled. Connect again when you have the password or key at hand."),
                  auth->shared->key);
@@ -309,7 +405,7 @@ _tether_ssh_authenticate (ssh_session              ssh,
   ssh_set_callbacks (ssh, &auth.callbacks);
 
   rc = ssh_userauth_none (ssh, NULL);
-  while (rc != SSH_AUTH_SUCCESS && rc != SSH_AUTH_ERROR && !cancelled)
+  while (rc != SSH_AUTH_SUCCESS && rc != SSH_AUTH_ERROR && !cancelled && auth.withdrawn == NULL)
     {
       /* After a partial success the server names what is still required:
        * start over with those methods. */
@@ -335,7 +431,7 @@ _tether_ssh_authenticate (ssh_session              ssh,
 
   /* libssh keeps the pointer: leave it one that outlives this frame. */
   ssh_set_callbacks (ssh, &no_callbacks);
-  if (rc == SSH_AUTH_SUCCESS)
+  if (rc == SSH_AUTH_SUCCESS && auth.withdrawn == NULL)
     return TRUE;
 
   set_auth_error (&auth, rc, methods, cancelled, error);

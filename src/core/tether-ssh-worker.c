@@ -50,8 +50,7 @@ typedef struct {
   gboolean                ssh_owns_fd; /* libssh will close it (see worker_free) */
   GPtrArray              *channels;   /* WorkerChannel* */
   gint64                  last_rx;
-  gint64                  last_tick;
-  guint                   missed;
+  guint                   missed;      /* keepalive intervals without a byte */
 } Worker;
 
 static void
@@ -612,48 +611,49 @@ drop_channels (Worker       *w,
   g_ptr_array_set_size (w->channels, 0);
 }
 
-/* Keepalive: libssh ignores ServerAliveInterval, so it is done here.  A
- * keepalive@openssh.com request with want-reply makes the server answer;
- * any byte from the server counts as an answer. */
+/* Keepalive: libssh ignores ServerAliveInterval, so it is done here.  Each
+ * interval the server stays silent, a keepalive@openssh.com request with
+ * want-reply asks it to answer, and any byte from it counts as an answer.
+ * As OpenSSH documents ServerAliveCountMax, the connection is Broken once
+ * the server was silent for interval × max_missed, not one interval more. */
 static gboolean
 keepalive (Worker  *w,
            gint64   now,
            GError **error)
 {
   gint64 interval = (gint64) w->shared->keepalive_ms * 1000;
+  guint max_missed = w->shared->keepalive_max_missed;
+  gint64 silent = now - w->last_rx;
 
-  if (now - w->last_tick < interval)
+  if (silent < interval * (w->missed + 1))
     return TRUE;
 
-  if (w->last_rx < w->last_tick)
+  w->missed = (guint) MIN (silent / interval, (gint64) max_missed);
+  if (w->missed >= max_missed)
     {
-      if (++w->missed > w->shared->keepalive_max_missed)
-        {
-          g_set_error (error, TETHER_ERROR, TETHER_ERROR_BROKEN,
-                       ngettext ("The connection to %s stopped answering: %u keepalive had no reply. Check the network, then connect the session again.",
-                                 "The connection to %s stopped answering: %u keepalives in a row had no reply. Check the network, then connect the session again.",
-                                 w->shared->keepalive_max_missed),
-                       w->shared->key, w->shared->keepalive_max_missed);
-          return FALSE;
-        }
-      /* In non-blocking mode the first call after a reply only collects that
-       * reply and resets libssh's request state; the second sends.  When a
-       * request is still pending both only poll: never two in flight. */
-      ssh_send_keepalive (w->ssh);
-      ssh_send_keepalive (w->ssh);
+      g_set_error (error, TETHER_ERROR, TETHER_ERROR_BROKEN,
+                   ngettext ("The connection to %s stopped answering: %u keepalive interval went by without a reply. Check the network, then connect the session again.",
+                             "The connection to %s stopped answering: %u keepalive intervals in a row went by without a reply. Check the network, then connect the session again.",
+                             max_missed),
+                   w->shared->key, max_missed);
+      return FALSE;
     }
-  else
-    w->missed = 0;
 
-  w->last_tick = now;
+  /* In non-blocking mode the first call after a reply only collects that
+   * reply and resets libssh's request state; the second sends.  When a
+   * request is still pending both only poll: never two in flight. */
+  ssh_send_keepalive (w->ssh);
+  ssh_send_keepalive (w->ssh);
   return TRUE;
 }
 
+/* Until the next keepalive is due. */
 static int
 poll_timeout (Worker *w)
 {
-  gint64 next = w->last_tick + (gint64) w->shared->keepalive_ms * 1000;
-  gint64 wait = (next - g_get_monotonic_time ()) / 1000;
+  gint64 next = w->last_rx + (gint64) w->shared->keepalive_ms * 1000 * (w->missed + 1);
+  /* Rounded up: waking a little early would only spin. */
+  gint64 wait = (next - g_get_monotonic_time () + 999) / 1000;
 
   return (int) CLAMP (wait, 0, G_MAXINT);
 }
@@ -672,7 +672,7 @@ io_loop (Worker *w)
 {
   GError *error = NULL;
 
-  w->last_rx = w->last_tick = g_get_monotonic_time ();
+  w->last_rx = g_get_monotonic_time ();
 
   for (;;)
     {

@@ -244,6 +244,9 @@ tether_dialog_interaction_ask (TetherInteraction   *interaction,
       ask->cancellable = g_object_ref (cancellable);
       ask->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled),
                                                  g_object_ref (task), g_object_unref);
+      /* Withdrawn before it was shown: close_on_cancel() already ran. */
+      if (ask->dialog == NULL)
+        return;
     }
 
   gtk_window_present (GTK_WINDOW (ask->dialog));
