@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <vte/vte.h>
+
 #include "tether-application.h"
 #include "tether-session-manager-private.h"
 #include "tether-session-tab-private.h"

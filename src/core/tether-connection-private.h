@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include "tether-libssh-lazy.h"
+#include <libssh/libssh.h>
 
 #include "tether-connection.h"
 

@@ -3,10 +3,10 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <libssh/callbacks.h>
 
 #include "tether-error.h"
 #include "tether-known-hosts.h"
-#include "tether-libssh-lazy.h"
 #include "tether-ssh-auth.h"
 
 /* OpenSSH's NumberOfPasswordPrompts. */

@@ -3,6 +3,9 @@
 
 #include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <libssh/callbacks.h>
+#include <libssh/libssh.h>
+#include <libssh/server.h>   /* ssh_send_keepalive(), usable by clients too */
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -11,7 +14,6 @@
 
 #include "tether-connection-private.h"
 #include "tether-error.h"
-#include "tether-libssh-lazy.h"   /* libssh, server.h too: ssh_send_keepalive() */
 #include "tether-ssh-auth.h"
 
 /*

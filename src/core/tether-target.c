@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
+#include <libssh/libssh.h>
 
 #include "tether-error.h"
-#include "tether-libssh-lazy.h"
 #include "tether-target.h"
 
 G_DEFINE_BOXED_TYPE (TetherTarget, tether_target, tether_target_copy, tether_target_free)

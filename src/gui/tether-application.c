@@ -3,8 +3,6 @@
 
 #include <glib/gi18n.h>
 
-#include "ui/tether-gtk-theme.h"
-
 #include "tether-about.h"
 #include "tether-application.h"
 #include "tether-dialog-interaction.h"
@@ -363,12 +361,6 @@ tether_application_class_init (TetherApplicationClass *klass)
   app_class->shutdown = tether_application_shutdown;
   app_class->activate = tether_application_activate;
   app_class->command_line = tether_application_command_line;
-
-  /* Before GTK makes its settings (adw_init(), in startup): GTK's own theme
-   * then parses as empty instead of being parsed and thrown away.  Only when
-   * libadwaita replaces it, which it does unless GTK_THEME is set. */
-  if (g_getenv ("GTK_THEME") == NULL)
-    tether_gtk_theme_register_resource ();
 }
 
 static void

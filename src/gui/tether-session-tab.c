@@ -415,7 +415,7 @@ on_search_changed (GtkSearchEntry   *entry,
                    TetherSessionTab *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-  VteRegex *regex = NULL;
+  g_autoptr(VteRegex) regex = NULL;
   g_autofree char *pattern = NULL;
   guint32 flags = PCRE2_MULTILINE;
 
@@ -430,7 +430,6 @@ on_search_changed (GtkSearchEntry   *entry,
       regex = vte_regex_new_for_search (pattern, -1, flags, NULL);
     }
   vte_terminal_search_set_regex (VTE_TERMINAL (self->terminal), regex, 0);
-  g_clear_pointer (&regex, vte_regex_unref);
   vte_terminal_search_set_wrap_around (VTE_TERMINAL (self->terminal), TRUE);
   /* The scrollback is above: look upwards first. */
   find (self, TRUE);

@@ -163,6 +163,22 @@ on_session_notify (TetherSession     *session,
     gtk_sorter_changed (self->row_sorter, GTK_SORTER_CHANGE_DIFFERENT);
 }
 
+/* The list, or the page saying there is no session.  The other is hidden,
+ * not only behind: GTK styles every visible widget of a window, shown or
+ * not, and looks up its icons. */
+static void
+show_list (TetherSessionTree *self,
+           gboolean           list)
+{
+  GtkWidget *list_page = gtk_stack_get_child_by_name (self->stack, "list");
+  GtkWidget *shown = list ? list_page : GTK_WIDGET (self->empty_page);
+
+  /* Shown first: a stack whose visible child hides shows another. */
+  gtk_widget_set_visible (shown, TRUE);
+  gtk_stack_set_visible_child (self->stack, shown);
+  gtk_widget_set_visible (list ? GTK_WIDGET (self->empty_page) : list_page, FALSE);
+}
+
 static void
 on_sessions_changed (GListModel        *model,
                      guint              position,
@@ -182,8 +198,7 @@ on_sessions_changed (GListModel        *model,
         }
     }
 
-  gtk_stack_set_visible_child_name (self->stack,
-                                    g_list_model_get_n_items (model) > 0 ? "list" : "empty");
+  show_list (self, g_list_model_get_n_items (model) > 0);
 }
 
 static void
@@ -442,7 +457,7 @@ tether_session_tree_init (TetherSessionTree *self)
                                      "connect field to enter a temporary one."));
   gtk_widget_add_css_class (GTK_WIDGET (self->empty_page), "compact");
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->empty_page), "empty");
-  gtk_stack_set_visible_child_name (self->stack, "empty");
+  show_list (self, FALSE);
 
 }
 

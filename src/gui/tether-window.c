@@ -122,6 +122,25 @@ on_session_state (TetherSession *session,
     drop_tab (self, session);
 }
 
+/* Shows the page @name of @stack and hides the others' children, rather
+ * than only keeping them behind it: GTK styles, and looks up the icons of,
+ * every visible widget of a window, shown or not.  The pages not shown
+ * were 4 % of the instructions run before the first frame (callgrind). */
+static void
+show_stack_page (GtkStack   *stack,
+                 const char *name)
+{
+  GtkWidget *shown = gtk_stack_get_child_by_name (stack, name);
+
+  /* Shown first: a stack whose visible child hides shows another. */
+  gtk_widget_set_visible (shown, TRUE);
+  gtk_stack_set_visible_child (stack, shown);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (stack)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (child != shown)
+      gtk_widget_set_visible (child, FALSE);
+}
+
 /* The list and the terminal area, or one page saying what to do when
  * there is neither a session nor a tab (a temporary session has a tab). */
 static void
@@ -130,7 +149,7 @@ update_content (TetherWindow *self)
   gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->manager)) == 0
                    && adw_tab_view_get_n_pages (self->tab_view) == 0;
 
-  gtk_stack_set_visible_child_name (self->content_stack, empty ? "empty" : "sessions");
+  show_stack_page (self->content_stack, empty ? "empty" : "sessions");
 }
 
 static void
@@ -140,7 +159,7 @@ update_terminal_area (TetherWindow *self)
 
   /* No tab: the status page says so, an empty bar above it would not. */
   gtk_widget_set_visible (GTK_WIDGET (self->tab_bar), tabs);
-  gtk_stack_set_visible_child_name (self->terminal_stack, tabs ? "tabs" : "empty");
+  show_stack_page (self->terminal_stack, tabs ? "tabs" : "empty");
   if (self->manager != NULL)
     update_content (self);
   _tether_window_update_actions (self);

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +23,11 @@
  * the server clearing the background at map time), then kills COMMAND's
  * process group.  Bias: the server's notice (sub-millisecond on Xvfb) plus
  * reading the window back (a few ms, the same for every program).
+ *
+ * cpu_ms is the processor time COMMAND's process (all its threads, not the
+ * processes it starts) had used when it was killed: unlike the time to the
+ * first frame, it changes little with what else the machine runs.  It
+ * includes what COMMAND ran while its frame was read back.
  */
 
 /* Whether the window shows more than its background. */
@@ -118,10 +124,16 @@ main (int   argc,
           if (g_hash_table_contains (mapped, GSIZE_TO_POINTER (damage->drawable))
               && has_content (dpy, damage->drawable))
             {
-              printf ("RESULT first_frame_ms=%.1f map_ms=%.1f\n", now_ms () - start, map_ms);
-              fflush (stdout);
+              double frame_ms = now_ms () - start;
+              struct rusage usage;
+
               kill (-pid, SIGTERM);
               waitpid (pid, NULL, 0);
+              getrusage (RUSAGE_CHILDREN, &usage);
+              printf ("RESULT first_frame_ms=%.1f map_ms=%.1f cpu_ms=%.1f\n", frame_ms, map_ms,
+                      (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000.0 +
+                      (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000.0);
+              fflush (stdout);
               return 0;
             }
         }

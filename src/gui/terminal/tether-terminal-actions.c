@@ -225,7 +225,7 @@ void
 _tether_terminal_init_actions (TetherTerminal *self)
 {
   VteTerminal *terminal = VTE_TERMINAL (self);
-  VteRegex *url_regex;
+  g_autoptr(VteRegex) url_regex = NULL;
   g_autoptr(GError) error = NULL;
   GtkGesture *click;
 
@@ -235,7 +235,6 @@ _tether_terminal_init_actions (TetherTerminal *self)
     {
       self->url_tag = vte_terminal_match_add_regex (terminal, url_regex, 0);
       vte_terminal_match_set_cursor_name (terminal, self->url_tag, "pointer");
-      vte_regex_unref (url_regex);
     }
   else
     g_warning ("Link pattern: %s", error->message);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include "tether-vte-lazy.h"
+#include <vte/vte.h>
 
 #include "tether-session.h"
 
