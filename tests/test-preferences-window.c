@@ -136,6 +136,28 @@ test_color_scheme (Fixture       *fixture,
                    ADW_COLOR_SCHEME_DEFAULT);
 }
 
+/* Drop by default; the row and the key follow each other. */
+static void
+test_output_buffering (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  AdwComboRow *row = ADW_COMBO_ROW (tether_test_find_widget (fixture->window, tether_test_is_row,
+                                                             "Output Buffering Mode"));
+  g_autofree char *saved = NULL;
+
+  g_assert_nonnull (row);
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 0);
+  g_assert_cmpint (g_settings_get_enum (fixture->settings, "output-buffering-mode"), ==, 0);
+
+  adw_combo_row_set_selected (row, 1);
+  saved = g_settings_get_string (fixture->settings, "output-buffering-mode");
+  g_assert_cmpstr (saved, ==, "block");
+
+  g_settings_set_string (fixture->settings, "output-buffering-mode", "drop");
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 0);
+  g_settings_reset (fixture->settings, "output-buffering-mode");
+}
+
 static void
 test_terminal_font (Fixture       *fixture,
                     gconstpointer  data)
@@ -189,6 +211,7 @@ main (int   argc,
   ADD ("spin-rows", test_spin_rows);
   ADD ("confirm-quit", test_confirm_quit);
   ADD ("color-scheme", test_color_scheme);
+  ADD ("output-buffering", test_output_buffering);
   ADD ("terminal-font", test_terminal_font);
 #undef ADD
 

@@ -247,6 +247,42 @@ test_collect_sgr (void)
   g_assert_cmpmem (out->data, out->len, "\033[1m\033[31m", 9);
 }
 
+/* A reset sets everything: what came before it no longer counts. */
+static void
+test_collect_sgr_reset (void)
+{
+  static const struct {
+    const char *in;
+    const char *out;
+  } cases[] = {
+    { "\033[1ma\033[31mb\033[0mc\r\n\033[4m", "\033[0m\033[4m" },
+    { "\033[1ma\033[mb", "\033[m" },
+    { "\033[1ma\033[00;32mb\033[1m", "\033[00;32m\033[1m" },
+    { "\033[1ma\033[;32mb", "\033[;32m" },
+    /* Not resets: 01, 10, 0 as a later parameter, a sub-parameter. */
+    { "\033[1ma\033[01mb", "\033[1m\033[01m" },
+    { "\033[1ma\033[10mb", "\033[1m\033[10m" },
+    { "\033[1ma\033[32;0mb", "\033[1m\033[32;0m" },
+    { "\033[1ma\033[0:3mb", "\033[1m\033[0:3m" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      /* Whole, and cut inside every sequence. */
+      for (gsize cut = 0; cut <= strlen (cases[i].in); cut++)
+        {
+          g_autoptr(GByteArray) out = g_byte_array_new ();
+          gboolean in_sequence = FALSE;
+          const guint8 *in = (const guint8 *) cases[i].in;
+
+          tether_vt_collect_sgr (in, cut, &in_sequence, out);
+          tether_vt_collect_sgr (in + cut, strlen (cases[i].in) - cut, &in_sequence, out);
+          g_assert_false (in_sequence);
+          g_assert_cmpmem (out->data, out->len, cases[i].out, strlen (cases[i].out));
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -264,6 +300,7 @@ main (int   argc,
   g_test_add_func ("/vt-scan/find-skip", test_find_skip);
   g_test_add_func ("/vt-scan/next-line-start", test_next_line_start);
   g_test_add_func ("/vt-scan/collect-sgr", test_collect_sgr);
+  g_test_add_func ("/vt-scan/collect-sgr-reset", test_collect_sgr_reset);
 
   return g_test_run ();
 }

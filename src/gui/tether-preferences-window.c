@@ -15,6 +15,7 @@ struct _TetherPreferencesWindow
 
   /* template widgets */
   AdwComboRow    *color_scheme_row;
+  AdwComboRow    *output_buffering_row;
   GtkSwitch      *system_font_switch;
   AdwActionRow   *font_row;
   GtkFontButton  *font_button;
@@ -32,20 +33,22 @@ struct _TetherPreferencesWindow
 
 G_DEFINE_FINAL_TYPE (TetherPreferencesWindow, tether_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
-/* The nicks of io.github.tetherapp.Tether.ColorScheme, in the order of the
- * combo row's items. */
-static const char * const color_scheme_nicks[] = { "system", "light", "dark" };
+/* The nicks of an enum key, in the order of its combo row's items,
+ * NULL-terminated. */
+static const char * const color_scheme_nicks[] = { "system", "light", "dark", NULL };
+static const char * const output_buffering_nicks[] = { "drop", "block", NULL };
 
 static gboolean
-color_scheme_get_mapping (GValue   *value,
-                          GVariant *variant,
-                          gpointer  user_data)
+nick_get_mapping (GValue   *value,
+                  GVariant *variant,
+                  gpointer  user_data)
 {
+  const char * const *nicks = user_data;
   const char *nick = g_variant_get_string (variant, NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (color_scheme_nicks); i++)
+  for (guint i = 0; nicks[i] != NULL; i++)
     {
-      if (g_str_equal (nick, color_scheme_nicks[i]))
+      if (g_str_equal (nick, nicks[i]))
         {
           g_value_set_uint (value, i);
           return TRUE;
@@ -56,16 +59,27 @@ color_scheme_get_mapping (GValue   *value,
 }
 
 static GVariant *
-color_scheme_set_mapping (const GValue       *value,
-                          const GVariantType *expected_type,
-                          gpointer            user_data)
+nick_set_mapping (const GValue       *value,
+                  const GVariantType *expected_type,
+                  gpointer            user_data)
 {
+  const char * const *nicks = user_data;
   guint selected = g_value_get_uint (value);
 
-  if (selected >= G_N_ELEMENTS (color_scheme_nicks))
+  if (selected >= g_strv_length ((char **) nicks))
     return NULL;
 
-  return g_variant_new_string (color_scheme_nicks[selected]);
+  return g_variant_new_string (nicks[selected]);
+}
+
+static void
+bind_combo (TetherPreferencesWindow *self,
+            const char              *key,
+            AdwComboRow             *row,
+            const char * const      *nicks)
+{
+  g_settings_bind_with_mapping (self->settings, key, row, "selected", G_SETTINGS_BIND_DEFAULT,
+                                nick_get_mapping, nick_set_mapping, (gpointer) nicks, NULL);
 }
 
 /* An empty terminal-font means "the desktop's monospace font": the switch is
@@ -225,6 +239,7 @@ tether_preferences_window_dispose (GObject *object)
       g_settings_unbind (self->font_button, "font");
       g_settings_unbind (self->system_font_switch, "active");
       g_settings_unbind (self->color_scheme_row, "selected");
+      g_settings_unbind (self->output_buffering_row, "selected");
       g_settings_unbind (self->scrollback_spin, "value");
       g_settings_unbind (self->connect_timeout_spin, "value");
       g_settings_unbind (self->keepalive_spin, "value");
@@ -260,6 +275,7 @@ tether_preferences_window_class_init (TetherPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tetherapp/Tether/ui/tether-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TetherPreferencesWindow, color_scheme_row);
+  gtk_widget_class_bind_template_child (widget_class, TetherPreferencesWindow, output_buffering_row);
   gtk_widget_class_bind_template_child (widget_class, TetherPreferencesWindow, system_font_switch);
   gtk_widget_class_bind_template_child (widget_class, TetherPreferencesWindow, font_row);
   gtk_widget_class_bind_template_child (widget_class, TetherPreferencesWindow, font_button);
@@ -279,11 +295,7 @@ tether_preferences_window_init (TetherPreferencesWindow *self)
   self->settings = g_settings_new (APP_ID);
   self->system_font = lookup_system_monospace_font ();
 
-  g_settings_bind_with_mapping (self->settings, "color-scheme",
-                                self->color_scheme_row, "selected",
-                                G_SETTINGS_BIND_DEFAULT,
-                                color_scheme_get_mapping, color_scheme_set_mapping,
-                                NULL, NULL);
+  bind_combo (self, "color-scheme", self->color_scheme_row, color_scheme_nicks);
 
   gtk_font_chooser_set_filter_func (GTK_FONT_CHOOSER (self->font_button),
                                     monospace_filter, NULL, NULL);
@@ -315,6 +327,7 @@ tether_preferences_window_init (TetherPreferencesWindow *self)
   g_settings_bind (self->settings, "confirm-quit",
                    self->confirm_quit_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  bind_combo (self, "output-buffering-mode", self->output_buffering_row, output_buffering_nicks);
 }
 
 /**
@@ -349,7 +362,7 @@ apply_color_scheme (GSettings       *settings,
   };
   int scheme = g_settings_get_enum (settings, "color-scheme");
 
-  G_STATIC_ASSERT (G_N_ELEMENTS (schemes) == G_N_ELEMENTS (color_scheme_nicks));
+  G_STATIC_ASSERT (G_N_ELEMENTS (schemes) == G_N_ELEMENTS (color_scheme_nicks) - 1);
 
   if (scheme < 0 || (guint) scheme >= G_N_ELEMENTS (schemes))
     scheme = 0;

@@ -33,8 +33,11 @@
  *                                        the prompt is drawn
  *   bench-terminal enter-local           a plain VteTerminal spawning a
  *                                        local `sh` until its prompt is drawn
- *   bench-terminal flood-detached FILE   RSS and CPU while a session that
- *                                        was entered and left floods
+ *   bench-terminal flood-detached FILE [drop|block]
+ *                                        RSS and CPU while a session that
+ *                                        was entered and left floods, under
+ *                                        output-buffering-mode drop (the
+ *                                        default) or block
  */
 
 #define COLUMNS 100
@@ -543,7 +546,9 @@ enter (const char *mode)
  * output.  The process's RSS is sampled every DETACHED_SAMPLE_MS for
  * DETACHED_SAMPLES samples: after the first, which comes once the
  * channel's window, VTE's slice and libssh's window have filled, memory
- * should stay flat.  The CPU the process used meanwhile is reported too. */
+ * should stay flat.  The CPU the process used meanwhile is reported too:
+ * under drop the flood runs on, paced; under block it stops once the
+ * channel's window is full, and Enter lets it go on. */
 
 #define DETACHED_SAMPLE_MS 2000
 #define DETACHED_SAMPLES 10
@@ -591,8 +596,10 @@ cpu_seconds (void)
 }
 
 static int
-flood_detached (const char *path)
+flood_detached (const char *path,
+                const char *buffering)
 {
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(TetherSession) session = NULL;
   g_autoptr(TetherSessionTab) tab = NULL;
   g_autofree char *command = g_strdup_printf ("while :; do cat '%s'; done\n", path);
@@ -606,6 +613,7 @@ flood_detached (const char *path)
   double cpu_start, seconds;
   gint64 start;
 
+  g_settings_set_string (settings, "output-buffering-mode", buffering);
   start_server ();
   session = open_session ("Bench");
   view = present_tab_view ();
@@ -650,18 +658,27 @@ flood_detached (const char *path)
   for (guint i = 0; i < rss_samples->len; i++)
     g_printerr (" %.1f", g_array_index (rss_samples, long, i) / 1024.0);
   g_printerr ("\n");
-  printf ("RESULT flood-detached seconds=%.1f mbps=%.2f cpu_pct=%.0f rss_idle_mb=%.1f"
+  printf ("RESULT flood-detached-%s seconds=%.1f mbps=%.2f cpu_pct=%.0f rss_idle_mb=%.1f"
           " rss_first_mb=%.1f rss_max_later_mb=%.1f growth_mb=%.1f growth_late_mb=%.1f\n",
-          seconds, (bytes_through (term) - bytes_start) / seconds / 1e6,
+          buffering, seconds, (bytes_through (term) - bytes_start) / seconds / 1e6,
           100.0 * (cpu_seconds () - cpu_start) / seconds, idle_kb / 1024.0,
           first_kb / 1024.0, max_kb / 1024.0, (max_kb - first_kb) / 1024.0,
           (max_late_kb - max_early_kb) / 1024.0);
 
   /* Stop the flood; that its end reaches the screen shows the terminal
-   * kept up with the shell while out of the window. */
+   * kept up with the shell while out of the window (drop), or took the
+   * flood up again on Enter (block). */
   finished = FALSE;
   tether_session_write (session, "\003", 1);
   tether_session_write (session, end_command, strlen (end_command));
+  if (g_str_equal (buffering, "block"))
+    {
+      entered = FALSE;
+      page = adw_tab_view_append (view, GTK_WIDGET (tab));
+      adw_tab_view_set_selected_page (view, page);
+      tether_session_tab_enter_async (tab, NULL, enter_done, &entered);
+      iterate_until (&entered);
+    }
   g_timeout_add (20, check_end_cb, NULL);
   g_timeout_add_seconds (DETACHED_END_TIMEOUT_S, end_timeout_cb, NULL);
   iterate_until (&finished);
@@ -681,14 +698,14 @@ main (int   argc,
 
   if (argc < 2)
     {
-      g_printerr ("usage: %s flood-local|flood-ssh FILE [PACING] | flood-detached FILE |"
+      g_printerr ("usage: %s flood-local|flood-ssh FILE [PACING] | flood-detached FILE [drop|block] |"
                   " echo-local|echo-ssh | enter|enter-local\n", argv[0]);
       return 2;
     }
   mode = argv[1];
 
   if (g_str_equal (mode, "flood-detached") && argc >= 3)
-    status = flood_detached (argv[2]);
+    status = flood_detached (argv[2], argc >= 4 ? argv[3] : "drop");
   else if (g_str_has_prefix (mode, "flood-") && argc >= 3)
     status = flood (mode, argv[2], argc >= 4 ? argv[3] : NULL);
   else if (g_str_has_prefix (mode, "echo-"))

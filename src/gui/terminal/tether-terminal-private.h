@@ -51,6 +51,14 @@ struct _TetherTerminal
   guint             watchdog_source;
   guint             processed_source;
 
+  /* While the session is not entered (tether-terminal.c, "Detached"):
+   * output-buffering-mode is block, how much of the queue may be fed
+   * until the next tick, the tick, and bytes_received at the last one. */
+  gboolean          block;
+  gsize             feed_limit;
+  guint             detached_source;
+  guint64           tick_received;
+
   guint             columns;
   guint             rows;
   gboolean          allocated;

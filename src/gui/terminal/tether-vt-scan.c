@@ -601,13 +601,37 @@ tether_vt_next_line_start (const guint8 *data,
   return -1;
 }
 
+/* The last sequence of @out is complete.  If it starts with a reset (its
+ * first parameter is 0 or empty, as in ESC[m, ESC[0m, ESC[00;31m), it sets
+ * every attribute an SGR can set, so the sequences before it no longer
+ * matter: a coloured flood's skip then feeds VTE a few bytes, not every
+ * line's colours. */
+static void
+drop_before_reset (GByteArray *out)
+{
+  guint start = out->len;
+  guint i;
+
+  while (start > 0 && out->data[start - 1] != 0x1b)
+    start--;
+  if (start == 0 || start - 1 == 0)
+    return;
+  start--;
+  /* ESC [ then the first parameter's digits. */
+  for (i = start + 2; i < out->len && out->data[i] == '0'; i++)
+    ;
+  if (i < out->len && (out->data[i] == ';' || out->data[i] == 'm'))
+    g_byte_array_remove_range (out, 0, start);
+}
+
 /**
  * tether_vt_collect_sgr:
  * @in_sequence: (inout): whether the previous call ended inside a sequence
  * @out: where the SGR sequences are appended
  *
- * Copies the SGR sequences of a plain stretch (given in pieces, in order):
- * skipping the text they colour must not lose the colour it leaves set.
+ * Copies the SGR sequences of a plain stretch (given in pieces, in order)
+ * that still count at its end: skipping the text they colour must not lose
+ * the colour it leaves set.  Those before a reset do not count.
  */
 void
 tether_vt_collect_sgr (const guint8 *data,
@@ -639,7 +663,10 @@ tether_vt_collect_sgr (const guint8 *data,
           g_byte_array_append (out, data + i, (guint) (stop - i));
           i = stop;
           if (end != NULL)
-            *in_sequence = FALSE;
+            {
+              *in_sequence = FALSE;
+              drop_before_reset (out);
+            }
         }
     }
 }
