@@ -3,11 +3,14 @@
 
 #include "tether-test-interaction.h"
 
+#include <string.h>
+
 struct _TetherTestInteraction
 {
   GObject    parent_instance;
 
   gboolean   accept_host_keys;
+  gboolean   remember;
   GQueue     answers;
   GPtrArray *prompts;
 };
@@ -16,6 +19,16 @@ static void interaction_iface_init (TetherInteractionInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (TetherTestInteraction, tether_test_interaction, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (TETHER_TYPE_INTERACTION, interaction_iface_init))
+
+/* Answers are secrets: tests search the heap for them. */
+static void
+wipe (gpointer data)
+{
+  char *s = data;
+
+  explicit_bzero (s, strlen (s));
+  g_free (s);
+}
 
 static void
 ask (TetherInteraction   *interaction,
@@ -35,7 +48,7 @@ ask (TetherInteraction   *interaction,
   else
     for (guint i = 0; i < tether_prompt_get_n_questions (prompt); i++)
       {
-        g_autofree char *answer = g_queue_pop_head (&self->answers);
+        char *answer = g_queue_pop_head (&self->answers);
 
         if (answer == NULL)
           {
@@ -43,7 +56,9 @@ ask (TetherInteraction   *interaction,
             break;
           }
         tether_prompt_set_answer (prompt, i, answer);
+        wipe (answer);
       }
+  tether_prompt_set_remember (prompt, answered && self->remember);
 
   g_task_return_boolean (task, answered);
 }
@@ -68,7 +83,7 @@ tether_test_interaction_finalize (GObject *object)
 {
   TetherTestInteraction *self = TETHER_TEST_INTERACTION (object);
 
-  g_queue_clear_full (&self->answers, g_free);
+  g_queue_clear_full (&self->answers, wipe);
   g_ptr_array_unref (self->prompts);
 
   G_OBJECT_CLASS (tether_test_interaction_parent_class)->finalize (object);
@@ -119,4 +134,11 @@ tether_test_interaction_count_kind (TetherTestInteraction *self,
     if (tether_prompt_get_kind (g_ptr_array_index (self->prompts, i)) == kind)
       n++;
   return n;
+}
+
+void
+tether_test_interaction_set_remember (TetherTestInteraction *self,
+                                      gboolean               remember)
+{
+  self->remember = remember;
 }

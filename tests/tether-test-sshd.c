@@ -44,6 +44,7 @@ struct _TetherTestSshd
 };
 
 static char    *test_tmpdir;
+static char    *sshd_path;      /* NULL: SSHD_PATH */
 static guint    n_servers;
 static GList   *live_servers;
 static GPid     agent_pid;
@@ -261,8 +262,26 @@ tether_test_init (int    *argc,
 
   g_test_init (argc, argv, NULL);
 
+  /* A session bus of the test's own, with nothing on it and nothing to
+   * activate: no Secret Service, unless the test starts one. */
+  g_test_dbus_up (g_test_dbus_new (G_TEST_DBUS_NONE));
+
   key = g_build_filename (ssh_dir, "id_ed25519", NULL);
   make_keypair (key, NULL, "tether-test");
+}
+
+/* sshd names its PAM service after its argv[0]: servers started from now
+ * on run as @service (NULL: sshd again), through a link to sshd. */
+void
+tether_test_sshd_set_pam_service (const char *service)
+{
+  g_clear_pointer (&sshd_path, g_free);
+  if (service == NULL)
+    return;
+
+  sshd_path = g_build_filename (test_tmpdir, service, NULL);
+  if (!g_file_test (sshd_path, G_FILE_TEST_IS_SYMLINK) && symlink (SSHD_PATH, sshd_path) != 0)
+    g_error ("Cannot link %s: %s", sshd_path, g_strerror (errno));
 }
 
 const char *
@@ -394,7 +413,7 @@ write_config (TetherTestSshd *sshd)
 static void
 check_config (TetherTestSshd *sshd)
 {
-  const char *argv[] = { SSHD_PATH, "-t", "-f", sshd->config_path, NULL };
+  const char *argv[] = { sshd_path ? sshd_path : SSHD_PATH, "-t", "-f", sshd->config_path, NULL };
 
   run_checked (argv, NULL);
 }
@@ -421,7 +440,7 @@ start_listener (TetherTestSshd *sshd)
   g_autofree char *log_name = NULL;
   gint64 deadline;
   int log_fd;
-  const char *argv[] = { SSHD_PATH, "-D", "-e", "-f", sshd->config_path, NULL };
+  const char *argv[] = { sshd_path ? sshd_path : SSHD_PATH, "-D", "-e", "-f", sshd->config_path, NULL };
 
   sshd->generation++;
   log_name = g_strdup_printf ("sshd-%u.log", sshd->generation);
@@ -901,13 +920,14 @@ tether_test_password_user (const char *password)
 
   if (users == NULL)
     users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  cached = g_hash_table_lookup (users, password);
+  /* One account per password, named after it: tests in parallel processes
+   * asking for different passwords must not reset each other's.  Kept by
+   * its hash, not the password itself. */
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, password, -1);
+  cached = g_hash_table_lookup (users, hash);
   if (cached != NULL)
     return cached;
 
-  /* One account per password, named after it: tests in parallel processes
-   * asking for different passwords must not reset each other's. */
-  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, password, -1);
   name = g_strdup_printf ("tethertest-%.8s", hash);
   home = g_build_filename ("/var/tmp", name, NULL);
 
@@ -930,25 +950,34 @@ tether_test_password_user (const char *password)
     g_error ("Cannot prepare %s: %s", home, g_strerror (errno));
 
   {
+    const char *argv[] = { "chpasswd", NULL };
     g_autoptr(GError) error = NULL;
-    g_autoptr(GSubprocess) chpasswd = NULL;
-    g_autoptr(GBytes) input = NULL;
+    int stdin_fd = -1;
+    int status = -1;
+    GPid pid;
+    gssize written;
 
+    /* Written straight to its pipe and wiped: tests search the memory for
+     * the password they log in with. */
     chpasswd_input = g_strdup_printf ("%s:%s\n", name, password);
-    input = g_bytes_new (chpasswd_input, strlen (chpasswd_input));
-    chpasswd = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE |
-                                 G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                                 &error, "chpasswd", NULL);
-    if (chpasswd == NULL ||
-        !g_subprocess_communicate (chpasswd, input, NULL, NULL, NULL, &error) ||
-        !g_subprocess_get_successful (chpasswd))
-      g_error ("chpasswd failed for %s%s", name, error ? error->message : "");
+    if (!g_spawn_async_with_pipes_and_fds (NULL, argv, NULL,
+                                           G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+                                           NULL, NULL, -1, -1, -1, NULL, NULL, 0,
+                                           &pid, &stdin_fd, NULL, NULL, &error))
+      g_error ("Cannot run chpasswd: %s", error->message);
+    written = write (stdin_fd, chpasswd_input, strlen (chpasswd_input));
+    explicit_bzero (chpasswd_input, strlen (chpasswd_input));
+    close (stdin_fd);
+    waitpid (pid, &status, 0);
+    g_spawn_close_pid (pid);
+    if (written <= 0 || !g_spawn_check_wait_status (status, &error))
+      g_error ("chpasswd failed for %s: %s", name, error ? error->message : g_strerror (errno));
   }
   close (lock_fd);
 
-  g_hash_table_insert (users, g_strdup (password), g_strdup (name));
+  g_hash_table_insert (users, g_strdup (hash), g_strdup (name));
 
-  return g_hash_table_lookup (users, password);
+  return g_hash_table_lookup (users, hash);
 }
 
 typedef struct {

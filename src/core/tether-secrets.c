@@ -113,6 +113,8 @@ _tether_secrets_store_sync (const char       *host,
                                        "host", host, "port", (int) port, "user", user,
                                        "kind", kind_to_string (kind), NULL);
   note_result ("store a secret", error);
+  if (stored)
+    g_debug ("Remembered the %s of %s@%s:%u", kind_to_string (kind), user, host, port);
   return stored;
 }
 
