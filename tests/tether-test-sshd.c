@@ -263,8 +263,15 @@ tether_test_init (int    *argc,
   g_test_init (argc, argv, NULL);
 
   /* A session bus of the test's own, with nothing on it and nothing to
-   * activate: no Secret Service, unless the test starts one. */
-  g_test_dbus_up (g_test_dbus_new (G_TEST_DBUS_NONE));
+   * activate: no Secret Service, unless the test starts one.  GTestDBus
+   * unsets DISPLAY (against X11 autolaunch); the GUI tests need it. */
+  {
+    g_autofree char *display = g_strdup (g_getenv ("DISPLAY"));
+
+    g_test_dbus_up (g_test_dbus_new (G_TEST_DBUS_NONE));
+    if (display != NULL)
+      g_setenv ("DISPLAY", display, TRUE);
+  }
 
   key = g_build_filename (ssh_dir, "id_ed25519", NULL);
   make_keypair (key, NULL, "tether-test");

@@ -306,6 +306,24 @@ tether_prompt_get_answer (TetherPrompt *self,
 }
 
 /**
+ * tether_prompt_wipe_answers:
+ *
+ * Wipes and forgets the answers once they were used: whoever still holds
+ * the prompt (a dialog's task, an event) holds no secret.
+ */
+void
+tether_prompt_wipe_answers (TetherPrompt *self)
+{
+  g_return_if_fail (TETHER_IS_PROMPT (self));
+
+  for (guint i = 0; i < self->answers->len; i++)
+    {
+      wipe_string (g_ptr_array_index (self->answers, i));
+      g_ptr_array_index (self->answers, i) = NULL;
+    }
+}
+
+/**
  * tether_prompt_get_rememberable:
  *
  * Returns: the question whose answer the keyring may keep (a password or a

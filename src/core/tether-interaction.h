@@ -49,6 +49,7 @@ void              tether_prompt_set_answer       (TetherPrompt     *self,
                                                   const char       *answer);
 const char       *tether_prompt_get_answer       (TetherPrompt     *self,
                                                   guint             index);
+void              tether_prompt_wipe_answers     (TetherPrompt     *self);
 int               tether_prompt_get_rememberable (TetherPrompt     *self);
 void              tether_prompt_set_rememberable (TetherPrompt     *self,
                                                   int               index);

@@ -264,9 +264,13 @@ passphrase_cb (const char *libssh_prompt,
 
   answer = tether_prompt_get_answer (prompt, 0);
   if (answer == NULL || strlen (answer) >= len)
-    return -1;
+    {
+      tether_prompt_wipe_answers (prompt);
+      return -1;
+    }
   g_strlcpy (buf, answer, len);
   hold_if_remembered (auth, prompt, TETHER_SECRET_PASSPHRASE);
+  tether_prompt_wipe_answers (prompt);
   return 0;
 }
 
@@ -379,6 +383,7 @@ answer_kbdint_round (Auth *auth,
                                      answer ? answer : "");
     }
   hold_if_remembered (auth, prompt, TETHER_SECRET_PASSWORD);
+  tether_prompt_wipe_answers (prompt);
   return TRUE;
 }
 
@@ -446,6 +451,7 @@ try_password (Auth     *auth,
   answer = tether_prompt_get_answer (prompt, 0);
   hold_if_remembered (auth, prompt, TETHER_SECRET_PASSWORD);
   rc = ssh_userauth_password (auth->ssh, NULL, answer ? answer : "");
+  tether_prompt_wipe_answers (prompt);
   store_pending (auth, rc);
   return rc;
 }
