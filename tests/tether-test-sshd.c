@@ -264,13 +264,15 @@ tether_test_init (int    *argc,
 
   /* A session bus of the test's own, with nothing on it and nothing to
    * activate: no Secret Service, unless the test starts one.  GTestDBus
-   * unsets DISPLAY (against X11 autolaunch); the GUI tests need it. */
+   * unsets DISPLAY and XDG_RUNTIME_DIR (against autolaunching another
+   * bus); the GUI tests need the one, the agent and keyring the other. */
   {
     g_autofree char *display = g_strdup (g_getenv ("DISPLAY"));
 
     g_test_dbus_up (g_test_dbus_new (G_TEST_DBUS_NONE));
     if (display != NULL)
       g_setenv ("DISPLAY", display, TRUE);
+    g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
   }
 
   key = g_build_filename (ssh_dir, "id_ed25519", NULL);
