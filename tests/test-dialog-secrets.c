@@ -250,5 +250,6 @@ main (int   argc,
   status = g_test_run ();
   tether_test_window_teardown ();
   tether_test_window_free ();
+  tether_secrets_shutdown ();
   return status;
 }

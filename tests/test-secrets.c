@@ -224,7 +224,7 @@ test_forget_and_remove (void)
   g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (FALSE);
   g_autoptr(GError) error = NULL;
   char *stored = NULL;
-  TetherSession *session;
+  g_autoptr(TetherSession) session = NULL;
   gboolean done = FALSE;
   Server server = { 0 };
 
@@ -368,7 +368,7 @@ test_no_secret_service (void)
   if (g_test_subprocess ())
     {
       /* A bus of its own, with no keyring on it. */
-      g_test_dbus_up (g_test_dbus_new (G_TEST_DBUS_NONE));
+      tether_test_start_private_bus ();
       g_assert_true (server_start (&server, MARKER));
 
       first = login (server.target, TRUE, &connection, &error, MARKER, NULL);
@@ -460,6 +460,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
   log_text = g_string_new (NULL);
   g_log_set_writer_func (record_log, NULL, NULL);
   /* stdout is TAP's. */
@@ -476,5 +478,7 @@ main (int   argc,
   g_test_add_func ("/secrets/no-secret-service", test_no_secret_service);
   g_test_add_func ("/secrets/nothing-left", test_nothing_left);
 
-  return g_test_run ();
+  status = g_test_run ();
+  tether_secrets_shutdown ();
+  return status;
 }

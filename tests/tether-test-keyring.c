@@ -53,6 +53,7 @@ tether_test_start_keyring (void)
   static const char password[] = "tether-test-keyring";
   g_autoptr(GError) error = NULL;
   g_autoptr(GDBusConnection) bus = NULL;
+  g_auto(GStrv) envp = NULL;
   g_autofree char *log_path = g_build_filename (tether_test_get_tmpdir (), "gnome-keyring.log", NULL);
   int stdin_fd = -1;
   int log_fd = open (log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -64,7 +65,10 @@ tether_test_start_keyring (void)
   if (secret_service_owned (bus))
     return;
 
-  if (!g_spawn_async_with_pipes_and_fds (NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+  /* The daemon is not under test: its own warnings must not kill it. */
+  envp = g_environ_unsetenv (g_get_environ (), "G_DEBUG");
+  if (!g_spawn_async_with_pipes_and_fds (NULL, argv, (const char * const *) envp,
+                                         G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
                                          die_with_parent, GINT_TO_POINTER (getpid ()),
                                          -1, log_fd, log_fd, NULL, NULL, 0,
                                          &pid, &stdin_fd, NULL, NULL, &error))

@@ -45,6 +45,7 @@ struct _TetherTestSshd
 
 static char    *test_tmpdir;
 static char    *sshd_path;      /* NULL: SSHD_PATH */
+static GPid     bus_pid;
 static guint    n_servers;
 static GList   *live_servers;
 static GPid     agent_pid;
@@ -170,6 +171,10 @@ cleanup_at_exit (void)
   kill_pid (agent_pid);
   agent_pid = 0;
 
+  kill_pid (bus_pid);
+  bus_pid = 0;
+  g_clear_pointer (&sshd_path, g_free);
+
   if (test_tmpdir != NULL && owns_tmpdir)
     nftw (test_tmpdir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -262,21 +267,65 @@ tether_test_init (int    *argc,
 
   g_test_init (argc, argv, NULL);
 
-  /* A session bus of the test's own, with nothing on it and nothing to
-   * activate: no Secret Service, unless the test starts one.  GTestDBus
-   * unsets DISPLAY and XDG_RUNTIME_DIR (against autolaunching another
-   * bus); the GUI tests need the one, the agent and keyring the other. */
-  {
-    g_autofree char *display = g_strdup (g_getenv ("DISPLAY"));
-
-    g_test_dbus_up (g_test_dbus_new (G_TEST_DBUS_NONE));
-    if (display != NULL)
-      g_setenv ("DISPLAY", display, TRUE);
-    g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
-  }
+  tether_test_start_private_bus ();
 
   key = g_build_filename (ssh_dir, "id_ed25519", NULL);
   make_keypair (key, NULL, "tether-test");
+}
+
+/* A session bus of the test's own, with nothing on it and nothing to
+ * activate (no service directory): no test reaches a desktop's keyring or
+ * portal, and the Secret Service is there only when a test starts one.
+ * Its socket is in the test's directory; it dies with the test. */
+void
+tether_test_start_private_bus (void)
+{
+  g_autofree char *config_path = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *log_path = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "dbus-daemon", "--nofork", "--print-address=1", "--config-file", NULL, NULL };
+  gint64 deadline;
+  int log_fd;
+
+  kill_pid (bus_pid);
+  config_path = g_strdup_printf ("%s/session-bus-%d.conf", test_tmpdir, (int) getpid ());
+  config = g_markup_printf_escaped ("<busconfig>\n"
+                                    "  <type>session</type>\n"
+                                    "  <listen>unix:dir=%s</listen>\n"
+                                    "  <policy context=\"default\">\n"
+                                    "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
+                                    "    <allow eavesdrop=\"true\"/>\n"
+                                    "    <allow own=\"*\"/>\n"
+                                    "  </policy>\n"
+                                    "</busconfig>\n", test_tmpdir);
+  if (!g_file_set_contents (config_path, config, -1, &error))
+    g_error ("%s", error->message);
+  argv[4] = config_path;
+
+  /* It prints its address on stdout, its complaints on stderr. */
+  log_path = g_strdup_printf ("%s/session-bus-%d.log", test_tmpdir, (int) getpid ());
+  log_fd = open (log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  bus_pid = spawn_bound (argv, log_fd);
+  close (log_fd);
+
+  deadline = g_get_monotonic_time () + scale_timeout (10000) * G_TIME_SPAN_MILLISECOND;
+  for (;;)
+    {
+      g_autofree char *log = NULL;
+      char *address;
+
+      g_file_get_contents (log_path, &log, NULL, NULL);
+      if (log != NULL && (address = strstr (log, "unix:")) != NULL && strchr (address, '\n') != NULL)
+        {
+          *strchr (address, '\n') = '\0';
+          g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+          return;
+        }
+      if (g_get_monotonic_time () > deadline)
+        g_error ("dbus-daemon gave no address: %s", log ? log : "");
+      g_usleep (5 * 1000);
+    }
 }
 
 /* sshd names its PAM service after its argv[0]: servers started from now

@@ -71,13 +71,25 @@ _tether_secrets_lookup_sync (const char       *host,
                              TetherSecretKind  kind)
 {
   g_autoptr(GError) error = NULL;
-  char *secret;
+  GList *items;
+  char *secret = NULL;
 
   g_return_val_if_fail (host != NULL && user != NULL, NULL);
 
-  secret = secret_password_lookup_sync (&schema, NULL, &error,
-                                        "host", host, "port", (int) port, "user", user,
-                                        "kind", kind_to_string (kind), NULL);
+  /* Searched, not secret_password_lookup_sync(): in libsecret 0.20.5 that
+   * leaks the reply of every lookup that finds something. */
+  items = secret_password_search_sync (&schema, SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
+                                       NULL, &error,
+                                       "host", host, "port", (int) port, "user", user,
+                                       "kind", kind_to_string (kind), NULL);
+  if (items != NULL)
+    {
+      g_autoptr(SecretValue) value = secret_retrievable_retrieve_secret_sync (items->data, NULL, &error);
+
+      if (value != NULL)
+        secret = g_strdup (secret_value_get_text (value));
+    }
+  g_list_free_full (items, g_object_unref);
   note_result ("look up a secret", error);
   return secret;
 }
@@ -241,4 +253,17 @@ tether_secrets_forget_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_secrets_forget_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * tether_secrets_shutdown:
+ *
+ * Lets go of the connection to the Secret Service, at exit: libsecret keeps
+ * it for the life of the process otherwise.  Call it once no lookup or store
+ * can still run.
+ */
+void
+tether_secrets_shutdown (void)
+{
+  secret_service_disconnect ();
 }

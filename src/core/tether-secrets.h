@@ -48,4 +48,6 @@ void      tether_secrets_forget_async   (const char          *host,
 gboolean  tether_secrets_forget_finish  (GAsyncResult        *result,
                                          GError             **error);
 
+void      tether_secrets_shutdown       (void);
+
 G_END_DECLS
