@@ -6,6 +6,7 @@ runtime, has every module with pinned sources, and asks for no permission
 that the README's packaging section does not justify."""
 
 import json
+import os
 import re
 import sys
 
@@ -71,5 +72,13 @@ check('the app is built with meson from this tree',
 args = set(manifest.get('finish-args', []))
 check('finish-args are exactly the justified ones', args == FINISH_ARGS,
       f'extra {sorted(args - FINISH_ARGS)}, missing {sorted(FINISH_ARGS - args)}')
+
+# The Secret Service name is there only because Tether talks to it.
+secrets_c = os.path.join(os.path.dirname(os.path.abspath(sys.argv[1])), '..', 'src', 'core',
+                         'tether-secrets.c')
+uses_secrets = (os.path.exists(secrets_c)
+                and 'secret_password_store' in open(secrets_c, encoding='utf-8').read())
+check('the Secret Service is asked for only because the code uses it',
+      ('--talk-name=org.freedesktop.secrets' in args) == uses_secrets)
 
 sys.exit(1 if failures else 0)

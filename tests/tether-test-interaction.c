@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "tether-test-interaction.h"
 
 struct _TetherTestInteraction
@@ -8,6 +10,7 @@ struct _TetherTestInteraction
   GObject    parent_instance;
 
   gboolean   accept_host_keys;
+  gboolean   remember;
   GQueue     answers;
   GPtrArray *prompts;
   gboolean   hold;
@@ -31,6 +34,16 @@ held_free (Held *held)
   g_free (held);
 }
 
+/* Answers are secrets: tests search the heap for them. */
+static void
+wipe (gpointer data)
+{
+  char *s = data;
+
+  explicit_bzero (s, strlen (s));
+  g_free (s);
+}
+
 static void interaction_iface_init (TetherInteractionInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (TetherTestInteraction, tether_test_interaction, G_TYPE_OBJECT,
@@ -48,7 +61,7 @@ answer (TetherTestInteraction *self,
   else
     for (guint i = 0; i < tether_prompt_get_n_questions (prompt); i++)
       {
-        g_autofree char *answer = g_queue_pop_head (&self->answers);
+        char *answer = g_queue_pop_head (&self->answers);
 
         if (answer == NULL)
           {
@@ -56,7 +69,9 @@ answer (TetherTestInteraction *self,
             break;
           }
         tether_prompt_set_answer (prompt, i, answer);
+        wipe (answer);
       }
+  tether_prompt_set_remember (prompt, answered && self->remember);
   return answered;
 }
 
@@ -109,7 +124,7 @@ tether_test_interaction_finalize (GObject *object)
 {
   TetherTestInteraction *self = TETHER_TEST_INTERACTION (object);
 
-  g_queue_clear_full (&self->answers, g_free);
+  g_queue_clear_full (&self->answers, wipe);
   g_queue_clear_full (&self->held, (GDestroyNotify) held_free);
   g_ptr_array_unref (self->prompts);
 
@@ -195,4 +210,11 @@ tether_test_interaction_answer_held (TetherTestInteraction *self,
   g_assert_nonnull (held);
   g_task_return_boolean (held->task, answer (self, held->prompt, accept_host_key));
   held_free (held);
+}
+
+void
+tether_test_interaction_set_remember (TetherTestInteraction *self,
+                                      gboolean               remember)
+{
+  self->remember = remember;
 }

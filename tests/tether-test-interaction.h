@@ -18,6 +18,9 @@ TetherTestInteraction *tether_test_interaction_new          (gboolean           
  * interaction declines. */
 void                   tether_test_interaction_add_answer   (TetherTestInteraction  *self,
                                                              const char             *answer);
+/* Whether the answers given are to be remembered (Remember turned on). */
+void                   tether_test_interaction_set_remember (TetherTestInteraction  *self,
+                                                             gboolean                remember);
 /* Every prompt shown so far (TetherPrompt*). */
 GPtrArray             *tether_test_interaction_get_prompts  (TetherTestInteraction  *self);
 guint                  tether_test_interaction_count_kind   (TetherTestInteraction  *self,

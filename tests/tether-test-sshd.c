@@ -44,6 +44,8 @@ struct _TetherTestSshd
 };
 
 static char    *test_tmpdir;
+static char    *sshd_path;      /* NULL: SSHD_PATH */
+static GPid     bus_pid;
 static guint    n_servers;
 static GList   *live_servers;
 static GPid     agent_pid;
@@ -169,6 +171,10 @@ cleanup_at_exit (void)
   kill_pid (agent_pid);
   agent_pid = 0;
 
+  kill_pid (bus_pid);
+  bus_pid = 0;
+  g_clear_pointer (&sshd_path, g_free);
+
   if (test_tmpdir != NULL && owns_tmpdir)
     nftw (test_tmpdir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -261,8 +267,79 @@ tether_test_init (int    *argc,
 
   g_test_init (argc, argv, NULL);
 
+  tether_test_start_private_bus ();
+
   key = g_build_filename (ssh_dir, "id_ed25519", NULL);
   make_keypair (key, NULL, "tether-test");
+}
+
+/* A session bus of the test's own, with nothing on it and nothing to
+ * activate (no service directory): no test reaches a desktop's keyring or
+ * portal, and the Secret Service is there only when a test starts one.
+ * Its socket is in the test's directory; it dies with the test. */
+void
+tether_test_start_private_bus (void)
+{
+  g_autofree char *config_path = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *log_path = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "dbus-daemon", "--nofork", "--print-address=1", "--config-file", NULL, NULL };
+  gint64 deadline;
+  int log_fd;
+
+  kill_pid (bus_pid);
+  config_path = g_strdup_printf ("%s/session-bus-%d.conf", test_tmpdir, (int) getpid ());
+  config = g_markup_printf_escaped ("<busconfig>\n"
+                                    "  <type>session</type>\n"
+                                    "  <listen>unix:dir=%s</listen>\n"
+                                    "  <policy context=\"default\">\n"
+                                    "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
+                                    "    <allow eavesdrop=\"true\"/>\n"
+                                    "    <allow own=\"*\"/>\n"
+                                    "  </policy>\n"
+                                    "</busconfig>\n", test_tmpdir);
+  if (!g_file_set_contents (config_path, config, -1, &error))
+    g_error ("%s", error->message);
+  argv[4] = config_path;
+
+  /* It prints its address on stdout, its complaints on stderr. */
+  log_path = g_strdup_printf ("%s/session-bus-%d.log", test_tmpdir, (int) getpid ());
+  log_fd = open (log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  bus_pid = spawn_bound (argv, log_fd);
+  close (log_fd);
+
+  deadline = g_get_monotonic_time () + scale_timeout (10000) * G_TIME_SPAN_MILLISECOND;
+  for (;;)
+    {
+      g_autofree char *log = NULL;
+      char *address;
+
+      g_file_get_contents (log_path, &log, NULL, NULL);
+      if (log != NULL && (address = strstr (log, "unix:")) != NULL && strchr (address, '\n') != NULL)
+        {
+          *strchr (address, '\n') = '\0';
+          g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+          return;
+        }
+      if (g_get_monotonic_time () > deadline)
+        g_error ("dbus-daemon gave no address: %s", log ? log : "");
+      g_usleep (5 * 1000);
+    }
+}
+
+/* sshd names its PAM service after its argv[0]: servers started from now
+ * on run as @service (NULL: sshd again), through a link to sshd. */
+void
+tether_test_sshd_set_pam_service (const char *service)
+{
+  g_clear_pointer (&sshd_path, g_free);
+  if (service == NULL)
+    return;
+
+  sshd_path = g_build_filename (test_tmpdir, service, NULL);
+  if (!g_file_test (sshd_path, G_FILE_TEST_IS_SYMLINK) && symlink (SSHD_PATH, sshd_path) != 0)
+    g_error ("Cannot link %s: %s", sshd_path, g_strerror (errno));
 }
 
 const char *
@@ -394,7 +471,7 @@ write_config (TetherTestSshd *sshd)
 static void
 check_config (TetherTestSshd *sshd)
 {
-  const char *argv[] = { SSHD_PATH, "-t", "-f", sshd->config_path, NULL };
+  const char *argv[] = { sshd_path ? sshd_path : SSHD_PATH, "-t", "-f", sshd->config_path, NULL };
 
   run_checked (argv, NULL);
 }
@@ -421,7 +498,7 @@ start_listener (TetherTestSshd *sshd)
   g_autofree char *log_name = NULL;
   gint64 deadline;
   int log_fd;
-  const char *argv[] = { SSHD_PATH, "-D", "-e", "-f", sshd->config_path, NULL };
+  const char *argv[] = { sshd_path ? sshd_path : SSHD_PATH, "-D", "-e", "-f", sshd->config_path, NULL };
 
   sshd->generation++;
   log_name = g_strdup_printf ("sshd-%u.log", sshd->generation);
@@ -901,13 +978,14 @@ tether_test_password_user (const char *password)
 
   if (users == NULL)
     users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  cached = g_hash_table_lookup (users, password);
+  /* One account per password, named after it: tests in parallel processes
+   * asking for different passwords must not reset each other's.  Kept by
+   * its hash, not the password itself. */
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, password, -1);
+  cached = g_hash_table_lookup (users, hash);
   if (cached != NULL)
     return cached;
 
-  /* One account per password, named after it: tests in parallel processes
-   * asking for different passwords must not reset each other's. */
-  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, password, -1);
   name = g_strdup_printf ("tethertest-%.8s", hash);
   home = g_build_filename ("/var/tmp", name, NULL);
 
@@ -930,25 +1008,34 @@ tether_test_password_user (const char *password)
     g_error ("Cannot prepare %s: %s", home, g_strerror (errno));
 
   {
+    const char *argv[] = { "chpasswd", NULL };
     g_autoptr(GError) error = NULL;
-    g_autoptr(GSubprocess) chpasswd = NULL;
-    g_autoptr(GBytes) input = NULL;
+    int stdin_fd = -1;
+    int status = -1;
+    GPid pid;
+    gssize written;
 
+    /* Written straight to its pipe and wiped: tests search the memory for
+     * the password they log in with. */
     chpasswd_input = g_strdup_printf ("%s:%s\n", name, password);
-    input = g_bytes_new (chpasswd_input, strlen (chpasswd_input));
-    chpasswd = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE |
-                                 G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                                 &error, "chpasswd", NULL);
-    if (chpasswd == NULL ||
-        !g_subprocess_communicate (chpasswd, input, NULL, NULL, NULL, &error) ||
-        !g_subprocess_get_successful (chpasswd))
-      g_error ("chpasswd failed for %s%s", name, error ? error->message : "");
+    if (!g_spawn_async_with_pipes_and_fds (NULL, argv, NULL,
+                                           G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+                                           NULL, NULL, -1, -1, -1, NULL, NULL, 0,
+                                           &pid, &stdin_fd, NULL, NULL, &error))
+      g_error ("Cannot run chpasswd: %s", error->message);
+    written = write (stdin_fd, chpasswd_input, strlen (chpasswd_input));
+    explicit_bzero (chpasswd_input, strlen (chpasswd_input));
+    close (stdin_fd);
+    waitpid (pid, &status, 0);
+    g_spawn_close_pid (pid);
+    if (written <= 0 || !g_spawn_check_wait_status (status, &error))
+      g_error ("chpasswd failed for %s: %s", name, error ? error->message : g_strerror (errno));
   }
   close (lock_fd);
 
-  g_hash_table_insert (users, g_strdup (password), g_strdup (name));
+  g_hash_table_insert (users, g_strdup (hash), g_strdup (name));
 
-  return g_hash_table_lookup (users, password);
+  return g_hash_table_lookup (users, hash);
 }
 
 typedef struct {

@@ -70,6 +70,13 @@ void            tether_test_start_agent           (const char      *private_key)
  * caller then skips with a reason). */
 const char     *tether_test_password_user         (const char      *password);
 
+/* Gives the test a new, empty session bus (tether_test_init() starts one). */
+void            tether_test_start_private_bus     (void);
+
+/* Servers started from now on use the PAM service @service (a file in
+ * /etc/pam.d), or sshd's own again with %NULL. */
+void            tether_test_sshd_set_pam_service  (const char      *service);
+
 /* Iterates the default main context until *@flag is TRUE, looking at least
  * every 10 ms; fails the test after @timeout_ms, multiplied by
  * $TETHER_TEST_TIMEOUT_MULTIPLIER (build-aux/test --sanitize sets 3), after

@@ -28,6 +28,9 @@ struct _TetherPrompt
   GPtrArray        *questions;   /* char* */
   GArray           *echo;        /* gboolean */
   GPtrArray        *answers;     /* char*, wiped on free */
+  int               rememberable; /* the question the keyring may keep, or -1 */
+  gboolean          remember;
+  char             *notice;
 };
 
 G_DEFINE_FINAL_TYPE (TetherPrompt, tether_prompt, G_TYPE_OBJECT)
@@ -64,6 +67,7 @@ tether_prompt_finalize (GObject *object)
   g_free (self->instruction);
   g_free (self->key_type);
   g_free (self->fingerprint);
+  g_free (self->notice);
   g_ptr_array_unref (self->questions);
   g_array_unref (self->echo);
   g_ptr_array_unref (self->answers);
@@ -148,6 +152,7 @@ tether_prompt_init (TetherPrompt *self)
   self->questions = g_ptr_array_new_with_free_func (g_free);
   self->echo = g_array_new (FALSE, TRUE, sizeof (gboolean));
   self->answers = g_ptr_array_new_with_free_func (wipe_string);
+  self->rememberable = -1;
 }
 
 /**
@@ -298,6 +303,94 @@ tether_prompt_get_answer (TetherPrompt *self,
   if (index >= self->answers->len)
     return NULL;
   return g_ptr_array_index (self->answers, index);
+}
+
+/**
+ * tether_prompt_wipe_answers:
+ *
+ * Wipes and forgets the answers once they were used: whoever still holds
+ * the prompt (a dialog's task, an event) holds no secret.
+ */
+void
+tether_prompt_wipe_answers (TetherPrompt *self)
+{
+  g_return_if_fail (TETHER_IS_PROMPT (self));
+
+  for (guint i = 0; i < self->answers->len; i++)
+    {
+      wipe_string (g_ptr_array_index (self->answers, i));
+      g_ptr_array_index (self->answers, i) = NULL;
+    }
+}
+
+/**
+ * tether_prompt_get_rememberable:
+ *
+ * Returns: the question whose answer the keyring may keep (a password or a
+ *   passphrase, never a one-time code), or -1 when none may be kept
+ */
+int
+tether_prompt_get_rememberable (TetherPrompt *self)
+{
+  g_return_val_if_fail (TETHER_IS_PROMPT (self), -1);
+  return self->rememberable;
+}
+
+/**
+ * tether_prompt_set_rememberable:
+ * @index: a question, or -1
+ *
+ * The core offers *Remember* for that question's answer.
+ */
+void
+tether_prompt_set_rememberable (TetherPrompt *self,
+                                int           index)
+{
+  g_return_if_fail (TETHER_IS_PROMPT (self));
+  g_return_if_fail (index < (int) self->questions->len);
+  self->rememberable = MAX (index, -1);
+}
+
+/**
+ * tether_prompt_get_remember:
+ *
+ * Returns: %TRUE when the user chose to keep the rememberable answer in the
+ *   keyring (off unless the user turned it on)
+ */
+gboolean
+tether_prompt_get_remember (TetherPrompt *self)
+{
+  g_return_val_if_fail (TETHER_IS_PROMPT (self), FALSE);
+  return self->remember && self->rememberable >= 0;
+}
+
+void
+tether_prompt_set_remember (TetherPrompt *self,
+                            gboolean      remember)
+{
+  g_return_if_fail (TETHER_IS_PROMPT (self));
+  self->remember = !!remember;
+}
+
+/**
+ * tether_prompt_get_notice:
+ *
+ * Returns: (nullable): something to tell the user along with the question,
+ *   such as that no keyring can remember the answer
+ */
+const char *
+tether_prompt_get_notice (TetherPrompt *self)
+{
+  g_return_val_if_fail (TETHER_IS_PROMPT (self), NULL);
+  return self->notice;
+}
+
+void
+tether_prompt_set_notice (TetherPrompt *self,
+                          const char   *notice)
+{
+  g_return_if_fail (TETHER_IS_PROMPT (self));
+  tether_set_str (&self->notice, notice);
 }
 
 G_DEFINE_INTERFACE (TetherInteraction, tether_interaction, G_TYPE_OBJECT)

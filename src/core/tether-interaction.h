@@ -49,6 +49,16 @@ void              tether_prompt_set_answer       (TetherPrompt     *self,
                                                   const char       *answer);
 const char       *tether_prompt_get_answer       (TetherPrompt     *self,
                                                   guint             index);
+void              tether_prompt_wipe_answers     (TetherPrompt     *self);
+int               tether_prompt_get_rememberable (TetherPrompt     *self);
+void              tether_prompt_set_rememberable (TetherPrompt     *self,
+                                                  int               index);
+gboolean          tether_prompt_get_remember     (TetherPrompt     *self);
+void              tether_prompt_set_remember     (TetherPrompt     *self,
+                                                  gboolean          remember);
+const char       *tether_prompt_get_notice       (TetherPrompt     *self);
+void              tether_prompt_set_notice       (TetherPrompt     *self,
+                                                  const char       *notice);
 
 #define TETHER_TYPE_INTERACTION (tether_interaction_get_type ())
 G_DECLARE_INTERFACE (TetherInteraction, tether_interaction, TETHER, INTERACTION, GObject)

@@ -5,6 +5,7 @@
 
 #include "tether-connection-pool.h"
 #include "tether-error.h"
+#include "tether-secrets.h"
 #include "tether-session-manager-private.h"
 #include "tether-session-private.h"
 #include "tether-session-store.h"
@@ -168,18 +169,28 @@ report_ignored (TetherSessionManager       *self,
   g_signal_emit (self, signals[WARNING], 0, session, message);
 }
 
+/* Where the session logs in: its target after ~/.ssh/config. */
+static TetherResolvedTarget *
+resolve_session (TetherSession  *session,
+                 GError        **error)
+{
+  g_autoptr(TetherTarget) target = NULL;
+  g_autofree char *ssh_dir = tether_get_ssh_dir ();
+
+  if ((target = tether_target_parse (tether_session_get_target (session), error)) == NULL)
+    return NULL;
+  return tether_target_resolve (target, ssh_dir, error);
+}
+
 static void
 open_session (TetherSessionManager *self,
               TetherSession        *session,
               GTask                *task)
 {
-  g_autoptr(TetherTarget) target = NULL;
   g_autoptr(TetherResolvedTarget) resolved = NULL;
-  g_autofree char *ssh_dir = tether_get_ssh_dir ();
   GError *error = NULL;
 
-  if ((target = tether_target_parse (tether_session_get_target (session), &error)) == NULL
-      || (resolved = tether_target_resolve (target, ssh_dir, &error)) == NULL)
+  if ((resolved = resolve_session (session, &error)) == NULL)
     {
       _tether_session_set_last_error (session, error->message);
       g_task_return_error (task, error);
@@ -841,6 +852,18 @@ tether_session_manager_close_session (TetherSessionManager *self,
     }
 }
 
+static void
+forgotten_on_remove (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Without a keyring there was nothing to forget. */
+  if (!tether_session_manager_forget_secrets_finish (TETHER_SESSION_MANAGER (source), result, &error))
+    g_debug ("Nothing forgotten in the keyring: %s", error->message);
+}
+
 /**
  * tether_session_manager_remove_session:
  *
@@ -862,7 +885,66 @@ tether_session_manager_remove_session (TetherSessionManager *self,
       g_list_store_remove (self->sessions, position);
       save (self);
     }
+  /* Nothing of it stays behind, in the keyring either. */
+  tether_session_manager_forget_secrets_async (self, session, NULL, forgotten_on_remove, NULL);
   g_object_unref (session);
+}
+
+static void
+forgotten_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (tether_secrets_forget_finish (result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * tether_session_manager_forget_secrets_async:
+ *
+ * Forgets the password and passphrase remembered in the keyring for where
+ * @session logs in (its user, host and port).  Having none is no error.
+ */
+void
+tether_session_manager_forget_secrets_async (TetherSessionManager *self,
+                                             TetherSession        *session,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(TetherResolvedTarget) resolved = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
+  g_return_if_fail (TETHER_IS_SESSION (session));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tether_session_manager_forget_secrets_async);
+
+  if ((resolved = resolve_session (session, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  tether_secrets_forget_async (resolved->host, resolved->port, resolved->user, cancellable,
+                               forgotten_cb, g_steal_pointer (&task));
+}
+
+gboolean
+tether_session_manager_forget_secrets_finish (TetherSessionManager  *self,
+                                              GAsyncResult          *result,
+                                              GError               **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_session_manager_forget_secrets_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**

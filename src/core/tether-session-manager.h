@@ -82,5 +82,13 @@ void                  tether_session_manager_close_session      (TetherSessionMa
 void                  tether_session_manager_remove_session     (TetherSessionManager  *self,
                                                                  TetherSession         *session);
 void                  tether_session_manager_close_all          (TetherSessionManager  *self);
+void                  tether_session_manager_forget_secrets_async  (TetherSessionManager *self,
+                                                                 TetherSession         *session,
+                                                                 GCancellable          *cancellable,
+                                                                 GAsyncReadyCallback    callback,
+                                                                 gpointer               user_data);
+gboolean              tether_session_manager_forget_secrets_finish (TetherSessionManager *self,
+                                                                 GAsyncResult          *result,
+                                                                 GError               **error);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include "tether-error.h"
 #include "tether-known-hosts.h"
+#include "tether-secrets.h"
 #include "tether-ssh-auth.h"
 
 /* OpenSSH's NumberOfPasswordPrompts. */
@@ -220,7 +221,11 @@ _tether_ssh_check_host_key (ssh_session              ssh,
 }
 
 /* Authentication: OpenSSH's order (agent, key files, keyboard-interactive,
- * password), following partial success for multi-factor logins. */
+ * password), following partial success for multi-factor logins.
+ *
+ * A password or passphrase remembered in the keyring is tried before the
+ * user is asked; one the user typed with *Remember* on is kept in the
+ * keyring once the server accepted it.  A one-time code is never kept. */
 
 static struct ssh_callbacks_struct no_callbacks = {
   .size = sizeof (struct ssh_callbacks_struct),
@@ -231,7 +236,83 @@ typedef struct {
   TetherConnectionShared *shared;
   struct ssh_callbacks_struct callbacks;
   GError                 *withdrawn;   /* a question was withdrawn: stop */
+  /* Typed with Remember on, kept until the server accepts it. */
+  char                   *pending;
+  TetherSecretKind        pending_kind;
+  /* A remembered secret was given in the current attempt. */
+  gboolean                used_stored;
+  /* A remembered secret failed: ask instead, for this connection. */
+  gboolean                refused[TETHER_SECRET_PASSPHRASE + 1];
 } Auth;
+
+static char *
+recall (Auth             *auth,
+        TetherSecretKind  kind)
+{
+  if (auth->refused[kind])
+    return NULL;
+  return _tether_secrets_lookup_sync (auth->shared->host, auth->shared->port,
+                                      auth->shared->user, kind);
+}
+
+/* The secret was refused: not again on this connection, and, when it was
+ * the secret itself that was wrong (@forget), not on the next one either. */
+static void
+refuse_stored (Auth             *auth,
+               TetherSecretKind  kind,
+               gboolean          forget)
+{
+  auth->refused[kind] = TRUE;
+  if (forget)
+    _tether_secrets_clear_sync (auth->shared->host, auth->shared->port,
+                                auth->shared->user, kind);
+}
+
+/* Offers Remember for @question, or says once that no keyring answers. */
+static void
+offer_remember (TetherPrompt *prompt,
+                int           question)
+{
+  g_autofree char *notice = NULL;
+
+  if (question < 0)
+    return;
+  if (_tether_secrets_get_available ())
+    {
+      tether_prompt_set_rememberable (prompt, question);
+      return;
+    }
+  notice = _tether_secrets_take_notice ();
+  tether_prompt_set_notice (prompt, notice);
+}
+
+static void
+hold_if_remembered (Auth             *auth,
+                    TetherPrompt     *prompt,
+                    TetherSecretKind  kind)
+{
+  int question = tether_prompt_get_rememberable (prompt);
+
+  if (question < 0)
+    return;
+  g_clear_pointer (&auth->pending, tether_secret_free);
+  if (tether_prompt_get_remember (prompt))
+    {
+      auth->pending = tether_secret_dup (tether_prompt_get_answer (prompt, (guint) question));
+      auth->pending_kind = kind;
+    }
+}
+
+/* After an attempt: keep what the server accepted, drop the rest. */
+static void
+store_pending (Auth *auth,
+               int   rc)
+{
+  if (auth->pending != NULL && (rc == SSH_AUTH_SUCCESS || rc == SSH_AUTH_PARTIAL))
+    _tether_secrets_store_sync (auth->shared->host, auth->shared->port, auth->shared->user,
+                                auth->pending_kind, auth->pending);
+  g_clear_pointer (&auth->pending, tether_secret_free);
+}
 
 static int
 passphrase_cb (const char *libssh_prompt,
@@ -245,11 +326,24 @@ passphrase_cb (const char *libssh_prompt,
   g_autoptr(TetherPrompt) prompt = tether_prompt_new (TETHER_PROMPT_PASSPHRASE, auth->shared->key);
   g_autofree char *message = NULL;
   char *identity = NULL;
+  char *stored;
   const char *answer;
 
   /* libssh goes on with its next key: ask nothing more. */
   if (auth->withdrawn != NULL)
     return -1;
+
+  if ((stored = recall (auth, TETHER_SECRET_PASSPHRASE)) != NULL)
+    {
+      gboolean fits = strlen (stored) < len;
+
+      if (fits)
+        g_strlcpy (buf, stored, len);
+      tether_secret_free (stored);
+      auth->used_stored = fits;
+      if (fits)
+        return 0;
+    }
 
   ssh_userauth_publickey_auto_get_current_identity (auth->ssh, &identity);
   message = g_strdup_printf (_("The key “%s” is protected by a passphrase. Enter it to log in to %s."),
@@ -258,20 +352,133 @@ passphrase_cb (const char *libssh_prompt,
 
   tether_prompt_set_message (prompt, message);
   tether_prompt_add_question (prompt, _("Passphrase"), FALSE);
+  offer_remember (prompt, 0);
   if (!_tether_connection_ask (auth->shared, prompt, &auth->withdrawn))
     return -1;
 
   answer = tether_prompt_get_answer (prompt, 0);
   if (answer == NULL || strlen (answer) >= len)
-    return -1;
+    {
+      tether_prompt_wipe_answers (prompt);
+      return -1;
+    }
   g_strlcpy (buf, answer, len);
+  hold_if_remembered (auth, prompt, TETHER_SECRET_PASSPHRASE);
+  tether_prompt_wipe_answers (prompt);
   return 0;
 }
 
+/* Sets *@retry when a remembered passphrase failed: the keys are tried
+ * again, asking this time. */
 static int
-try_publickey (Auth *auth)
+try_publickey (Auth     *auth,
+               gboolean *retry)
 {
-  return ssh_userauth_publickey_auto (auth->ssh, NULL, NULL);
+  int rc;
+
+  auth->used_stored = FALSE;
+  rc = ssh_userauth_publickey_auto (auth->ssh, NULL, NULL);
+  store_pending (auth, rc);
+  /* The callback only runs once the server accepted the public key: a
+   * refusal after it means the passphrase did not open the key. */
+  *retry = auth->used_stored && rc == SSH_AUTH_DENIED;
+  if (*retry)
+    refuse_stored (auth, TETHER_SECRET_PASSPHRASE, TRUE);
+  return rc;
+}
+
+/* The question of a keyboard-interactive round that asks for the account's
+ * password, the static factor: hidden, worded as a password, and not a
+ * one-time code nor a new password.  -1 when none or several are. */
+static int
+find_password_question (ssh_session ssh,
+                        int         n)
+{
+  static const char * const not_static[] = {
+    "one-time", "one time", "otp", "oath", "code", "token", "verification",
+    "new", "retype", "again", "pin",
+  };
+  int found = -1;
+
+  for (int i = 0; i < n; i++)
+    {
+      char echo = 0;
+      const char *question = ssh_userauth_kbdint_getprompt (ssh, (unsigned) i, &echo);
+      g_autofree char *lower = question ? g_utf8_strdown (question, -1) : NULL;
+      gboolean is_password = lower != NULL && !echo && strstr (lower, "password") != NULL;
+
+      for (gsize j = 0; is_password && j < G_N_ELEMENTS (not_static); j++)
+        if (strstr (lower, not_static[j]) != NULL)
+          is_password = FALSE;
+      if (!is_password)
+        continue;
+      if (found >= 0)
+        return -1;
+      found = i;
+    }
+  return found;
+}
+
+/* One round: the password from the keyring when there is one, the user for
+ * the rest.  FALSE when the user declined. */
+static gboolean
+answer_kbdint_round (Auth *auth,
+                     int   n)
+{
+  g_autoptr(TetherPrompt) prompt = tether_prompt_new (TETHER_PROMPT_KEYBOARD_INTERACTIVE,
+                                                      auth->shared->key);
+  const char *name = ssh_userauth_kbdint_getname (auth->ssh);
+  const char *instruction = ssh_userauth_kbdint_getinstruction (auth->ssh);
+  int password = find_password_question (auth->ssh, n);
+  g_autoptr(GArray) asked = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autofree char *message = NULL;
+  char *stored = NULL;
+  gboolean from_keyring;
+
+  if (password >= 0)
+    stored = recall (auth, TETHER_SECRET_PASSWORD);
+  from_keyring = stored != NULL;
+  if (from_keyring)
+    {
+      ssh_userauth_kbdint_setanswer (auth->ssh, (unsigned) password, stored);
+      tether_secret_free (stored);
+      auth->used_stored = TRUE;
+    }
+
+  for (int i = 0; i < n; i++)
+    {
+      char echo = 0;
+      const char *question = ssh_userauth_kbdint_getprompt (auth->ssh, (unsigned) i, &echo);
+
+      if (i == password && from_keyring)
+        continue;
+      tether_prompt_add_question (prompt, question ? question : "", echo != 0);
+      g_array_append_val (asked, i);
+    }
+  if (asked->len == 0)
+    return TRUE;
+
+  for (guint j = 0; j < asked->len; j++)
+    if (g_array_index (asked, int, j) == password)
+      offer_remember (prompt, (int) j);
+
+  message = g_strdup_printf (_("The server %s asks the following to log you in."),
+                             auth->shared->key);
+  tether_prompt_set_message (prompt, name && *name ? name : message);
+  tether_prompt_set_instruction (prompt, instruction);
+  if (!_tether_connection_ask (auth->shared, prompt, &auth->withdrawn))
+    return FALSE;
+
+  for (guint j = 0; j < asked->len; j++)
+    {
+      const char *answer = tether_prompt_get_answer (prompt, j);
+
+      ssh_userauth_kbdint_setanswer (auth->ssh, (unsigned) g_array_index (asked, int, j),
+                                     answer ? answer : "");
+    }
+  hold_if_remembered (auth, prompt, TETHER_SECRET_PASSWORD);
+  tether_prompt_wipe_answers (prompt);
+  return TRUE;
 }
 
 static int
@@ -280,43 +487,28 @@ try_kbdint (Auth      *auth,
 {
   int rc;
 
+  auth->used_stored = FALSE;
   while ((rc = ssh_userauth_kbdint (auth->ssh, NULL, NULL)) == SSH_AUTH_INFO)
     {
-      g_autoptr(TetherPrompt) prompt = tether_prompt_new (TETHER_PROMPT_KEYBOARD_INTERACTIVE,
-                                                          auth->shared->key);
       int n = ssh_userauth_kbdint_getnprompts (auth->ssh);
-      const char *name = ssh_userauth_kbdint_getname (auth->ssh);
-      const char *instruction = ssh_userauth_kbdint_getinstruction (auth->ssh);
-      g_autofree char *message = NULL;
 
       /* An empty round is how some servers say "go on". */
       if (n <= 0)
         continue;
 
-      message = g_strdup_printf (_("The server %s asks the following to log you in."),
-                                 auth->shared->key);
-      tether_prompt_set_message (prompt, name && *name ? name : message);
-      tether_prompt_set_instruction (prompt, instruction);
-      for (int i = 0; i < n; i++)
-        {
-          char echo = 0;
-          const char *question = ssh_userauth_kbdint_getprompt (auth->ssh, (unsigned) i, &echo);
-
-          tether_prompt_add_question (prompt, question ? question : "", echo != 0);
-        }
-
-      if (!_tether_connection_ask (auth->shared, prompt, &auth->withdrawn))
+      if (!answer_kbdint_round (auth, n))
         {
           *cancelled = TRUE;
+          g_clear_pointer (&auth->pending, tether_secret_free);
           return SSH_AUTH_DENIED;
         }
-      for (int i = 0; i < n; i++)
-        {
-          const char *answer = tether_prompt_get_answer (prompt, (guint) i);
-
-          ssh_userauth_kbdint_setanswer (auth->ssh, (unsigned) i, answer ? answer : "");
-        }
     }
+
+  store_pending (auth, rc);
+  /* Which factor failed is not known (a wrong code fails the password's
+   * round too): ask next time round, but keep what is remembered. */
+  if (auth->used_stored && rc == SSH_AUTH_DENIED)
+    refuse_stored (auth, TETHER_SECRET_PASSWORD, FALSE);
   return rc;
 }
 
@@ -324,13 +516,26 @@ static int
 try_password (Auth     *auth,
               gboolean *cancelled)
 {
-  g_autoptr(TetherPrompt) prompt = tether_prompt_new (TETHER_PROMPT_PASSWORD, auth->shared->key);
+  g_autoptr(TetherPrompt) prompt = NULL;
   g_autofree char *message = NULL;
+  char *stored;
   const char *answer;
+  int rc;
 
+  if ((stored = recall (auth, TETHER_SECRET_PASSWORD)) != NULL)
+    {
+      rc = ssh_userauth_password (auth->ssh, NULL, stored);
+      tether_secret_free (stored);
+      if (rc == SSH_AUTH_DENIED)
+        refuse_stored (auth, TETHER_SECRET_PASSWORD, TRUE);
+      return rc;
+    }
+
+  prompt = tether_prompt_new (TETHER_PROMPT_PASSWORD, auth->shared->key);
   message = g_strdup_printf (_("Enter the password of %s."), auth->shared->key);
   tether_prompt_set_message (prompt, message);
   tether_prompt_add_question (prompt, _("Password"), FALSE);
+  offer_remember (prompt, 0);
   if (!_tether_connection_ask (auth->shared, prompt, &auth->withdrawn))
     {
       *cancelled = TRUE;
@@ -338,7 +543,11 @@ try_password (Auth     *auth,
     }
 
   answer = tether_prompt_get_answer (prompt, 0);
-  return ssh_userauth_password (auth->ssh, NULL, answer ? answer : "");
+  hold_if_remembered (auth, prompt, TETHER_SECRET_PASSWORD);
+  rc = ssh_userauth_password (auth->ssh, NULL, answer ? answer : "");
+  tether_prompt_wipe_answers (prompt);
+  store_pending (auth, rc);
+  return rc;
 }
 
 static char *
@@ -418,8 +627,10 @@ _tether_ssh_authenticate (ssh_session              ssh,
 
       if ((methods & SSH_AUTH_METHOD_PUBLICKEY) && !tried_publickey)
         {
-          tried_publickey = TRUE;
-          rc = try_publickey (&auth);
+          gboolean retry = FALSE;
+
+          rc = try_publickey (&auth, &retry);
+          tried_publickey = !retry;
         }
       else if ((methods & SSH_AUTH_METHOD_INTERACTIVE) && kbdint_tries++ < MAX_PROMPTS)
         rc = try_kbdint (&auth, &cancelled);
@@ -431,6 +642,7 @@ _tether_ssh_authenticate (ssh_session              ssh,
 
   /* libssh keeps the pointer: leave it one that outlives this frame. */
   ssh_set_callbacks (ssh, &no_callbacks);
+  g_clear_pointer (&auth.pending, tether_secret_free);
   if (rc == SSH_AUTH_SUCCESS && auth.withdrawn == NULL)
     return TRUE;
 

@@ -7,6 +7,7 @@
 #include "tether-application.h"
 #include "tether-dialog-interaction.h"
 #include "tether-preferences-window.h"
+#include "tether-secrets.h"
 #include "tether-session-store.h"
 #include "tether-shortcuts.h"
 #include "tether-window.h"
@@ -279,6 +280,7 @@ tether_application_shutdown (GApplication *app)
 
   if (self->manager != NULL)
     tether_session_manager_close_all (self->manager);
+  tether_secrets_shutdown ();
 
   G_APPLICATION_CLASS (tether_application_parent_class)->shutdown (app);
 }

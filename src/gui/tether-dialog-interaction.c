@@ -24,6 +24,7 @@ typedef struct {
   TetherPrompt     *prompt;
   AdwMessageDialog *dialog;
   GPtrArray        *entries;     /* GtkEditable*, one per question */
+  GtkCheckButton   *remember;    /* Remember, when the core offers it */
   GCancellable     *cancellable;
   gulong            cancelled_id;
 } Ask;
@@ -57,10 +58,18 @@ on_response (AdwMessageDialog *dialog,
     for (guint i = 0; i < ask->entries->len; i++)
       tether_prompt_set_answer (ask->prompt, i,
                                 gtk_editable_get_text (g_ptr_array_index (ask->entries, i)));
+  if (accepted && ask->remember != NULL)
+    tether_prompt_set_remember (ask->prompt, gtk_check_button_get_active (ask->remember));
 
   /* The secrets left the entries: wipe them rather than wait for GC. */
   for (guint i = 0; i < ask->entries->len; i++)
     gtk_editable_set_text (g_ptr_array_index (ask->entries, i), "");
+
+  /* The connection keeps its cancellable after the question: let go of
+   * it, or it keeps this task, and the prompt with it. */
+  if (ask->cancelled_id != 0)
+    g_cancellable_disconnect (ask->cancellable, ask->cancelled_id);
+  ask->cancelled_id = 0;
 
   ask->dialog = NULL;
   g_task_return_boolean (task, accepted);
@@ -118,6 +127,35 @@ add_entry (Ask        *ask,
   gtk_box_append (GTK_BOX (box), entry);
   g_ptr_array_add (ask->entries, entry);
   return entry;
+}
+
+/* Remember (off by default) under the answer the keyring may keep, or the
+ * core's notice that no keyring can. */
+static void
+add_remember (Ask          *ask,
+              TetherPrompt *prompt,
+              GtkWidget    *box)
+{
+  const char *notice = tether_prompt_get_notice (prompt);
+
+  if (tether_prompt_get_rememberable (prompt) >= 0)
+    {
+      const char *label = tether_prompt_get_kind (prompt) == TETHER_PROMPT_PASSPHRASE
+                          ? _("_Remember passphrase in the keyring")
+                          : _("_Remember password in the keyring");
+
+      ask->remember = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (label));
+      gtk_box_append (GTK_BOX (box), GTK_WIDGET (ask->remember));
+    }
+  if (notice != NULL)
+    {
+      GtkWidget *label = gtk_label_new (notice);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_box_append (GTK_BOX (box), label);
+    }
 }
 
 static void
@@ -223,6 +261,7 @@ tether_dialog_interaction_ask (TetherInteraction   *interaction,
       return;
     }
 
+  add_remember (ask, prompt, box);
   ask->dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, heading, body));
   gtk_widget_set_name (GTK_WIDGET (ask->dialog), name);
   adw_message_dialog_set_extra_child (ask->dialog, box);

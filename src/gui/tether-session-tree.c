@@ -242,6 +242,7 @@ build_context_menu (void)
   g_menu_append (first, _("_Close"), "win.close-session");
   g_menu_append (second, _("_Edit…"), "win.edit-session");
   g_menu_append (second, _("_Duplicate"), "win.duplicate-session");
+  g_menu_append (second, _("_Forget Password"), "win.forget-password");
   g_menu_append (second, _("_Remove"), "win.remove-session");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (first));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (second));

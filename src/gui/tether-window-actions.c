@@ -93,6 +93,7 @@ _tether_window_update_actions (TetherWindow *self)
   gtk_widget_action_set_enabled (widget, "win.remove-session", has_session);
   gtk_widget_action_set_enabled (widget, "win.edit-session", has_session);
   gtk_widget_action_set_enabled (widget, "win.duplicate-session", has_session);
+  gtk_widget_action_set_enabled (widget, "win.forget-password", has_session);
   gtk_widget_action_set_enabled (widget, "win.exit",
                                  adw_tab_view_get_selected_page (self->tab_view) != NULL);
 }
@@ -260,6 +261,33 @@ remove_session_activated (GtkWidget  *widget,
 }
 
 static void
+on_password_forgotten (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(TetherWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (tether_session_manager_forget_secrets_finish (TETHER_SESSION_MANAGER (source), result, &error))
+    tether_window_add_toast (self, _("Password forgotten: Tether will ask for it next time"));
+  else
+    tether_window_add_toast (self, _("The keyring could not be reached, so no password was forgotten"));
+}
+
+static void
+forget_password_activated (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  TetherWindow *self = TETHER_WINDOW (widget);
+  TetherSession *session = selected_session (self);
+
+  if (session != NULL)
+    tether_session_manager_forget_secrets_async (self->manager, session, NULL,
+                                                 on_password_forgotten, g_object_ref (self));
+}
+
+static void
 duplicate_session_activated (GtkWidget  *widget,
                              const char *action_name,
                              GVariant   *parameter)
@@ -340,6 +368,7 @@ _tether_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.remove-session", NULL, remove_session_activated);
   gtk_widget_class_install_action (widget_class, "win.edit-session", NULL, edit_session_activated);
   gtk_widget_class_install_action (widget_class, "win.duplicate-session", NULL, duplicate_session_activated);
+  gtk_widget_class_install_action (widget_class, "win.forget-password", NULL, forget_password_activated);
   gtk_widget_class_install_action (widget_class, "win.focus-list", NULL, focus_list_activated);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
   gtk_widget_class_install_action (widget_class, "win.quick-connect", NULL, quick_connect_activated);
