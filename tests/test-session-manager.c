@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "tether-error.h"
@@ -278,6 +280,56 @@ test_load (void)
   g_object_unref (second);
 }
 
+/* What the name check accepts is saved and comes back, and is unique under
+ * the comparison the loader uses.  Found by fuzzing (tests/fuzz/fuzz-name.c):
+ * a C1 control (U+0085, U+009C) passed the check, which looked at ASCII
+ * only, and every save after it failed; "CAFÉ" passed next to "café" (the
+ * check compared with g_utf8_collate() and ASCII case, the loader
+ * case-folds) and was dropped as a duplicate at the next start. */
+static void
+test_names_saved_as_checked (void)
+{
+  g_autofree char *path = store_path ("names.ini");
+  g_autoptr(TetherSessionManager) writer = tether_session_manager_new (path);
+  g_autoptr(TetherSessionManager) reader = tether_session_manager_new (path);
+  const char *kept[] = { "café", "Straße", "σοφός" };
+  const char *same[] = { "CAFÉ", "STRASSE", "ΣΟΦΌΣ" };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+    {
+      TetherSessionOptions options = { .target = "h", .name = kept[i], .persistent = TRUE };
+
+      g_assert_nonnull (tether_session_manager_add_session (writer, &options, &error));
+      g_assert_no_error (error);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (same); i++)
+    {
+      g_assert_false (tether_session_manager_check_name (writer, same[i], NULL, &error));
+      g_assert_error (error, TETHER_ERROR, TETHER_ERROR_EXISTS);
+      g_assert_nonnull (strstr (error->message, kept[i]));
+      g_assert_true (tether_session_manager_lookup (writer, same[i]) ==
+                     tether_session_manager_lookup (writer, kept[i]));
+      g_clear_error (&error);
+    }
+
+  g_assert_false (tether_session_manager_check_name (writer, "next\302\205line", NULL, &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME);
+  g_assert_null (strstr (error->message, "\302\205"));
+  g_clear_error (&error);
+
+  g_assert_true (tether_session_manager_load (reader, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (reader)), ==, G_N_ELEMENTS (kept));
+  for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+    {
+      g_autoptr(TetherSession) session = g_list_model_get_item (G_LIST_MODEL (reader), i);
+
+      g_assert_cmpstr (tether_session_get_name (session), ==, kept[i]);
+    }
+}
+
 static void
 test_corrupt_file (void)
 {
@@ -440,6 +492,7 @@ main (int   argc,
   g_test_add_func ("/session-manager/remove", test_remove);
   g_test_add_func ("/session-manager/load", test_load);
   g_test_add_func ("/session-manager/corrupt-file", test_corrupt_file);
+  g_test_add_func ("/session-manager/names-saved-as-checked", test_names_saved_as_checked);
   g_test_add_func ("/session-manager/bad-targets-change-nothing", test_bad_targets_change_nothing);
   g_test_add_func ("/session-manager/broken-and-reopen", test_broken_and_reopen);
   g_test_add_func ("/session-manager/config-ignored-reported", test_config_ignored_reported);
