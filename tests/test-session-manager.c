@@ -8,6 +8,7 @@
 #include "tether-error.h"
 #include "tether-session-manager.h"
 #include "tether-session-store.h"
+#include "tether-target.h"
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
 
@@ -330,6 +331,34 @@ test_names_saved_as_checked (void)
     }
 }
 
+/* The destination a tab's tooltip shows is the target as
+ * tether_target_to_string() prints it: what the parser reads back. */
+static void
+test_destination (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL);
+  const char *typed[] = { "ssh://admin@web.example:2222", "u@[fe80::1%eth0]:22", "[::1]", "h" };
+  const char *printed[] = { "admin@web.example:2222", "u@[fe80::1%eth0]:22", "::1", "h" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
+    {
+      TetherSessionOptions options = { .target = typed[i] };
+      g_autoptr(GError) error = NULL;
+      TetherSession *session = tether_session_manager_add_session (manager, &options, &error);
+      g_autofree char *destination = NULL;
+      g_autoptr(TetherTarget) parsed = NULL;
+
+      g_assert_no_error (error);
+      destination = tether_session_dup_destination (session);
+      g_assert_cmpstr (destination, ==, printed[i]);
+      parsed = tether_target_parse (destination, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (parsed->user, ==, tether_session_get_user_name (session));
+      g_assert_cmpstr (parsed->host, ==, tether_session_get_computer_name (session));
+      g_assert_cmpuint (parsed->port, ==, tether_session_get_port (session));
+    }
+}
+
 static void
 test_corrupt_file (void)
 {
@@ -493,6 +522,7 @@ main (int   argc,
   g_test_add_func ("/session-manager/load", test_load);
   g_test_add_func ("/session-manager/corrupt-file", test_corrupt_file);
   g_test_add_func ("/session-manager/names-saved-as-checked", test_names_saved_as_checked);
+  g_test_add_func ("/session-manager/destination", test_destination);
   g_test_add_func ("/session-manager/bad-targets-change-nothing", test_bad_targets_change_nothing);
   g_test_add_func ("/session-manager/broken-and-reopen", test_broken_and_reopen);
   g_test_add_func ("/session-manager/config-ignored-reported", test_config_ignored_reported);
