@@ -315,6 +315,19 @@ test_names_saved_as_checked (void)
       g_clear_error (&error);
     }
 
+  /* The session named in the message is quoted escaped: a bidi override
+   * in a name would reorder the sentence around it. */
+  {
+    TetherSessionOptions options = { .target = "h", .name = "\342\200\256evil", .persistent = TRUE };
+
+    g_assert_nonnull (tether_session_manager_add_session (writer, &options, &error));
+    g_assert_false (tether_session_manager_check_name (writer, "\342\200\256EVIL", NULL, &error));
+    g_assert_error (error, TETHER_ERROR, TETHER_ERROR_EXISTS);
+    g_assert_null (strstr (error->message, "\342\200\256"));
+    g_assert_nonnull (strstr (error->message, "“\\u{202e}evil”"));
+    g_clear_error (&error);
+  }
+
   g_assert_false (tether_session_manager_check_name (writer, "next\302\205line", NULL, &error));
   g_assert_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME);
   g_assert_null (strstr (error->message, "\302\205"));
@@ -322,7 +335,7 @@ test_names_saved_as_checked (void)
 
   g_assert_true (tether_session_manager_load (reader, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (reader)), ==, G_N_ELEMENTS (kept));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (reader)), ==, G_N_ELEMENTS (kept) + 1);
   for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
     {
       g_autoptr(TetherSession) session = g_list_model_get_item (G_LIST_MODEL (reader), i);

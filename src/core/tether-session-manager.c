@@ -527,9 +527,11 @@ tether_session_manager_check_name (TetherSessionManager  *self,
   other = tether_session_manager_lookup (self, name);
   if (other != NULL && other != ignore)
     {
+      g_autofree char *shown = tether_error_escape (tether_session_get_name (other));
+
       g_set_error (error, TETHER_ERROR, TETHER_ERROR_EXISTS,
                    _("A session named “%s” already exists (Id %u). Choose another name."),
-                   tether_session_get_name (other), tether_session_get_id (other));
+                   shown, tether_session_get_id (other));
       return FALSE;
     }
   return TRUE;
