@@ -65,7 +65,7 @@ assert_same_span (const TetherVtSpan *a,
 /* Whether two scanners will treat what follows alike, asked of them: each
  * probe ends whatever sequence may be open in a way that tells its fields
  * apart (an SGR or not, margins set or not, DECSTR, RIS, a string's end),
- * then has line starts.  Fields that only count inside a sequence (a new
+ * then has line starts (none under margins).  Fields that only count inside a sequence (a new
  * one resets them) may differ in the ground state and tell nothing. */
 static void
 assert_same_behaviour (const TetherVtScanner *a,
@@ -84,7 +84,6 @@ assert_same_behaviour (const TetherVtScanner *a,
       tether_vt_scanner_scan (&x, (const guint8 *) probe, strlen (probe), &span_x);
       tether_vt_scanner_scan (&y, (const guint8 *) probe, strlen (probe), &span_y);
       assert_same_span (&span_x, &span_y);
-      g_assert_cmpint (tether_vt_scanner_get_margins (&x), ==, tether_vt_scanner_get_margins (&y));
     }
 }
 
