@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "tether-error.h"
 #include "tether-session-manager-private.h"
 #include "tether-session-store.h"
+#include "tether-target.h"
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
 
@@ -278,6 +281,97 @@ test_load (void)
   g_object_unref (second);
 }
 
+/* What the name check accepts is saved and comes back, and is unique under
+ * the comparison the loader uses.  Found by fuzzing (tests/fuzz/fuzz-name.c):
+ * a C1 control (U+0085, U+009C) passed the check, which looked at ASCII
+ * only, and every save after it failed; "CAFÉ" passed next to "café" (the
+ * check compared with g_utf8_collate() and ASCII case, the loader
+ * case-folds) and was dropped as a duplicate at the next start. */
+static void
+test_names_saved_as_checked (void)
+{
+  g_autofree char *path = store_path ("names.ini");
+  g_autoptr(TetherSessionManager) writer = tether_session_manager_new (path, tether_test_config ());
+  g_autoptr(TetherSessionManager) reader = tether_session_manager_new (path, tether_test_config ());
+  const char *kept[] = { "café", "Straße", "σοφός" };
+  const char *same[] = { "CAFÉ", "STRASSE", "ΣΟΦΌΣ" };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+    {
+      TetherSessionDefinition options = { .target = "h", .name = kept[i], .persistent = TRUE };
+
+      g_assert_nonnull (tether_session_manager_add_session (writer, &options, &error));
+      g_assert_no_error (error);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (same); i++)
+    {
+      g_assert_false (tether_session_manager_check_name (writer, same[i], NULL, &error));
+      g_assert_error (error, TETHER_ERROR, TETHER_ERROR_EXISTS);
+      g_assert_nonnull (strstr (error->message, kept[i]));
+      g_assert_true (tether_session_manager_lookup (writer, same[i]) ==
+                     tether_session_manager_lookup (writer, kept[i]));
+      g_clear_error (&error);
+    }
+
+  /* The session named in the message is quoted escaped: a bidi override
+   * in a name would reorder the sentence around it. */
+  {
+    TetherSessionDefinition options = { .target = "h", .name = "\342\200\256evil", .persistent = TRUE };
+
+    g_assert_nonnull (tether_session_manager_add_session (writer, &options, &error));
+    g_assert_false (tether_session_manager_check_name (writer, "\342\200\256EVIL", NULL, &error));
+    g_assert_error (error, TETHER_ERROR, TETHER_ERROR_EXISTS);
+    g_assert_null (strstr (error->message, "\342\200\256"));
+    g_assert_nonnull (strstr (error->message, "“\\u{202e}evil”"));
+    g_clear_error (&error);
+  }
+
+  g_assert_false (tether_session_manager_check_name (writer, "next\302\205line", NULL, &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME);
+  g_assert_null (strstr (error->message, "\302\205"));
+  g_clear_error (&error);
+
+  g_assert_true (tether_session_manager_load (reader, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (reader)), ==, G_N_ELEMENTS (kept) + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+    {
+      g_autoptr(TetherSession) session = g_list_model_get_item (G_LIST_MODEL (reader), i);
+
+      g_assert_cmpstr (tether_session_get_name (session), ==, kept[i]);
+    }
+}
+
+/* The destination a tab's tooltip shows is the target as
+ * tether_target_to_string() prints it: what the parser reads back. */
+static void
+test_destination (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  const char *typed[] = { "ssh://admin@web.example:2222", "u@[fe80::1%eth0]:22", "[::1]", "h" };
+  const char *printed[] = { "admin@web.example:2222", "u@[fe80::1%eth0]:22", "::1", "h" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
+    {
+      TetherSessionDefinition options = { .target = typed[i] };
+      g_autoptr(GError) error = NULL;
+      TetherSession *session = tether_session_manager_add_session (manager, &options, &error);
+      g_autofree char *destination = NULL;
+      g_autoptr(TetherTarget) parsed = NULL;
+
+      g_assert_no_error (error);
+      destination = tether_session_dup_destination (session);
+      g_assert_cmpstr (destination, ==, printed[i]);
+      parsed = tether_target_parse (destination, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (parsed->user, ==, tether_session_get_user_name (session));
+      g_assert_cmpstr (parsed->host, ==, tether_session_get_computer_name (session));
+      g_assert_cmpuint (parsed->port, ==, tether_session_get_port (session));
+    }
+}
+
 static void
 test_corrupt_file (void)
 {
@@ -512,6 +606,8 @@ main (int   argc,
   g_test_add_func ("/session-manager/remove", test_remove);
   g_test_add_func ("/session-manager/load", test_load);
   g_test_add_func ("/session-manager/corrupt-file", test_corrupt_file);
+  g_test_add_func ("/session-manager/names-saved-as-checked", test_names_saved_as_checked);
+  g_test_add_func ("/session-manager/destination", test_destination);
   g_test_add_func ("/session-manager/bad-targets-change-nothing", test_bad_targets_change_nothing);
   g_test_add_func ("/session-manager/broken-and-reopen", test_broken_and_reopen);
   g_test_add_func ("/session-manager/broken-is-not-exit", test_broken_is_not_exit);

@@ -350,6 +350,82 @@ test_control_chars_save (void)
   g_assert_false (tether_session_store_save (path, defs, &error));
   g_assert_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  /* The message names the session without echoing the character. */
+  g_assert_null (strchr (error->message, '\t'));
+  g_assert_nonnull (strstr (error->message, "“tab\\u{9}here”"));
+}
+
+/* A field the file has but that is not UTF-8 makes its session damage,
+ * kept aside: read as absent, it was lost at the next save.  An unknown
+ * escape is read as written, as GKeyFile does, and saved back the same.
+ * Found by fuzzing (tests/fuzz/fuzz-session-store.c). */
+static void
+test_unreadable_field (void)
+{
+  static const char contents[] =
+    "[Tether]\nVersion=1\n\n"
+    "[Session a]\nName=Fine\nComputerName=a\n"
+    "[Session f]\nName=Latin-1\nComputerName=f\nFolder=Caf\xe9\n"
+    "[Session k]\nName=Keyed\nComputerName=k\nIdentityFile=C:\\keys\\id\n"
+    "[Session c]\nName=Config\nComputerName=c\nConfigurationName=\\q\n";
+  g_autofree char *path = store_path ();
+  g_autofree char *resaved_path = store_path ();
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GPtrArray) reloaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aside = NULL;
+  TetherSessionDefinition *keyed, *config;
+
+  write_raw (path, contents, -1);
+  loaded = tether_session_store_load (path, &aside, &error);
+
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_STORE_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "1 session"));
+  g_assert_cmpuint (loaded->len, ==, 3);
+  keyed = loaded->pdata[1];
+  config = loaded->pdata[2];
+  g_assert_cmpstr (keyed->identity_file, ==, "C:\\keys\\id");
+  g_assert_cmpstr (config->configuration_name, ==, "\\q");
+  assert_moved_aside (path, aside, contents, strlen (contents));
+
+  save_ok (resaved_path, loaded);
+  g_clear_error (&error);
+  reloaded = tether_session_store_load (resaved_path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (((TetherSessionDefinition *) reloaded->pdata[1])->identity_file, ==,
+                   "C:\\keys\\id");
+  g_assert_cmpstr (((TetherSessionDefinition *) reloaded->pdata[2])->configuration_name, ==,
+                   "\\q");
+}
+
+/* An unknown escape and a backslash at the end of the same value: GLib
+ * 2.74's GKeyFile then sets its error twice and warns ("GError set over the
+ * top of a previous GError").  The value is damage, read without a warning.
+ * Found by fuzzing (tests/fuzz/fuzz-session-store.c). */
+static void
+test_escape_at_end (void)
+{
+  static const char contents[] =
+    "[Tether]\nVersion=1\n\n"
+    "[Session a]\nName=Fine\nComputerName=a\n"
+    "[Session b]\nName=Odd\\:name\\\nComputerName=b\n"
+    "[Session c]\nName=Even\\\\\nComputerName=c\n";
+  g_autofree char *path = store_path ();
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aside = NULL;
+  GLogLevelFlags fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_WARNING |
+                                                 G_LOG_LEVEL_CRITICAL);
+
+  write_raw (path, contents, -1);
+  loaded = tether_session_store_load (path, &aside, &error);
+  g_log_set_always_fatal (fatal);
+
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_STORE_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "1 session"));
+  g_assert_cmpuint (loaded->len, ==, 2);
+  g_assert_cmpstr (((TetherSessionDefinition *) loaded->pdata[1])->name, ==, "Even\\");
+  assert_moved_aside (path, aside, contents, strlen (contents));
 }
 
 int
@@ -370,6 +446,8 @@ main (int   argc,
   g_test_add_func ("/session-store/corrupt/counter", test_corrupt_counter);
   g_test_add_func ("/session-store/control-chars/load", test_control_chars_load);
   g_test_add_func ("/session-store/control-chars/save", test_control_chars_save);
+  g_test_add_func ("/session-store/corrupt/unreadable-field", test_unreadable_field);
+  g_test_add_func ("/session-store/corrupt/escape-at-end", test_escape_at_end);
 
   return g_test_run ();
 }

@@ -104,6 +104,18 @@ test_parse_surrounding_space (void)
   assert_target (target, "bob", "host", 0);
 }
 
+/* A link-local address needs its interface: "%" and the interface's name,
+ * which libssh looks up. */
+static void
+test_parse_ipv6_zone (void)
+{
+  g_autoptr(TetherTarget) bare = parse_ok ("fe80::1%eth0");
+  g_autoptr(TetherTarget) bracketed = parse_ok ("u@[fe80::1%br-lan.10_a]:2222");
+
+  assert_target (bare, NULL, "fe80::1%eth0", 0);
+  assert_target (bracketed, "u", "fe80::1%br-lan.10_a", 2222);
+}
+
 typedef struct {
   const char *test_name;
   const char *text;
@@ -129,7 +141,41 @@ static const BadTarget bad_targets[] = {
   { "password", "u:secret@h", "password" },
   { "underscore", "web_prod", "“web_prod”" },
   { "non-ascii", "héllo", "“héllo”" },
+  /* Found by fuzzing (tests/fuzz/fuzz-target.c): g_hostname_is_ip_address()
+   * takes ":" and anything after an IPv6 zone's "%", shell syntax too. */
+  { "bracket-colon", "[:]", "“:”" },
+  { "zone-shell", "fe80::1%$(id)", "“$(id)”" },
+  { "zone-shell-bracketed", "[fe80::1%`id`]:22", "“`id`”" },
+  { "zone-second-percent", "fe80::1%eth0%x", "“eth0%x”" },
+  { "zone-empty", "fe80::1%", "interface" },
+  { "zone-too-long", "fe80::1%abcdefghijklmnop", "“abcdefghijklmnop”" },
+  { "zone-ipv4", "192.0.2.1%eth0", "“192.0.2.1%eth0”" },
+  /* A control character anywhere is refused as such, never echoed: not
+   * after a space, not a C1 control (which the sessions file refuses). */
+  { "control-after-space", "a b\001", "control" },
+  { "control-c1-host", "h\302\205b", "control" },
+  { "control-c1-user", "u\302\205@h", "control" },
+  /* What does not print is quoted escaped. */
+  { "bidi-host", "h\342\200\256b", "“h\\u{202e}b”" },
+  { "bidi-after-bracket", "[::1]\342\200\256", "“\\u{202e}”" },
+  { "bidi-user", "u\342\200\256:x@h", "“u\\u{202e}:x”" },
 };
+
+/* Nothing in a message that a terminal, a log or the text's direction
+ * would act on. */
+static void
+assert_printable (const char *message)
+{
+  g_assert_true (g_utf8_validate (message, -1, NULL));
+  for (const char *p = message; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      g_assert_true (g_unichar_isprint (c));
+      g_assert_cmpint (g_unichar_type (c), !=, G_UNICODE_LINE_SEPARATOR);
+      g_assert_cmpint (g_unichar_type (c), !=, G_UNICODE_PARAGRAPH_SEPARATOR);
+    }
+}
 
 static void
 test_parse_bad (gconstpointer data)
@@ -140,7 +186,9 @@ test_parse_bad (gconstpointer data)
 
   g_assert_null (target);
   g_assert_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET);
+  g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, bad->named));
+  assert_printable (error->message);
   /* A whole sentence that also says what to do. */
   g_assert_true (g_str_has_suffix (error->message, "."));
   g_assert_nonnull (strchr (error->message, ':'));
@@ -166,6 +214,7 @@ test_to_string_round_trip (void)
 {
   const char *canonical[] = {
     "h", "u@h", "h:22", "u@h:2222", "[::1]:2222", "u@[fe80::1]:22", "::1", "u@fe80::1",
+    "fe80::1%eth0", "[fe80::1%eth0]:22", "::ffff:192.0.2.1",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (canonical); i++)
@@ -189,6 +238,30 @@ test_to_string_canonical (void)
 
   g_assert_cmpstr (url_text, ==, "u@h:2222");
   g_assert_cmpstr (bracketed_text, ==, "u@fe80::1");
+}
+
+static void
+test_error_escape (void)
+{
+  const struct {
+    const char *text;
+    const char *escaped;
+  } cases[] = {
+    { "plain é ü 😀", "plain é ü 😀" },
+    { "tab\tnl\ndel\177", "tab\\u{9}nl\\u{a}del\\u{7f}" },
+    { "nel\302\205", "nel\\u{85}" },
+    { "rlo\342\200\256 ls\342\200\250", "rlo\\u{202e} ls\\u{2028}" },
+    { "bad\377x\303", "bad\\x{ff}x\\x{c3}" },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *escaped = tether_error_escape (cases[i].text);
+
+      g_assert_cmpstr (escaped, ==, cases[i].escaped);
+      assert_printable (escaped);
+    }
 }
 
 static void
@@ -427,6 +500,7 @@ main (int   argc,
   g_test_add_func ("/target/parse/alias", test_parse_alias);
   g_test_add_func ("/target/parse/unresolvable", test_parse_unresolvable);
   g_test_add_func ("/target/parse/surrounding-space", test_parse_surrounding_space);
+  g_test_add_func ("/target/parse/ipv6-zone", test_parse_ipv6_zone);
   for (guint i = 0; i < G_N_ELEMENTS (bad_targets); i++)
     {
       g_autofree char *path = g_strconcat ("/target/parse/bad/", bad_targets[i].test_name, NULL);
@@ -436,6 +510,7 @@ main (int   argc,
   g_test_add_func ("/target/validate-port", test_validate_port);
   g_test_add_func ("/target/to-string/round-trip", test_to_string_round_trip);
   g_test_add_func ("/target/to-string/canonical", test_to_string_canonical);
+  g_test_add_func ("/target/error-escape", test_error_escape);
   g_test_add_func ("/target/boxed", test_boxed);
   g_test_add_func ("/target/resolve/config", test_resolve_config);
   g_test_add_func ("/target/resolve/ignored", test_resolve_ignored);

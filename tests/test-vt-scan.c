@@ -129,6 +129,29 @@ test_margins (void)
   g_assert_cmpint (span.first_start, ==, 4);
 }
 
+/* 256 intermediates do not count as none, nor 257 as one: ESC SP…SP c is
+ * not RIS, nor CSI !…! p DECSTR, so neither clears the margins, under
+ * which no line starts.  (Seen while writing tests/fuzz/fuzz-vt-scan.c: the
+ * count was a byte that wrapped.) */
+static void
+test_many_intermediates (void)
+{
+  TetherVtScanner scanner;
+  TetherVtSpan span;
+  const char *set = "\033[2;20r";
+  g_autofree char *spaces = g_strnfill (256, ' ');
+  g_autofree char *bangs = g_strnfill (257, '!');
+  g_autofree char *not_ris = g_strconcat ("\033", spaces, "c\r\nx\r\n", NULL);
+  g_autofree char *not_decstr = g_strconcat ("\033[", bangs, "p\r\nx\r\n", NULL);
+
+  tether_vt_scanner_init (&scanner);
+  tether_vt_scanner_scan (&scanner, (const guint8 *) set, strlen (set), &span);
+  tether_vt_scanner_scan (&scanner, (const guint8 *) not_ris, strlen (not_ris), &span);
+  g_assert_cmpint (span.first_start, ==, -1);
+  tether_vt_scanner_scan (&scanner, (const guint8 *) not_decstr, strlen (not_decstr), &span);
+  g_assert_cmpint (span.first_start, ==, -1);
+}
+
 /* CR | LF, ESC [ | 1 m, and C2 | 9B split over chunks. */
 static void
 test_chunk_boundaries (void)
@@ -295,6 +318,7 @@ main (int   argc,
   g_test_add_func ("/vt-scan/run-restarts", test_run_restarts);
   g_test_add_func ("/vt-scan/string-swallows", test_string_swallows);
   g_test_add_func ("/vt-scan/margins", test_margins);
+  g_test_add_func ("/vt-scan/many-intermediates", test_many_intermediates);
   g_test_add_func ("/vt-scan/chunk-boundaries", test_chunk_boundaries);
   g_test_add_func ("/vt-scan/utf8", test_utf8);
   g_test_add_func ("/vt-scan/find-skip", test_find_skip);

@@ -34,6 +34,7 @@ typedef enum {
 
 #define TETHER_ERROR (tether_error_quark ())
 
-GQuark tether_error_quark (void);
+GQuark tether_error_quark  (void);
+char  *tether_error_escape (const char *text);
 
 G_END_DECLS

@@ -418,6 +418,19 @@ is_number (const char *s)
   return TRUE;
 }
 
+/* Session names are compared case-folded, as the sessions file's loader
+ * compares them (tether-session-store.c): "CAFÉ" is "café", "STRASSE" is
+ * "Straße".  Two names the check let through as different must never be one
+ * name to the loader, which drops the second at the next start. */
+static gboolean
+name_matches (TetherSession *session,
+              const char    *folded)
+{
+  g_autofree char *name = g_utf8_casefold (tether_session_get_name (session), -1);
+
+  return g_str_equal (name, folded);
+}
+
 /**
  * tether_session_manager_lookup:
  * @name_or_id: an Id (digits) or a name (case-insensitive, as PowerShell)
@@ -428,6 +441,7 @@ TetherSession *
 tether_session_manager_lookup (TetherSessionManager *self,
                                const char           *name_or_id)
 {
+  g_autofree char *folded = NULL;
   guint n;
   guint64 id = 0;
   gboolean by_id;
@@ -435,15 +449,19 @@ tether_session_manager_lookup (TetherSessionManager *self,
   g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), NULL);
   g_return_val_if_fail (name_or_id != NULL, NULL);
 
+  /* No session has a name that is not UTF-8 (and folding one would read
+   * past its end). */
+  if (!g_utf8_validate (name_or_id, -1, NULL))
+    return NULL;
+
   by_id = is_number (name_or_id) && g_ascii_string_to_unsigned (name_or_id, 10, 1, G_MAXUINT, &id, NULL);
+  folded = g_utf8_casefold (name_or_id, -1);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->sessions));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(TetherSession) session = g_list_model_get_item (G_LIST_MODEL (self->sessions), i);
 
-      if (by_id ? tether_session_get_id (session) == id
-                : g_utf8_collate (tether_session_get_name (session), name_or_id) == 0
-                  || g_ascii_strcasecmp (tether_session_get_name (session), name_or_id) == 0)
+      if (by_id ? tether_session_get_id (session) == id : name_matches (session, folded))
         return session;
     }
   return NULL;
@@ -472,19 +490,20 @@ tether_session_manager_check_name (TetherSessionManager  *self,
                            _("The session name is empty. Type a name, or leave the field empty to get one like “Session1”."));
       return FALSE;
     }
-  for (const char *p = name; *p != '\0'; p++)
-    if (g_ascii_iscntrl (*p))
-      {
-        g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
-                             _("The session name contains a control character. Use letters, digits, spaces and punctuation only."));
-        return FALSE;
-      }
   if (!g_utf8_validate (name, -1, NULL))
     {
       g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
                            _("The session name is not valid text. Type it again."));
       return FALSE;
     }
+  /* The sessions file's rule: C1 controls (U+0085…) too, or every save fails. */
+  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      {
+        g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
+                             _("The session name contains a control character. Use letters, digits, spaces and punctuation only."));
+        return FALSE;
+      }
   if (is_number (name))
     {
       g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
@@ -495,9 +514,11 @@ tether_session_manager_check_name (TetherSessionManager  *self,
   other = tether_session_manager_lookup (self, name);
   if (other != NULL && other != ignore)
     {
+      g_autofree char *shown = tether_error_escape (tether_session_get_name (other));
+
       g_set_error (error, TETHER_ERROR, TETHER_ERROR_EXISTS,
                    _("A session named “%s” already exists (Id %u). Choose another name."),
-                   tether_session_get_name (other), tether_session_get_id (other));
+                   shown, tether_session_get_id (other));
       return FALSE;
     }
   return TRUE;

@@ -87,10 +87,12 @@ build_key_file (GPtrArray  *definitions,
       /* Refuse rather than write a file that the next start would reject. */
       if (!definition_is_clean (def))
         {
+          g_autofree char *shown = tether_error_escape (def->name);
+
           g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
                        _("The session “%s” contains a control character and was not saved: "
                          "rename it with letters, digits and punctuation only."),
-                       g_utf8_validate (def->name, -1, NULL) ? def->name : "?");
+                       shown);
           return NULL;
         }
 
@@ -197,6 +199,34 @@ move_aside (const char  *path,
   return g_steal_pointer (&aside);
 }
 
+/* A key the group lacks reads as NULL.  One it has that does not read (text
+ * that is not UTF-8) makes the session damage: read as absent, it would be
+ * lost at the next save.  An unknown escape reads as it is written
+ * (GKeyFile's own choice: "C:\keys" stays so).  A value that ends in an
+ * escape is damage, refused before GKeyFile reads it: with an unknown
+ * escape too, GLib 2.74 sets its error twice and warns. */
+static gboolean
+read_field (GKeyFile    *key_file,
+            const char  *group,
+            const char  *key,
+            const char **value)
+{
+  g_autofree char *raw = g_key_file_get_value (key_file, group, key, NULL);
+  gsize backslashes = 0;
+
+  if (raw == NULL)
+    return TRUE;
+  for (gsize i = strlen (raw); i > 0 && raw[i - 1] == '\\'; i--)
+    backslashes++;
+  if (backslashes % 2 == 1)
+    return FALSE;
+
+  /* NULL only when it does not read at all: an unknown escape sets the
+   * error and still gives the text. */
+  *value = g_key_file_get_string (key_file, group, key, NULL);
+  return *value != NULL;
+}
+
 static TetherSessionDefinition *
 read_definition (GKeyFile   *key_file,
                  const char *group,
@@ -213,11 +243,12 @@ read_definition (GKeyFile   *key_file,
   /* Everything in the file is remembered, by definition. */
   def->persistent = TRUE;
   def->instance_id = g_strdup (group + strlen (SESSION_GROUP_PREFIX));
-  def->name = g_key_file_get_string (key_file, group, "Name", NULL);
-  def->target = g_key_file_get_string (key_file, group, "ComputerName", NULL);
-  def->configuration_name = g_key_file_get_string (key_file, group, "ConfigurationName", NULL);
-  def->identity_file = g_key_file_get_string (key_file, group, "IdentityFile", NULL);
-  def->folder = g_key_file_get_string (key_file, group, "Folder", NULL);
+  if (!read_field (key_file, group, "Name", &def->name) ||
+      !read_field (key_file, group, "ComputerName", &def->target) ||
+      !read_field (key_file, group, "ConfigurationName", &def->configuration_name) ||
+      !read_field (key_file, group, "IdentityFile", &def->identity_file) ||
+      !read_field (key_file, group, "Folder", &def->folder))
+    return NULL;
 
   if (def->name == NULL || *def->name == '\0' || def->target == NULL)
     return NULL;

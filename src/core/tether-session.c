@@ -858,24 +858,19 @@ tether_session_get_last_error (TetherSession *self)
 /**
  * tether_session_dup_destination:
  *
- * Returns: (transfer full): `user@host:port` as far as known, for tooltips
+ * Returns: (transfer full): `user@host:port` as far as known, for tooltips:
+ *   the target as tether_target_to_string() prints it, which parses back
+ *   to the same user, host and port
  */
 char *
 tether_session_dup_destination (TetherSession *self)
 {
-  g_autoptr(GString) s = g_string_new (NULL);
+  g_autoptr(TetherTarget) target = NULL;
 
   g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
 
-  if (self->user_name != NULL)
-    g_string_append_printf (s, "%s@", self->user_name);
-  if (strchr (self->computer_name, ':') != NULL)
-    g_string_append_printf (s, "[%s]", self->computer_name);
-  else
-    g_string_append (s, self->computer_name);
-  if (self->port != 0)
-    g_string_append_printf (s, ":%u", self->port);
-  return g_string_free (g_steal_pointer (&s), FALSE);
+  target = tether_target_new (self->user_name, self->computer_name, self->port);
+  return tether_target_to_string (target);
 }
 
 gboolean

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <libssh/libssh.h>
 
@@ -149,26 +150,80 @@ parse_port (const char  *text,
     }
 
   /* Digits only: strtoull would take signs, spaces and hex prefixes. */
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (!g_ascii_isdigit (*p))
-        {
-          g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET,
-                       _("“%s” is not a valid port: use a number from 1 to 65535."), text);
-          return FALSE;
-        }
-    }
-
   value = g_ascii_strtoull (text, NULL, 10);
-  if (strlen (text) > 5 || value > G_MAXUINT16 || value == 0)
+  if (text[strspn (text, "0123456789")] != '\0' ||
+      strlen (text) > 5 || value > G_MAXUINT16 || value == 0)
     {
+      g_autofree char *shown = tether_error_escape (text);
+
       g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET,
-                   _("“%s” is not a valid port: use a number from 1 to 65535."), text);
+                   _("“%s” is not a valid port: use a number from 1 to 65535."), shown);
       return FALSE;
     }
 
   *port = (guint) value;
   return TRUE;
+}
+
+typedef enum {
+  ADDRESS_NONE,
+  ADDRESS_OK,
+  ADDRESS_BAD_ZONE,
+} AddressKind;
+
+/* A zone names a network interface, which libssh 0.10.6 looks up with
+ * if_nametoindex() (a number or an unknown name is refused when the host is
+ * set).  So: what a Linux interface name can be (at most IFNAMSIZ - 1 = 15
+ * bytes), in the letters, digits, ".", "-" and "_" interfaces are named with,
+ * which keeps shell syntax out. */
+static gboolean
+zone_is_valid (const char *zone)
+{
+  gsize length = strlen (zone);
+
+  if (length == 0 || length > 15)
+    return FALSE;
+  for (const char *p = zone; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '-' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+/* An IPv4 or IPv6 address as inet_pton() reads it, the IPv6 one with an
+ * optional zone ("fe80::1%eth0").  Not g_hostname_is_ip_address(): it takes
+ * ":" and anything after a "%".  @zone points at a bad zone's text. */
+static AddressKind
+classify_address (const char  *host,
+                  const char **zone)
+{
+  g_autoptr(GInetAddress) address = NULL;
+  const char *percent = strchr (host, '%');
+  g_autofree char *bare = g_strndup (host, percent != NULL ? (gsize) (percent - host)
+                                                           : strlen (host));
+
+  *zone = NULL;
+  address = g_inet_address_new_from_string (bare);
+  if (address == NULL)
+    return ADDRESS_NONE;
+  if (percent == NULL)
+    return ADDRESS_OK;
+  if (g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV6)
+    return ADDRESS_NONE;
+  if (zone_is_valid (percent + 1))
+    return ADDRESS_OK;
+  *zone = percent + 1;
+  return ADDRESS_BAD_ZONE;
+}
+
+static void
+set_bad_zone_error (GError     **error,
+                    const char  *zone)
+{
+  g_autofree char *shown = tether_error_escape (zone);
+
+  g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET,
+               _("“%s” is not a network interface: after the “%%” of an IPv6 address, write "
+                 "the name of one, as in fe80::1%%eth0."), shown);
 }
 
 /* Host names, addresses and config aliases.  As strict as libssh 0.10.6,
@@ -180,6 +235,9 @@ static gboolean
 check_host (const char  *host,
             GError     **error)
 {
+  g_autofree char *shown = NULL;
+  const char *zone;
+
   if (*host == '\0')
     {
       g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET,
@@ -190,13 +248,21 @@ check_host (const char  *host,
 
   if (strchr (host, ':') != NULL)
     {
-      if (g_hostname_is_ip_address (host))
-        return TRUE;
-
-      g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET,
-                   _("“%s” is not a valid address: write an IPv6 address in brackets, "
-                     "as in [::1]:2222."), host);
-      return FALSE;
+      switch (classify_address (host, &zone))
+        {
+        case ADDRESS_OK:
+          return TRUE;
+        case ADDRESS_BAD_ZONE:
+          set_bad_zone_error (error, zone);
+          return FALSE;
+        case ADDRESS_NONE:
+        default:
+          shown = tether_error_escape (host);
+          g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET,
+                       _("“%s” is not a valid address: write an IPv6 address in brackets, "
+                         "as in [::1]:2222."), shown);
+          return FALSE;
+        }
     }
 
   for (const char *p = host; *p != '\0'; p++)
@@ -206,9 +272,10 @@ check_host (const char  *host,
       if (g_ascii_isalnum (c) || c == '.' || (c == '-' && p != host))
         continue;
 
+      shown = tether_error_escape (host);
       g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET,
                    _("“%s” is not a valid computer name: use only the letters a to z, digits, "
-                     "“.” and “-” (not at the start)."), host);
+                     "“.” and “-” (not at the start)."), shown);
       return FALSE;
     }
 
@@ -230,9 +297,11 @@ check_user (const char  *user,
   /* ssh://user:password@host: Tether never takes a secret in a target. */
   if (strpbrk (user, ":/[]") != NULL)
     {
+      g_autofree char *shown = tether_error_escape (user);
+
       g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET,
                    _("“%s” is not a valid user name: leave out “:”, “/” and brackets, "
-                     "and never put a password in the computer name."), user);
+                     "and never put a password in the computer name."), shown);
       return FALSE;
     }
 
@@ -247,6 +316,8 @@ split_host_port (const char  *text,
                  GError     **error)
 {
   const char *colon;
+  const char *zone;
+  g_autofree char *shown = NULL;
 
   *port = 0;
 
@@ -256,18 +327,27 @@ split_host_port (const char  *text,
 
       if (close == NULL)
         {
+          shown = tether_error_escape (text);
           g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET,
                        _("“%s” has no closing “]”: write an IPv6 address as [::1] "
-                         "or [::1]:2222."), text);
+                         "or [::1]:2222."), shown);
           return FALSE;
         }
 
       *host = g_strndup (text + 1, close - text - 1);
-      if (**host != '\0' && !g_hostname_is_ip_address (*host))
+      switch (**host == '\0' ? ADDRESS_OK : classify_address (*host, &zone))
         {
+        case ADDRESS_OK:
+          break;
+        case ADDRESS_BAD_ZONE:
+          set_bad_zone_error (error, zone);
+          return FALSE;
+        case ADDRESS_NONE:
+        default:
+          shown = tether_error_escape (*host);
           g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET,
                        _("“%s” is not a valid IPv6 address: only addresses go in brackets."),
-                       *host);
+                       shown);
           return FALSE;
         }
 
@@ -275,9 +355,10 @@ split_host_port (const char  *text,
         return check_host (*host, error);
       if (close[1] != ':')
         {
+          shown = tether_error_escape (close + 1);
           g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET,
                        _("“%s” after the address is not understood: only “:” and a port "
-                         "may follow “]”."), close + 1);
+                         "may follow “]”."), shown);
           return FALSE;
         }
 
@@ -316,22 +397,26 @@ check_text (const char  *text,
       return FALSE;
     }
 
-  for (const char *p = text; *p != '\0'; p++)
+  /* The sessions file's rule (C0, DEL and C1 controls), so that what parses
+   * can be saved; looked for in the whole text before anything quotes it. */
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
     {
-      /* Checked first: a control character is not echoed back. */
-      if (g_ascii_iscntrl (*p))
+      if (g_unichar_iscntrl (g_utf8_get_char (p)))
         {
           g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET,
                                _("The computer name contains a control character: "
                                  "type it again without it."));
           return FALSE;
         }
-      if (*p == ' ')
-        {
-          g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET,
-                       _("“%s” contains a space: remove it."), text);
-          return FALSE;
-        }
+    }
+
+  if (strchr (text, ' ') != NULL)
+    {
+      g_autofree char *shown = tether_error_escape (text);
+
+      g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET,
+                   _("“%s” contains a space: remove it."), shown);
+      return FALSE;
     }
 
   return TRUE;
@@ -378,9 +463,11 @@ tether_target_parse (const char  *text,
     {
       if (strchr (at + 1, '@') != NULL)
         {
+          g_autofree char *shown = tether_error_escape (rest);
+
           g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET,
                        _("“%s” contains more than one “@”: write the user name once, "
-                         "as in user@host."), rest);
+                         "as in user@host."), shown);
           return NULL;
         }
 
@@ -711,11 +798,13 @@ apply_config (ssh_session          session,
   if (ssh_options_set (session, SSH_OPTIONS_SSH_DIR, ssh_dir) != SSH_OK ||
       ssh_options_set (session, SSH_OPTIONS_HOST, target->host) != SSH_OK)
     {
+      g_autofree char *shown = tether_error_escape (target->host);
+
       /* libssh 0.10.6 refuses such names without saying why. */
       g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET,
                    _("“%s” cannot be used as a computer name: use a host name, an address "
                      "or an alias made of the letters a to z, digits, “.” and “-”."),
-                   target->host);
+                   shown);
       return FALSE;
     }
 

@@ -152,8 +152,12 @@ static void
 collect (TetherVtScanner *s,
          guint            cp)
 {
-  if (s->n_intermediates++ == 0)
+  if (s->n_intermediates == 0)
     s->intermediate = (guint8) cp;
+  /* Saturated: wrapped back to 0 or 1, a long run of intermediates would
+   * read as RIS or DECSTR and clear margins VTE keeps. */
+  if (s->n_intermediates < G_MAXUINT8)
+    s->n_intermediates++;
   s->sgr_candidate = FALSE;
 }
 

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "fuzz-common.h"
+#include "tether-error.h"
+#include "tether-session-store.h"
+#include "tether-target.h"
+
+/*
+ * The sessions-file loader (tether_session_store_load()), with any file.
+ * Invariants: it never crashes nor warns; what it returns is what the
+ * store promises (no control characters, a target that parses, names
+ * unique under its case folding); nothing the file holds for a session it
+ * returns is dropped silently; a damaged file is moved aside, never lost;
+ * and the sessions it returns, saved and loaded again, come back equal, in
+ * the same order, without a complaint.
+ */
+
+static char *path;
+static char *resaved_path;
+
+int
+LLVMFuzzerInitialize (int    *argc,
+                      char ***argv)
+{
+  fuzz_init ();
+  path = g_build_filename (fuzz_tmpdir (), "sessions.ini", NULL);
+  resaved_path = g_build_filename (fuzz_tmpdir (), "resaved.ini", NULL);
+  return 0;
+}
+
+static void
+assert_clean (const char *text)
+{
+  if (text == NULL)
+    return;
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    g_assert_false (g_unichar_iscntrl (g_utf8_get_char (p)));
+}
+
+static void
+assert_definitions_valid (GPtrArray *definitions)
+{
+  g_autoptr(GHashTable) folded_names = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                              g_free, NULL);
+
+  for (guint i = 0; i < definitions->len; i++)
+    {
+      const TetherSessionDefinition *def = g_ptr_array_index (definitions, i);
+      g_autoptr(TetherTarget) target = NULL;
+
+      g_assert_nonnull (def->instance_id);
+      g_assert_cmpstr (def->instance_id, !=, "");
+      g_assert_nonnull (def->name);
+      g_assert_cmpstr (def->name, !=, "");
+      g_assert_nonnull (def->target);
+      assert_clean (def->instance_id);
+      assert_clean (def->name);
+      assert_clean (def->target);
+      assert_clean (def->configuration_name);
+      assert_clean (def->identity_file);
+      assert_clean (def->folder);
+
+      target = tether_target_parse (def->target, NULL);
+      g_assert_nonnull (target);
+      g_assert_true (g_hash_table_add (folded_names, g_utf8_casefold (def->name, -1)));
+    }
+}
+
+/* A field the file has (the last line of its key, as GKeyFile reads it) is
+ * in the session, or the session is not returned at all (and the file is
+ * kept aside): dropping it would lose it at the next save. */
+static void
+assert_nothing_dropped (const uint8_t *data,
+                        size_t         size,
+                        GPtrArray     *definitions)
+{
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+
+  g_assert_true (g_key_file_load_from_data (key_file, (const char *) data, size,
+                                            G_KEY_FILE_NONE, NULL));
+  for (guint i = 0; i < definitions->len; i++)
+    {
+      const TetherSessionDefinition *def = g_ptr_array_index (definitions, i);
+      g_autofree char *group = g_strconcat ("Session ", def->instance_id, NULL);
+
+      if (g_key_file_has_key (key_file, group, "ConfigurationName", NULL))
+        g_assert_nonnull (def->configuration_name);
+      if (g_key_file_has_key (key_file, group, "IdentityFile", NULL))
+        g_assert_nonnull (def->identity_file);
+      if (g_key_file_has_key (key_file, group, "Folder", NULL))
+        g_assert_nonnull (def->folder);
+    }
+}
+
+static void
+assert_same_definitions (GPtrArray *a,
+                         GPtrArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      const TetherSessionDefinition *x = g_ptr_array_index (a, i);
+      const TetherSessionDefinition *y = g_ptr_array_index (b, i);
+
+      g_assert_cmpstr (x->instance_id, ==, y->instance_id);
+      g_assert_cmpstr (x->name, ==, y->name);
+      g_assert_cmpstr (x->target, ==, y->target);
+      g_assert_cmpstr (x->configuration_name, ==, y->configuration_name);
+      g_assert_cmpstr (x->identity_file, ==, y->identity_file);
+      g_assert_cmpstr (x->folder, ==, y->folder);
+    }
+}
+
+static void
+assert_round_trip (GPtrArray *definitions)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) reloaded = NULL;
+  g_autofree char *aside = NULL;
+
+  g_assert_true (tether_session_store_save (resaved_path, definitions, &error));
+  g_assert_no_error (error);
+
+  reloaded = tether_session_store_load (resaved_path, &aside, &error);
+  g_assert_no_error (error);
+  g_assert_null (aside);
+  g_assert_nonnull (reloaded);
+  assert_same_definitions (definitions, reloaded);
+  g_remove (resaved_path);
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) definitions = NULL;
+  g_autofree char *aside = NULL;
+
+  g_assert_true (g_file_set_contents (path, (const char *) data, size, NULL));
+
+  definitions = tether_session_store_load (path, &aside, &error);
+
+  /* Damaged (an error) exactly when moved aside, and then with the bytes
+   * as they were. */
+  if (error != NULL)
+    {
+      g_autofree char *kept = NULL;
+      gsize kept_size;
+
+      g_assert_error (error, TETHER_ERROR, TETHER_ERROR_STORE_CORRUPT);
+      fuzz_assert_printable (error->message);
+      g_assert_nonnull (aside);
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+      g_assert_true (g_file_get_contents (aside, &kept, &kept_size, NULL));
+      g_assert_cmpmem (kept, kept_size, data, size);
+      g_remove (aside);
+    }
+  else
+    {
+      g_assert_null (aside);
+      g_assert_nonnull (definitions);
+    }
+
+  if (definitions != NULL)
+    {
+      assert_definitions_valid (definitions);
+      assert_nothing_dropped (data, size, definitions);
+      assert_round_trip (definitions);
+    }
+
+  g_remove (path);
+  return 0;
+}
