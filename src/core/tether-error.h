@@ -28,10 +28,12 @@ typedef enum {
   TETHER_ERROR_NOT_FOUND,
   TETHER_ERROR_EXISTS,
   TETHER_ERROR_STORE_CORRUPT,
+  TETHER_ERROR_STORE_UNREADABLE,
 } TetherError;
 
 #define TETHER_ERROR (tether_error_quark ())
 
-GQuark tether_error_quark (void);
+GQuark tether_error_quark  (void);
+char  *tether_error_escape (const char *text);
 
 G_END_DECLS
