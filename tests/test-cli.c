@@ -2,7 +2,12 @@
 #include "config.h"
 
 #include <signal.h>
+#include <unistd.h>
 
+#include <glib/gstdio.h>
+
+#include "tether-error.h"
+#include "tether-session-store.h"
 #include "tether-test-sshd.h"
 
 /*
@@ -130,7 +135,13 @@ static void
 start_primary (void)
 {
   g_autoptr(GError) error = NULL;
-  const char *argv[] = { tether_path, NULL };
+  /* As root (CI), without the two capabilities that read and write past
+   * file permissions: a `chmod 000` sessions file is then unreadable to
+   * Tether, as it is to a user. */
+  const char *as_root[] = { "setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--",
+                            tether_path, NULL };
+  const char *as_user[] = { tether_path, NULL };
+  const char * const *argv = geteuid () == 0 ? as_root : as_user;
 
   primary = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
   g_assert_no_error (error);
@@ -435,6 +446,137 @@ test_without_running_instance (void)
   g_assert_cmpstr (r.out, ==, "");
 }
 
+static char *
+sessions_path (void)
+{
+  return g_build_filename (g_get_user_config_dir (), "tether", "sessions.ini", NULL);
+}
+
+/* Issue #10: one --new-session after a `chmod 000` sessions file replaced
+ * its two sessions with one.  Now it is refused and the file untouched, and
+ * once the file is readable again, the next command reads it first. */
+static void
+test_unreadable_sessions_file (void)
+{
+  static const char contents[] = "[Tether]\nVersion=1\n\n"
+                                 "[Session one]\nName=One\nComputerName=one.example\n\n"
+                                 "[Session two]\nName=Two\nComputerName=two.example\n";
+  g_autofree char *path = sessions_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *after = NULL;
+  g_auto(Result) r = { 0 };
+
+  stop_primary ();
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+  g_assert_cmpint (g_chmod (path, 0), ==, 0);
+  start_primary ();
+
+  run (&r, "--new-session", tether_test_sshd_get_target (sshd), "--name", "Three");
+  assert_fails_with (&r, NULL);
+  g_assert_nonnull (strstr (r.err, path));
+
+  /* The list is not what the file holds: said, with a failure. */
+  run (&r, "--get-session");
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, path));
+
+  g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, contents);
+
+  run (&r, "--new-session", tether_test_sshd_get_target (sshd), "--name", "Three");
+  assert_ok (&r);
+  run (&r, "--get-session");
+  assert_ok (&r);
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *names[] = { "One", "Two", "Three" };
+      g_autofree char *row = row_of (r.out, names[i]);
+
+      g_assert_nonnull (row);
+    }
+}
+
+/* A save that fails (a read-only folder) fails the command that changed the
+ * list, after its output; the next change saves everything. */
+static void
+test_save_fails (void)
+{
+  g_autofree char *path = sessions_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *contents = NULL;
+  g_autofree char *row = NULL;
+  g_auto(Result) r = { 0 };
+
+  run (&r, "--new-session", tether_test_sshd_get_target (sshd), "--name", "Kept");
+  assert_ok (&r);
+
+  g_assert_cmpint (g_chmod (dir, 0500), ==, 0);
+  run (&r, "--new-session", tether_test_sshd_get_target (sshd), "--name", "Unsaved");
+  g_assert_cmpint (r.status, ==, 1);
+  row = row_of (r.out, "Unsaved");
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (r.err, "could not be saved"));
+  g_assert_nonnull (strstr (r.err, path));
+
+  run (&r, "--remove", "Kept");
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "could not be saved"));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "Name=Kept"));
+  g_assert_null (strstr (contents, "Unsaved"));
+
+  /* Writable again: the next change saves the whole list. */
+  g_assert_cmpint (g_chmod (dir, 0700), ==, 0);
+  run (&r, "--new-session", tether_test_sshd_get_target (sshd), "--name", "Next");
+  assert_ok (&r);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "Name=Unsaved"));
+  g_assert_nonnull (strstr (contents, "Name=Next"));
+  g_assert_null (strstr (contents, "Name=Kept"));
+}
+
+/* A private key's path is what the file system gives: a newline and bytes
+ * that are not UTF-8 are saved and come back. */
+static void
+test_odd_identity_file (void)
+{
+  g_autofree char *key = g_build_filename (tether_test_get_tmpdir (), "odd\nkey-\xff", NULL);
+  g_autofree char *path = sessions_path ();
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Result) r = { 0 };
+  gboolean found = FALSE;
+
+  run (&r, "--new-session", tether_test_sshd_get_target (sshd), "--name", "Odd", "--identity-file", key);
+  assert_ok (&r);
+
+  loaded = tether_session_store_load (path, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < loaded->len; i++)
+    {
+      TetherSessionDefinition *def = g_ptr_array_index (loaded, i);
+
+      if (g_str_equal (def->name, "Odd"))
+        {
+          g_assert_cmpstr (def->identity_file, ==, key);
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+
+  /* JSON is UTF-8 whatever the path holds. */
+  run (&r, "--get-session", "--json");
+  assert_ok (&r);
+  g_assert_nonnull (strstr (r.out, "odd\\nkey-\xef\xbf\xbd\""));
+
+  run (&r, "--remove", "Odd");
+  assert_ok (&r);
+  stop_primary ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -483,6 +625,9 @@ main (int   argc,
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/cli/new-session-server-dies-at-question", test_new_session_server_dies_at_question);
   g_test_add_func ("/cli/without-running-instance", test_without_running_instance);
+  g_test_add_func ("/cli/unreadable-sessions-file", test_unreadable_sessions_file);
+  g_test_add_func ("/cli/save-fails", test_save_fails);
+  g_test_add_func ("/cli/odd-identity-file", test_odd_identity_file);
 
   status = g_test_run ();
 

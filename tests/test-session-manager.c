@@ -9,6 +9,7 @@
 #include "tether-session-manager-private.h"
 #include "tether-session-store.h"
 #include "tether-target.h"
+#include "tether-test-caps.h"
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
 
@@ -588,6 +589,316 @@ test_broken_is_not_exit (void)
   tether_test_sshd_free (own);
 }
 
+/* A Closed session to remember, as Duplicate and Undo add them. */
+static TetherSession *
+add_remembered (TetherSessionManager  *manager,
+                const char            *name,
+                GError               **error)
+{
+  TetherSessionDefinition def = { .target = "host.example", .name = name, .persistent = TRUE };
+
+  return tether_session_manager_add_session (manager, &def, error);
+}
+
+static guint
+n_listed (TetherSessionManager *manager)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (manager));
+}
+
+static const char *
+name_at (TetherSessionManager *manager,
+         guint                 position)
+{
+  g_autoptr(TetherSession) session = g_list_model_get_item (G_LIST_MODEL (manager), position);
+
+  return tether_session_get_name (session);
+}
+
+/* The next start: a new manager that reads @path, and finds no fault. */
+static TetherSessionManager *
+restart (const char *path)
+{
+  TetherSessionManager *manager = tether_session_manager_new (path, tether_test_config ());
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tether_session_manager_load (manager, &error));
+  g_assert_no_error (error);
+  return manager;
+}
+
+static void
+store_error_cb (TetherSessionManager  *manager,
+                const GError          *error,
+                GError               **last)
+{
+  g_clear_error (last);
+  *last = g_error_copy (error);
+}
+
+/* What the file cannot keep is refused with a sentence, never accepted and
+ * then lost at every save: C1 controls (U+0085 NEL) in a name, a
+ * configuration, a folder or a target, and a name too long. */
+static void
+test_refused_not_lost (void)
+{
+  g_autofree char *path = store_path ("refused.ini");
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path, tether_test_config ());
+  g_autoptr(TetherSessionManager) again = NULL;
+  g_autoptr(GError) store_error = NULL;
+  g_autofree char *too_long = g_strnfill (TETHER_SESSION_FIELD_MAX + 1, 'n');
+  const struct {
+    const char *name;
+    const char *target;
+    const char *configuration_name;
+    const char *folder;
+  } cases[] = {
+    { "nel\xc2\x85name", "host", NULL, NULL },
+    { "c1\xc2\x9cname", "host", NULL, NULL },
+    { too_long, "host", NULL, NULL },
+    { "Cfg", "host", "Bash\xc2\x85", NULL },
+    { "Folder", "host", NULL, "Lab\xc2\x85" },
+    { "Target", "host\xc2\x85", NULL, NULL },
+  };
+
+  g_signal_connect (manager, "store-error", G_CALLBACK (store_error_cb), &store_error);
+  g_assert_nonnull (add_remembered (manager, "Kept", NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      TetherSessionDefinition def = { .target = cases[i].target, .name = cases[i].name,
+                                      .configuration_name = cases[i].configuration_name,
+                                      .folder = cases[i].folder, .persistent = TRUE };
+      g_autoptr(GError) error = NULL;
+
+      g_assert_null (tether_session_manager_add_session (manager, &def, &error));
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == TETHER_ERROR);
+      g_assert_true (g_str_has_suffix (error->message, "."));
+      g_assert_null (strstr (error->message, "\xc2\x85"));
+      g_clear_error (&error);
+      if (i < 3)
+        {
+          g_assert_false (tether_session_manager_check_name (manager, cases[i].name, NULL, &error));
+          g_assert_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME);
+        }
+    }
+
+  /* A private key's path is what the file system gives: kept as it is. */
+  {
+    TetherSessionDefinition def = { .target = "host", .name = "Keyed", .persistent = TRUE,
+                                    .identity_file = "/keys/new\nline-\xff\xfe" };
+    g_autoptr(GError) error = NULL;
+
+    g_assert_nonnull (tether_session_manager_add_session (manager, &def, &error));
+    g_assert_no_error (error);
+  }
+
+  g_assert_no_error (store_error);
+  g_assert_null (tether_session_manager_get_store_error (manager));
+  again = restart (path);
+  g_assert_cmpuint (n_listed (again), ==, 2);
+  g_assert_cmpstr (name_at (again, 0), ==, "Kept");
+  g_assert_cmpstr (tether_session_get_identity_file (tether_session_manager_lookup (again, "Keyed")), ==,
+                   "/keys/new\nline-\xff\xfe");
+}
+
+/* Two names the check lets through are two names to the loader: one
+ * comparison, tether_session_name_key(), for both. */
+static void
+test_names_unique_as_loaded (void)
+{
+  g_autofree char *path = store_path ("unique.ini");
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path, tether_test_config ());
+  g_autoptr(TetherSessionManager) again = NULL;
+  const char *pairs[][2] = {
+    { "café", "CAFÉ" },
+    { "Straße", "STRASSE" },
+    { "aς", "aσ" },
+    { "İzmir", "i\xcc\x87zmir" },
+    { "e\xcc\x81t\xc3\xa9", "\xc3\xa9t\xc3\xa9" },
+    { "\xef\xac\x81le", "file" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      TetherSession *first = add_remembered (manager, pairs[i][0], &error);
+
+      g_assert_no_error (error);
+      g_assert_null (add_remembered (manager, pairs[i][1], &error));
+      g_assert_error (error, TETHER_ERROR, TETHER_ERROR_EXISTS);
+      g_assert_true (tether_session_manager_lookup (manager, pairs[i][1]) == first);
+    }
+
+  again = restart (path);
+  g_assert_cmpuint (n_listed (again), ==, G_N_ELEMENTS (pairs));
+  for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+    g_assert_cmpstr (name_at (again, i), ==, pairs[i][0]);
+}
+
+/* A save that fails (a read-only folder) is told, kept until a save
+ * succeeds, and the next change saves the whole list. */
+static void
+test_save_failure_told (void)
+{
+  g_autofree char *dir = store_path ("read-only");
+  g_autofree char *path = g_build_filename (dir, "sessions.ini", NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path, tether_test_config ());
+  g_autoptr(TetherSessionManager) again = NULL;
+  g_autoptr(GError) store_error = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (add_remembered (manager, "Saved", &error));
+  g_assert_true (tether_session_manager_get_saved (manager));
+  g_signal_connect (manager, "store-error", G_CALLBACK (store_error_cb), &store_error);
+
+  g_assert_cmpint (g_chmod (dir, 0500), ==, 0);
+  tether_test_drop_file_privileges ();
+  g_assert_nonnull (add_remembered (manager, "Unsaved", &error));
+  g_assert_no_error (error);
+  tether_test_restore_file_privileges ();
+
+  g_assert_nonnull (store_error);
+  g_assert_nonnull (strstr (store_error->message, path));
+  g_assert_false (tether_session_manager_get_saved (manager));
+  g_assert_nonnull (tether_session_manager_get_store_error (manager));
+  g_assert_false (file_mentions (path, "Unsaved"));
+
+  /* Writable again: the next change saves everything. */
+  g_assert_cmpint (g_chmod (dir, 0700), ==, 0);
+  g_clear_error (&store_error);
+  g_assert_nonnull (add_remembered (manager, "Next", &error));
+  g_assert_no_error (store_error);
+  g_assert_true (tether_session_manager_get_saved (manager));
+  g_assert_null (tether_session_manager_get_store_error (manager));
+
+  again = restart (path);
+  g_assert_cmpuint (n_listed (again), ==, 3);
+  g_assert_cmpstr (name_at (again, 1), ==, "Unsaved");
+}
+
+/* A file that cannot be read is never written over: no session to
+ * remember is added until it can be read, and then it is read first. */
+static void
+test_unreadable_never_overwritten (void)
+{
+  g_autofree char *path = store_path ("unreadable.ini");
+  g_autoptr(TetherSessionManager) writer = tether_session_manager_new (path, tether_test_config ());
+  g_autoptr(TetherSessionManager) manager = NULL;
+  g_autoptr(TetherSessionManager) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  TetherSessionDefinition demo = { .target = "demo.example", .name = "Demo", .persistent = FALSE };
+  TetherSession *session;
+
+  g_assert_nonnull (add_remembered (writer, "One", NULL));
+  g_assert_nonnull (add_remembered (writer, "Two", NULL));
+  g_assert_true (g_file_get_contents (path, &before, NULL, NULL));
+  g_assert_cmpint (g_chmod (path, 0), ==, 0);
+
+  tether_test_drop_file_privileges ();
+  manager = tether_session_manager_new (path, tether_test_config ());
+  g_assert_false (tether_session_manager_load (manager, &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_STORE_UNREADABLE);
+  g_clear_error (&error);
+  g_assert_false (tether_session_manager_get_saved (manager));
+  g_assert_error ((GError *) tether_session_manager_get_store_error (manager), TETHER_ERROR,
+                  TETHER_ERROR_STORE_UNREADABLE);
+
+  g_assert_null (add_remembered (manager, "New", &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_STORE_UNREADABLE);
+  g_clear_error (&error);
+  /* A session not remembered comes and goes without a save. */
+  session = tether_session_manager_add_session (manager, &demo, &error);
+  g_assert_no_error (error);
+  tether_session_manager_remove_session (manager, session);
+  tether_test_restore_file_privileges ();
+
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, before);
+
+  /* Readable again: the next change reads it, then saves. */
+  g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+  tether_test_drop_file_privileges ();
+  g_assert_nonnull (add_remembered (manager, "New", &error));
+  tether_test_restore_file_privileges ();
+  g_assert_no_error (error);
+  g_assert_true (tether_session_manager_get_saved (manager));
+  again = restart (path);
+  g_assert_cmpuint (n_listed (again), ==, 3);
+  g_assert_cmpstr (name_at (again, 0), ==, "One");
+  g_assert_cmpstr (name_at (again, 2), ==, "New");
+}
+
+/* The user's Retry and Move Aside. */
+static void
+test_retry_and_move_aside (void)
+{
+  g_autofree char *path = store_path ("folder.ini");
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path, tether_test_config ());
+  g_autoptr(TetherSessionManager) other = NULL;
+  g_autoptr(TetherSessionManager) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aside = NULL;
+
+  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+  g_assert_false (tether_session_manager_load (manager, &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_STORE_UNREADABLE);
+  g_clear_error (&error);
+  g_assert_false (tether_session_manager_retry_store (manager, &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_STORE_UNREADABLE);
+  g_clear_error (&error);
+
+  g_assert_cmpint (g_rmdir (path), ==, 0);
+  g_assert_true (g_file_set_contents (path, "[Tether]\nVersion=1\n\n[Session f]\nName=FromFile\nComputerName=f\n",
+                                      -1, NULL));
+  g_assert_true (tether_session_manager_retry_store (manager, &error));
+  g_assert_no_error (error);
+  g_assert_true (tether_session_manager_get_saved (manager));
+  g_assert_cmpuint (n_listed (manager), ==, 1);
+  g_assert_cmpstr (name_at (manager, 0), ==, "FromFile");
+
+  /* Moved aside: a new list, saved at the next change. */
+  g_clear_pointer (&path, g_free);
+  path = store_path ("newer.ini");
+  g_assert_true (g_file_set_contents (path, "[Tether]\nVersion=2\n", -1, NULL));
+  other = tether_session_manager_new (path, tether_test_config ());
+  g_assert_false (tether_session_manager_load (other, &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_STORE_UNREADABLE);
+  g_clear_error (&error);
+  aside = tether_session_manager_move_store_aside (other, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (aside, path));
+  g_assert_true (file_mentions (aside, "Version=2"));
+  g_assert_true (tether_session_manager_get_saved (other));
+  g_assert_nonnull (add_remembered (other, "Fresh", &error));
+  again = restart (path);
+  g_assert_cmpuint (n_listed (again), ==, 1);
+}
+
+/* A damaged file is moved aside and the good sessions written at once: the
+ * next start finds them, not an empty list. */
+static void
+test_damaged_keeps_good_ones (void)
+{
+  g_autofree char *path = store_path ("damaged.ini");
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path, tether_test_config ());
+  g_autoptr(TetherSessionManager) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, "[Tether]\nVersion=1\n\n[Session g]\nName=Good\nComputerName=g\n"
+                                      "[Session b]\nName=Bad\nComputerName=h:70000\n", -1, NULL));
+  g_assert_false (tether_session_manager_load (manager, &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_STORE_CORRUPT);
+  g_assert_cmpuint (n_listed (manager), ==, 1);
+
+  again = restart (path);
+  g_assert_cmpuint (n_listed (again), ==, 1);
+  g_assert_cmpstr (name_at (again, 0), ==, "Good");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -612,6 +923,12 @@ main (int   argc,
   g_test_add_func ("/session-manager/broken-and-reopen", test_broken_and_reopen);
   g_test_add_func ("/session-manager/broken-is-not-exit", test_broken_is_not_exit);
   g_test_add_func ("/session-manager/config-ignored-reported", test_config_ignored_reported);
+  g_test_add_func ("/session-manager/store/refused-not-lost", test_refused_not_lost);
+  g_test_add_func ("/session-manager/store/names-unique-as-loaded", test_names_unique_as_loaded);
+  g_test_add_func ("/session-manager/store/save-failure-told", test_save_failure_told);
+  g_test_add_func ("/session-manager/store/unreadable-never-overwritten", test_unreadable_never_overwritten);
+  g_test_add_func ("/session-manager/store/retry-and-move-aside", test_retry_and_move_aside);
+  g_test_add_func ("/session-manager/store/damaged-keeps-good-ones", test_damaged_keeps_good_ones);
 
   status = g_test_run ();
   tether_test_sshd_free (sshd);

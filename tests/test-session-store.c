@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -8,6 +9,7 @@
 
 #include "tether-error.h"
 #include "tether-session-store.h"
+#include "tether-test-caps.h"
 #include "tether-test-sshd.h"
 
 /* A fresh directory per test, so no test sees another's files. */
@@ -240,7 +242,7 @@ test_corrupt_total (void)
 static void
 test_corrupt_version (void)
 {
-  static const char contents[] = "[Tether]\nVersion=7\n\n[Session a]\nName=A\nComputerName=a\n";
+  static const char contents[] = "[Tether]\nVersion=0\n\n[Session a]\nName=A\nComputerName=a\n";
   g_autofree char *path = store_path ();
   g_autoptr(GPtrArray) loaded = NULL;
   g_autoptr(GError) error = NULL;
@@ -428,6 +430,368 @@ test_escape_at_end (void)
   assert_moved_aside (path, aside, contents, strlen (contents));
 }
 
+/* The names in @path's folder other than the file itself. */
+static char *
+others_beside (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  g_autoptr(GString) others = g_string_new (NULL);
+  const char *entry;
+
+  g_assert_nonnull (listing);
+  while ((entry = g_dir_read_name (listing)) != NULL)
+    if (!g_str_equal (entry, base))
+      g_string_append_printf (others, "%s;", entry);
+  return g_string_free (g_steal_pointer (&others), FALSE);
+}
+
+static void
+assert_left_alone (const char *path,
+                   GPtrArray  *loaded,
+                   GError     *error,
+                   const char *aside)
+{
+  g_autofree char *others = others_beside (path);
+
+  g_assert_null (loaded);
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_STORE_UNREADABLE);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_null (aside);
+  g_assert_cmpstr (others, ==, "");
+}
+
+/* A sessions.ini that is a folder: an error that names it, not an empty
+ * list over which the next save would go. */
+static void
+test_unreadable_folder (void)
+{
+  g_autofree char *path = store_path ();
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aside = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
+  loaded = tether_session_store_load (path, &aside, &error);
+
+  assert_left_alone (path, loaded, error, aside);
+  g_assert_nonnull (strstr (error->message, "folder"));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_DIR));
+}
+
+static void
+test_unreadable_permissions (void)
+{
+  g_autofree char *path = store_path ();
+  g_autoptr(GPtrArray) defs = three_definitions ();
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aside = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  GStatBuf st;
+
+  save_ok (path, defs);
+  g_assert_true (g_file_get_contents (path, &before, NULL, NULL));
+  g_assert_cmpint (g_chmod (path, 0), ==, 0);
+
+  tether_test_drop_file_privileges ();
+  loaded = tether_session_store_load (path, &aside, &error);
+  tether_test_restore_file_privileges ();
+
+  assert_left_alone (path, loaded, error, aside);
+  g_assert_nonnull (strstr (error->message, g_strerror (EACCES)));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0);
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* Written by a Tether that knows more: left for it, not moved aside. */
+static void
+test_newer_version (void)
+{
+  static const char contents[] = "[Tether]\nVersion=2\n\n[Session a]\nName=A\nComputerName=a\nNewKey=b\n";
+  g_autofree char *path = store_path ();
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aside = NULL;
+  g_autofree char *after = NULL;
+
+  write_raw (path, contents, -1);
+  loaded = tether_session_store_load (path, &aside, &error);
+
+  assert_left_alone (path, loaded, error, aside);
+  g_assert_nonnull (strstr (error->message, "newer"));
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, contents);
+}
+
+/* Refused by its size alone, before a byte is parsed. */
+static void
+test_too_big (void)
+{
+  static const char head[] = "[Tether]\nVersion=1\n\n[Session a]\nName=";
+  g_autofree char *path = store_path ();
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aside = NULL;
+  goffset size = 16 * 1024 * 1024 + 1;
+  GStatBuf st;
+  int fd;
+
+  write_raw (path, head, -1);
+  fd = g_open (path, O_WRONLY, 0);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, size), ==, 0);
+  g_close (fd, NULL);
+
+  loaded = tether_session_store_load (path, &aside, &error);
+
+  assert_left_alone (path, loaded, error, aside);
+  /* g_format_size(): 16.8 and MB, a no-break space between. */
+  g_assert_nonnull (strstr (error->message, "16.8\u00a0MB"));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, size);
+}
+
+/* A value over a few KB: its session is left out, the others are read. */
+static void
+test_long_value (void)
+{
+  g_autofree char *huge = g_strnfill (64 * 1024, 'x');
+  g_autofree char *long_name = g_strnfill (TETHER_SESSION_FIELD_MAX + 1, 'y');
+  g_autofree char *contents = g_strdup_printf ("[Tether]\nVersion=1\n\n"
+                                               "[Session good]\nName=Good\nComputerName=good\n"
+                                               "[Session huge]\nName=%s\nComputerName=huge\n"
+                                               "[Session long]\nName=%s\nComputerName=long\n"
+                                               "[Session tail]\nName=Tail\nComputerName=tail\n",
+                                               huge, long_name);
+  g_autofree char *path = store_path ();
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aside = NULL;
+
+  write_raw (path, contents, -1);
+  loaded = tether_session_store_load (path, &aside, &error);
+
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_STORE_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "2 sessions"));
+  g_assert_cmpuint (loaded->len, ==, 2);
+  g_assert_cmpstr (((TetherSessionDefinition *) loaded->pdata[0])->name, ==, "Good");
+  g_assert_cmpstr (((TetherSessionDefinition *) loaded->pdata[1])->name, ==, "Tail");
+  assert_moved_aside (path, aside, contents, strlen (contents));
+}
+
+/* As some editors save it. */
+static void
+test_bom (void)
+{
+  static const char contents[] = "\xef\xbb\xbf[Tether]\nVersion=1\n\n[Session a]\nName=A\nComputerName=a\n";
+  g_autofree char *path = store_path ();
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aside = NULL;
+
+  write_raw (path, contents, -1);
+  loaded = tether_session_store_load (path, &aside, &error);
+
+  g_assert_no_error (error);
+  g_assert_null (aside);
+  g_assert_cmpuint (loaded->len, ==, 1);
+  g_assert_cmpstr (((TetherSessionDefinition *) loaded->pdata[0])->name, ==, "A");
+}
+
+/* GKeyFile merges a group given twice: the first copy is read, the second
+ * kept aside with the file, and the user told. */
+static void
+test_group_twice (void)
+{
+  static const char contents[] =
+    "[Tether]\nVersion=1\n\n"
+    "[Session a]\nName=First\nComputerName=first\n\n"
+    "[Session b]\nName=Other\nComputerName=other\n\n"
+    "[Session a]\nName=Second\nComputerName=second\nFolder=Extra\n";
+  g_autofree char *path = store_path ();
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aside = NULL;
+  TetherSessionDefinition *first;
+
+  write_raw (path, contents, -1);
+  loaded = tether_session_store_load (path, &aside, &error);
+
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_STORE_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "twice"));
+  g_assert_nonnull (strstr (error->message, aside));
+  g_assert_cmpuint (loaded->len, ==, 2);
+  first = loaded->pdata[0];
+  g_assert_cmpstr (first->instance_id, ==, "a");
+  g_assert_cmpstr (first->name, ==, "First");
+  g_assert_cmpstr (first->target, ==, "first");
+  g_assert_null (first->folder);
+  g_assert_cmpstr (((TetherSessionDefinition *) loaded->pdata[1])->name, ==, "Other");
+  assert_moved_aside (path, aside, contents, strlen (contents));
+}
+
+/* A sessions.ini that links to a file elsewhere stays a link: it is read,
+ * written and moved aside there. */
+static void
+test_symlink (void)
+{
+  g_autofree char *path = store_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *real_dir = g_build_filename (dir, "synced", NULL);
+  g_autofree char *real = g_build_filename (real_dir, "sessions.ini", NULL);
+  g_autoptr(GPtrArray) defs = three_definitions ();
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aside = NULL;
+  g_autofree char *link = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *others = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (real_dir, 0700), ==, 0);
+  g_assert_cmpint (symlink ("synced/sessions.ini", path), ==, 0);
+
+  save_ok (path, defs);
+  link = g_file_read_link (path, NULL);
+  g_assert_cmpstr (link, ==, "synced/sessions.ini");
+  g_assert_true (g_file_get_contents (real, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "Zeta"));
+  others = others_beside (real);
+  g_assert_cmpstr (others, ==, "");
+
+  loaded = tether_session_store_load (path, &aside, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (loaded->len, ==, 3);
+  g_clear_pointer (&loaded, g_ptr_array_unref);
+
+  /* Damaged: the file is moved aside where it is, and the link waits for
+   * the next save. */
+  write_raw (real, "damaged", -1);
+  loaded = tether_session_store_load (path, &aside, &error);
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_STORE_CORRUPT);
+  g_assert_true (g_str_has_prefix (aside, real));
+  g_clear_pointer (&link, g_free);
+  link = g_file_read_link (path, NULL);
+  g_assert_cmpstr (link, ==, "synced/sessions.ini");
+
+  save_ok (path, defs);
+  g_clear_pointer (&link, g_free);
+  link = g_file_read_link (path, NULL);
+  g_assert_cmpstr (link, ==, "synced/sessions.ini");
+  g_assert_true (g_file_test (real, G_FILE_TEST_IS_REGULAR));
+}
+
+/* A save killed between writing and renaming leaves its temporary file:
+ * gone at the next start.  A file the user put there stays. */
+static void
+test_stray_temporaries (void)
+{
+  g_autofree char *path = store_path ();
+  g_autofree char *stray = g_strconcat (path, ".tether-save-Ab12Yz", NULL);
+  g_autofree char *backup = g_strconcat (path, ".backup", NULL);
+  g_autoptr(GPtrArray) defs = three_definitions ();
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *others = NULL;
+
+  save_ok (path, defs);
+  write_raw (stray, "[Tether]\nVersion=1\n\n[Session half", -1);
+  write_raw (backup, "[Tether]\nVersion=1\n", -1);
+
+  loaded = tether_session_store_load (path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (loaded->len, ==, 3);
+  others = others_beside (path);
+  g_assert_cmpstr (others, ==, "sessions.ini.backup;");
+}
+
+/* A file name is bytes: a newline, a tab, bytes that are not UTF-8 are
+ * kept as the file system gives them, and come back the same. */
+static void
+test_identity_file_bytes (void)
+{
+  const char *paths[] = {
+    "/keys/with\nnewline", "/keys/not-utf8-\xff\xfe", "/keys/tab\there\r", "/keys/back\\slash\\",
+    "/keys/file:colon %41", "file:/relative-looking-absolute", "keys/relative", "~/.ssh/id_tilde",
+    "/keys/bell\x07" "and-nel\xc2\x85",
+  };
+  g_autofree char *path = store_path ();
+  g_autoptr(GPtrArray) defs = g_ptr_array_new_with_free_func ((GDestroyNotify) tether_session_definition_free);
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("k%u", i);
+      g_autofree char *name = g_strdup_printf ("Key %u", i);
+
+      /* "file:/relative-looking-absolute" is relative: refused, below. */
+      if (i == 5)
+        continue;
+      g_ptr_array_add (defs, make_definition (id, name, "host", paths[i], NULL));
+    }
+
+  save_ok (path, defs);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_true (g_utf8_validate (contents, -1, NULL));
+  g_assert_nonnull (strstr (contents, "IdentityFile=file:///keys/with%0Anewline\n"));
+  g_assert_nonnull (strstr (contents, "IdentityFile=keys/relative\n"));
+
+  loaded = tether_session_store_load (path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (loaded->len, ==, defs->len);
+  for (guint i = 0; i < defs->len; i++)
+    g_assert_cmpstr (((TetherSessionDefinition *) loaded->pdata[i])->identity_file, ==,
+                     ((TetherSessionDefinition *) defs->pdata[i])->identity_file);
+
+  /* Relative and not text: it has no URI, and no other way to be kept. */
+  g_ptr_array_add (defs, make_definition ("bad", "Bad", "host", "keys/\xff", NULL));
+  g_assert_false (tether_session_store_save (path, defs, &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME);
+}
+
+/* What the loader would drop (a control character, a name another session
+ * has under the loader's comparison) is refused when saving instead. */
+static void
+test_save_refuses_what_load_drops (void)
+{
+  const struct {
+    const char *name;
+    const char *configuration_name;
+    const char *folder;
+    int         code;
+  } cases[] = {
+    { "nel\xc2\x85here", NULL, NULL, TETHER_ERROR_INVALID_NAME },
+    { "Fine", "cfg\xc2\x85", NULL, TETHER_ERROR_INVALID_NAME },
+    { "Fine", NULL, "Lab\xc2\x9c", TETHER_ERROR_INVALID_NAME },
+    { "ZETA", NULL, NULL, TETHER_ERROR_EXISTS },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = store_path ();
+      g_autoptr(GPtrArray) defs = three_definitions ();
+      g_autoptr(GError) error = NULL;
+      TetherSessionDefinition *def = make_definition ("new", cases[i].name, "host", NULL, NULL);
+
+      g_free ((char *) def->configuration_name);
+      def->configuration_name = g_strdup (cases[i].configuration_name);
+      def->folder = g_strdup (cases[i].folder);
+      g_ptr_array_add (defs, def);
+
+      g_assert_false (tether_session_store_save (path, defs, &error));
+      g_assert_error (error, TETHER_ERROR, cases[i].code);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      g_assert_null (strstr (error->message, "\xc2\x85"));
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -448,6 +812,17 @@ main (int   argc,
   g_test_add_func ("/session-store/control-chars/save", test_control_chars_save);
   g_test_add_func ("/session-store/corrupt/unreadable-field", test_unreadable_field);
   g_test_add_func ("/session-store/corrupt/escape-at-end", test_escape_at_end);
+  g_test_add_func ("/session-store/unreadable/folder", test_unreadable_folder);
+  g_test_add_func ("/session-store/unreadable/permissions", test_unreadable_permissions);
+  g_test_add_func ("/session-store/unreadable/newer-version", test_newer_version);
+  g_test_add_func ("/session-store/unreadable/too-big", test_too_big);
+  g_test_add_func ("/session-store/long-value", test_long_value);
+  g_test_add_func ("/session-store/bom", test_bom);
+  g_test_add_func ("/session-store/group-twice", test_group_twice);
+  g_test_add_func ("/session-store/symlink", test_symlink);
+  g_test_add_func ("/session-store/stray-temporaries", test_stray_temporaries);
+  g_test_add_func ("/session-store/identity-file-bytes", test_identity_file_bytes);
+  g_test_add_func ("/session-store/save-refuses-what-load-drops", test_save_refuses_what_load_drops);
 
   return g_test_run ();
 }

@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "tether-error.h"
 #include "tether-session-definition.h"
+#include "tether-target.h"
 
 /**
  * tether_session_definition_new:
@@ -56,4 +62,264 @@ tether_session_definition_free (TetherSessionDefinition *def)
   g_free ((char *) def->identity_file);
   g_free ((char *) def->folder);
   g_free (def);
+}
+
+/* Validation: the sessions file's rules, checked once for every way in (the
+ * command line, the dialogs, the file itself), so that what is accepted is
+ * saved and comes back. */
+
+/**
+ * tether_session_text_is_clean:
+ * @text: (nullable): a field
+ *
+ * The sessions file keeps text fields as they are: UTF-8 with no control
+ * character, C1 ones (U+0085 NEL…) included.  Control characters would end
+ * up in tab titles and terminals.
+ *
+ * Returns: %TRUE for %NULL or such text
+ */
+gboolean
+tether_session_text_is_clean (const char *text)
+{
+  if (text == NULL)
+    return TRUE;
+  if (!g_utf8_validate (text, -1, NULL))
+    return FALSE;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      if (g_unichar_iscntrl (g_utf8_get_char (p)))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * tether_session_name_key:
+ * @name: a session name
+ *
+ * What session names are compared by, wherever they are: unique in the
+ * list, in the sessions file, and looked up by the command line.  Names are
+ * case-insensitive, as in PowerShell: the key is the name in NFKC, case-folded
+ * (full folding: "ß" is "ss", "ς" is "σ"), in NFKC again (the folding can
+ * decompose, as "İ" into "i" and U+0307).  So "é" and "e" + U+0301, "CAFÉ" and
+ * "café", "STRASSE" and "Straße", "ﬁle" and "file" are one name.
+ *
+ * Returns: (transfer full) (nullable): the key, or %NULL when @name is not
+ *   UTF-8
+ */
+char *
+tether_session_name_key (const char *name)
+{
+  g_autofree char *composed = NULL;
+  g_autofree char *folded = NULL;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (!g_utf8_validate (name, -1, NULL))
+    return NULL;
+
+  composed = g_utf8_normalize (name, -1, G_NORMALIZE_NFKC);
+  folded = g_utf8_casefold (composed, -1);
+  return g_utf8_normalize (folded, -1, G_NORMALIZE_NFKC);
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  for (; *text != '\0'; text++)
+    if (!g_ascii_isspace (*text))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_number (const char *text)
+{
+  if (*text == '\0')
+    return FALSE;
+  for (; *text != '\0'; text++)
+    if (!g_ascii_isdigit (*text))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * tether_session_name_check:
+ * @name: (nullable): a name the user gave
+ *
+ * Whether @name can name a session, on its own: whether another session has
+ * it is the manager's business (tether_session_manager_check_name()).
+ *
+ * Returns: %TRUE if it can, otherwise %FALSE with a sentence in @error
+ */
+gboolean
+tether_session_name_check (const char  *name,
+                           GError     **error)
+{
+  if (name == NULL || is_blank (name))
+    {
+      g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
+                           _("The session name is empty. Type a name, or leave the field empty to get one like “Session1”."));
+      return FALSE;
+    }
+  if (strlen (name) > TETHER_SESSION_FIELD_MAX)
+    {
+      g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
+                           _("The session name is too long. Choose a shorter one."));
+      return FALSE;
+    }
+  if (!g_utf8_validate (name, -1, NULL))
+    {
+      g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
+                           _("The session name is not valid text. Type it again."));
+      return FALSE;
+    }
+  if (!tether_session_text_is_clean (name))
+    {
+      g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
+                           _("The session name contains a control character. Use letters, digits, spaces and punctuation only."));
+      return FALSE;
+    }
+  if (is_number (name))
+    {
+      g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
+                   _("“%s” cannot be a session name: a number is read as a session Id. Add a letter to it."),
+                   name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* What the user reads when a text field breaks a rule: one sentence per
+ * field, so that each translates as a whole. */
+typedef struct {
+  const char *too_long;
+  const char *control;
+} FieldMessages;
+
+static const FieldMessages target_messages = {
+  N_("The computer name is too long. Check what was pasted into it."),
+  N_("The computer name contains a control character: type it again without it."),
+};
+
+static const FieldMessages configuration_messages = {
+  N_("The configuration name is too long. Choose a shorter one."),
+  N_("The configuration name contains a control character. Use letters, digits and dots only."),
+};
+
+static const FieldMessages folder_messages = {
+  N_("The folder name is too long. Choose a shorter one."),
+  N_("The folder name contains a control character. Use letters, digits, spaces and punctuation only."),
+};
+
+static gboolean
+check_text_field (const char           *text,
+                  const FieldMessages  *messages,
+                  GError              **error)
+{
+  if (text == NULL)
+    return TRUE;
+  if (strlen (text) > TETHER_SESSION_FIELD_MAX)
+    {
+      g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME, _(messages->too_long));
+      return FALSE;
+    }
+  /* Text that is not UTF-8 is told as a control character would be: both
+   * are what the field cannot hold, and retyping it is the cure. */
+  if (!tether_session_text_is_clean (text))
+    {
+      g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME, _(messages->control));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * tether_session_identity_file_is_plain:
+ * @path: a private key's path
+ *
+ * A path is a file name as the file system gives it: any bytes.  The
+ * sessions file keeps one as text when it is clean text (see
+ * tether_session_text_is_clean()) that cannot be read as a URI, and as a
+ * `file://` URI otherwise (tether-session-store.c).
+ *
+ * Returns: %TRUE when @path is kept as it is
+ */
+gboolean
+tether_session_identity_file_is_plain (const char *path)
+{
+  return tether_session_text_is_clean (path) && !g_str_has_prefix (path, "file:");
+}
+
+static gboolean
+check_identity_file (const char  *path,
+                     GError     **error)
+{
+  g_autofree char *shown = NULL;
+
+  if (path == NULL)
+    return TRUE;
+  if (strlen (path) > TETHER_SESSION_FIELD_MAX)
+    {
+      g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
+                           _("The private key’s path is too long. Move the key to a folder with a shorter path."));
+      return FALSE;
+    }
+  /* Only an absolute path has a file:// URI: a relative one is kept as text,
+   * so it must be text.  The command line and the file chooser always give
+   * absolute paths. */
+  if (tether_session_identity_file_is_plain (path) || g_path_is_absolute (path))
+    return TRUE;
+
+  shown = tether_error_escape (path);
+  g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
+               _("The private key’s path “%s” is relative and holds unusual characters. Give its full path, starting with “/”."),
+               shown);
+  return FALSE;
+}
+
+/**
+ * tether_session_definition_check:
+ * @def: a definition, its name %NULL or empty for `Session<Id>`
+ *
+ * Checks every field of @def with the rules of the sessions file: what
+ * passes is saved, and comes back as it was at the next start.  Whether the
+ * name is free is the manager's business.
+ *
+ * Returns: %TRUE if @def can be saved, otherwise %FALSE with a sentence in
+ *   @error
+ */
+gboolean
+tether_session_definition_check (const TetherSessionDefinition  *def,
+                                 GError                        **error)
+{
+  g_autoptr(TetherTarget) target = NULL;
+
+  g_return_val_if_fail (def != NULL, FALSE);
+
+  /* The InstanceId names a group of the file: `[Session <id>]`. */
+  if (def->instance_id != NULL &&
+      (*def->instance_id == '\0' || strlen (def->instance_id) > TETHER_SESSION_FIELD_MAX ||
+       !tether_session_text_is_clean (def->instance_id) || strchr (def->instance_id, ']') != NULL))
+    {
+      g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
+                           _("The session’s InstanceId cannot be saved: it must be text without “]” or control characters."));
+      return FALSE;
+    }
+  if (def->name != NULL && *def->name != '\0' && !tether_session_name_check (def->name, error))
+    return FALSE;
+  if (def->target == NULL)
+    {
+      g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET,
+                           _("The computer name is empty: write a host name, an address or an alias from your SSH configuration."));
+      return FALSE;
+    }
+  if (!check_text_field (def->target, &target_messages, error) ||
+      (target = tether_target_parse (def->target, error)) == NULL)
+    return FALSE;
+  return check_text_field (def->configuration_name, &configuration_messages, error) &&
+         check_text_field (def->folder, &folder_messages, error) &&
+         check_identity_file (def->identity_file, error);
 }

@@ -38,4 +38,21 @@ TetherSessionDefinition *tether_session_definition_new_for_session (TetherSessio
 void                     tether_session_definition_free            (TetherSessionDefinition *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TetherSessionDefinition, tether_session_definition_free)
 
+/**
+ * TETHER_SESSION_FIELD_MAX:
+ *
+ * The most bytes a field of a definition may hold: a name, a target, a
+ * folder, a private key's path (PATH_MAX on Linux).  The sessions file is
+ * refused line by line beyond a few times this, before it is parsed.
+ */
+#define TETHER_SESSION_FIELD_MAX 4096
+
+gboolean tether_session_definition_check       (const TetherSessionDefinition  *def,
+                                                GError                        **error);
+gboolean tether_session_name_check             (const char                     *name,
+                                                GError                        **error);
+char    *tether_session_name_key               (const char                     *name);
+gboolean tether_session_text_is_clean          (const char                     *text);
+gboolean tether_session_identity_file_is_plain (const char                     *path);
+
 G_END_DECLS

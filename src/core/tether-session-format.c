@@ -156,7 +156,7 @@ tether_session_format_table_model (GListModel *sessions)
 /**
  * tether_session_format_json_string:
  * @out: where to append
- * @str: (nullable): UTF-8 text
+ * @str: (nullable): text, UTF-8 or not
  *
  * Appends @str as a JSON string (RFC 8259), or `null`.
  */
@@ -164,11 +164,18 @@ void
 tether_session_format_json_string (GString    *out,
                                    const char *str)
 {
+  g_autofree char *valid = NULL;
+
   if (str == NULL)
     {
       g_string_append (out, "null");
       return;
     }
+
+  /* JSON is UTF-8; a private key's path need not be (a file name is bytes):
+   * what is not UTF-8 shows as U+FFFD, as a file manager shows it. */
+  if (!g_utf8_validate (str, -1, NULL))
+    str = valid = g_utf8_make_valid (str, -1);
 
   g_string_append_c (out, '"');
   for (const guchar *p = (const guchar *) str; *p != '\0'; p++)

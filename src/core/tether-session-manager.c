@@ -3,31 +3,18 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "tether-connection-pool.h"
 #include "tether-error.h"
 #include "tether-secrets.h"
 #include "tether-session-manager-private.h"
 #include "tether-session-private.h"
-#include "tether-session-store.h"
 #include "tether-target.h"
 
 /*
  * The manager drives each session's life (Opening → Opened → Closing →
  * Closed, Broken when its connection dies); its pool shares connections
- * (tether-connection-pool.c).
+ * (tether-connection-pool.c); tether-session-manager-store.c keeps the
+ * sessions file.
  */
-
-struct _TetherSessionManager
-{
-  GObject            parent_instance;
-
-  GListStore        *sessions;    /* listed: named sessions */
-  GPtrArray         *temporary;   /* temporary sessions alive */
-  TetherConnectionPool *pool;
-  char              *store_path;
-  TetherInteraction *interaction;
-  TetherConfig       config;
-};
 
 static void list_model_iface_init (GListModelInterface *iface);
 
@@ -41,6 +28,14 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+enum {
+  PROP_0,
+  PROP_SAVED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* GListModel: the listed sessions */
 
@@ -79,35 +74,6 @@ items_changed_cb (GListModel           *store,
                   TetherSessionManager *self)
 {
   g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
-}
-
-/* Persistence */
-
-static void
-save (TetherSessionManager *self)
-{
-  g_autoptr(GPtrArray) definitions = NULL;
-  g_autoptr(GError) error = NULL;
-  guint n;
-
-  if (self->store_path == NULL)
-    return;
-
-  definitions = g_ptr_array_new_with_free_func ((GDestroyNotify) tether_session_definition_free);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->sessions));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TetherSession) session = g_list_model_get_item (G_LIST_MODEL (self->sessions), i);
-
-      if (tether_session_get_persistent (session))
-        g_ptr_array_add (definitions, tether_session_definition_new_for_session (session));
-    }
-
-  if (!tether_session_store_save (self->store_path, definitions, &error))
-    {
-      g_warning ("%s", error->message);
-      g_signal_emit (self, signals[STORE_ERROR], 0, error);
-    }
 }
 
 /* Connections */
@@ -227,8 +193,27 @@ tether_session_manager_finalize (GObject *object)
   TetherSessionManager *self = TETHER_SESSION_MANAGER (object);
 
   g_free (self->store_path);
+  g_clear_error (&self->store_error);
 
   G_OBJECT_CLASS (tether_session_manager_parent_class)->finalize (object);
+}
+
+static void
+tether_session_manager_get_property (GObject    *object,
+                                     guint       prop_id,
+                                     GValue     *value,
+                                     GParamSpec *pspec)
+{
+  TetherSessionManager *self = TETHER_SESSION_MANAGER (object);
+
+  switch (prop_id)
+    {
+    case PROP_SAVED:
+      g_value_set_boolean (value, tether_session_manager_get_saved (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -238,12 +223,27 @@ tether_session_manager_class_init (TetherSessionManagerClass *klass)
 
   object_class->dispose = tether_session_manager_dispose;
   object_class->finalize = tether_session_manager_finalize;
+  object_class->get_property = tether_session_manager_get_property;
+
+  /**
+   * TetherSessionManager:saved:
+   *
+   * Whether the sessions file holds every listed session to remember; see
+   * tether_session_manager_get_store_error() when it does not.
+   */
+  properties[PROP_SAVED] =
+    g_param_spec_boolean ("saved", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * TetherSessionManager::store-error:
-   * @error: why the sessions file could not be read or written
+   * @error: why the sessions file could not be written (or, when a change
+   *   read it again, why it was damaged)
    *
-   * The GUI shows it; nothing the user had is lost.
+   * The window shows it (the command line reads
+   * tether_session_manager_get_store_error()): until a save succeeds, the
+   * list is ahead of the file.  The next change saves again.
    */
   signals[STORE_ERROR] =
     g_signal_new ("store-error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -300,41 +300,6 @@ tether_session_manager_new (const char         *store_path,
   self->store_path = g_strdup (store_path);
   self->config = *config;
   return self;
-}
-
-/**
- * tether_session_manager_load:
- *
- * Lists the sessions of the file as Closed, ids in file order.  On error
- * (a corrupt file, moved aside) the good entries are still listed.
- */
-gboolean
-tether_session_manager_load (TetherSessionManager  *self,
-                             GError               **error)
-{
-  g_autoptr(GPtrArray) definitions = NULL;
-  g_autofree char *moved = NULL;
-  GError *local_error = NULL;
-
-  g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), FALSE);
-
-  if (self->store_path == NULL)
-    return TRUE;
-
-  definitions = tether_session_store_load (self->store_path, &moved, &local_error);
-  for (guint i = 0; definitions != NULL && i < definitions->len; i++)
-    {
-      g_autoptr(TetherSession) session = _tether_session_new (g_ptr_array_index (definitions, i), FALSE);
-
-      g_list_store_append (self->sessions, session);
-    }
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 void
@@ -418,22 +383,11 @@ is_number (const char *s)
   return TRUE;
 }
 
-/* Session names are compared case-folded, as the sessions file's loader
- * compares them (tether-session-store.c): "CAFÉ" is "café", "STRASSE" is
- * "Straße".  Two names the check let through as different must never be one
- * name to the loader, which drops the second at the next start. */
-static gboolean
-name_matches (TetherSession *session,
-              const char    *folded)
-{
-  g_autofree char *name = g_utf8_casefold (tether_session_get_name (session), -1);
-
-  return g_str_equal (name, folded);
-}
-
 /**
  * tether_session_manager_lookup:
- * @name_or_id: an Id (digits) or a name (case-insensitive, as PowerShell)
+ * @name_or_id: an Id (digits) or a name, compared as the sessions file
+ *   compares names (tether_session_name_key(): case-insensitive, as in
+ *   PowerShell)
  *
  * Returns: (transfer none) (nullable): the listed session
  */
@@ -441,7 +395,7 @@ TetherSession *
 tether_session_manager_lookup (TetherSessionManager *self,
                                const char           *name_or_id)
 {
-  g_autofree char *folded = NULL;
+  g_autofree char *key = NULL;
   guint n;
   guint64 id = 0;
   gboolean by_id;
@@ -449,19 +403,18 @@ tether_session_manager_lookup (TetherSessionManager *self,
   g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), NULL);
   g_return_val_if_fail (name_or_id != NULL, NULL);
 
-  /* No session has a name that is not UTF-8 (and folding one would read
-   * past its end). */
-  if (!g_utf8_validate (name_or_id, -1, NULL))
+  by_id = is_number (name_or_id) && g_ascii_string_to_unsigned (name_or_id, 10, 1, G_MAXUINT, &id, NULL);
+  /* No session has a name that is not UTF-8. */
+  if (!by_id && (key = tether_session_name_key (name_or_id)) == NULL)
     return NULL;
 
-  by_id = is_number (name_or_id) && g_ascii_string_to_unsigned (name_or_id, 10, 1, G_MAXUINT, &id, NULL);
-  folded = g_utf8_casefold (name_or_id, -1);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->sessions));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(TetherSession) session = g_list_model_get_item (G_LIST_MODEL (self->sessions), i);
+      g_autofree char *other = by_id ? NULL : tether_session_name_key (tether_session_get_name (session));
 
-      if (by_id ? tether_session_get_id (session) == id : name_matches (session, folded))
+      if (by_id ? tether_session_get_id (session) == id : g_str_equal (other, key))
         return session;
     }
   return NULL;
@@ -471,6 +424,9 @@ tether_session_manager_lookup (TetherSessionManager *self,
  * tether_session_manager_check_name:
  * @ignore: (nullable): the session being renamed, if any
  *
+ * The rules of tether_session_name_check(), and no other listed session
+ * with the same name as the sessions file compares them.
+ *
  * Returns: %TRUE if @name can name a new (or renamed) session
  */
 gboolean
@@ -479,38 +435,12 @@ tether_session_manager_check_name (TetherSessionManager  *self,
                                    TetherSession         *ignore,
                                    GError               **error)
 {
-  g_autofree char *stripped = g_strstrip (g_strdup (name ? name : ""));
   TetherSession *other;
 
   g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), FALSE);
 
-  if (*stripped == '\0')
-    {
-      g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
-                           _("The session name is empty. Type a name, or leave the field empty to get one like “Session1”."));
-      return FALSE;
-    }
-  if (!g_utf8_validate (name, -1, NULL))
-    {
-      g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
-                           _("The session name is not valid text. Type it again."));
-      return FALSE;
-    }
-  /* The sessions file's rule: C1 controls (U+0085…) too, or every save fails. */
-  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
-    if (g_unichar_iscntrl (g_utf8_get_char (p)))
-      {
-        g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
-                             _("The session name contains a control character. Use letters, digits, spaces and punctuation only."));
-        return FALSE;
-      }
-  if (is_number (name))
-    {
-      g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
-                   _("“%s” cannot be a session name: a number is read as a session Id. Add a letter to it."),
-                   name);
-      return FALSE;
-    }
+  if (!tether_session_name_check (name, error))
+    return FALSE;
   other = tether_session_manager_lookup (self, name);
   if (other != NULL && other != ignore)
     {
@@ -524,28 +454,33 @@ tether_session_manager_check_name (TetherSessionManager  *self,
   return TRUE;
 }
 
-static gboolean
-check_definition (TetherSessionManager           *self,
-                  const TetherSessionDefinition  *def,
-                  TetherSession                  *ignore,
-                  GError                        **error)
+/**
+ * tether_session_manager_check_definition:
+ * @def: a new definition, or the new definition of @ignore
+ * @ignore: (nullable): the session edited, if any
+ *
+ * Every field with the sessions file's rules
+ * (tether_session_definition_check()) and a free name: what passes is
+ * saved and comes back at the next start.  A session to remember is
+ * refused while the sessions file cannot be read.
+ *
+ * Returns: %TRUE if @def can be added (or applied to @ignore)
+ */
+gboolean
+tether_session_manager_check_definition (TetherSessionManager           *self,
+                                         const TetherSessionDefinition  *def,
+                                         TetherSession                  *ignore,
+                                         GError                        **error)
 {
-  g_autoptr(TetherTarget) target = NULL;
+  g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), FALSE);
+  g_return_val_if_fail (def != NULL, FALSE);
 
-  if (def->name != NULL && *def->name != '\0'
-      && !tether_session_manager_check_name (self, def->name, ignore, error))
+  if (def->persistent && !_tether_session_manager_check_store (self, error))
     return FALSE;
-  if ((target = tether_target_parse (def->target, error)) == NULL)
+  if (!tether_session_definition_check (def, error))
     return FALSE;
-  if (def->configuration_name != NULL)
-    for (const char *p = def->configuration_name; *p != '\0'; p++)
-      if (g_ascii_iscntrl (*p))
-        {
-          g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
-                               _("The configuration name contains a control character. Use letters, digits and dots only."));
-          return FALSE;
-        }
-  return TRUE;
+  return def->name == NULL || *def->name == '\0' ||
+         tether_session_manager_check_name (self, def->name, ignore, error);
 }
 
 static TetherSession *
@@ -592,13 +527,13 @@ tether_session_manager_add_session (TetherSessionManager           *self,
   g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), NULL);
   g_return_val_if_fail (def != NULL, NULL);
 
-  if (!check_definition (self, def, NULL, error))
+  if (!tether_session_manager_check_definition (self, def, NULL, error))
     return NULL;
 
   session = make_session (self, def, FALSE);
   g_list_store_append (self->sessions, session);
   if (tether_session_get_persistent (session))
-    save (self);
+    _tether_session_manager_save (self);
   return session;
 }
 
@@ -618,7 +553,7 @@ tether_session_manager_update_session (TetherSessionManager           *self,
   g_return_val_if_fail (TETHER_IS_SESSION (session), FALSE);
   g_return_val_if_fail (def != NULL, FALSE);
 
-  if (!check_definition (self, def, session, error))
+  if (!tether_session_manager_check_definition (self, def, session, error))
     return FALSE;
 
   if (def->name != NULL && *def->name != '\0')
@@ -626,7 +561,7 @@ tether_session_manager_update_session (TetherSessionManager           *self,
   tether_session_set_folder (session, def->folder);
   _tether_session_set_target (session, def->target, def->configuration_name,
                               def->identity_file);
-  save (self);
+  _tether_session_manager_save (self);
   return TRUE;
 }
 
@@ -653,7 +588,7 @@ new_session_cb (GObject      *object,
     {
       g_list_store_append (self->sessions, session);
       if (tether_session_get_persistent (session))
-        save (self);
+        _tether_session_manager_save (self);
     }
   g_task_return_pointer (task, g_object_ref (session), g_object_unref);
 }
@@ -667,7 +602,7 @@ start_new_session (TetherSessionManager          *self,
   g_autoptr(TetherSession) session = NULL;
   GError *error = NULL;
 
-  if (!check_definition (self, def, NULL, &error))
+  if (!tether_session_manager_check_definition (self, def, NULL, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -904,7 +839,7 @@ tether_session_manager_remove_session (TetherSessionManager *self,
   if (g_list_store_find (self->sessions, session, &position))
     {
       g_list_store_remove (self->sessions, position);
-      save (self);
+      _tether_session_manager_save (self);
     }
   /* Nothing of it stays behind, in the keyring either. */
   tether_session_manager_forget_secrets_async (self, session, NULL, forgotten_on_remove, NULL);

@@ -23,7 +23,9 @@ G_DECLARE_FINAL_TYPE (TetherSessionManager, tether_session_manager, TETHER, SESS
  *
  * The list of named sessions (a #GListModel of #TetherSession; temporary
  * sessions are never in it, as Get-PSSession does not list them), the pool of
- * connections they share, and the sessions file.
+ * connections they share, and the sessions file: a session it accepts is
+ * saved, or the failure is kept (tether_session_manager_get_store_error())
+ * and told (#TetherSessionManager::store-error).
  */
 
 TetherSessionManager *tether_session_manager_new                (const char            *store_path,
@@ -44,6 +46,17 @@ TetherSession        *tether_session_manager_lookup             (TetherSessionMa
 gboolean              tether_session_manager_check_name         (TetherSessionManager  *self,
                                                                  const char            *name,
                                                                  TetherSession         *ignore,
+                                                                 GError               **error);
+gboolean              tether_session_manager_check_definition   (TetherSessionManager           *self,
+                                                                 const TetherSessionDefinition  *def,
+                                                                 TetherSession                  *ignore,
+                                                                 GError                        **error);
+
+const GError         *tether_session_manager_get_store_error    (TetherSessionManager  *self);
+gboolean              tether_session_manager_get_saved          (TetherSessionManager  *self);
+gboolean              tether_session_manager_retry_store        (TetherSessionManager  *self,
+                                                                 GError               **error);
+char                 *tether_session_manager_move_store_aside   (TetherSessionManager  *self,
                                                                  GError               **error);
 
 TetherSession        *tether_session_manager_add_session        (TetherSessionManager           *self,

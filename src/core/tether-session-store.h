@@ -17,5 +17,7 @@ GPtrArray *tether_session_store_load         (const char  *path,
 gboolean   tether_session_store_save         (const char  *path,
                                               GPtrArray   *definitions,
                                               GError     **error);
+char      *tether_session_store_move_aside   (const char  *path,
+                                              GError     **error);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include "tether-about.h"
 #include "tether-application.h"
 #include "tether-dialog-interaction.h"
+#include "tether-error.h"
 #include "tether-preferences-window.h"
 #include "tether-secrets.h"
 #include "tether-session-store.h"
@@ -263,11 +264,13 @@ tether_application_startup (GApplication *app)
   tether_session_manager_set_interaction (self->manager, self->interaction);
 
   /* A corrupt file was moved aside by the core; the app starts anyway and
-   * the window says what happened. */
+   * the window says what happened.  One that could not be read is left as
+   * it is: the window asks what to do (tether-window-store.c). */
   if (!tether_session_manager_load (self->manager, &error))
     {
-      g_warning ("%s", error->message);
-      self->startup_error = g_strdup (error->message);
+      g_debug ("%s", error->message);
+      if (!g_error_matches (error, TETHER_ERROR, TETHER_ERROR_STORE_UNREADABLE))
+        self->startup_error = g_strdup (error->message);
     }
 
   add_demo_session (self);

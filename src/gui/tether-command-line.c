@@ -103,6 +103,15 @@ fail_now (TetherApplication       *app,
   return 1;
 }
 
+/* A command that changed the sessions, or listed them, fails after its
+ * output while the sessions file does not hold them (a save that failed, a
+ * file that could not be read): the user knows what the next start finds. */
+static const GError *
+store_error (TetherApplication *app)
+{
+  return tether_session_manager_get_store_error (tether_application_get_manager (app));
+}
+
 static TetherSession *
 lookup (TetherApplication  *app,
         const char         *name_or_id,
@@ -154,7 +163,10 @@ new_session_done (GObject      *source,
   if (find_window (command->app) == NULL)
     gtk_window_present (tether_application_ensure_window (command->app));
 
-  command_finish (command, 0);
+  if (store_error (command->app) != NULL)
+    command_fail (command, store_error (command->app));
+  else
+    command_finish (command, 0);
 }
 
 static void
@@ -257,6 +269,8 @@ _tether_application_handle_command_line (TetherApplication       *app,
       else
         text = tether_session_format_table_model (G_LIST_MODEL (manager));
       g_application_command_line_print (command_line, "%s", text);
+      if (store_error (app) != NULL)
+        return fail_now (app, command_line, store_error (app));
       return 0;
     }
 
@@ -330,6 +344,8 @@ _tether_application_handle_command_line (TetherApplication       *app,
         tether_session_manager_close_session (manager, session);
       else
         tether_session_manager_remove_session (manager, session);
+      if (remove != NULL && store_error (app) != NULL)
+        return fail_now (app, command_line, store_error (app));
       return 0;
     }
 

@@ -145,8 +145,16 @@ validate (TetherNewSessionDialog *self)
   g_clear_pointer (&self->target, g_free);
   self->target = compose_target (self, &error);
 
-  if (self->target != NULL && *name != '\0')
-    tether_session_manager_check_name (self->manager, name, self->session, &error);
+  /* Every field as the sessions file will keep it: what Create accepts is
+   * saved and comes back. */
+  if (self->target != NULL)
+    {
+      TetherSessionDefinition def;
+
+      tether_new_session_dialog_get_definition (self, &def);
+      def.name = *name != '\0' ? name : NULL;
+      tether_session_manager_check_definition (self->manager, &def, self->session, &error);
+    }
 
   self->valid = error == NULL;
   gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), self->valid);
@@ -159,12 +167,16 @@ static void
 set_identity_file (TetherNewSessionDialog *self,
                    const char             *path)
 {
+  g_autofree char *shown = NULL;
+
   g_free (self->identity_file);
   self->identity_file = (path != NULL && *path != '\0') ? g_strdup (path) : NULL;
 
+  /* A file name is bytes: shown as a file manager shows it. */
+  if (self->identity_file != NULL)
+    shown = g_filename_display_name (self->identity_file);
   adw_action_row_set_subtitle (self->identity_row,
-                               self->identity_file != NULL ? self->identity_file
-                                                           : _("The default keys and the agent"));
+                               shown != NULL ? shown : _("The default keys and the agent"));
   gtk_widget_set_visible (GTK_WIDGET (self->identity_clear_button), self->identity_file != NULL);
 }
 

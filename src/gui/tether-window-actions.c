@@ -251,7 +251,7 @@ remove_session_activated (GtkWidget  *widget,
   tether_session_manager_remove_session (self->manager, session);
 
   title = g_strdup_printf (_("Session “%s” removed"), def->name);
-  toast = adw_toast_new (title);
+  toast = tether_window_new_toast (title);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   g_object_set_data_full (G_OBJECT (toast), "tether-definition", def,

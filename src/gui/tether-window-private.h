@@ -24,6 +24,7 @@ struct _TetherWindow
 
   /* Borrowed references */
   TetherSessionManager *manager;
+  AdwMessageDialog     *store_dialog;   /* weak: what the sessions file needs */
 
   /* Owned references */
   GSettings            *settings;
@@ -38,6 +39,17 @@ TetherSessionTree *tether_window_get_session_tree (TetherWindow  *self);
 AdwTabView       *tether_window_get_tab_view      (TetherWindow  *self);
 TetherSessionTab *tether_window_lookup_tab        (TetherWindow  *self,
                                                    TetherSession *session);
+
+/* tether-window.c */
+AdwMessageDialog *_tether_window_new_message_dialog (TetherWindow *self,
+                                                     const char   *heading,
+                                                     const char   *message);
+void              _tether_window_present_dialog     (TetherWindow *self,
+                                                     GtkWindow    *dialog);
+
+/* tether-window-store.c */
+void _tether_window_watch_store        (TetherWindow *self);
+void _tether_window_close_store_dialog (TetherWindow *self);
 
 /* tether-window-actions.c */
 void _tether_window_class_install_actions (GtkWidgetClass *widget_class);

@@ -178,6 +178,18 @@ on_terminal_grid_changed (TetherTerminal *terminal,
     tether_session_manager_set_terminal_size (self->manager, (guint) columns, (guint) rows);
 }
 
+static gboolean
+escape_markup (GBinding     *binding,
+               const GValue *from,
+               GValue       *to,
+               gpointer      user_data)
+{
+  const char *text = g_value_get_string (from);
+
+  g_value_take_string (to, text != NULL ? g_markup_escape_text (text, -1) : NULL);
+  return TRUE;
+}
+
 static TetherSessionTab *
 ensure_tab (TetherWindow  *self,
             TetherSession *session)
@@ -202,7 +214,9 @@ ensure_tab (TetherWindow  *self,
 
       page = adw_tab_view_append (self->tab_view, GTK_WIDGET (tab));
       g_object_bind_property (tab, "title", page, "title", G_BINDING_SYNC_CREATE);
-      g_object_bind_property (tab, "tooltip", page, "tooltip", G_BINDING_SYNC_CREATE);
+      /* The page's tooltip is markup; the tab's is plain text. */
+      g_object_bind_property_full (tab, "tooltip", page, "tooltip", G_BINDING_SYNC_CREATE,
+                                   escape_markup, NULL, NULL, NULL);
       adw_tab_page_set_icon (page, icon);
     }
   adw_tab_view_set_selected_page (self->tab_view, page);
@@ -432,21 +446,31 @@ tether_window_has_temporary_sessions (TetherWindow *self)
   return FALSE;
 }
 
+/**
+ * tether_window_new_toast:
+ * @text: plain text, which may quote a session name or what a server said
+ *
+ * AdwToast's title is Pango markup in libadwaita 1.2 (there is no
+ * use-markup): the text is escaped, so that a name like `a & b` or
+ * `<span size="60000">` shows as it is written.
+ *
+ * Returns: (transfer full): a toast showing @text
+ */
+AdwToast *
+tether_window_new_toast (const char *text)
+{
+  g_autofree char *markup = g_markup_escape_text (text, -1);
+
+  return adw_toast_new (markup);
+}
+
 void
 tether_window_add_toast (TetherWindow *self,
                          const char   *text)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  adw_toast_overlay_add_toast (self->toast_overlay, tether_window_new_toast (text));
 }
 
-/**
- * tether_window_show_error:
- * @message: the core's sentence
- *
- * A dialog, because these sentences are long and some hold a command to
- * copy (the `ssh-keygen -R` line of a changed host key): the text is
- * selectable.
- */
 static gboolean
 present_dialog (gpointer dialog)
 {
@@ -464,10 +488,12 @@ present_when_mapped (TetherWindow *self,
   g_idle_add_full (G_PRIORITY_LOW, present_dialog, g_object_ref (dialog), g_object_unref);
 }
 
-void
-tether_window_show_error (TetherWindow *self,
-                          const char   *heading,
-                          const char   *message)
+/* A dialog saying @message, plain text in a selectable label, with no
+ * response yet. */
+AdwMessageDialog *
+_tether_window_new_message_dialog (TetherWindow *self,
+                                   const char   *heading,
+                                   const char   *message)
 {
   AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
   GtkWidget *label = gtk_label_new (message);
@@ -477,15 +503,39 @@ tether_window_show_error (TetherWindow *self,
   gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   adw_message_dialog_set_extra_child (dialog, label);
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  gtk_widget_set_name (GTK_WIDGET (dialog), "tether-error-dialog");
+  return dialog;
+}
 
+void
+_tether_window_present_dialog (TetherWindow *self,
+                               GtkWindow    *dialog)
+{
   /* An error from before the window shows (a corrupt sessions file) waits
    * for it: presented first, the dialog would end up beneath it. */
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    gtk_window_present (GTK_WINDOW (dialog));
+    gtk_window_present (dialog);
   else
     g_signal_connect_object (self, "map", G_CALLBACK (present_when_mapped), dialog, 0);
+}
+
+/**
+ * tether_window_show_error:
+ * @message: the core's sentence
+ *
+ * A dialog, because these sentences are long and some hold a command to
+ * copy (the `ssh-keygen -R` line of a changed host key): the text is
+ * selectable.
+ */
+void
+tether_window_show_error (TetherWindow *self,
+                          const char   *heading,
+                          const char   *message)
+{
+  AdwMessageDialog *dialog = _tether_window_new_message_dialog (self, heading, message);
+
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_widget_set_name (GTK_WIDGET (dialog), "tether-error-dialog");
+  _tether_window_present_dialog (self, GTK_WINDOW (dialog));
 }
 
 static void
@@ -606,6 +656,7 @@ setup (TetherWindow      *self,
                            G_CALLBACK (_tether_window_update_actions), self, G_CONNECT_SWAPPED);
   update_empty_description (self);
   update_terminal_area (self);
+  _tether_window_watch_store (self);
 }
 
 /* A menu model makes GtkMenuButton build its popover at once: given only
@@ -639,6 +690,7 @@ tether_window_dispose (GObject *object)
         }
     }
   g_clear_pointer (&self->tabs, g_hash_table_unref);
+  _tether_window_close_store_dialog (self);
   save_window_state (self);
   g_clear_object (&self->settings);
   self->manager = NULL;

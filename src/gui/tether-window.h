@@ -14,6 +14,7 @@ G_DECLARE_FINAL_TYPE (TetherWindow, tether_window, TETHER, WINDOW, AdwApplicatio
 
 TetherWindow     *tether_window_new                    (TetherApplication   *application);
 gboolean          tether_window_has_temporary_sessions (TetherWindow        *self);
+AdwToast         *tether_window_new_toast              (const char          *text);
 void              tether_window_add_toast              (TetherWindow        *self,
                                                         const char          *text);
 void              tether_window_show_error             (TetherWindow        *self,
