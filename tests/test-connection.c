@@ -14,22 +14,6 @@
 
 #define WAIT_MS 20000
 
-typedef struct {
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
-
 static guint connect_timeout_s = 10;
 
 static TetherConnection *
@@ -43,7 +27,7 @@ connect_to (const char         *target_text,
   g_autofree char *ssh_dir = tether_get_ssh_dir ();
   g_autoptr(TetherConnection) connection = NULL;
   TetherConfig config = *tether_test_config ();
-  Wait wait = { 0 };
+  TetherTestWait wait = { 0 };
 
   if (target == NULL || (resolved = tether_target_resolve (target, ssh_dir, error)) == NULL)
     return NULL;
@@ -52,7 +36,7 @@ connect_to (const char         *target_text,
   connection = tether_connection_new (resolved, ssh_dir, &config);
   tether_connection_set_interaction (connection, interaction);
   tether_connection_set_identity_file (connection, identity_file);
-  tether_connection_connect_async (connection, NULL, store_result, &wait);
+  tether_connection_connect_async (connection, NULL, tether_test_store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
 
   if (!tether_connection_connect_finish (connection, wait.result, error))
@@ -68,16 +52,16 @@ run (TetherConnection *connection,
   g_autoptr(TetherChannel) channel = NULL;
   g_autoptr(GError) error = NULL;
   TetherExecResult *result;
-  Wait wait = { 0 };
+  TetherTestWait wait = { 0 };
 
-  tether_connection_open_channel_async (connection, command, 0, 0, NULL, store_result, &wait);
+  tether_connection_open_channel_async (connection, command, 0, 0, NULL, tether_test_store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
   channel = tether_connection_open_channel_finish (connection, wait.result, &error);
   g_assert_no_error (error);
   g_clear_object (&wait.result);
 
   wait.done = FALSE;
-  tether_channel_collect_async (channel, NULL, store_result, &wait);
+  tether_channel_collect_async (channel, NULL, tether_test_store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
   result = tether_channel_collect_finish (channel, wait.result, &error);
   g_assert_no_error (error);
@@ -654,13 +638,13 @@ check_broken (gboolean stop_instead_of_kill)
   g_autoptr(TetherChannel) channel = NULL;
   g_autoptr(GError) error = NULL;
   Break seen = { 0 };
-  Wait wait = { 0 };
+  TetherTestWait wait = { 0 };
 
   tether_test_sshd_trust (sshd);
   config.keepalive_interval_ms = 300;
   config.keepalive_max_missed = 2;
   connection = tether_connection_new (resolved, ssh_dir, &config);
-  tether_connection_connect_async (connection, NULL, store_result, &wait);
+  tether_connection_connect_async (connection, NULL, tether_test_store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
   g_assert_true (tether_connection_connect_finish (connection, wait.result, NULL));
   g_clear_object (&wait.result);
@@ -669,7 +653,7 @@ check_broken (gboolean stop_instead_of_kill)
   /* A channel running when the connection breaks (cat prints nothing, and
    * ends with its input, so nothing is left on the server). */
   wait.done = FALSE;
-  tether_connection_open_channel_async (connection, "cat", 0, 0, NULL, store_result, &wait);
+  tether_connection_open_channel_async (connection, "cat", 0, 0, NULL, tether_test_store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
   channel = tether_connection_open_channel_finish (connection, wait.result, &error);
   g_assert_no_error (error);
@@ -761,20 +745,20 @@ test_keepalive_misses (void)
   const gint64 interval_ms = 1000;
   gsize received = 0;
   gint64 stopped, elapsed_ms;
-  Wait wait = { 0 };
+  TetherTestWait wait = { 0 };
 
   tether_test_sshd_trust (sshd);
   config.keepalive_interval_ms = interval_ms;
   config.keepalive_max_missed = 3;
   connection = tether_connection_new (resolved, ssh_dir, &config);
-  tether_connection_connect_async (connection, NULL, store_result, &wait);
+  tether_connection_connect_async (connection, NULL, tether_test_store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
   g_assert_true (tether_connection_connect_finish (connection, wait.result, NULL));
   g_clear_object (&wait.result);
 
   wait.done = FALSE;
   tether_connection_open_channel_async (connection, "while :; do echo .; sleep 0.05; done",
-                                        0, 0, NULL, store_result, &wait);
+                                        0, 0, NULL, tether_test_store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
   channel = tether_connection_open_channel_finish (connection, wait.result, &error);
   g_assert_no_error (error);
@@ -841,14 +825,14 @@ test_flow_control (void)
   g_autoptr(GError) error = NULL;
   Flood flood = { 0 };
   gboolean waited = FALSE;
-  Wait wait = { 0 };
+  TetherTestWait wait = { 0 };
   const gsize total = 16 * 1024 * 1024;
 
   tether_test_sshd_trust (sshd);
   connection = connect_to (tether_test_sshd_get_target (sshd), NULL, NULL, &error);
   g_assert_no_error (error);
 
-  tether_connection_open_channel_async (connection, "head -c 16777216 /dev/zero", 0, 0, NULL, store_result, &wait);
+  tether_connection_open_channel_async (connection, "head -c 16777216 /dev/zero", 0, 0, NULL, tether_test_store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
   channel = tether_connection_open_channel_finish (connection, wait.result, &error);
   g_assert_no_error (error);

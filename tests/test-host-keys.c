@@ -18,22 +18,6 @@
 
 #define WAIT_MS 20000
 
-typedef struct {
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
-
 static char *
 known_hosts_path (void)
 {
@@ -94,7 +78,7 @@ start_connect (TetherTestSshd    *sshd,
                const char        *ssh_dir,
                TetherInteraction *interaction,
                guint              timeout_s,
-               Wait              *wait)
+               TetherTestWait              *wait)
 {
   g_autoptr(TetherTarget) target = tether_target_parse (tether_test_sshd_get_target (sshd), NULL);
   g_autoptr(TetherResolvedTarget) resolved = tether_target_resolve (target, ssh_dir, NULL);
@@ -107,13 +91,13 @@ start_connect (TetherTestSshd    *sshd,
   tether_connection_set_interaction (connection, interaction);
   tether_connection_set_identity_file (connection, key);
   wait->done = FALSE;
-  tether_connection_connect_async (connection, NULL, store_result, wait);
+  tether_connection_connect_async (connection, NULL, tether_test_store_result, wait);
   return connection;
 }
 
 static gboolean
 finish_connect (TetherConnection  *connection,
-                Wait              *wait,
+                TetherTestWait              *wait,
                 GError           **error)
 {
   gboolean ok;
@@ -132,7 +116,7 @@ try_connect (TetherTestSshd         *sshd,
 {
   g_autofree char *ssh_dir = tether_get_ssh_dir ();
   g_autoptr(TetherConnection) connection = NULL;
-  Wait wait = { 0 };
+  TetherTestWait wait = { 0 };
 
   connection = start_connect (sshd, ssh_dir, TETHER_INTERACTION (interaction), 10, &wait);
   return finish_connect (connection, &wait, error);
@@ -353,7 +337,7 @@ test_file_modes (void)
   g_autofree char *file = g_build_filename (ssh_dir, "known_hosts", NULL);
   g_autoptr(TetherConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
-  Wait wait = { 0 };
+  TetherTestWait wait = { 0 };
   mode_t old_umask = umask (0);
 
   /* A first key: ~/.ssh and known_hosts are created private, whatever the
@@ -411,7 +395,7 @@ test_prompt_connection_lost (void)
   g_autofree char *ssh_dir = tether_get_ssh_dir ();
   g_autoptr(TetherConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
-  Wait wait = { 0 };
+  TetherTestWait wait = { 0 };
 
   write_known_hosts ("");
   tether_test_interaction_set_hold (interaction, TRUE);
@@ -438,7 +422,7 @@ test_prompt_accept_after_server_gone (void)
   g_autofree char *ssh_dir = tether_get_ssh_dir ();
   g_autoptr(TetherConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
-  Wait wait = { 0 };
+  TetherTestWait wait = { 0 };
 
   write_known_hosts ("");
   tether_test_interaction_set_hold (interaction, TRUE);
@@ -468,7 +452,7 @@ test_prompt_passphrase_lost (void)
   g_autoptr(TetherConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   TetherConfig config = *tether_test_config ();
-  Wait wait = { 0 };
+  TetherTestWait wait = { 0 };
 
   /* Only the locked key: no default key in that ~/.ssh. */
   g_assert_cmpint (g_mkdir_with_parents (ssh_dir, 0700), ==, 0);
@@ -490,7 +474,7 @@ test_prompt_passphrase_lost (void)
   tether_test_interaction_set_hold (interaction, TRUE);
   tether_connection_set_interaction (connection, TETHER_INTERACTION (interaction));
   tether_connection_set_identity_file (connection, key);
-  tether_connection_connect_async (connection, NULL, store_result, &wait);
+  tether_connection_connect_async (connection, NULL, tether_test_store_result, &wait);
   tether_test_wait_until (one_held, interaction, WAIT_MS);
   g_assert_cmpuint (tether_test_interaction_count_kind (interaction, TETHER_PROMPT_PASSPHRASE), ==, 1);
 
@@ -514,7 +498,7 @@ test_prompt_unanswered (void)
   g_autofree char *ssh_dir = tether_get_ssh_dir ();
   g_autoptr(TetherConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
-  Wait wait = { 0 };
+  TetherTestWait wait = { 0 };
 
   write_known_hosts ("");
   tether_test_interaction_set_hold (interaction, TRUE);

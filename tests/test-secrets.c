@@ -22,22 +22,6 @@
 
 static GString *log_text;
 
-typedef struct {
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
-
 static TetherConnection *
 connect_to (const char             *target_text,
             TetherTestInteraction  *interaction,
@@ -47,7 +31,7 @@ connect_to (const char             *target_text,
   g_autoptr(TetherResolvedTarget) resolved = NULL;
   g_autofree char *ssh_dir = tether_get_ssh_dir ();
   g_autoptr(TetherConnection) connection = NULL;
-  Wait wait = { 0 };
+  TetherTestWait wait = { 0 };
 
   g_assert_nonnull (target);
   resolved = tether_target_resolve (target, ssh_dir, error);
@@ -55,7 +39,7 @@ connect_to (const char             *target_text,
 
   connection = tether_connection_new (resolved, ssh_dir, tether_test_config ());
   tether_connection_set_interaction (connection, TETHER_INTERACTION (interaction));
-  tether_connection_connect_async (connection, NULL, store_result, &wait);
+  tether_connection_connect_async (connection, NULL, tether_test_store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
 
   if (!tether_connection_connect_finish (connection, wait.result, error))

@@ -6,11 +6,6 @@
 
 #define WAIT_MS 20000
 
-typedef struct {
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
 const TetherConfig *
 tether_test_config (void)
 {
@@ -25,12 +20,12 @@ tether_test_config (void)
   return &config;
 }
 
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+void
+tether_test_store_result (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
 {
-  Wait *wait = user_data;
+  TetherTestWait *wait = user_data;
 
   wait->result = g_object_ref (result);
   wait->done = TRUE;
@@ -44,9 +39,9 @@ tether_test_new_session (TetherSessionManager *manager,
 {
   TetherSessionDefinition def = { .target = target, .name = name, .persistent = TRUE };
   TetherSession *session;
-  Wait wait = { 0 };
+  TetherTestWait wait = { 0 };
 
-  tether_session_manager_new_session_async (manager, &def, NULL, store_result, &wait);
+  tether_session_manager_new_session_async (manager, &def, NULL, tether_test_store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
   session = tether_session_manager_new_session_finish (manager, wait.result, error);
   g_object_unref (wait.result);
@@ -59,9 +54,9 @@ tether_test_enter_computer (TetherSessionManager *manager,
                             GError              **error)
 {
   TetherSession *session;
-  Wait wait = { 0 };
+  TetherTestWait wait = { 0 };
 
-  tether_session_manager_enter_computer_async (manager, target, NULL, store_result, &wait);
+  tether_session_manager_enter_computer_async (manager, target, NULL, tether_test_store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
   session = tether_session_manager_enter_computer_finish (manager, wait.result, error);
   g_object_unref (wait.result);
@@ -74,9 +69,9 @@ tether_test_open_session (TetherSessionManager *manager,
                           GError              **error)
 {
   gboolean ok;
-  Wait wait = { 0 };
+  TetherTestWait wait = { 0 };
 
-  tether_session_manager_open_session_async (manager, session, NULL, store_result, &wait);
+  tether_session_manager_open_session_async (manager, session, NULL, tether_test_store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
   ok = tether_session_manager_open_session_finish (manager, wait.result, error);
   g_object_unref (wait.result);
@@ -120,7 +115,7 @@ void
 tether_test_attach (TetherSession *session)
 {
   g_autoptr(GError) error = NULL;
-  Wait wait = { 0 };
+  TetherTestWait wait = { 0 };
 
   if (g_object_get_data (G_OBJECT (session), "test-output-handler") == NULL)
     {
@@ -128,7 +123,7 @@ tether_test_attach (TetherSession *session)
       g_object_set_data (G_OBJECT (session), "test-output-handler", GINT_TO_POINTER (1));
     }
 
-  tether_session_attach_async (session, 80, 24, NULL, store_result, &wait);
+  tether_session_attach_async (session, 80, 24, NULL, tether_test_store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
   g_assert_true (tether_session_attach_finish (session, wait.result, &error));
   g_assert_no_error (error);

@@ -10,6 +10,16 @@ G_BEGIN_DECLS
 
 /* The configuration the application would give the core: the settings'
  * (GSETTINGS_BACKEND=memory, so the schema's defaults). */
+/* An async call's result, kept for the test to finish it: pass
+ * tether_test_store_result and a TetherTestWait, then wait for `done`. */
+typedef struct {
+  gboolean      done;
+  GAsyncResult *result;
+} TetherTestWait;
+
+void           tether_test_store_result     (GObject              *object,
+                                             GAsyncResult         *result,
+                                             gpointer              user_data);
 const TetherConfig *tether_test_config      (void);
 
 TetherSession *tether_test_new_session      (TetherSessionManager *manager,
