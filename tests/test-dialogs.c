@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "tether-new-session-dialog-private.h"
+#include "tether-test-keys.h"
 #include "tether-test-window.h"
 
 /*
@@ -245,6 +246,106 @@ test_passphrase_dialog (void)
   keep = g_object_ref (session);
 
   enter_answering (session, "tether-passphrase-dialog", "pass-phrase-1", TRUE);
+  restore_default_key (hidden);
+}
+
+static gboolean
+passphrase_dialog_gone (gpointer data)
+{
+  return find_toplevel ("tether-passphrase-dialog") == NULL;
+}
+
+static gboolean
+is_body_with (GtkWidget     *widget,
+              gconstpointer  needle)
+{
+  return is_label_with (widget, needle) && gtk_widget_get_mapped (widget);
+}
+
+/* Types @answer into the passphrase dialog's entry and presses Enter, as a
+ * user does: the dialog answers and closes by itself.  Then waits until its
+ * entry is finalized, and presses Shift in the window: GTK 4.8's password
+ * entry would still be told of the keyboard's state, after its end. */
+static void
+type_passphrase (const char *answer,
+                 const char *body)
+{
+  GtkWidget *entry = NULL;
+  GtkWindow *dialog;
+  g_autoptr(GPtrArray) editables = g_ptr_array_new ();
+
+  tether_test_wait_until (toplevel_shown, (gpointer) "tether-passphrase-dialog", WAIT_MS);
+  dialog = find_toplevel ("tether-passphrase-dialog");
+  g_assert_nonnull (tether_test_find_widget (GTK_WIDGET (dialog), is_body_with, body));
+  collect_editables (GTK_WIDGET (dialog), editables);
+  g_assert_cmpuint (editables->len, ==, 1);
+  entry = editables->pdata[0];
+  g_object_add_weak_pointer (G_OBJECT (entry), (gpointer *) &entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), answer);
+  gtk_widget_grab_focus (entry);
+  tether_test_type_keys (entry, "Return");
+  tether_test_wait_until (passphrase_dialog_gone, NULL, WAIT_MS);
+  while (entry != NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  tether_test_type_keys (GTK_WIDGET (window), "<Shift>F12");
+}
+
+/* A wrong passphrase is asked again, saying so, up to three times; the
+ * dialog answered from the keyboard logs nothing. */
+static void
+test_passphrase_retry (void)
+{
+  g_autofree char *key = tether_test_make_key ("gui-retry", "pass-phrase-2");
+  g_autofree char *pub = g_strconcat (key, ".pub", NULL);
+  TetherSessionDefinition def = {
+    .target = tether_test_sshd_get_target (sshd),
+    .name = "Retried",
+    .identity_file = key,
+  };
+  g_autoptr(GError) error = NULL;
+  TetherSession *session;
+  g_autoptr(TetherSession) keep = NULL;
+  GtkWindow *dialog;
+  char *hidden;
+
+  TETHER_TEST_NEEDS_XTEST ();
+  /* What an earlier test answered from code is still up. */
+  while ((dialog = find_toplevel ("tether-passphrase-dialog")) != NULL)
+    gtk_window_destroy (dialog);
+  tether_test_sshd_authorize_key (sshd, pub);
+  hidden = hide_default_key ();
+  session = tether_session_manager_add_session (manager (), &def, &error);
+  g_assert_no_error (error);
+  keep = g_object_ref (session);
+
+  /* Wrong, wrong, right: entered. */
+  g_assert_true (tether_session_tree_select_session (tether_window_get_session_tree (window), session));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.enter", NULL);
+  type_passphrase ("wrong-1", "is protected by a passphrase");
+  type_passphrase ("wrong-2", "(try 2 of 3)");
+  type_passphrase ("pass-phrase-2", "(try 3 of 3)");
+  tether_test_wait_until (is_entered, session, WAIT_MS);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
+  tether_test_wait_until (no_pages, NULL, WAIT_MS);
+  tether_session_manager_close_session (manager (), session);
+  tether_test_wait_until (state_is_closed, session, WAIT_MS);
+
+  /* Wrong three times: the error says the passphrase was wrong, not that
+   * the server refused. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.enter", NULL);
+  type_passphrase ("wrong-1", "is protected by a passphrase");
+  type_passphrase ("wrong-2", "(try 2 of 3)");
+  type_passphrase ("wrong-3", "(try 3 of 3)");
+  tether_test_wait_until (error_dialog_shown, NULL, WAIT_MS);
+  dialog = find_toplevel ("tether-error-dialog");
+  g_assert_true (label_contains (GTK_WIDGET (dialog), "None of the passphrases you typed opened the key"));
+  g_assert_false (label_contains (GTK_WIDGET (dialog), "refused"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_destroy (dialog);
+
+  tether_session_manager_remove_session (manager (), session);
+  tether_test_wait_until (state_is_closed, session, WAIT_MS);
   restore_default_key (hidden);
 }
 
@@ -648,6 +749,7 @@ main (int   argc,
   g_test_add_func ("/dialogs/changed-host-key", test_changed_host_key);
   g_test_add_func ("/dialogs/host-key-withdrawn", test_host_key_withdrawn);
   g_test_add_func ("/dialogs/passphrase", test_passphrase_dialog);
+  g_test_add_func ("/dialogs/passphrase-retry", test_passphrase_retry);
   g_test_add_func ("/dialogs/password", test_password_dialog);
   g_test_add_func ("/dialogs/keyboard-interactive", test_keyboard_interactive_dialog);
   g_test_add_func ("/dialogs/identity-file", test_identity_file);

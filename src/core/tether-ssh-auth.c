@@ -243,6 +243,11 @@ typedef struct {
   gboolean                used_stored;
   /* A remembered secret failed: ask instead, for this connection. */
   gboolean                refused[TETHER_SECRET_PASSPHRASE + 1];
+  /* A passphrase was typed in the current attempt, and how many typed
+   * ones did not open the key: asked again up to MAX_PROMPTS times, as
+   * OpenSSH does. */
+  gboolean                typed_passphrase;
+  guint                   wrong_passphrases;
 } Auth;
 
 static char *
@@ -346,8 +351,14 @@ passphrase_cb (const char *libssh_prompt,
     }
 
   ssh_userauth_publickey_auto_get_current_identity (auth->ssh, &identity);
-  message = g_strdup_printf (_("The key “%s” is protected by a passphrase. Enter it to log in to %s."),
-                             identity ? identity : "?", auth->shared->key);
+  if (auth->wrong_passphrases > 0)
+    message = g_strdup_printf (_("The passphrase you typed does not open the key “%s”. "
+                                 "Type it again to log in to %s (try %u of %u)."),
+                               identity ? identity : "?", auth->shared->key,
+                               auth->wrong_passphrases + 1, MAX_PROMPTS);
+  else
+    message = g_strdup_printf (_("The key “%s” is protected by a passphrase. Enter it to log in to %s."),
+                               identity ? identity : "?", auth->shared->key);
   ssh_string_free_char (identity);
 
   tether_prompt_set_message (prompt, message);
@@ -365,25 +376,32 @@ passphrase_cb (const char *libssh_prompt,
   g_strlcpy (buf, answer, len);
   hold_if_remembered (auth, prompt, TETHER_SECRET_PASSPHRASE);
   tether_prompt_wipe_answers (prompt);
+  auth->typed_passphrase = TRUE;
   return 0;
 }
 
-/* Sets *@retry when a remembered passphrase failed: the keys are tried
- * again, asking this time. */
+/* Sets *@retry when a passphrase failed: a remembered one, or one typed
+ * fewer than MAX_PROMPTS times.  The keys are tried again, asking. */
 static int
 try_publickey (Auth     *auth,
                gboolean *retry)
 {
+  gboolean wrong_stored, wrong_typed;
   int rc;
 
   auth->used_stored = FALSE;
+  auth->typed_passphrase = FALSE;
   rc = ssh_userauth_publickey_auto (auth->ssh, NULL, NULL);
   store_pending (auth, rc);
   /* The callback only runs once the server accepted the public key: a
    * refusal after it means the passphrase did not open the key. */
-  *retry = auth->used_stored && rc == SSH_AUTH_DENIED;
-  if (*retry)
+  wrong_stored = auth->used_stored && rc == SSH_AUTH_DENIED;
+  wrong_typed = auth->typed_passphrase && rc == SSH_AUTH_DENIED;
+  if (wrong_stored)
     refuse_stored (auth, TETHER_SECRET_PASSPHRASE, TRUE);
+  if (wrong_typed)
+    auth->wrong_passphrases++;
+  *retry = wrong_stored || (wrong_typed && auth->wrong_passphrases < MAX_PROMPTS);
   return rc;
 }
 
@@ -591,6 +609,11 @@ set_auth_error (Auth     *auth,
     g_set_error (error, TETHER_ERROR, TETHER_ERROR_AUTH_FAILED,
                  _("The login to %s failed (%s). Check the connection, then try again."),
                  auth->shared->key, ssh_get_error (auth->ssh));
+  else if (auth->wrong_passphrases >= MAX_PROMPTS)
+    g_set_error (error, TETHER_ERROR, TETHER_ERROR_AUTH_FAILED,
+                 _("None of the passphrases you typed opened the key, so it could not log you in to %s. "
+                   "Connect again and type the key’s passphrase."),
+                 auth->shared->key);
   else
     g_set_error (error, TETHER_ERROR, TETHER_ERROR_AUTH_FAILED,
                  _("The server refused the login of “%s” on %s (it accepts: %s). Check the user name and the password, or add your public key to the server’s authorized keys."),

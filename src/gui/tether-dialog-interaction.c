@@ -100,6 +100,24 @@ on_cancelled (GCancellable *cancellable,
   g_main_context_invoke (g_task_get_context (task), close_on_cancel, g_object_ref (task));
 }
 
+/* GTK 4.8's GtkPasswordEntry watches its inner GtkText's has-focus and
+ * never disconnects.  When its window is destroyed with the focus in it,
+ * the window keeps the GtkText alive past the entry and unsets its focus
+ * last: the handler runs on the freed entry ("invalid unclassed pointer in
+ * cast to 'GtkPasswordEntry'", then criticals from
+ * gtk_editable_get_editable() and gtk_widget_hide()).  So the focus leaves
+ * the entry while it is still whole: a window is unrealized before it is
+ * disposed, however it goes. */
+static void
+on_password_entry_unrealize (GtkWidget *entry)
+{
+  GtkRoot *root = gtk_widget_get_root (entry);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, entry))
+    gtk_root_set_focus (root, NULL);
+}
+
 static GtkWidget *
 add_entry (Ask        *ask,
            const char *question,
@@ -118,6 +136,7 @@ add_entry (Ask        *ask,
     {
       entry = gtk_password_entry_new ();
       gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
+      g_signal_connect (entry, "unrealize", G_CALLBACK (on_password_entry_unrealize), NULL);
     }
   g_object_set (entry, "activates-default", TRUE, NULL);
   gtk_accessible_update_relation (GTK_ACCESSIBLE (entry),
