@@ -441,6 +441,7 @@ test_new_session_dialog (void)
   TetherNewSessionDialog *dialog;
   TetherSession *created;
   g_autofree char *instance_id = NULL;
+  GtkWindow *question;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new-session", NULL);
   dialog = TETHER_NEW_SESSION_DIALOG (find_toplevel ("tether-new-session-dialog"));
@@ -509,9 +510,13 @@ test_new_session_dialog (void)
   g_assert_cmpstr (tether_session_get_name (created), ==, "Renamed");
   g_assert_null (find_toplevel ("tether-new-session-dialog"));
 
-  /* Close: Closed, still listed. */
+  /* Close: asked (it is Opened), then Closed, still listed. */
   g_assert_true (tether_session_tree_select_session (tether_window_get_session_tree (window), created));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.close-session", NULL);
+  tether_test_wait_until (toplevel_shown, (gpointer) "tether-end-session-dialog", WAIT_MS);
+  question = find_toplevel ("tether-end-session-dialog");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (question), "close");
+  gtk_window_destroy (question);
   tether_test_wait_until (state_is_closed, created, WAIT_MS);
   g_assert_nonnull (tether_session_manager_lookup (manager (), "Renamed"));
 

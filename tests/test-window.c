@@ -291,6 +291,93 @@ test_terminal_keys (void)
 }
 
 static gboolean
+end_dialog_shown (gpointer data)
+{
+  return find_toplevel ("tether-end-session-dialog") != NULL;
+}
+
+/* Asks to close or remove (@response) the selected session, with its key
+ * typed from inside its terminal, then answers Cancel, then @response. */
+static void
+end_session_answering (TetherSession *session,
+                       const char    *accelerator,
+                       const char    *response)
+{
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *dialog;
+
+  tether_test_wait_until (terminal_has_focus, session, WAIT_MS);
+  tether_test_send_keys (GTK_WIDGET (window), accelerator);
+  tether_test_wait_until (end_dialog_shown, NULL, WAIT_MS);
+  dialog = ADW_MESSAGE_DIALOG (find_toplevel ("tether-end-session-dialog"));
+
+  /* Named, saying what ends; the destructive answer is not Enter's. */
+  heading = g_strdup_printf ("“%s”?", tether_session_get_name (session));
+  g_assert_true (g_str_has_suffix (adw_message_dialog_get_heading (dialog), heading));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "shell and anything running in it will end"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, response), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+
+  /* Nothing ends before the answer, nor on Cancel. */
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
+  g_assert_true (tether_session_manager_lookup (manager (), tether_session_get_name (session)) == session);
+
+  gtk_widget_activate_action (GTK_WIDGET (window),
+                              g_str_equal (response, "close") ? "win.close-session" : "win.remove-session",
+                              NULL);
+  tether_test_wait_until (end_dialog_shown, NULL, WAIT_MS);
+  dialog = ADW_MESSAGE_DIALOG (find_toplevel ("tether-end-session-dialog"));
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  tether_test_wait_until (state_is_closed, session, WAIT_MS);
+}
+
+/* Close and Remove of an Opened session end its shell: they ask first,
+ * even from inside the terminal, and their keys are not next to Copy's or
+ * Paste's. */
+static void
+test_end_session_asks (void)
+{
+  const char * const actions[] = { "win.close-session", "win.remove-session" };
+  TetherSession *session;
+  g_autoptr(TetherSession) keep = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), actions[i]);
+
+      for (guint j = 0; accels[j] != NULL; j++)
+        {
+          guint key;
+          GdkModifierType modifiers;
+
+          g_assert_true (gtk_accelerator_parse (accels[j], &key, &modifiers));
+          /* C and V, and the keys around them on a QWERTY keyboard. */
+          g_assert_null (strchr ("xcvbdfgs", (int) gdk_keyval_to_lower (key)));
+        }
+    }
+
+  TETHER_TEST_NEEDS_XTEST ();
+  session = add_session (tether_test_sshd_get_target (sshd), "Asked", NULL);
+  keep = g_object_ref (session);
+
+  enter (session);
+  end_session_answering (session, "<Control><Shift>w", "close");
+  g_assert_true (tether_session_manager_lookup (manager (), "Asked") == session);
+
+  enter (session);
+  end_session_answering (session, "<Control><Shift>Delete", "remove");
+  g_assert_null (tether_session_manager_lookup (manager (), "Asked"));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
+  tether_test_wait_until (no_pages, NULL, WAIT_MS);
+}
+
+static gboolean
 is_shortcut_titled (GtkWidget     *widget,
                     gconstpointer  title)
 {
@@ -722,6 +809,7 @@ main (int   argc,
   g_test_add_func ("/window/rows-and-filter", test_rows_and_filter);
   g_test_add_func ("/window/enter-exit", test_enter_exit);
   g_test_add_func ("/window/terminal-keys", test_terminal_keys);
+  g_test_add_func ("/window/end-session-asks", test_end_session_asks);
   g_test_add_func ("/window/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/window/temporary", test_temporary);
   g_test_add_func ("/window/quick-connect-field", test_quick_connect_field);

@@ -43,7 +43,8 @@ static const struct {
   { "win.new-session", { "<Control><Shift>n", NULL } },
   { "win.enter", { "<Control><Shift>e", NULL } },
   { "win.exit", { "<Control><Shift>d", NULL } },
-  { "win.close-session", { "<Control><Shift>x", NULL } },
+  /* Far from Copy and Paste (Shift+Ctrl+C, V): Close ends a shell. */
+  { "win.close-session", { "<Control><Shift>w", NULL } },
   { "win.remove-session", { "<Control><Shift>Delete", NULL } },
   { "win.edit-session", { "<Control><Shift>i", NULL } },
   { "win.duplicate-session", { "<Control><Shift>m", NULL } },

@@ -202,18 +202,6 @@ edit_session_activated (GtkWidget  *widget,
     present_session_dialog (self, session);
 }
 
-static void
-close_session_activated (GtkWidget  *widget,
-                         const char *action_name,
-                         GVariant   *parameter)
-{
-  TetherWindow *self = TETHER_WINDOW (widget);
-  TetherSession *session = selected_session (self);
-
-  if (session != NULL)
-    tether_session_manager_close_session (self->manager, session);
-}
-
 /* Undo lists the removed session again from its definition, InstanceId
  * included: the same session comes back. */
 static void
@@ -232,21 +220,14 @@ on_undo_remove (AdwToast     *toast,
 }
 
 static void
-remove_session_activated (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
+remove_session (TetherWindow  *self,
+                TetherSession *session)
 {
-  TetherWindow *self = TETHER_WINDOW (widget);
-  TetherSession *session = selected_session (self);
-  g_autoptr(TetherSession) keep = NULL;
+  g_autoptr(TetherSession) keep = g_object_ref (session);
   g_autofree char *title = NULL;
   TetherSessionDefinition *def;
   AdwToast *toast;
 
-  if (session == NULL)
-    return;
-
-  keep = g_object_ref (session);
   def = tether_session_definition_new_for_session (session);
   tether_session_manager_remove_session (self->manager, session);
 
@@ -258,6 +239,90 @@ remove_session_activated (GtkWidget  *widget,
                           (GDestroyNotify) tether_session_definition_free);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_remove), self, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+end_session (TetherWindow  *self,
+             TetherSession *session,
+             gboolean       remove)
+{
+  if (remove)
+    remove_session (self, session);
+  else
+    tether_session_manager_close_session (self->manager, session);
+}
+
+static void
+on_end_response (AdwMessageDialog *dialog,
+                 const char       *response,
+                 TetherWindow     *self)
+{
+  TetherSession *session = g_object_get_data (G_OBJECT (dialog), "tether-session");
+
+  if (g_strcmp0 (response, "close") == 0)
+    end_session (self, session, FALSE);
+  else if (g_strcmp0 (response, "remove") == 0)
+    end_session (self, session, TRUE);
+}
+
+/* Close and Remove end the session's shell and whatever runs in it, which
+ * no Undo gives back: as GNOME Console before closing a tab with a running
+ * command, an Opened session is ended only once the user says so.  Enter
+ * alone answers Cancel. */
+static void
+confirm_end_session (TetherWindow  *self,
+                     TetherSession *session,
+                     gboolean       remove)
+{
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *dialog;
+  const char *response = remove ? "remove" : "close";
+
+  if (tether_session_get_state (session) != TETHER_SESSION_STATE_OPENED)
+    {
+      end_session (self, session, remove);
+      return;
+    }
+
+  heading = g_strdup_printf (remove ? _("Remove “%s”?") : _("Close “%s”?"), tether_session_get_name (session));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                                       _("The session’s shell and anything running in it "
+                                                         "will end.")));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    response, remove ? _("_Remove Session") : _("C_lose Session"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, response, ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  gtk_widget_set_name (GTK_WIDGET (dialog), "tether-end-session-dialog");
+  g_object_set_data_full (G_OBJECT (dialog), "tether-session", g_object_ref (session), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_end_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+close_session_activated (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  TetherWindow *self = TETHER_WINDOW (widget);
+  TetherSession *session = selected_session (self);
+
+  if (session != NULL)
+    confirm_end_session (self, session, FALSE);
+}
+
+static void
+remove_session_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  TetherWindow *self = TETHER_WINDOW (widget);
+  TetherSession *session = selected_session (self);
+
+  if (session != NULL)
+    confirm_end_session (self, session, TRUE);
 }
 
 static void
