@@ -328,6 +328,31 @@ test_close_remove (void)
   g_auto(Result) r = { 0 };
   g_autofree char *row = NULL;
 
+  /* Entered: nobody to ask, so its shell ends only with --force. */
+  run (&r, "--enter", "Web");
+  assert_ok (&r);
+  run (&r, "--close", "Web");
+  assert_fails_with (&r, "“Web” is entered: closing it ends its shell and anything running in it. "
+                         "Exit it first, or add --force to close it anyway.\n");
+  run (&r, "--remove", "Web");
+  assert_fails_with (&r, "“Web” is entered: removing it ends its shell and anything running in it. "
+                         "Exit it first, or add --force to remove it anyway.\n");
+  run (&r, "--get-session");
+  row = row_of (r.out, "Web");
+  g_assert_nonnull (strstr (row, " Opened "));
+  g_clear_pointer (&row, g_free);
+  run (&r, "--close", "Web", "--force");
+  assert_ok (&r);
+  run (&r, "--get-session");
+  row = row_of (r.out, "Web");
+  g_assert_nonnull (strstr (row, " Closed "));
+  g_clear_pointer (&row, g_free);
+
+  /* Not entered: as PowerShell's Remove-PSSession, at once. */
+  run (&r, "--enter", "Web");
+  assert_ok (&r);
+  run (&r, "--exit");
+  assert_ok (&r);
   run (&r, "--close", "Web");
   assert_ok (&r);
   run (&r, "--get-session");
@@ -350,6 +375,8 @@ test_usage_errors (void)
   assert_fails_with (&r, NULL);
   run (&r, "--get-session", "--close", "Keyed");
   assert_fails_with (&r, NULL);
+  run (&r, "--enter", "Keyed", "--force");
+  assert_fails_with (&r, "--force goes with --close or --remove.\n");
   run (&r, "--name", "X");
   assert_fails_with (&r, NULL);
 }

@@ -36,6 +36,8 @@ static const GOptionEntry options[] = {
     N_("Close the session with this name or Id"), N_("NAME|ID") },
   { "remove", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Close and forget the session with this name or Id"), N_("NAME|ID") },
+  { "force", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("With --close or --remove: end the session even when it is entered"), NULL },
   { "get-session", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("List the sessions as Get-PSSession does"), NULL },
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -215,6 +217,7 @@ _tether_application_handle_command_line (TetherApplication       *app,
   const char *close = NULL;
   const char *remove = NULL;
   gboolean exit_ = FALSE;
+  gboolean force = FALSE;
   gboolean get_session = FALSE;
   gboolean json = FALSE;
   guint n_commands;
@@ -228,6 +231,7 @@ _tether_application_handle_command_line (TetherApplication       *app,
   g_variant_dict_lookup (dict, "exit", "b", &exit_);
   g_variant_dict_lookup (dict, "close", "&s", &close);
   g_variant_dict_lookup (dict, "remove", "&s", &remove);
+  g_variant_dict_lookup (dict, "force", "b", &force);
   g_variant_dict_lookup (dict, "get-session", "b", &get_session);
   g_variant_dict_lookup (dict, "json", "b", &json);
 
@@ -245,6 +249,12 @@ _tether_application_handle_command_line (TetherApplication       *app,
     {
       g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                            _("--name, --configuration-name and --identity-file go with --new-session."));
+      return fail_now (app, command_line, error);
+    }
+  if (force && close == NULL && remove == NULL)
+    {
+      g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--force goes with --close or --remove."));
       return fail_now (app, command_line, error);
     }
   if (json && !get_session)
@@ -339,6 +349,21 @@ _tether_application_handle_command_line (TetherApplication       *app,
 
       if (session == NULL)
         return fail_now (app, command_line, error);
+
+      /* The window asks before it ends a shell; a command has nobody to
+       * ask (the running instance has no terminal of the caller's), so the
+       * one the user is looking at ends only when the command says so. */
+      if (!force && tether_session_get_attached (session))
+        {
+          g_set_error (&error, TETHER_ERROR, TETHER_ERROR_FAILED,
+                       close != NULL
+                       ? _("“%s” is entered: closing it ends its shell and anything running in it. "
+                           "Exit it first, or add --force to close it anyway.")
+                       : _("“%s” is entered: removing it ends its shell and anything running in it. "
+                           "Exit it first, or add --force to remove it anyway."),
+                       tether_session_get_name (session));
+          return fail_now (app, command_line, error);
+        }
 
       if (close != NULL)
         tether_session_manager_close_session (manager, session);
