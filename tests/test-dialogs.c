@@ -432,6 +432,59 @@ session_listed_opened (gpointer data)
   return session != NULL && tether_session_get_state (session) == TETHER_SESSION_STATE_OPENED;
 }
 
+static gboolean
+new_session_dialog_gone (gpointer data)
+{
+  return find_toplevel ("tether-new-session-dialog") == NULL;
+}
+
+static gboolean
+shows_failure (gpointer data)
+{
+  GtkWindow *dialog = find_toplevel ("tether-new-session-dialog");
+
+  return dialog != NULL && find_button (GTK_WIDGET (dialog), "_Save Without Connecting") != NULL;
+}
+
+/* A Create the server refuses keeps the dialog, what was typed and the
+ * reason; Save Without Connecting lists the session Closed. */
+static void
+test_new_session_refused (void)
+{
+  g_autofree char *port = g_strdup_printf ("%u", tether_test_sshd_get_port (sshd));
+  g_autofree char *target = g_strdup_printf ("tether-nobody@127.0.0.1:%s", port);
+  TetherNewSessionDialog *dialog;
+  TetherSessionDefinition def;
+  TetherSession *saved;
+  GtkWidget *save;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-session", NULL);
+  dialog = TETHER_NEW_SESSION_DIALOG (find_toplevel ("tether-new-session-dialog"));
+  tether_new_session_dialog_set_fields (dialog, "127.0.0.1", "Refused", "tether-nobody", port);
+  g_assert_true (tether_new_session_dialog_get_valid (dialog));
+  g_signal_emit_by_name (dialog, "create");
+
+  tether_test_wait_until (shows_failure, NULL, WAIT_MS);
+  g_assert_true (find_toplevel ("tether-new-session-dialog") == GTK_WINDOW (dialog));
+  g_assert_true (label_contains (GTK_WIDGET (dialog), "refused the login of “tether-nobody”"));
+  g_assert_true (tether_new_session_dialog_get_valid (dialog));
+  tether_new_session_dialog_get_definition (dialog, &def);
+  g_assert_cmpstr (def.name, ==, "Refused");
+  g_assert_cmpstr (def.target, ==, target);
+  g_assert_null (tether_session_manager_lookup (manager (), "Refused"));
+  g_assert_null (find_toplevel ("tether-error-dialog"));
+
+  save = find_button (GTK_WIDGET (dialog), "_Save Without Connecting");
+  g_assert_true (gtk_widget_get_sensitive (save));
+  g_signal_emit_by_name (save, "clicked");
+  tether_test_wait_until (new_session_dialog_gone, NULL, WAIT_MS);
+  saved = tether_session_manager_lookup (manager (), "Refused");
+  g_assert_nonnull (saved);
+  g_assert_cmpint (tether_session_get_state (saved), ==, TETHER_SESSION_STATE_CLOSED);
+  g_assert_cmpstr (tether_session_get_target (saved), ==, target);
+  tether_session_manager_remove_session (manager (), saved);
+}
+
 static void
 test_new_session_dialog (void)
 {
@@ -467,7 +520,7 @@ test_new_session_dialog (void)
   g_assert_true (tether_new_session_dialog_get_valid (dialog));
   g_signal_emit_by_name (dialog, "create");
   tether_test_wait_until (session_listed_opened, (gpointer) "Created", WAIT_MS);
-  g_assert_null (find_toplevel ("tether-new-session-dialog"));
+  tether_test_wait_until (new_session_dialog_gone, NULL, WAIT_MS);
 
   created = tether_session_manager_lookup (manager (), "Created");
   g_assert_cmpuint (tether_session_get_port (created), ==, tether_test_sshd_get_port (sshd));
@@ -758,6 +811,7 @@ main (int   argc,
   g_test_add_func ("/dialogs/password", test_password_dialog);
   g_test_add_func ("/dialogs/keyboard-interactive", test_keyboard_interactive_dialog);
   g_test_add_func ("/dialogs/identity-file", test_identity_file);
+  g_test_add_func ("/dialogs/new-session-refused", test_new_session_refused);
   /* Last: libadwaita 1.2 aborts (show_toast: !info->widget) when a
    * high-priority toast goes within the 300 ms in which the toast it put off
    * is still hiding, and this test's Undo does that once the main loop runs

@@ -23,6 +23,7 @@ struct _TetherNewSessionDialog
   AdwEntryRow          *configuration_row;
   AdwEntryRow          *folder_row;
   GtkLabel             *error_label;
+  GtkButton            *save_button;
 
   /* Owned references */
   TetherSessionManager *manager;
@@ -33,12 +34,14 @@ struct _TetherNewSessionDialog
   char                 *target;
   char                 *identity_file;
   gboolean              valid;
+  gboolean              connecting;  /* Create was pressed: waits for the outcome */
 };
 
 G_DEFINE_FINAL_TYPE (TetherNewSessionDialog, tether_new_session_dialog, ADW_TYPE_WINDOW)
 
 enum {
   CREATE,
+  SAVE,
   N_SIGNALS
 };
 
@@ -157,7 +160,8 @@ validate (TetherNewSessionDialog *self)
     }
 
   self->valid = error == NULL;
-  gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), self->valid);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), self->valid && !self->connecting);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), self->valid && !self->connecting);
 
   /* An empty target is where everyone starts: a hint, not an error. */
   show_reason (self, error != NULL ? error->message : NULL, !is_blank (row_text (self->target_row)));
@@ -232,6 +236,14 @@ on_create_clicked (TetherNewSessionDialog *self)
 }
 
 static void
+on_save_clicked (TetherNewSessionDialog *self)
+{
+  validate (self);
+  if (self->valid)
+    g_signal_emit (self, signals[SAVE], 0);
+}
+
+static void
 tether_new_session_dialog_dispose (GObject *object)
 {
   TetherNewSessionDialog *self = TETHER_NEW_SESSION_DIALOG (object);
@@ -267,6 +279,9 @@ tether_new_session_dialog_class_init (TetherNewSessionDialogClass *klass)
 
   signals[CREATE] = g_signal_new ("create", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* Save Without Connecting, offered once Create failed. */
+  signals[SAVE] = g_signal_new ("save", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tetherapp/Tether/ui/tether-new-session-dialog.ui");
@@ -282,6 +297,7 @@ tether_new_session_dialog_class_init (TetherNewSessionDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, configuration_row);
   gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, folder_row);
   gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, save_button);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -298,6 +314,7 @@ tether_new_session_dialog_init (TetherNewSessionDialog *self)
   g_signal_connect_object (self->port_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->create_button, "clicked", G_CALLBACK (on_create_clicked), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->cancel_button, "clicked", G_CALLBACK (gtk_window_destroy), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->save_button, "clicked", G_CALLBACK (on_save_clicked), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->identity_button, "clicked", G_CALLBACK (on_identity_clicked), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->identity_clear_button, "clicked", G_CALLBACK (on_identity_clear_clicked),
                            self, G_CONNECT_SWAPPED);
@@ -380,6 +397,42 @@ tether_new_session_dialog_set_error (TetherNewSessionDialog *self,
                                      const char             *message)
 {
   show_reason (self, message, TRUE);
+}
+
+/**
+ * tether_new_session_dialog_set_connecting:
+ *
+ * While Create's connection is under way, Create waits; the fields stay as
+ * typed.
+ */
+void
+tether_new_session_dialog_set_connecting (TetherNewSessionDialog *self,
+                                          gboolean                connecting)
+{
+  g_return_if_fail (TETHER_IS_NEW_SESSION_DIALOG (self));
+
+  self->connecting = connecting;
+  validate (self);
+  if (connecting)
+    show_reason (self, _("Connecting…"), FALSE);
+}
+
+/**
+ * tether_new_session_dialog_show_failure:
+ * @message: why the session could not be opened
+ *
+ * Create failed: the fields stay as typed, the reason shows under them, and
+ * Save Without Connecting lists the session Closed instead.
+ */
+void
+tether_new_session_dialog_show_failure (TetherNewSessionDialog *self,
+                                        const char             *message)
+{
+  g_return_if_fail (TETHER_IS_NEW_SESSION_DIALOG (self));
+
+  tether_new_session_dialog_set_connecting (self, FALSE);
+  show_reason (self, message, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->save_button), TRUE);
 }
 
 void

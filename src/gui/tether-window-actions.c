@@ -120,26 +120,83 @@ exit_activated (GtkWidget  *widget,
   tether_window_exit_active (self);
 }
 
+/* A Create under way: the window, and the dialog, which the user may close
+ * meanwhile. */
+typedef struct {
+  TetherWindow *self;
+  GWeakRef      dialog;
+} Creating;
+
+static void
+creating_free (Creating *creating)
+{
+  g_object_unref (creating->self);
+  g_weak_ref_clear (&creating->dialog);
+  g_free (creating);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Creating, creating_free)
+
+/* @opened: connected, or only saved */
+static void
+session_listed (TetherWindow  *self,
+                TetherSession *session,
+                gboolean       opened)
+{
+  const char *name = tether_session_get_name (session);
+  g_autofree char *text = opened ? g_strdup_printf (_("Session “%s” opened"), name)
+                                 : g_strdup_printf (_("Session “%s” saved"), name);
+
+  tether_window_add_toast (self, text);
+  tether_session_tree_select_session (self->session_tree, session);
+}
+
 static void
 on_session_created (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  g_autoptr(TetherWindow) self = user_data;
+  g_autoptr(Creating) creating = user_data;
+  g_autoptr(TetherNewSessionDialog) dialog = g_weak_ref_get (&creating->dialog);
   g_autoptr(GError) error = NULL;
   g_autoptr(TetherSession) session = NULL;
-  g_autofree char *text = NULL;
 
   session = tether_session_manager_new_session_finish (TETHER_SESSION_MANAGER (source), result, &error);
-  if (session == NULL)
+  if (session != NULL)
     {
-      report_error (self, _("Could Not Open the Session"), error);
+      if (dialog != NULL)
+        gtk_window_destroy (GTK_WINDOW (dialog));
+      session_listed (creating->self, session, TRUE);
       return;
     }
 
-  text = g_strdup_printf (_("Session “%s” opened"), tether_session_get_name (session));
-  tether_window_add_toast (self, text);
-  tether_session_tree_select_session (self->session_tree, session);
+  /* What was typed stays, with the reason beside it: the user corrects it,
+   * or saves the session to open later. */
+  if (dialog != NULL)
+    tether_new_session_dialog_show_failure (dialog, error->message);
+  else
+    report_error (creating->self, _("Could Not Open the Session"), error);
+}
+
+static void
+on_dialog_save (TetherNewSessionDialog *dialog,
+                TetherWindow           *self)
+{
+  TetherSessionDefinition def;
+  g_autoptr(GError) error = NULL;
+  TetherSession *session;
+
+  tether_new_session_dialog_get_definition (dialog, &def);
+  def.persistent = TRUE;
+  session = tether_session_manager_add_session (self->manager, &def, &error);
+  if (session == NULL)
+    {
+      tether_new_session_dialog_set_error (dialog, error->message);
+      return;
+    }
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  session_listed (self, session, FALSE);
 }
 
 static void
@@ -154,11 +211,14 @@ on_dialog_create (TetherNewSessionDialog *dialog,
 
   if (session == NULL)
     {
-      /* New-PSSession: listed at once as Opening, Opened when connected. */
+      /* New-PSSession: the dialog stays until the session is Opened. */
+      Creating *creating = g_new0 (Creating, 1);
+
+      creating->self = g_object_ref (self);
+      g_weak_ref_init (&creating->dialog, dialog);
       def.persistent = TRUE;
-      tether_session_manager_new_session_async (self->manager, &def, NULL,
-                                                on_session_created, g_object_ref (self));
-      gtk_window_destroy (GTK_WINDOW (dialog));
+      tether_session_manager_new_session_async (self->manager, &def, NULL, on_session_created, creating);
+      tether_new_session_dialog_set_connecting (dialog, TRUE);
       return;
     }
 
@@ -179,6 +239,7 @@ present_session_dialog (TetherWindow  *self,
   TetherNewSessionDialog *dialog = tether_new_session_dialog_new (GTK_WINDOW (self), self->manager, session);
 
   g_signal_connect_object (dialog, "create", G_CALLBACK (on_dialog_create), self, 0);
+  g_signal_connect_object (dialog, "save", G_CALLBACK (on_dialog_save), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
