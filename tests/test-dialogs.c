@@ -495,6 +495,7 @@ test_new_session_dialog (void)
   TetherSession *created;
   g_autofree char *instance_id = NULL;
   GtkWindow *question;
+  guint id;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new-session", NULL);
   dialog = TETHER_NEW_SESSION_DIALOG (find_toplevel ("tether-new-session-dialog"));
@@ -534,9 +535,10 @@ test_new_session_dialog (void)
                    TETHER_SESSION_STATE_CLOSED);
 
   /* Remove forgets it; the toast's Undo lists it again, Closed, as the same
-   * session (InstanceId). */
+   * session (InstanceId), with the same Id. */
   instance_id = g_strdup (tether_session_get_instance_id (tether_session_manager_lookup (manager (),
                                                                                         "Created-2")));
+  id = tether_session_get_id (tether_session_manager_lookup (manager (), "Created-2"));
   g_assert_cmpstr (instance_id, !=, tether_session_get_instance_id (created));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-session", NULL);
   g_assert_null (tether_session_manager_lookup (manager (), "Created-2"));
@@ -547,6 +549,7 @@ test_new_session_dialog (void)
                    TETHER_SESSION_STATE_CLOSED);
   g_assert_cmpstr (tether_session_get_instance_id (tether_session_manager_lookup (manager (), "Created-2")), ==,
                    instance_id);
+  g_assert_cmpuint (tether_session_get_id (tether_session_manager_lookup (manager (), "Created-2")), ==, id);
   tether_session_manager_remove_session (manager (), tether_session_manager_lookup (manager (), "Created-2"));
 
   /* Edit: the same dialog, filled in; Save renames in place. */

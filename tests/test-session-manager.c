@@ -237,6 +237,57 @@ test_remove (void)
   wait_server_connections (sshd, 0);
 }
 
+/* Undo of a removal: the session as it was, Id included while it is free;
+ * a name taken meanwhile is refused with the reason. */
+static void
+test_restore (void)
+{
+  g_autofree char *path = store_path ("restore.ini");
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path, tether_test_config ());
+  TetherSessionDefinition def = { .name = "Back", .target = "back.example", .folder = "Prod",
+                                  .configuration_name = "Cfg", .persistent = TRUE };
+  g_autoptr(TetherSessionDefinition) removed = NULL;
+  g_autoptr(GError) error = NULL;
+  TetherSession *session;
+  TetherSession *other;
+  guint id;
+
+  session = tether_session_manager_add_session (manager, &def, &error);
+  g_assert_no_error (error);
+  id = tether_session_get_id (session);
+  removed = tether_session_definition_new_for_session (session);
+  tether_session_manager_remove_session (manager, session);
+  g_assert_false (file_mentions (path, "Back"));
+
+  session = tether_session_manager_restore_session (manager, removed, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tether_session_get_id (session), ==, id);
+  g_assert_cmpstr (tether_session_get_instance_id (session), ==, removed->instance_id);
+  g_assert_cmpstr (tether_session_get_folder (session), ==, "Prod");
+  g_assert_cmpstr (tether_session_get_configuration_name (session), ==, "Cfg");
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_CLOSED);
+  g_assert_true (tether_session_manager_lookup (manager, "Back") == session);
+  g_assert_true (file_mentions (path, "Back"));
+
+  /* Its Id held by another session: back with a new one. */
+  def.name = "Other";
+  def.folder = NULL;
+  other = tether_session_manager_add_session (manager, &def, &error);
+  g_assert_no_error (error);
+  tether_session_manager_remove_session (manager, session);
+  session = tether_session_manager_restore_session (manager, removed, tether_session_get_id (other), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tether_session_get_id (session), !=, tether_session_get_id (other));
+  g_assert_cmpstr (tether_session_get_name (session), ==, "Back");
+
+  /* Its name taken meanwhile: not back, and the reason says so. */
+  tether_session_manager_remove_session (manager, session);
+  def.name = "Back";
+  g_assert_nonnull (tether_session_manager_add_session (manager, &def, &error));
+  g_assert_null (tether_session_manager_restore_session (manager, removed, id, &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_EXISTS);
+}
+
 static void
 test_load (void)
 {
@@ -915,6 +966,7 @@ main (int   argc,
   g_test_add_func ("/session-manager/temporary-keeps-shared-connection", test_temporary_keeps_shared_connection);
   g_test_add_func ("/session-manager/close-and-reopen", test_close_and_reopen);
   g_test_add_func ("/session-manager/remove", test_remove);
+  g_test_add_func ("/session-manager/restore", test_restore);
   g_test_add_func ("/session-manager/load", test_load);
   g_test_add_func ("/session-manager/corrupt-file", test_corrupt_file);
   g_test_add_func ("/session-manager/names-saved-as-checked", test_names_saved_as_checked);

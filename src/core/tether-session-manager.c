@@ -509,9 +509,42 @@ make_session (TetherSessionManager          *self,
   return _tether_session_new (&named, temporary);
 }
 
+static gboolean
+id_is_free (TetherSessionManager *self,
+            guint                 id)
+{
+  g_autoptr(GPtrArray) all = all_sessions (self);
+
+  for (guint i = 0; i < all->len; i++)
+    if (tether_session_get_id (g_ptr_array_index (all, i)) == id)
+      return FALSE;
+  return TRUE;
+}
+
+/* Lists a new Closed session, with Id @id when that is free (0: a new Id). */
+static TetherSession *
+add_session (TetherSessionManager           *self,
+             const TetherSessionDefinition  *def,
+             guint                           id,
+             GError                        **error)
+{
+  g_autoptr(TetherSession) session = NULL;
+
+  if (!tether_session_manager_check_definition (self, def, NULL, error))
+    return NULL;
+
+  session = make_session (self, def, FALSE);
+  if (id != 0 && id_is_free (self, id))
+    _tether_session_set_id (session, id);
+  g_list_store_append (self->sessions, session);
+  if (tether_session_get_persistent (session))
+    _tether_session_manager_save (self);
+  return session;
+}
+
 /**
  * tether_session_manager_add_session:
- * @def: the session; with an InstanceId (Undo of a removal), it keeps it
+ * @def: the session; with an InstanceId, it keeps it
  *
  * Lists a new Closed session (not opened).
  *
@@ -522,19 +555,34 @@ tether_session_manager_add_session (TetherSessionManager           *self,
                                     const TetherSessionDefinition  *def,
                                     GError                        **error)
 {
-  g_autoptr(TetherSession) session = NULL;
-
   g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), NULL);
   g_return_val_if_fail (def != NULL, NULL);
 
-  if (!tether_session_manager_check_definition (self, def, NULL, error))
-    return NULL;
+  return add_session (self, def, 0, error);
+}
 
-  session = make_session (self, def, FALSE);
-  g_list_store_append (self->sessions, session);
-  if (tether_session_get_persistent (session))
-    _tether_session_manager_save (self);
-  return session;
+/**
+ * tether_session_manager_restore_session:
+ * @def: a removed session's definition, InstanceId included
+ * @id: the Id it had
+ *
+ * Undo of a removal: lists the session again, Closed, as it was, with its
+ * Id unless another session holds it (then with a new one: compare).
+ *
+ * Returns: (transfer none): the session, or %NULL with @error set (its
+ *   name was taken meanwhile, the sessions file cannot be read…)
+ */
+TetherSession *
+tether_session_manager_restore_session (TetherSessionManager           *self,
+                                        const TetherSessionDefinition  *def,
+                                        guint                           id,
+                                        GError                        **error)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), NULL);
+  g_return_val_if_fail (def != NULL, NULL);
+  g_return_val_if_fail (id != 0, NULL);
+
+  return add_session (self, def, id, error);
 }
 
 /**

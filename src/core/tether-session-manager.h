@@ -62,6 +62,10 @@ char                 *tether_session_manager_move_store_aside   (TetherSessionMa
 TetherSession        *tether_session_manager_add_session        (TetherSessionManager           *self,
                                                                  const TetherSessionDefinition  *def,
                                                                  GError                        **error);
+TetherSession        *tether_session_manager_restore_session    (TetherSessionManager           *self,
+                                                                 const TetherSessionDefinition  *def,
+                                                                 guint                           id,
+                                                                 GError                        **error);
 gboolean              tether_session_manager_update_session     (TetherSessionManager           *self,
                                                                  TetherSession                  *session,
                                                                  const TetherSessionDefinition  *def,

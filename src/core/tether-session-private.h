@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 TetherSession    *_tether_session_new            (const TetherSessionDefinition *def,
                                                   gboolean                       temporary);
 guint             _tether_session_peek_next_id   (void);
+void              _tether_session_set_id         (TetherSession      *self,
+                                                  guint               id);
 void              _tether_session_set_target     (TetherSession      *self,
                                                   const char         *target,
                                                   const char         *configuration_name,

@@ -313,6 +313,14 @@ _tether_session_peek_next_id (void)
   return next_id;
 }
 
+/* Undo of a removal gives the session its Id back, before it is listed. */
+void
+_tether_session_set_id (TetherSession *self,
+                        guint          id)
+{
+  self->id = id;
+}
+
 void
 _tether_session_set_target (TetherSession *self,
                             const char    *target,

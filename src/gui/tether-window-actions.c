@@ -264,20 +264,33 @@ edit_session_activated (GtkWidget  *widget,
 }
 
 /* Undo lists the removed session again from its definition, InstanceId
- * included: the same session comes back. */
+ * and Id included: the same session comes back, or the user is told what
+ * could not be given back. */
 static void
 on_undo_remove (AdwToast     *toast,
                 TetherWindow *self)
 {
   TetherSessionDefinition *def = g_object_get_data (G_OBJECT (toast), "tether-definition");
+  guint id = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toast), "tether-id"));
   g_autoptr(GError) error = NULL;
   TetherSession *session;
 
-  session = tether_session_manager_add_session (self->manager, def, &error);
+  session = tether_session_manager_restore_session (self->manager, def, id, &error);
   if (session == NULL)
-    tether_window_show_error (self, _("Could Not Restore the Session"), error->message);
-  else
-    tether_session_tree_select_session (self->session_tree, session);
+    {
+      tether_window_show_error (self, _("Could Not Restore the Session"), error->message);
+      return;
+    }
+
+  tether_session_tree_select_session (self->session_tree, session);
+  if (tether_session_get_id (session) != id)
+    {
+      g_autofree char *text = g_strdup_printf (_("Session “%s” is back with Id %u: another session "
+                                                 "has taken Id %u."),
+                                               def->name, tether_session_get_id (session), id);
+
+      tether_window_add_toast (self, text);
+    }
 }
 
 static void
@@ -298,6 +311,7 @@ remove_session (TetherWindow  *self,
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   g_object_set_data_full (G_OBJECT (toast), "tether-definition", def,
                           (GDestroyNotify) tether_session_definition_free);
+  g_object_set_data (G_OBJECT (toast), "tether-id", GUINT_TO_POINTER (tether_session_get_id (session)));
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_remove), self, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
