@@ -158,6 +158,10 @@ stop_primary (void)
   g_subprocess_send_signal (primary, SIGTERM);
   g_subprocess_wait (primary, NULL, &error);
   g_assert_no_error (error);
+  /* Alive until now: a GLib warning or critical (fatal under the tests'
+   * G_DEBUG) would have ended it before, and fails the test here. */
+  g_assert_true (g_subprocess_get_if_signaled (primary));
+  g_assert_cmpint (g_subprocess_get_term_sig (primary), ==, SIGTERM);
   g_clear_object (&primary);
 }
 
