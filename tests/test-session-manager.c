@@ -138,6 +138,75 @@ test_shared_connection (void)
   wait_server_connections (sshd, 0);
 }
 
+/* The SHA256 fingerprint of a public key, as sshd logs it. */
+static char *
+key_fingerprint (const char *private_key)
+{
+  g_autofree char *pub = g_strconcat (private_key, ".pub", NULL);
+  const char *argv[] = { "ssh-keygen", "-l", "-f", pub, NULL };
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  fields = g_strsplit (out, " ", 3);
+  g_assert_cmpuint (g_strv_length (fields), >=, 2);
+  return g_strdup (fields[1]);
+}
+
+static TetherSession *
+add_keyed_session (TetherSessionManager *manager,
+                   const char           *name,
+                   const char           *identity_file)
+{
+  TetherSessionDefinition def = { .target = tether_test_sshd_get_target (sshd), .name = name,
+                                  .identity_file = identity_file };
+  g_autoptr(GError) error = NULL;
+  TetherSession *session = tether_session_manager_add_session (manager, &def, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (session);
+  g_assert_true (tether_test_open_session (manager, session, &error));
+  g_assert_no_error (error);
+  return g_object_ref (session);
+}
+
+/* Same user@host:port, another identity file: another connection, which
+ * the server sees logging in with that key.  Same identity: shared. */
+static void
+test_identity_not_shared (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autofree char *key = tether_test_make_key ("pool-own-key", NULL);
+  g_autofree char *pub = g_strconcat (key, ".pub", NULL);
+  g_autofree char *fingerprint = key_fingerprint (key);
+  g_autofree char *accepted = NULL;
+  g_autofree char *log = NULL;
+  g_autoptr(TetherSession) plain = NULL;
+  g_autoptr(TetherSession) keyed = NULL;
+  g_autoptr(TetherSession) keyed_too = NULL;
+
+  tether_test_sshd_authorize_key (sshd, pub);
+  plain = add_keyed_session (manager, "Plain", NULL);
+  keyed = add_keyed_session (manager, "Keyed", key);
+
+  g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 2);
+  wait_server_connections (sshd, 2);
+  /* The second connection logged in with the session's own key. */
+  g_assert_true (g_file_get_contents (tether_test_sshd_get_log_path (sshd), &log, NULL, NULL));
+  accepted = g_strdup_printf ("ED25519 %s", fingerprint);
+  g_assert_nonnull (strstr (log, accepted));
+
+  /* A third session with the same key shares that one. */
+  keyed_too = add_keyed_session (manager, "KeyedToo", key);
+  g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 2);
+  g_assert_cmpuint (tether_test_sshd_count_connections (sshd), ==, 2);
+
+  tether_session_manager_close_all (manager);
+  wait_server_connections (sshd, 0);
+}
+
 static void
 test_temporary_session (void)
 {
@@ -911,6 +980,7 @@ main (int   argc,
 
   g_test_add_func ("/session-manager/new-session", test_new_session);
   g_test_add_func ("/session-manager/shared-connection", test_shared_connection);
+  g_test_add_func ("/session-manager/identity-not-shared", test_identity_not_shared);
   g_test_add_func ("/session-manager/temporary", test_temporary_session);
   g_test_add_func ("/session-manager/temporary-keeps-shared-connection", test_temporary_keeps_shared_connection);
   g_test_add_func ("/session-manager/close-and-reopen", test_close_and_reopen);
