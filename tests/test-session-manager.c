@@ -947,6 +947,73 @@ test_retry_and_move_aside (void)
   g_assert_cmpuint (n_listed (again), ==, 1);
 }
 
+static const char *
+folder_of (TetherSessionManager *manager,
+           const char           *name)
+{
+  return tether_session_get_folder (tether_session_manager_lookup (manager, name));
+}
+
+/* Folders nest with "/", are renamed with what is inside them, and a
+ * session moves between them; the next start finds all of it. */
+static void
+test_folders (void)
+{
+  g_autofree char *path = store_path ("folders.ini");
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path, tether_test_config ());
+  g_autoptr(TetherSessionManager) again = NULL;
+  g_autoptr(GError) error = NULL;
+  const struct { const char *name, *folder; } sessions[] = {
+    { "Web", " Prod / Staging/ " }, { "Db", "Prod" }, { "Cache", "Prod/Staging/Cold" },
+    { "Other", "Production" }, { "Loose", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sessions); i++)
+    {
+      TetherSessionDefinition def = { .target = "host.invalid", .name = sessions[i].name,
+                                      .folder = sessions[i].folder, .persistent = TRUE };
+
+      g_assert_nonnull (tether_session_manager_add_session (manager, &def, &error));
+      g_assert_no_error (error);
+    }
+  /* One way to write a folder: spaces and empty parts dropped. */
+  g_assert_cmpstr (folder_of (manager, "Web"), ==, "Prod/Staging");
+  again = restart (path);
+  g_assert_cmpstr (folder_of (again, "Web"), ==, "Prod/Staging");
+  g_assert_cmpstr (folder_of (again, "Cache"), ==, "Prod/Staging/Cold");
+  g_clear_object (&again);
+
+  /* A name is one part, never empty. */
+  g_assert_false (tether_session_manager_rename_folder (manager, "Prod/Staging", "A/B", &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME);
+  g_clear_error (&error);
+  g_assert_false (tether_session_manager_rename_folder (manager, "Prod/Staging", "  ", &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME);
+  g_clear_error (&error);
+
+  /* Staging becomes Stage, and what is inside it moves with it; Prod and
+   * Production (a folder whose name only starts the same) stay. */
+  g_assert_true (tether_session_manager_rename_folder (manager, "Prod/Staging", "Stage", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (folder_of (manager, "Web"), ==, "Prod/Stage");
+  g_assert_cmpstr (folder_of (manager, "Cache"), ==, "Prod/Stage/Cold");
+  g_assert_cmpstr (folder_of (manager, "Db"), ==, "Prod");
+  g_assert_cmpstr (folder_of (manager, "Other"), ==, "Production");
+  g_assert_true (tether_session_manager_rename_folder (manager, "Prod", "Live", &error));
+  g_assert_cmpstr (folder_of (manager, "Cache"), ==, "Live/Stage/Cold");
+
+  /* A move, and one out of every folder. */
+  tether_session_manager_move_session (manager, tether_session_manager_lookup (manager, "Loose"), "Live/Stage");
+  tether_session_manager_move_session (manager, tether_session_manager_lookup (manager, "Db"), NULL);
+
+  again = restart (path);
+  g_assert_cmpstr (folder_of (again, "Web"), ==, "Live/Stage");
+  g_assert_cmpstr (folder_of (again, "Cache"), ==, "Live/Stage/Cold");
+  g_assert_cmpstr (folder_of (again, "Loose"), ==, "Live/Stage");
+  g_assert_null (folder_of (again, "Db"));
+  g_assert_cmpstr (folder_of (again, "Other"), ==, "Production");
+}
+
 /* A damaged file is moved aside and the good sessions written at once: the
  * next start finds them, not an empty list. */
 static void
@@ -994,6 +1061,7 @@ main (int   argc,
   g_test_add_func ("/session-manager/broken-is-not-exit", test_broken_is_not_exit);
   g_test_add_func ("/session-manager/config-ignored-reported", test_config_ignored_reported);
   g_test_add_func ("/session-manager/store/refused-not-lost", test_refused_not_lost);
+  g_test_add_func ("/session-manager/store/folders", test_folders);
   g_test_add_func ("/session-manager/store/names-unique-as-loaded", test_names_unique_as_loaded);
   g_test_add_func ("/session-manager/store/save-failure-told", test_save_failure_told);
   g_test_add_func ("/session-manager/store/unreadable-never-overwritten", test_unreadable_never_overwritten);

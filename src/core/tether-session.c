@@ -300,7 +300,7 @@ _tether_session_new (const TetherSessionDefinition *def,
   self->id = next_id++;
   self->instance_id = def->instance_id ? g_strdup (def->instance_id) : g_uuid_string_random ();
   self->name = def->name && *def->name ? g_strdup (def->name) : g_strdup_printf ("Session%u", self->id);
-  self->folder = def->folder && *def->folder ? g_strdup (def->folder) : NULL;
+  self->folder = tether_session_folder_normalize (def->folder);
   self->temporary = temporary;
   self->persistent = def->persistent && !temporary;
   _tether_session_set_target (self, def->target, def->configuration_name, def->identity_file);
@@ -810,9 +810,12 @@ void
 tether_session_set_folder (TetherSession *self,
                            const char    *folder)
 {
+  g_autofree char *normalized = NULL;
+
   g_return_if_fail (TETHER_IS_SESSION (self));
 
-  if (tether_set_str (&self->folder, folder && *folder ? folder : NULL))
+  normalized = tether_session_folder_normalize (folder);
+  if (tether_set_str (&self->folder, normalized))
     notify (self, PROP_FOLDER);
 }
 
