@@ -876,6 +876,28 @@ tether_session_dup_destination (TetherSession *self)
   return tether_target_to_string (target);
 }
 
+/**
+ * tether_session_dup_shown_computer:
+ *
+ * Returns: (transfer full): the ComputerName the list and a temporary
+ *   session's tab show: the host, with the user when it is not the local
+ *   user and the port when it is not SSH's (`user@host:port`), so that two
+ *   sessions to one host with other accounts or ports look different
+ */
+char *
+tether_session_dup_shown_computer (TetherSession *self)
+{
+  g_autoptr(TetherTarget) target = NULL;
+  const char *user;
+
+  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
+
+  user = g_strcmp0 (self->user_name, g_get_user_name ()) != 0 ? self->user_name : NULL;
+  target = tether_target_new (user, self->computer_name,
+                              self->port != TETHER_SSH_DEFAULT_PORT ? self->port : 0);
+  return tether_target_to_string (target);
+}
+
 gboolean
 tether_session_get_attached (TetherSession *self)
 {
