@@ -7,6 +7,7 @@
 
 #include "tether-session-columns.h"
 #include "tether-session-store.h"
+#include "tether-test-keys.h"
 #include "tether-test-session.h"
 #include "tether-test-window.h"
 
@@ -396,6 +397,88 @@ test_drop_moves (void)
   remove_all ();
 }
 
+#ifdef TETHER_TEST_HAVE_XTEST
+/* @widget's centre on the X screen. */
+static void
+screen_point (GtkWidget *widget,
+              int       *x,
+              int       *y)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  Display *display = gdk_x11_display_get_xdisplay (gtk_widget_get_display (widget));
+  Window xid = gdk_x11_surface_get_xid (gtk_native_get_surface (native));
+  graphene_point_t point;
+  double dx, dy;
+  Window child;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0,
+                                                                 gtk_widget_get_height (widget) / 2.0),
+                                           &point));
+  gtk_native_get_surface_transform (native, &dx, &dy);
+  XTranslateCoordinates (display, xid, DefaultRootWindow (display), point.x + dx, point.y + dy, x, y, &child);
+}
+
+static void
+pointer_to (Display *display,
+            int      x,
+            int      y)
+{
+  XTestFakeMotionEvent (display, -1, x, y, CurrentTime);
+  XFlush (display);
+  /* A few main loop turns: GTK sees each position. */
+  for (int i = 0; i < 5; i++)
+    {
+      g_usleep (10000);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+}
+
+static gboolean
+folder_is (gpointer data)
+{
+  TetherSession *session = data;
+
+  return g_strcmp0 (tether_session_get_folder (session), g_object_get_data (data, "tether-test-want")) == 0;
+}
+
+/* The real gesture: the pointer presses on a session's row, moves onto a
+ * folder's and lets go, through the X server. */
+static void
+test_pointer_drag (void)
+{
+  TetherSession *web = add_saved ("web.invalid", "Web", NULL);
+  Display *display = gdk_x11_display_get_xdisplay (gtk_widget_get_display (GTK_WIDGET (window)));
+  int from_x, from_y, to_x, to_y;
+
+  add_saved ("db.invalid", "Db", "Prod");
+  wait_rows (3);
+  settle ();
+  screen_point (GTK_WIDGET (find_label ("Web")), &from_x, &from_y);
+  screen_point (GTK_WIDGET (find_label ("Prod")), &to_x, &to_y);
+
+  /* Other test programs share this X server, their windows at the same
+   * place: ours goes on top, and theirs wait until the drag is over (the
+   * drag and drop protocol runs between this client's own windows). */
+  XGrabServer (display);
+  XRaiseWindow (display, gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window))));
+  pointer_to (display, from_x, from_y);
+  XTestFakeButtonEvent (display, 1, True, CurrentTime);
+  for (int step = 1; step <= 10; step++)
+    pointer_to (display, from_x + (to_x - from_x) * step / 10, from_y + (to_y - from_y) * step / 10);
+  XTestFakeButtonEvent (display, 1, False, CurrentTime);
+  pointer_to (display, to_x, to_y);
+  XUngrabServer (display);
+  XFlush (display);
+
+  g_object_set_data_full (G_OBJECT (web), "tether-test-want", g_strdup ("Prod"), g_free);
+  tether_test_wait_until (folder_is, web, WAIT_MS);
+
+  remove_all ();
+}
+#endif
+
 static gboolean
 rename_dialog_shown (gpointer data)
 {
@@ -528,6 +611,9 @@ main (int   argc,
   g_test_add_func ("/session-tree/top-level-not-indented", test_top_level_not_indented);
   g_test_add_func ("/session-tree/nested-folders", test_nested_folders);
   g_test_add_func ("/session-tree/drop-moves", test_drop_moves);
+#ifdef TETHER_TEST_HAVE_XTEST
+  g_test_add_func ("/session-tree/pointer-drag", test_pointer_drag);
+#endif
   g_test_add_func ("/session-tree/rename-folder", test_rename_folder);
   g_test_add_func ("/session-tree/temporary-title", test_temporary_title);
 
