@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tether-new-session-dialog.h"
 #include "tether-session-columns.h"
 #include "tether-session-store.h"
 #include "tether-test-keys.h"
@@ -552,6 +553,38 @@ test_rename_folder (void)
   remove_all ();
 }
 
+/* Edit moves a session too: typed as `Prod/Staging`, it is under Staging,
+ * inside Prod, and stays there at the next start. */
+static void
+test_edit_moves (void)
+{
+  TetherSessionTree *tree = tether_window_get_session_tree (window);
+  TetherSession *web = add_saved ("web.invalid", "Web", NULL);
+  g_autoptr(TetherSessionManager) again = NULL;
+  TetherNewSessionDialog *dialog;
+  GtkWidget *folder_row;
+
+  wait_rows (1);
+  g_assert_true (tether_session_tree_select_session (tree, web));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.edit-session", NULL);
+  dialog = TETHER_NEW_SESSION_DIALOG (find_toplevel ("tether-new-session-dialog"));
+  g_assert_nonnull (dialog);
+  folder_row = tether_test_find_widget (GTK_WIDGET (dialog), tether_test_is_row, _("Folder"));
+  g_assert_nonnull (folder_row);
+  gtk_editable_set_text (GTK_EDITABLE (folder_row), "Prod/Staging");
+  g_signal_emit_by_name (dialog, "create");
+
+  g_assert_cmpstr (tether_session_get_folder (web), ==, "Prod/Staging");
+  wait_rows (3);
+  assert_folder_row (0, "Prod", 0);
+  assert_folder_row (1, "Staging", 1);
+  assert_session_row (2, web, 2);
+  again = reload ();
+  g_assert_cmpstr (saved_folder (again, "Web"), ==, "Prod/Staging");
+
+  remove_all ();
+}
+
 static void
 on_computer_entered (GObject      *source,
                      GAsyncResult *result,
@@ -615,6 +648,7 @@ main (int   argc,
   g_test_add_func ("/session-tree/pointer-drag", test_pointer_drag);
 #endif
   g_test_add_func ("/session-tree/rename-folder", test_rename_folder);
+  g_test_add_func ("/session-tree/edit-moves", test_edit_moves);
   g_test_add_func ("/session-tree/temporary-title", test_temporary_title);
 
   status = g_test_run ();
