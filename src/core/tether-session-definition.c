@@ -356,6 +356,27 @@ tether_session_folder_normalize (const char *folder)
 }
 
 /**
+ * tether_session_folder_is_within:
+ * @folder: (nullable): a session's folder
+ * @path: a folder's path
+ *
+ * Returns: whether @folder is @path or a folder inside it (`Prod/Staging`
+ *   is within `Prod`; `Production` is not)
+ */
+gboolean
+tether_session_folder_is_within (const char *folder,
+                                 const char *path)
+{
+  size_t len;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  len = strlen (path);
+  return folder != NULL && strncmp (folder, path, len) == 0 &&
+         (folder[len] == '\0' || folder[len] == '/');
+}
+
+/**
  * tether_session_folder_name_check:
  * @name: a folder's new name (one part of a path)
  *

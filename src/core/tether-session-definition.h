@@ -56,6 +56,8 @@ char    *tether_session_name_key               (const char                     *
 gboolean tether_session_text_is_clean          (const char                     *text);
 gboolean tether_session_identity_file_is_plain (const char                     *path);
 char    *tether_session_folder_normalize       (const char                     *folder);
+gboolean tether_session_folder_is_within       (const char                     *folder,
+                                                const char                     *path);
 gboolean tether_session_folder_name_check      (const char                     *name,
                                                 GError                        **error);
 

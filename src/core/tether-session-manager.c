@@ -591,20 +591,6 @@ tether_session_manager_move_session (TetherSessionManager *self,
     _tether_session_manager_save (self);
 }
 
-/* @folder is @path or inside it: the part after @path, "" for @path itself. */
-static const char *
-folder_tail (const char *folder,
-             const char *path)
-{
-  size_t len = strlen (path);
-
-  if (folder == NULL || strncmp (folder, path, len) != 0)
-    return NULL;
-  if (folder[len] == '\0')
-    return "";
-  return folder[len] == '/' ? folder + len : NULL;
-}
-
 /**
  * tether_session_manager_rename_folder:
  * @path: the folder's path (`Prod/Staging`)
@@ -643,11 +629,12 @@ tether_session_manager_rename_folder (TetherSessionManager  *self,
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(TetherSession) session = g_list_model_get_item (G_LIST_MODEL (self->sessions), i);
-      const char *tail = folder_tail (tether_session_get_folder (session), path);
+      const char *folder = tether_session_get_folder (session);
 
-      if (tail != NULL)
+      if (tether_session_folder_is_within (folder, path))
         {
-          g_autofree char *moved = g_strconcat (new_path, tail, NULL);
+          /* What follows @path: "" or the folders inside it. */
+          g_autofree char *moved = g_strconcat (new_path, folder + strlen (path), NULL);
 
           tether_session_set_folder (session, moved);
         }

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "tether-session-columns.h"
+#include "tether-session-definition.h"
 #include "tether-session-tree-private.h"
 
 
@@ -651,16 +652,11 @@ tether_session_tree_select_session (TetherSessionTree *self,
           gtk_single_selection_set_selected (self->selection, i);
           return TRUE;
         }
-      if (TETHER_IS_SESSION_FOLDER (item) && tether_session_get_folder (session) != NULL)
-        {
-          const char *path = tether_session_folder_get_path (TETHER_SESSION_FOLDER (item));
-          const char *folder = tether_session_get_folder (session);
-          size_t len = strlen (path);
-
-          /* The session's folder, or a folder it is inside. */
-          if (strncmp (folder, path, len) == 0 && (folder[len] == '\0' || folder[len] == '/'))
-            gtk_tree_list_row_set_expanded (row, TRUE);
-        }
+      /* The session's folder, or a folder it is inside. */
+      if (TETHER_IS_SESSION_FOLDER (item) &&
+          tether_session_folder_is_within (tether_session_get_folder (session),
+                                           tether_session_folder_get_path (TETHER_SESSION_FOLDER (item))))
+        gtk_tree_list_row_set_expanded (row, TRUE);
     }
 
   return FALSE;
