@@ -260,18 +260,19 @@ on_cell_session_notify (TetherSession *session,
   update_cell (list_item);
 }
 
+/* What a cell calls back: the tree's context menu, and its drop. */
 typedef struct {
   TetherSessionMenuFunc func;
   TetherSessionDropFunc drop;
   gpointer              user_data;
-} Menu;
+} CellCallbacks;
 
 static void
 on_cell_pressed (GtkGestureClick *gesture,
                  int              n_press,
                  double           x,
                  double           y,
-                 Menu            *menu)
+                 CellCallbacks   *menu)
 {
   GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
   GtkListItem *list_item = g_object_get_data (G_OBJECT (cell), "tether-list-item");
@@ -325,7 +326,7 @@ on_drop (GtkDropTarget *target,
          const GValue  *value,
          double         x,
          double         y,
-         Menu          *menu)
+         CellCallbacks *menu)
 {
   GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (target));
   g_autoptr(GObject) item = cell_item (cell);
@@ -348,7 +349,7 @@ on_drop (GtkDropTarget *target,
 static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *list_item,
-            Menu                     *menu)
+            CellCallbacks            *menu)
 {
   int column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "tether-column"));
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
@@ -529,7 +530,7 @@ tether_session_column_new (TetherSessionColumn    column,
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkColumnViewColumn *view_column;
   g_autoptr(GtkSorter) sorter = NULL;
-  Menu *menu = g_new0 (Menu, 1);
+  CellCallbacks *menu = g_new0 (CellCallbacks, 1);
 
   menu->func = menu_func;
   menu->drop = drop_func;
