@@ -107,6 +107,8 @@ assert_whole (const char *text)
     g_error ("“%s” is cut: %d pixels for %d", text, gtk_widget_get_width (GTK_WIDGET (label)), natural);
   g_assert_true (gtk_widget_compute_point (GTK_WIDGET (label), tree,
                                            &GRAPHENE_POINT_INIT (natural, 0), &end));
+  g_test_message ("“%s”: %d pixels, ends at %.0f of the list’s %d", text, natural, end.x,
+                  gtk_widget_get_width (tree));
   if (end.x > gtk_widget_get_width (tree))
     g_error ("“%s” ends at %.0f, past the list’s %d pixels", text, end.x, gtk_widget_get_width (tree));
 }
@@ -122,7 +124,9 @@ test_columns_fit (void)
 
   tether_test_wait_until (window_mapped, NULL, WAIT_MS);
   add_session ("server12.example.invalid", "Production12", NULL);
-  wait_rows (1);
+  /* Rows two folders deep are indented twice: their column is wider. */
+  add_session ("db.example.invalid", "Db", "Production/Databases");
+  wait_rows (4);
   tether_test_wait_until (widget_mapped, view, WAIT_MS);
   settle ();
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);

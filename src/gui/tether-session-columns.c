@@ -364,7 +364,7 @@ setup_cell (GtkSignalListItemFactory *factory,
   if (column == TETHER_SESSION_COLUMN_NAME || column == TETHER_SESSION_COLUMN_COMPUTER_NAME)
     {
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_width_chars (GTK_LABEL (label), column == TETHER_SESSION_COLUMN_NAME ? 12 : 6);
+      gtk_label_set_width_chars (GTK_LABEL (label), 6);
       gtk_label_set_max_width_chars (GTK_LABEL (label), 18);
     }
 
