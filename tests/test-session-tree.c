@@ -374,10 +374,14 @@ test_drop_moves (void)
   g_assert_cmpstr (saved_folder (again, "Web"), ==, "Prod/Staging");
   g_clear_object (&again);
 
-  /* Onto Prod's row, then next to nothing: the list itself. */
+  /* Onto Prod's row; onto a session's row: into that session's folder;
+   * then next to nothing: the list itself. */
   settle ();
   g_assert_true (drop_on (drop_target_of ("Prod"), web));
   g_assert_cmpstr (tether_session_get_folder (web), ==, "Prod");
+  settle ();
+  g_assert_true (drop_on (drop_target_of ("Web"), db));
+  g_assert_cmpstr (tether_session_get_folder (db), ==, "Prod");
   {
     GtkWidget *view = GTK_WIDGET (tether_session_tree_get_column_view (tree));
     g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (view);
