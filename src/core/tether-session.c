@@ -879,23 +879,31 @@ tether_session_dup_destination (TetherSession *self)
 /**
  * tether_session_dup_shown_computer:
  *
+ * The user and port count as typed: one that `~/.ssh/config` gives is what
+ * SSH does for that host anyway, and the list does not change as the
+ * session opens.
+ *
  * Returns: (transfer full): the ComputerName the list and a temporary
- *   session's tab show: the host, with the user when it is not the local
- *   user and the port when it is not SSH's (`user@host:port`), so that two
- *   sessions to one host with other accounts or ports look different
+ *   session's tab show: the host, with the user typed when it is not the
+ *   local user and the port typed when it is not SSH's (`user@host:port`),
+ *   so that two targets on one host look different
  */
 char *
 tether_session_dup_shown_computer (TetherSession *self)
 {
-  g_autoptr(TetherTarget) target = NULL;
-  const char *user;
+  g_autoptr(TetherTarget) typed = NULL;
+  g_autoptr(TetherTarget) shown = NULL;
 
   g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
 
-  user = g_strcmp0 (self->user_name, g_get_user_name ()) != 0 ? self->user_name : NULL;
-  target = tether_target_new (user, self->computer_name,
-                              self->port != TETHER_SSH_DEFAULT_PORT ? self->port : 0);
-  return tether_target_to_string (target);
+  typed = tether_target_parse (self->target, NULL);
+  if (typed == NULL)
+    return g_strdup (self->computer_name);
+
+  shown = tether_target_new (g_strcmp0 (typed->user, g_get_user_name ()) != 0 ? typed->user : NULL,
+                             typed->host,
+                             typed->port != TETHER_SSH_DEFAULT_PORT ? typed->port : 0);
+  return tether_target_to_string (shown);
 }
 
 gboolean

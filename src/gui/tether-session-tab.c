@@ -557,11 +557,6 @@ tether_session_tab_constructed (GObject *object)
   g_signal_connect_swapped (self->session, "notify::user-name", G_CALLBACK (notify_tooltip), self);
   g_signal_connect_swapped (self->session, "notify::computer-name", G_CALLBACK (notify_tooltip), self);
   g_signal_connect_swapped (self->session, "notify::port", G_CALLBACK (notify_tooltip), self);
-  if (tether_session_get_temporary (self->session))
-    {
-      g_signal_connect_swapped (self->session, "notify::user-name", G_CALLBACK (update_title), self);
-      g_signal_connect_swapped (self->session, "notify::port", G_CALLBACK (update_title), self);
-    }
   update_title (self);
 }
 
