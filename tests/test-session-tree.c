@@ -16,9 +16,9 @@
  * The session list in the real window, presented under Xvfb at its
  * default size: what its columns show and whether it fits, how rows are
  * indented, nested folders, Rename Folder, a session dropped on a folder,
- * and a temporary session's tab.  The same program runs in English
+ * and one moved by Edit.  The same program runs in English
  * (session-tree) and in French (session-tree-fr, under the i18n test's
- * locale and catalogs), since French titles are longer.
+ * locale and catalogs): other words, other widths.
  */
 
 static gboolean
@@ -72,19 +72,11 @@ remove_all (void)
   wait_rows (0);
 }
 
-static gboolean
-is_label (GtkWidget     *widget,
-          gconstpointer  text)
-{
-  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-         g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
-}
-
 static GtkLabel *
 find_label (const char *text)
 {
   GtkWidget *view = GTK_WIDGET (tether_session_tree_get_column_view (tether_window_get_session_tree (window)));
-  GtkWidget *label = tether_test_find_widget (view, is_label, text);
+  GtkWidget *label = tether_test_find_widget (view, tether_test_is_label, text);
 
   if (label == NULL)
     g_error ("No label shows “%s” in the list", text);
@@ -494,21 +486,6 @@ rename_dialog_shown (gpointer data)
   return find_toplevel ("tether-rename-folder-dialog") != NULL;
 }
 
-static gboolean
-is_entry (GtkWidget     *widget,
-          gconstpointer  data)
-{
-  return GTK_IS_ENTRY (widget);
-}
-
-static gboolean
-shows_label (GtkWidget     *widget,
-             gconstpointer  text)
-{
-  return GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
-         g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
-}
-
 /* Rename Folder on a folder's row: a name with "/" is refused in the
  * dialog, with the reason under the field; another renames the folder for
  * its sessions and those of the folders inside it, in the file too. */
@@ -540,13 +517,13 @@ test_rename_folder (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.rename-folder", NULL);
   tether_test_wait_until (rename_dialog_shown, NULL, WAIT_MS);
   dialog = ADW_MESSAGE_DIALOG (find_toplevel ("tether-rename-folder-dialog"));
-  entry = tether_test_find_widget (GTK_WIDGET (dialog), is_entry, NULL);
+  entry = tether_test_find_widget (GTK_WIDGET (dialog), tether_test_is_of_type, GSIZE_TO_POINTER (GTK_TYPE_ENTRY));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "Staging");
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "A/B");
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "rename"));
   g_assert_false (tether_session_folder_name_check ("A/B", &expected));
-  g_assert_nonnull (tether_test_find_widget (GTK_WIDGET (dialog), shows_label, expected->message));
+  g_assert_nonnull (tether_test_find_widget (GTK_WIDGET (dialog), tether_test_is_label, expected->message));
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "Stage");
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "rename"));
@@ -593,42 +570,6 @@ test_edit_moves (void)
   remove_all ();
 }
 
-static void
-on_computer_entered (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  TetherSession **out = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *out = tether_window_enter_computer_finish (TETHER_WINDOW (source), result, &error);
-  g_assert_no_error (error);
-}
-
-/* A temporary session's tab says which computer it is on, never the
- * SessionN name nobody chose. */
-static void
-test_temporary_title (void)
-{
-  g_autoptr(TetherSession) session = NULL;
-  g_autofree char *title = NULL;
-
-  tether_window_enter_computer_async (window, tether_test_sshd_get_target (sshd), NULL,
-                                      on_computer_entered, &session);
-  while (session == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  tether_test_wait_until (is_entered, session, WAIT_MS);
-
-  /* The harness's server: the local user, on a port other than 22. */
-  title = g_strdup_printf ("[127.0.0.1:%u]", tether_test_sshd_get_port (sshd));
-  g_assert_true (g_str_has_prefix (tether_session_tab_get_title (tab_of (session)), title));
-  g_assert_null (strstr (tether_session_tab_get_title (tab_of (session)), tether_session_get_name (session)));
-
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
-  tether_test_wait_until (no_pages, NULL, WAIT_MS);
-  tether_test_wait_until (state_is_closed, session, WAIT_MS);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -657,7 +598,6 @@ main (int   argc,
 #endif
   g_test_add_func ("/session-tree/rename-folder", test_rename_folder);
   g_test_add_func ("/session-tree/edit-moves", test_edit_moves);
-  g_test_add_func ("/session-tree/temporary-title", test_temporary_title);
 
   status = g_test_run ();
 
