@@ -138,6 +138,75 @@ test_shared_connection (void)
   wait_server_connections (sshd, 0);
 }
 
+/* The SHA256 fingerprint of a public key, as sshd logs it. */
+static char *
+key_fingerprint (const char *private_key)
+{
+  g_autofree char *pub = g_strconcat (private_key, ".pub", NULL);
+  const char *argv[] = { "ssh-keygen", "-l", "-f", pub, NULL };
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  fields = g_strsplit (out, " ", 3);
+  g_assert_cmpuint (g_strv_length (fields), >=, 2);
+  return g_strdup (fields[1]);
+}
+
+static TetherSession *
+add_keyed_session (TetherSessionManager *manager,
+                   const char           *name,
+                   const char           *identity_file)
+{
+  TetherSessionDefinition def = { .target = tether_test_sshd_get_target (sshd), .name = name,
+                                  .identity_file = identity_file };
+  g_autoptr(GError) error = NULL;
+  TetherSession *session = tether_session_manager_add_session (manager, &def, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (session);
+  g_assert_true (tether_test_open_session (manager, session, &error));
+  g_assert_no_error (error);
+  return g_object_ref (session);
+}
+
+/* Same user@host:port, another identity file: another connection, which
+ * the server sees logging in with that key.  Same identity: shared. */
+static void
+test_identity_not_shared (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autofree char *key = tether_test_make_key ("pool-own-key", NULL);
+  g_autofree char *pub = g_strconcat (key, ".pub", NULL);
+  g_autofree char *fingerprint = key_fingerprint (key);
+  g_autofree char *accepted = NULL;
+  g_autofree char *log = NULL;
+  g_autoptr(TetherSession) plain = NULL;
+  g_autoptr(TetherSession) keyed = NULL;
+  g_autoptr(TetherSession) keyed_too = NULL;
+
+  tether_test_sshd_authorize_key (sshd, pub);
+  plain = add_keyed_session (manager, "Plain", NULL);
+  keyed = add_keyed_session (manager, "Keyed", key);
+
+  g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 2);
+  wait_server_connections (sshd, 2);
+  /* The second connection logged in with the session's own key. */
+  g_assert_true (g_file_get_contents (tether_test_sshd_get_log_path (sshd), &log, NULL, NULL));
+  accepted = g_strdup_printf ("ED25519 %s", fingerprint);
+  g_assert_nonnull (strstr (log, accepted));
+
+  /* A third session with the same key shares that one. */
+  keyed_too = add_keyed_session (manager, "KeyedToo", key);
+  g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 2);
+  g_assert_cmpuint (tether_test_sshd_count_connections (sshd), ==, 2);
+
+  tether_session_manager_close_all (manager);
+  wait_server_connections (sshd, 0);
+}
+
 static void
 test_temporary_session (void)
 {
@@ -929,6 +998,73 @@ test_retry_and_move_aside (void)
   g_assert_cmpuint (n_listed (again), ==, 1);
 }
 
+static const char *
+folder_of (TetherSessionManager *manager,
+           const char           *name)
+{
+  return tether_session_get_folder (tether_session_manager_lookup (manager, name));
+}
+
+/* Folders nest with "/", are renamed with what is inside them, and a
+ * session moves between them; the next start finds all of it. */
+static void
+test_folders (void)
+{
+  g_autofree char *path = store_path ("folders.ini");
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (path, tether_test_config ());
+  g_autoptr(TetherSessionManager) again = NULL;
+  g_autoptr(GError) error = NULL;
+  const struct { const char *name, *folder; } sessions[] = {
+    { "Web", " Prod / Staging/ " }, { "Db", "Prod" }, { "Cache", "Prod/Staging/Cold" },
+    { "Other", "Production" }, { "Loose", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sessions); i++)
+    {
+      TetherSessionDefinition def = { .target = "host.invalid", .name = sessions[i].name,
+                                      .folder = sessions[i].folder, .persistent = TRUE };
+
+      g_assert_nonnull (tether_session_manager_add_session (manager, &def, &error));
+      g_assert_no_error (error);
+    }
+  /* One way to write a folder: spaces and empty parts dropped. */
+  g_assert_cmpstr (folder_of (manager, "Web"), ==, "Prod/Staging");
+  again = restart (path);
+  g_assert_cmpstr (folder_of (again, "Web"), ==, "Prod/Staging");
+  g_assert_cmpstr (folder_of (again, "Cache"), ==, "Prod/Staging/Cold");
+  g_clear_object (&again);
+
+  /* A name is one part, never empty. */
+  g_assert_false (tether_session_manager_rename_folder (manager, "Prod/Staging", "A/B", &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME);
+  g_clear_error (&error);
+  g_assert_false (tether_session_manager_rename_folder (manager, "Prod/Staging", "  ", &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME);
+  g_clear_error (&error);
+
+  /* Staging becomes Stage, and what is inside it moves with it; Prod and
+   * Production (a folder whose name only starts the same) stay. */
+  g_assert_true (tether_session_manager_rename_folder (manager, "Prod/Staging", "Stage", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (folder_of (manager, "Web"), ==, "Prod/Stage");
+  g_assert_cmpstr (folder_of (manager, "Cache"), ==, "Prod/Stage/Cold");
+  g_assert_cmpstr (folder_of (manager, "Db"), ==, "Prod");
+  g_assert_cmpstr (folder_of (manager, "Other"), ==, "Production");
+  g_assert_true (tether_session_manager_rename_folder (manager, "Prod", "Live", &error));
+  g_assert_cmpstr (folder_of (manager, "Cache"), ==, "Live/Stage/Cold");
+
+  /* A move, and one out of every folder. */
+  tether_session_manager_move_session (manager, tether_session_manager_lookup (manager, "Loose"), "Live/Stage");
+  tether_session_manager_move_session (manager, tether_session_manager_lookup (manager, "Db"), NULL);
+
+  again = restart (path);
+  g_assert_cmpstr (folder_of (again, "Web"), ==, "Live/Stage");
+  g_assert_cmpstr (folder_of (again, "Cache"), ==, "Live/Stage/Cold");
+  g_assert_cmpstr (folder_of (again, "Loose"), ==, "Live/Stage");
+  g_assert_null (folder_of (again, "Db"));
+  g_assert_cmpstr (folder_of (again, "Other"), ==, "Production");
+}
+
 /* A damaged file is moved aside and the good sessions written at once: the
  * next start finds them, not an empty list. */
 static void
@@ -962,6 +1098,7 @@ main (int   argc,
 
   g_test_add_func ("/session-manager/new-session", test_new_session);
   g_test_add_func ("/session-manager/shared-connection", test_shared_connection);
+  g_test_add_func ("/session-manager/identity-not-shared", test_identity_not_shared);
   g_test_add_func ("/session-manager/temporary", test_temporary_session);
   g_test_add_func ("/session-manager/temporary-keeps-shared-connection", test_temporary_keeps_shared_connection);
   g_test_add_func ("/session-manager/close-and-reopen", test_close_and_reopen);
@@ -976,6 +1113,7 @@ main (int   argc,
   g_test_add_func ("/session-manager/broken-is-not-exit", test_broken_is_not_exit);
   g_test_add_func ("/session-manager/config-ignored-reported", test_config_ignored_reported);
   g_test_add_func ("/session-manager/store/refused-not-lost", test_refused_not_lost);
+  g_test_add_func ("/session-manager/store/folders", test_folders);
   g_test_add_func ("/session-manager/store/names-unique-as-loaded", test_names_unique_as_loaded);
   g_test_add_func ("/session-manager/store/save-failure-told", test_save_failure_told);
   g_test_add_func ("/session-manager/store/unreadable-never-overwritten", test_unreadable_never_overwritten);

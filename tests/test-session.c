@@ -327,6 +327,43 @@ test_shell_refused (void)
   tether_test_sshd_free (no_tty);
 }
 
+/* ComputerName as listed: the user and port typed, only when they are not
+ * what SSH would use anyway, so two targets on one host look different. */
+static void
+test_shown_computer (void)
+{
+  g_autofree char *own = g_strdup_printf ("%s@h.invalid:22", g_get_user_name ());
+  const struct { const char *target, *shown; } cases[] = {
+    { "h.invalid", "h.invalid" },
+    { own, "h.invalid" },
+    { "h.invalid:2222", "h.invalid:2222" },
+    { "bob@h.invalid", "bob@h.invalid" },
+    { "bob@h.invalid:2222", "bob@h.invalid:2222" },
+    { "bob@[::1]:2222", "bob@[::1]:2222" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      TetherSessionDefinition def = { .target = cases[i].target };
+      g_autoptr(TetherSession) session = _tether_session_new (&def, FALSE);
+      g_autofree char *shown = tether_session_dup_shown_computer (session);
+
+      g_assert_cmpstr (shown, ==, cases[i].shown);
+    }
+
+  {
+    TetherSessionDefinition def = { .target = "h.invalid" };
+    g_autoptr(TetherSession) session = _tether_session_new (&def, FALSE);
+    g_autofree char *shown = NULL;
+
+    /* What ~/.ssh/config gives is the default for that host: the list
+     * does not change as the session opens. */
+    _tether_session_set_resolved (session, "carol", 2200);
+    shown = tether_session_dup_shown_computer (session);
+    g_assert_cmpstr (shown, ==, "h.invalid");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -346,6 +383,7 @@ main (int   argc,
   g_test_add_func ("/session/held-output-paces-shell", test_held_output_paces_shell);
   g_test_add_func ("/session/untaken-output-flows", test_untaken_output_flows);
   g_test_add_func ("/session/shell-refused", test_shell_refused);
+  g_test_add_func ("/session/shown-computer", test_shown_computer);
 
   status = g_test_run ();
   tether_test_sshd_free (sshd);

@@ -22,19 +22,11 @@ sessions_path (void)
   return g_build_filename (g_get_user_config_dir (), "tether", "sessions.ini", NULL);
 }
 
-static gboolean
-has_text (GtkWidget     *widget,
-          gconstpointer  text)
-{
-  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
-}
-
 /* What a label shows, markup or not, as the user reads it. */
 static gboolean
 window_shows (gpointer text)
 {
-  return tether_test_find_widget (GTK_WIDGET (window), has_text, text) != NULL;
+  return tether_test_find_widget (GTK_WIDGET (window), tether_test_is_label, text) != NULL;
 }
 
 static gboolean
@@ -248,7 +240,7 @@ test_new_session_dialog_rules (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.edit-session", NULL);
   dialog = GTK_WIDGET (find_toplevel ("tether-new-session-dialog"));
   g_assert_nonnull (dialog);
-  g_assert_nonnull (tether_test_find_widget (dialog, has_text, key));
+  g_assert_nonnull (tether_test_find_widget (dialog, tether_test_is_label, key));
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   tether_session_manager_remove_session (manager (), keyed);

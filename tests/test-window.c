@@ -454,6 +454,13 @@ test_temporary (void)
   g_assert_true (tether_session_get_temporary (session));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager ())), ==, listed);
   tether_test_wait_until (is_entered, session, WAIT_MS);
+  /* Its tab says which computer it is on (the harness's server: the local
+   * user, another port than 22), never the SessionN nobody chose. */
+  {
+    g_autofree char *title = g_strdup_printf ("[127.0.0.1:%u]", tether_test_sshd_get_port (sshd));
+
+    g_assert_true (g_str_has_prefix (tether_session_tab_get_title (tab_of (session)), title));
+  }
   type (session, "echo temp-$((1+1))\n");
   wait_for_text (session, "temp-2");
 

@@ -27,6 +27,16 @@ tether_test_is_row (GtkWidget     *widget,
          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
 }
 
+/* A match on a label on screen showing @text, markup or not, as the user
+ * reads it. */
+static inline gboolean
+tether_test_is_label (GtkWidget     *widget,
+                      gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
 /* The first of @root and its descendants, depth first, that @match takes. */
 static inline GtkWidget *
 tether_test_find_widget (GtkWidget             *root,

@@ -76,14 +76,47 @@ _tether_connection_pool_size (TetherConnectionPool *pool)
   return g_hash_table_size (pool->entries);
 }
 
+/* Where a session's connection is shared: its user@host:port and the keys
+ * it logs in with.  A session with an identity file of its own must be
+ * authenticated with that key, never ride on a connection another key
+ * opened (nor the reverse), so the key files are part of the key. */
+static char *
+pool_key (const TetherResolvedTarget *resolved,
+          const char                 *identity_file)
+{
+  g_autofree char *target_key = tether_resolved_target_dup_key (resolved);
+  GString *key = g_string_new (target_key);
+
+  /* A newline never appears in a user or host: the parts stay apart. */
+  g_string_append_c (key, '\n');
+  if (identity_file != NULL)
+    g_string_append (key, identity_file);
+  for (guint i = 0; resolved->identity_files != NULL && resolved->identity_files[i] != NULL; i++)
+    g_string_append_printf (key, "\n%s", resolved->identity_files[i]);
+  return g_string_free (key, FALSE);
+}
+
+static gboolean
+entry_has_connection (gpointer key,
+                      gpointer value,
+                      gpointer user_data)
+{
+  return ((PoolEntry *) value)->connection == user_data;
+}
+
 static void
 forget (TetherConnectionPool *pool,
         TetherConnection     *connection)
 {
-  PoolEntry *entry = g_hash_table_lookup (pool->entries, tether_connection_get_key (connection));
+  /* The pool's key is not the connection's: look the entry up by value. */
+  g_hash_table_foreach_remove (pool->entries, entry_has_connection, connection);
+}
 
-  if (entry != NULL && entry->connection == connection)
-    g_hash_table_remove (pool->entries, tether_connection_get_key (connection));
+static PoolEntry *
+lookup_by_connection (TetherConnectionPool *pool,
+                      TetherConnection     *connection)
+{
+  return g_hash_table_find (pool->entries, entry_has_connection, connection);
 }
 
 static void
@@ -109,8 +142,8 @@ _tether_connection_pool_release (TetherConnectionPool *pool,
   if (connection == NULL)
     return;
 
-  entry = g_hash_table_lookup (pool->entries, tether_connection_get_key (connection));
-  if (entry != NULL && entry->connection == connection && --entry->users == 0)
+  entry = lookup_by_connection (pool, connection);
+  if (entry != NULL && --entry->users == 0)
     forget (pool, connection);
 }
 
@@ -180,8 +213,8 @@ connect_cb (GObject      *object,
   PoolEntry *entry;
 
   tether_connection_connect_finish (connection, result, &error);
-  entry = g_hash_table_lookup (pool->entries, tether_connection_get_key (connection));
-  if (entry == NULL || entry->connection != connection)
+  entry = lookup_by_connection (pool, connection);
+  if (entry == NULL)
     {
       g_rc_box_release_full (pool, pool_clear);
       return;
@@ -227,7 +260,7 @@ _tether_connection_pool_open (TetherConnectionPool       *pool,
                               const TetherConfig         *config,
                               GTask                      *task)
 {
-  g_autofree char *key = tether_resolved_target_dup_key (resolved);
+  g_autofree char *key = pool_key (resolved, tether_session_get_identity_file (session));
   OpenData *data = g_new0 (OpenData, 1);
   PoolEntry *entry;
 

@@ -9,8 +9,9 @@ G_BEGIN_DECLS
 
 /*
  * The manager's pool of connections: every session to the same
- * user@host:port shares one TetherConnection, opened by the first session,
- * closed after the last.  Sessions that ask while it connects wait for it.
+ * user@host:port with the same identity files (its own and the
+ * configuration's) shares one TetherConnection, opened by the first
+ * session, closed after the last.  Sessions that ask while it connects wait for it.
  */
 
 typedef struct _TetherConnectionPool TetherConnectionPool;

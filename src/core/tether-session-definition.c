@@ -323,3 +323,83 @@ tether_session_definition_check (const TetherSessionDefinition  *def,
          check_text_field (def->folder, &folder_messages, error) &&
          check_identity_file (def->identity_file, error);
 }
+
+/**
+ * tether_session_folder_normalize:
+ * @folder: (nullable): a folder as typed: `Prod/Staging` is Staging in Prod
+ *
+ * Folders nest with `/`.  Spaces around a part and empty parts are dropped,
+ * so that `Prod / Staging/` and `Prod/Staging` are one folder.
+ *
+ * Returns: (transfer full) (nullable): the folder's path, or %NULL for none
+ */
+char *
+tether_session_folder_normalize (const char *folder)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GStrvBuilder) kept = NULL;
+  g_auto(GStrv) kept_parts = NULL;
+
+  if (folder == NULL)
+    return NULL;
+
+  parts = g_strsplit (folder, "/", -1);
+  kept = g_strv_builder_new ();
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_strstrip (parts[i]);
+      if (*parts[i] != '\0')
+        g_strv_builder_add (kept, parts[i]);
+    }
+  kept_parts = g_strv_builder_end (kept);
+  return kept_parts[0] != NULL ? g_strjoinv ("/", kept_parts) : NULL;
+}
+
+/**
+ * tether_session_folder_is_within:
+ * @folder: (nullable): a session's folder
+ * @path: a folder's path
+ *
+ * Returns: whether @folder is @path or a folder inside it (`Prod/Staging`
+ *   is within `Prod`; `Production` is not)
+ */
+gboolean
+tether_session_folder_is_within (const char *folder,
+                                 const char *path)
+{
+  size_t len;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  len = strlen (path);
+  return folder != NULL && strncmp (folder, path, len) == 0 &&
+         (folder[len] == '\0' || folder[len] == '/');
+}
+
+/**
+ * tether_session_folder_name_check:
+ * @name: a folder's new name (one part of a path)
+ *
+ * Returns: whether @name can name a folder; %FALSE with @error set, a
+ *   sentence for the user, otherwise
+ */
+gboolean
+tether_session_folder_name_check (const char  *name,
+                                  GError     **error)
+{
+  g_autofree char *normalized = tether_session_folder_normalize (name);
+
+  if (normalized == NULL)
+    {
+      g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
+                           _("The folder name is empty. Type a name for the folder."));
+      return FALSE;
+    }
+  if (strchr (normalized, '/') != NULL)
+    {
+      g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
+                           _("A folder name cannot contain “/”, which separates a folder from the folders inside it. Choose a name without it."));
+      return FALSE;
+    }
+  return check_text_field (normalized, &folder_messages, error);
+}

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
  * @target: `[ssh://][user@]host[:port]` or a `~/.ssh/config` alias, as typed
  * @configuration_name: (nullable): %NULL gives `DefaultShell`
  * @identity_file: (nullable): a private key file to try before the defaults
- * @folder: (nullable): the folder the session is listed in
+ * @folder: (nullable): the folder the session is listed in; folders nest
+ *   with `/` (`Prod/Staging` is Staging inside Prod)
  * @persistent: remembered in the sessions file (the Demo session is not)
  *
  * What defines a named session: what New-PSSession is told, what Edit
@@ -54,5 +55,10 @@ gboolean tether_session_name_check             (const char                     *
 char    *tether_session_name_key               (const char                     *name);
 gboolean tether_session_text_is_clean          (const char                     *text);
 gboolean tether_session_identity_file_is_plain (const char                     *path);
+char    *tether_session_folder_normalize       (const char                     *folder);
+gboolean tether_session_folder_is_within       (const char                     *folder,
+                                                const char                     *path);
+gboolean tether_session_folder_name_check      (const char                     *name,
+                                                GError                        **error);
 
 G_END_DECLS

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "tether-error.h"
@@ -609,6 +611,82 @@ tether_session_manager_update_session (TetherSessionManager           *self,
   tether_session_set_folder (session, def->folder);
   _tether_session_set_target (session, def->target, def->configuration_name,
                               def->identity_file);
+  _tether_session_manager_save (self);
+  return TRUE;
+}
+
+/**
+ * tether_session_manager_move_session:
+ * @folder: (nullable): the folder's path (`Prod/Staging`), %NULL for none
+ *
+ * Files a listed session under another folder (a drop in the list) and
+ * remembers it.
+ */
+void
+tether_session_manager_move_session (TetherSessionManager *self,
+                                     TetherSession        *session,
+                                     const char           *folder)
+{
+  g_autofree char *before = NULL;
+
+  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
+  g_return_if_fail (TETHER_IS_SESSION (session));
+
+  before = g_strdup (tether_session_get_folder (session));
+  tether_session_set_folder (session, folder);
+  if (g_strcmp0 (before, tether_session_get_folder (session)) != 0 &&
+      tether_session_get_persistent (session))
+    _tether_session_manager_save (self);
+}
+
+/**
+ * tether_session_manager_rename_folder:
+ * @path: the folder's path (`Prod/Staging`)
+ * @new_name: its new name, one part (`Stage`)
+ *
+ * Renames a folder: its sessions and those of the folders inside it move
+ * to the new name (`Prod/Stage`, `Prod/Stage/…`), and are remembered.  A
+ * folder of that name already there takes them in.
+ *
+ * Returns: whether @new_name was taken; %FALSE with @error set otherwise
+ */
+gboolean
+tether_session_manager_rename_folder (TetherSessionManager  *self,
+                                      const char            *path,
+                                      const char            *new_name,
+                                      GError               **error)
+{
+  g_autofree char *normalized = NULL;
+  g_autofree char *new_path = NULL;
+  const char *slash;
+  guint n;
+
+  g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (new_name != NULL, FALSE);
+
+  if (!tether_session_folder_name_check (new_name, error))
+    return FALSE;
+
+  normalized = tether_session_folder_normalize (new_name);
+  slash = strrchr (path, '/');
+  new_path = slash != NULL ? g_strdup_printf ("%.*s/%s", (int) (slash - path), path, normalized)
+                           : g_strdup (normalized);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->sessions));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TetherSession) session = g_list_model_get_item (G_LIST_MODEL (self->sessions), i);
+      const char *folder = tether_session_get_folder (session);
+
+      if (tether_session_folder_is_within (folder, path))
+        {
+          /* What follows @path: "" or the folders inside it. */
+          g_autofree char *moved = g_strconcat (new_path, folder + strlen (path), NULL);
+
+          tether_session_set_folder (session, moved);
+        }
+    }
   _tether_session_manager_save (self);
   return TRUE;
 }

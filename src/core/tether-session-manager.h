@@ -70,6 +70,13 @@ gboolean              tether_session_manager_update_session     (TetherSessionMa
                                                                  TetherSession                  *session,
                                                                  const TetherSessionDefinition  *def,
                                                                  GError                        **error);
+void                  tether_session_manager_move_session       (TetherSessionManager           *self,
+                                                                 TetherSession                  *session,
+                                                                 const char                     *folder);
+gboolean              tether_session_manager_rename_folder      (TetherSessionManager           *self,
+                                                                 const char                     *path,
+                                                                 const char                     *new_name,
+                                                                 GError                        **error);
 void                  tether_session_manager_new_session_async  (TetherSessionManager           *self,
                                                                  const TetherSessionDefinition  *def,
                                                                  GCancellable                   *cancellable,

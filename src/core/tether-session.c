@@ -300,7 +300,7 @@ _tether_session_new (const TetherSessionDefinition *def,
   self->id = next_id++;
   self->instance_id = def->instance_id ? g_strdup (def->instance_id) : g_uuid_string_random ();
   self->name = def->name && *def->name ? g_strdup (def->name) : g_strdup_printf ("Session%u", self->id);
-  self->folder = def->folder && *def->folder ? g_strdup (def->folder) : NULL;
+  self->folder = tether_session_folder_normalize (def->folder);
   self->temporary = temporary;
   self->persistent = def->persistent && !temporary;
   _tether_session_set_target (self, def->target, def->configuration_name, def->identity_file);
@@ -818,9 +818,12 @@ void
 tether_session_set_folder (TetherSession *self,
                            const char    *folder)
 {
+  g_autofree char *normalized = NULL;
+
   g_return_if_fail (TETHER_IS_SESSION (self));
 
-  if (tether_set_str (&self->folder, folder && *folder ? folder : NULL))
+  normalized = tether_session_folder_normalize (folder);
+  if (tether_set_str (&self->folder, normalized))
     notify (self, PROP_FOLDER);
 }
 
@@ -879,6 +882,36 @@ tether_session_dup_destination (TetherSession *self)
 
   target = tether_target_new (self->user_name, self->computer_name, self->port);
   return tether_target_to_string (target);
+}
+
+/**
+ * tether_session_dup_shown_computer:
+ *
+ * The user and port count as typed: one that `~/.ssh/config` gives is what
+ * SSH does for that host anyway, and the list does not change as the
+ * session opens.
+ *
+ * Returns: (transfer full): the ComputerName the list and a temporary
+ *   session's tab show: the host, with the user typed when it is not the
+ *   local user and the port typed when it is not SSH's (`user@host:port`),
+ *   so that two targets on one host look different
+ */
+char *
+tether_session_dup_shown_computer (TetherSession *self)
+{
+  g_autoptr(TetherTarget) typed = NULL;
+  g_autoptr(TetherTarget) shown = NULL;
+
+  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
+
+  typed = tether_target_parse (self->target, NULL);
+  if (typed == NULL)
+    return g_strdup (self->computer_name);
+
+  shown = tether_target_new (g_strcmp0 (typed->user, g_get_user_name ()) != 0 ? typed->user : NULL,
+                             typed->host,
+                             typed->port != TETHER_SSH_DEFAULT_PORT ? typed->port : 0);
+  return tether_target_to_string (shown);
 }
 
 gboolean

@@ -79,6 +79,7 @@ gboolean                  tether_session_get_temporary          (TetherSession *
 gboolean                  tether_session_get_persistent         (TetherSession *self);
 const char               *tether_session_get_last_error         (TetherSession *self);
 char                     *tether_session_dup_destination        (TetherSession *self);
+char                     *tether_session_dup_shown_computer     (TetherSession *self);
 gboolean                  tether_session_get_attached           (TetherSession *self);
 gboolean                  tether_session_get_has_shell          (TetherSession *self);
 TetherChannel            *tether_session_get_shell              (TetherSession *self);

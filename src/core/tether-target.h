@@ -43,6 +43,9 @@ typedef struct {
   char   *alias;
 } TetherResolvedTarget;
 
+/* The port SSH uses when none is given. */
+#define TETHER_SSH_DEFAULT_PORT 22
+
 GType         tether_target_get_type        (void) G_GNUC_CONST;
 TetherTarget *tether_target_parse           (const char          *text,
                                              GError             **error);

@@ -1,28 +1,46 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "tether-session-columns.h"
 
-/* A folder row: its name and the (searched) sessions filed under it. */
+/* A folder row: its path (`Prod/Staging`), the name it shows (`Staging`),
+ * and under it the folders inside it, then the (searched) sessions filed
+ * directly in it. */
 
 struct _TetherSessionFolder
 {
   GObject             parent_instance;
-  char               *name;
+  char               *path;
+  const char         *name;       /* the last part of path */
+  GListStore         *subfolders;
   GtkCustomFilter    *filter;
-  GtkFilterListModel *children;
+  GtkFilterListModel *sessions;
+  GListModel         *children;
 };
 
 G_DEFINE_FINAL_TYPE (TetherSessionFolder, tether_session_folder, G_TYPE_OBJECT)
+
+static void
+tether_session_folder_dispose (GObject *object)
+{
+  TetherSessionFolder *self = TETHER_SESSION_FOLDER (object);
+
+  g_clear_object (&self->children);
+  g_clear_object (&self->sessions);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->subfolders);
+
+  G_OBJECT_CLASS (tether_session_folder_parent_class)->dispose (object);
+}
 
 static void
 tether_session_folder_finalize (GObject *object)
 {
   TetherSessionFolder *self = TETHER_SESSION_FOLDER (object);
 
-  g_clear_object (&self->children);
-  g_clear_object (&self->filter);
-  g_free (self->name);
+  g_free (self->path);
 
   G_OBJECT_CLASS (tether_session_folder_parent_class)->finalize (object);
 }
@@ -30,6 +48,7 @@ tether_session_folder_finalize (GObject *object)
 static void
 tether_session_folder_class_init (TetherSessionFolderClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = tether_session_folder_dispose;
   G_OBJECT_CLASS (klass)->finalize = tether_session_folder_finalize;
 }
 
@@ -44,20 +63,32 @@ session_in_folder (gpointer item,
 {
   TetherSessionFolder *folder = user_data;
 
-  return g_strcmp0 (tether_session_get_folder (item), folder->name) == 0;
+  return g_strcmp0 (tether_session_get_folder (item), folder->path) == 0;
 }
 
+/**
+ * tether_session_folder_new:
+ * @path: the folder's path, as tether_session_folder_normalize() writes it
+ * @sessions: the sessions it picks its own from
+ */
 TetherSessionFolder *
-tether_session_folder_new (const char *name,
+tether_session_folder_new (const char *path,
                            GListModel *sessions)
 {
   TetherSessionFolder *self = g_object_new (TETHER_TYPE_SESSION_FOLDER, NULL);
+  GListStore *parts = g_list_store_new (G_TYPE_LIST_MODEL);
+  const char *slash = strrchr (path, '/');
 
-  self->name = g_strdup (name);
+  self->path = g_strdup (path);
+  self->name = slash != NULL ? self->path + (slash - path) + 1 : self->path;
+  self->subfolders = g_list_store_new (TETHER_TYPE_SESSION_FOLDER);
   /* The filter holds a plain pointer to its folder, which owns it. */
   self->filter = gtk_custom_filter_new (session_in_folder, self, NULL);
-  self->children = gtk_filter_list_model_new (g_object_ref (sessions),
+  self->sessions = gtk_filter_list_model_new (g_object_ref (sessions),
                                               GTK_FILTER (g_object_ref (self->filter)));
+  g_list_store_append (parts, self->subfolders);
+  g_list_store_append (parts, self->sessions);
+  self->children = G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (parts)));
   return self;
 }
 
@@ -67,15 +98,34 @@ tether_session_folder_get_name (TetherSessionFolder *self)
   return self->name;
 }
 
+const char *
+tether_session_folder_get_path (TetherSessionFolder *self)
+{
+  return self->path;
+}
+
+/**
+ * tether_session_folder_get_subfolders:
+ *
+ * Returns: (transfer none): the folders inside this one, for the tree to
+ *   keep in step with the sessions
+ */
+GListStore *
+tether_session_folder_get_subfolders (TetherSessionFolder *self)
+{
+  return self->subfolders;
+}
+
 /**
  * tether_session_folder_get_children:
  *
- * Returns: (transfer none): the sessions filed under the folder
+ * Returns: (transfer none): the folders inside it, then the sessions filed
+ *   in it
  */
 GListModel *
 tether_session_folder_get_children (TetherSessionFolder *self)
 {
-  return G_LIST_MODEL (self->children);
+  return self->children;
 }
 
 /* A session changed folders: the filter runs again. */
@@ -176,7 +226,7 @@ update_cell (GtkListItem *list_item)
       gtk_widget_set_visible (GTK_WIDGET (image), FALSE);
       break;
     case TETHER_SESSION_COLUMN_COMPUTER_NAME:
-      text = g_strdup (tether_session_get_computer_name (session));
+      text = tether_session_dup_shown_computer (session);
       break;
     case TETHER_SESSION_COLUMN_STATE:
       {
@@ -210,17 +260,19 @@ on_cell_session_notify (TetherSession *session,
   update_cell (list_item);
 }
 
+/* What a cell calls back: the tree's context menu, and its drop. */
 typedef struct {
   TetherSessionMenuFunc func;
+  TetherSessionDropFunc drop;
   gpointer              user_data;
-} Menu;
+} CellCallbacks;
 
 static void
 on_cell_pressed (GtkGestureClick *gesture,
                  int              n_press,
                  double           x,
                  double           y,
-                 Menu            *menu)
+                 CellCallbacks   *menu)
 {
   GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
   GtkListItem *list_item = g_object_get_data (G_OBJECT (cell), "tether-list-item");
@@ -232,6 +284,63 @@ on_cell_pressed (GtkGestureClick *gesture,
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
+static gpointer
+cell_item (GtkWidget *cell)
+{
+  GtkListItem *list_item = g_object_get_data (G_OBJECT (cell), "tether-list-item");
+
+  return list_item != NULL ? row_item (list_item) : NULL;
+}
+
+/* A session's row is dragged by any of its cells; a folder is not. */
+static GdkContentProvider *
+on_drag_prepare (GtkDragSource *source,
+                 double         x,
+                 double         y,
+                 gpointer       user_data)
+{
+  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (source));
+  g_autoptr(GObject) item = cell_item (cell);
+
+  if (!TETHER_IS_SESSION (item))
+    return NULL;
+  return gdk_content_provider_new_typed (TETHER_TYPE_SESSION, item);
+}
+
+static void
+on_drag_begin (GtkDragSource *source,
+               GdkDrag       *drag,
+               gpointer       user_data)
+{
+  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (source));
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (cell);
+
+  /* The cell as it looks, under the pointer. */
+  gtk_drag_source_set_icon (source, paintable, 0, 0);
+}
+
+/* Dropped on a folder's row: into that folder; on a session's row: next to
+ * that session, in its folder. */
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         CellCallbacks *menu)
+{
+  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (target));
+  g_autoptr(GObject) item = cell_item (cell);
+  const char *folder;
+
+  if (!G_VALUE_HOLDS (value, TETHER_TYPE_SESSION) || item == NULL)
+    return FALSE;
+
+  folder = TETHER_IS_SESSION_FOLDER (item) ? TETHER_SESSION_FOLDER (item)->path
+                                           : tether_session_get_folder (TETHER_SESSION (item));
+  menu->drop (g_value_get_object (value), folder, menu->user_data);
+  return TRUE;
+}
+
 /* The cells are built here rather than from a GtkBuilderListItemFactory
  * template per column: with six saved sessions the templates ran 11 M more
  * instructions before the first frame (550 -> 561 M, callgrind), a builder
@@ -240,7 +349,7 @@ on_cell_pressed (GtkGestureClick *gesture,
 static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *list_item,
-            Menu                     *menu)
+            CellCallbacks            *menu)
 {
   int column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "tether-column"));
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
@@ -286,6 +395,18 @@ setup_cell (GtkSignalListItemFactory *factory,
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
   g_signal_connect (gesture, "pressed", G_CALLBACK (on_cell_pressed), menu);
   gtk_widget_add_controller (root, GTK_EVENT_CONTROLLER (gesture));
+
+  {
+    GtkDragSource *source = gtk_drag_source_new ();
+    GtkDropTarget *target = gtk_drop_target_new (TETHER_TYPE_SESSION, GDK_ACTION_MOVE);
+
+    gtk_drag_source_set_actions (source, GDK_ACTION_MOVE);
+    g_signal_connect (source, "prepare", G_CALLBACK (on_drag_prepare), NULL);
+    g_signal_connect (source, "drag-begin", G_CALLBACK (on_drag_begin), NULL);
+    gtk_widget_add_controller (root, GTK_EVENT_CONTROLLER (source));
+    g_signal_connect (target, "drop", G_CALLBACK (on_drop), menu);
+    gtk_widget_add_controller (root, GTK_EVENT_CONTROLLER (target));
+  }
   g_object_set_data (G_OBJECT (root), "tether-list-item", list_item);
 
   g_object_set_data (G_OBJECT (list_item), "tether-column", GINT_TO_POINTER (column));
@@ -301,7 +422,16 @@ bind_cell (GtkSignalListItemFactory *factory,
   gpointer item = row_item (list_item);
 
   if (GTK_IS_TREE_EXPANDER (child))
-    gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (child), gtk_list_item_get_item (list_item));
+    {
+      GtkTreeListRow *row = gtk_list_item_get_item (list_item);
+
+      /* A session outside every folder has no arrow to line up with: no
+       * room kept for one, or it would look filed in a folder. */
+      gtk_tree_expander_set_indent_for_icon (GTK_TREE_EXPANDER (child),
+                                             gtk_tree_list_row_get_depth (row) > 0 ||
+                                             gtk_tree_list_row_is_expandable (row));
+      gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (child), row);
+    }
 
   /* Every state change shows at once: the cell follows its session. */
   if (TETHER_IS_SESSION (item))
@@ -366,7 +496,12 @@ compare_items (gconstpointer ca,
     case TETHER_SESSION_COLUMN_NAME:
       return g_utf8_collate (tether_session_get_name (sa), tether_session_get_name (sb));
     case TETHER_SESSION_COLUMN_COMPUTER_NAME:
-      return g_utf8_collate (tether_session_get_computer_name (sa), tether_session_get_computer_name (sb));
+      {
+        g_autofree char *ca = tether_session_dup_shown_computer (sa);
+        g_autofree char *cb = tether_session_dup_shown_computer (sb);
+
+        return g_utf8_collate (ca, cb);
+      }
     case TETHER_SESSION_COLUMN_STATE:
       return g_utf8_collate (tether_session_state_to_display (tether_session_get_state (sa)),
                              tether_session_state_to_display (tether_session_get_state (sb)));
@@ -381,6 +516,7 @@ compare_items (gconstpointer ca,
 /**
  * tether_session_column_new:
  * @menu_func: called on a secondary click on a cell
+ * @drop_func: called when a session is dropped on a cell
  *
  * Returns: (transfer full): the column, sortable
  */
@@ -388,14 +524,16 @@ GtkColumnViewColumn *
 tether_session_column_new (TetherSessionColumn    column,
                            const char            *title,
                            TetherSessionMenuFunc  menu_func,
+                           TetherSessionDropFunc  drop_func,
                            gpointer               user_data)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkColumnViewColumn *view_column;
   g_autoptr(GtkSorter) sorter = NULL;
-  Menu *menu = g_new0 (Menu, 1);
+  CellCallbacks *menu = g_new0 (CellCallbacks, 1);
 
   menu->func = menu_func;
+  menu->drop = drop_func;
   menu->user_data = user_data;
   /* The factory lives as long as the column and its cells. */
   g_object_set_data_full (G_OBJECT (factory), "tether-menu", menu, g_free);

@@ -16,11 +16,13 @@ G_BEGIN_DECLS
 #define TETHER_TYPE_SESSION_FOLDER (tether_session_folder_get_type ())
 G_DECLARE_FINAL_TYPE (TetherSessionFolder, tether_session_folder, TETHER, SESSION_FOLDER, GObject)
 
-TetherSessionFolder *tether_session_folder_new          (const char          *name,
-                                                         GListModel          *sessions);
-const char          *tether_session_folder_get_name     (TetherSessionFolder *self);
-GListModel          *tether_session_folder_get_children (TetherSessionFolder *self);
-void                 tether_session_folder_refilter     (TetherSessionFolder *self);
+TetherSessionFolder *tether_session_folder_new            (const char          *path,
+                                                           GListModel          *sessions);
+const char          *tether_session_folder_get_name       (TetherSessionFolder *self);
+const char          *tether_session_folder_get_path       (TetherSessionFolder *self);
+GListStore          *tether_session_folder_get_subfolders (TetherSessionFolder *self);
+GListModel          *tether_session_folder_get_children   (TetherSessionFolder *self);
+void                 tether_session_folder_refilter       (TetherSessionFolder *self);
 
 typedef enum {
   TETHER_SESSION_COLUMN_ID,
@@ -37,9 +39,15 @@ typedef void (*TetherSessionMenuFunc) (GtkWidget *cell,
                                        double     y,
                                        gpointer   user_data);
 
+/* @session was dropped on a row: to be filed in @folder (%NULL: none). */
+typedef void (*TetherSessionDropFunc) (TetherSession *session,
+                                       const char    *folder,
+                                       gpointer       user_data);
+
 GtkColumnViewColumn *tether_session_column_new (TetherSessionColumn    column,
                                                 const char            *title,
                                                 TetherSessionMenuFunc  menu_func,
+                                                TetherSessionDropFunc  drop_func,
                                                 gpointer               user_data);
 
 G_END_DECLS

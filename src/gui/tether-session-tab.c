@@ -96,11 +96,19 @@ update_title (TetherSessionTab *self)
 {
   const char *window_title = vte_terminal_get_window_title (VTE_TERMINAL (self->terminal));
   g_autofree char *title = NULL;
+  g_autofree char *label = NULL;
+
+  /* A temporary session's name (SessionN) was never chosen nor listed:
+   * its computer says which tab it is. */
+  if (tether_session_get_temporary (self->session))
+    label = tether_session_dup_shown_computer (self->session);
+  else
+    label = g_strdup (tether_session_get_name (self->session));
 
   if (window_title != NULL && window_title[0] != '\0')
-    title = g_strdup_printf ("[%s] %s", tether_session_get_name (self->session), window_title);
+    title = g_strdup_printf ("[%s] %s", label, window_title);
   else
-    title = g_strdup_printf ("[%s]", tether_session_get_name (self->session));
+    title = g_strdup_printf ("[%s]", label);
 
   if (g_strcmp0 (title, self->title) == 0)
     return;

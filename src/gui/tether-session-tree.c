@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "tether-session-columns.h"
+#include "tether-session-definition.h"
 #include "tether-session-tree-private.h"
 
 
@@ -18,6 +21,7 @@ struct _TetherSessionTree
   GtkColumnView      *column_view;
   AdwStatusPage      *empty_page;
   GtkWidget          *context_menu;
+  GtkWidget          *folder_menu;
 
   /* Owned references */
   GListModel         *sessions;
@@ -35,6 +39,7 @@ G_DEFINE_FINAL_TYPE (TetherSessionTree, tether_session_tree, GTK_TYPE_WIDGET)
 
 enum {
   SESSION_ACTIVATED,
+  MOVE_SESSION,
   N_SIGNALS
 };
 
@@ -76,66 +81,118 @@ session_ungrouped (gpointer item,
   return folder == NULL || *folder == '\0';
 }
 
-/* Keeps one folder row per folder name among the searched sessions, in
- * alphabetical order, reusing the existing objects so that their rows keep
- * their expanded state.  @refilter: a session changed folders, so the
- * existing folders' filters must run again.  Never from the searched
- * model's items-changed: the folders' filter models are still on their way
- * to the new contents then, and refiltering them mid-way corrupts the tree
- * (rows with no item). */
+/* Adds @folder and every folder it is inside to @paths. */
 static void
-sync_folders (TetherSessionTree *self,
-              gboolean           refilter)
+add_folder_paths (GHashTable *paths,
+                  const char *folder)
 {
-  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->searched));
-  guint i;
+  g_autofree char *path = g_strdup (folder);
+  char *slash;
 
-  for (i = 0; i < n; i++)
+  g_hash_table_add (paths, g_strdup (path));
+  while ((slash = strrchr (path, '/')) != NULL)
     {
-      g_autoptr(TetherSession) session = g_list_model_get_item (G_LIST_MODEL (self->searched), i);
-      const char *folder = tether_session_get_folder (session);
-
-      /* The session outlives this function: the model holds it. */
-      if (folder != NULL && *folder != '\0')
-        g_hash_table_add (names, (gpointer) folder);
+      *slash = '\0';
+      g_hash_table_add (paths, g_strdup (path));
     }
+}
 
-  i = 0;
-  while (i < g_list_model_get_n_items (G_LIST_MODEL (self->folders)))
+/* @path's folder is @parent (%NULL: the top). */
+static gboolean
+is_child_path (const char *path,
+               const char *parent)
+{
+  const char *slash = strrchr (path, '/');
+
+  if (parent == NULL)
+    return slash == NULL;
+  return slash != NULL && strlen (parent) == (size_t) (slash - path) &&
+         strncmp (path, parent, slash - path) == 0;
+}
+
+/* Keeps one folder row per folder in @store, the folders inside @parent
+ * among @paths, in alphabetical order, and so on down.  Existing objects
+ * are reused so that their rows keep their expanded state. */
+static void
+sync_level (TetherSessionTree *self,
+            GListStore        *store,
+            const char        *parent,
+            GHashTable        *paths,
+            gboolean           refilter)
+{
+  g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  const char *path;
+  guint i = 0;
+
+  g_hash_table_iter_init (&iter, paths);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &path, NULL))
+    if (is_child_path (path, parent))
+      g_hash_table_add (wanted, (gpointer) path);
+
+  while (i < g_list_model_get_n_items (G_LIST_MODEL (store)))
     {
-      g_autoptr(TetherSessionFolder) folder = g_list_model_get_item (G_LIST_MODEL (self->folders), i);
+      g_autoptr(TetherSessionFolder) folder = g_list_model_get_item (G_LIST_MODEL (store), i);
 
-      if (g_hash_table_remove (names, tether_session_folder_get_name (folder)))
+      if (g_hash_table_remove (wanted, tether_session_folder_get_path (folder)))
         {
           if (refilter)
             tether_session_folder_refilter (folder);
           i++;
         }
       else
-        g_list_store_remove (self->folders, i);
+        g_list_store_remove (store, i);
     }
 
-  {
-    GHashTableIter iter;
-    const char *name;
+  g_hash_table_iter_init (&iter, wanted);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &path, NULL))
+    {
+      g_autoptr(TetherSessionFolder) folder = tether_session_folder_new (path, G_LIST_MODEL (self->searched));
+      const char *name = tether_session_folder_get_name (folder);
+      guint pos;
 
-    g_hash_table_iter_init (&iter, names);
-    while (g_hash_table_iter_next (&iter, (gpointer *) &name, NULL))
-      {
-        g_autoptr(TetherSessionFolder) folder = tether_session_folder_new (name, G_LIST_MODEL (self->searched));
-        guint pos = 0;
+      for (pos = 0; pos < g_list_model_get_n_items (G_LIST_MODEL (store)); pos++)
+        {
+          g_autoptr(TetherSessionFolder) other = g_list_model_get_item (G_LIST_MODEL (store), pos);
 
-        for (pos = 0; pos < g_list_model_get_n_items (G_LIST_MODEL (self->folders)); pos++)
-          {
-            g_autoptr(TetherSessionFolder) other = g_list_model_get_item (G_LIST_MODEL (self->folders), pos);
+          if (g_utf8_collate (name, tether_session_folder_get_name (other)) < 0)
+            break;
+        }
+      g_list_store_insert (store, pos, folder);
+    }
 
-            if (g_utf8_collate (name, tether_session_folder_get_name (other)) < 0)
-              break;
-          }
-        g_list_store_insert (self->folders, pos, folder);
-      }
-  }
+  for (i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+    {
+      g_autoptr(TetherSessionFolder) folder = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      sync_level (self, tether_session_folder_get_subfolders (folder),
+                  tether_session_folder_get_path (folder), paths, refilter);
+    }
+}
+
+/* Keeps the folder rows those of the searched sessions: a folder for each
+ * folder a session is filed in, and each folder that holds one.
+ * @refilter: a session changed folders, so the existing folders' filters
+ * must run again.  Never from the searched model's items-changed: the
+ * folders' filter models are still on their way to the new contents then,
+ * and refiltering them mid-way corrupts the tree (rows with no item). */
+static void
+sync_folders (TetherSessionTree *self,
+              gboolean           refilter)
+{
+  g_autoptr(GHashTable) paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->searched));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TetherSession) session = g_list_model_get_item (G_LIST_MODEL (self->searched), i);
+      const char *folder = tether_session_get_folder (session);
+
+      if (folder != NULL)
+        add_folder_paths (paths, folder);
+    }
+
+  sync_level (self, self->folders, NULL, paths, refilter);
 }
 
 static void
@@ -249,6 +306,34 @@ build_context_menu (void)
   return G_MENU_MODEL (menu);
 }
 
+static GMenuModel *
+build_folder_menu (void)
+{
+  GMenu *menu = g_menu_new ();
+
+  g_menu_append (menu, _("Re_name Folder…"), "win.rename-folder");
+  return G_MENU_MODEL (menu);
+}
+
+/* Built on first use rather than with the window, whose first frame does
+ * not show it. */
+static GtkWidget *
+ensure_menu (TetherSessionTree  *self,
+             GtkWidget         **popover,
+             GMenuModel        *(*build) (void))
+{
+  if (*popover == NULL)
+    {
+      g_autoptr(GMenuModel) menu = build ();
+
+      *popover = gtk_popover_menu_new_from_model (menu);
+      gtk_popover_set_has_arrow (GTK_POPOVER (*popover), FALSE);
+      gtk_widget_set_halign (*popover, GTK_ALIGN_START);
+      gtk_widget_set_parent (*popover, GTK_WIDGET (self));
+    }
+  return *popover;
+}
+
 static void
 popup_menu (GtkWidget *cell,
             guint      position,
@@ -257,29 +342,45 @@ popup_menu (GtkWidget *cell,
             gpointer   user_data)
 {
   TetherSessionTree *self = user_data;
+  GtkWidget *popover;
   graphene_point_t point;
   GdkRectangle rect;
 
   /* The menu acts on the selection: select the row clicked first. */
   gtk_single_selection_set_selected (self->selection, position);
 
-  /* Built on first use rather than with the window, whose first frame does
-   * not show it. */
-  if (self->context_menu == NULL)
-    {
-      g_autoptr(GMenuModel) menu = build_context_menu ();
-
-      self->context_menu = gtk_popover_menu_new_from_model (menu);
-      gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
-      gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
-      gtk_widget_set_parent (self->context_menu, GTK_WIDGET (self));
-    }
+  if (tether_session_tree_get_selected_folder (self) != NULL)
+    popover = ensure_menu (self, &self->folder_menu, build_folder_menu);
+  else
+    popover = ensure_menu (self, &self->context_menu, build_context_menu);
 
   if (!gtk_widget_compute_point (cell, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &point))
     return;
   rect = (GdkRectangle) { point.x, point.y, 1, 1 };
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu), &rect);
-  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+  gtk_popover_set_pointing_to (GTK_POPOVER (popover), &rect);
+  gtk_popover_popup (GTK_POPOVER (popover));
+}
+
+static void
+drop_session (TetherSession *session,
+              const char    *folder,
+              gpointer       user_data)
+{
+  g_signal_emit (user_data, signals[MOVE_SESSION], 0, session, folder);
+}
+
+/* Dropped on the list but on no row: out of every folder. */
+static gboolean
+on_list_drop (GtkDropTarget     *target,
+              const GValue      *value,
+              double             x,
+              double             y,
+              TetherSessionTree *self)
+{
+  if (!G_VALUE_HOLDS (value, TETHER_TYPE_SESSION))
+    return FALSE;
+  drop_session (g_value_get_object (value), NULL, self);
+  return TRUE;
 }
 
 static void
@@ -287,7 +388,8 @@ add_column (TetherSessionTree   *self,
             TetherSessionColumn  column,
             const char          *title)
 {
-  g_autoptr(GtkColumnViewColumn) view_column = tether_session_column_new (column, title, popup_menu, self);
+  g_autoptr(GtkColumnViewColumn) view_column = tether_session_column_new (column, title, popup_menu,
+                                                                                drop_session, self);
 
   gtk_column_view_append_column (self->column_view, view_column);
 }
@@ -336,6 +438,7 @@ tether_session_tree_dispose (GObject *object)
   TetherSessionTree *self = TETHER_SESSION_TREE (object);
 
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
+  g_clear_pointer (&self->folder_menu, gtk_widget_unparent);
   g_clear_pointer (&self->box, gtk_widget_unparent);
 
   if (self->sessions != NULL)
@@ -373,6 +476,9 @@ tether_session_tree_class_init (TetherSessionTreeClass *klass)
   signals[SESSION_ACTIVATED] =
     g_signal_new ("session-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, TETHER_TYPE_SESSION);
+  signals[MOVE_SESSION] =
+    g_signal_new ("move-session", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, TETHER_TYPE_SESSION, G_TYPE_STRING);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "sessiontree");
@@ -442,6 +548,12 @@ tether_session_tree_init (TetherSessionTree *self)
   gtk_single_selection_set_autoselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (self->column_view, "activate", G_CALLBACK (on_activate), self, 0);
+  {
+    GtkDropTarget *target = gtk_drop_target_new (TETHER_TYPE_SESSION, GDK_ACTION_MOVE);
+
+    g_signal_connect_object (target, "drop", G_CALLBACK (on_list_drop), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (target));
+  }
   /* Typing a name while the list has the focus searches for it. */
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
 
@@ -501,6 +613,25 @@ tether_session_tree_get_selected_session (TetherSessionTree *self)
 }
 
 /**
+ * tether_session_tree_get_selected_folder:
+ *
+ * Returns: (transfer none) (nullable): the path of the selected folder row
+ */
+const char *
+tether_session_tree_get_selected_folder (TetherSessionTree *self)
+{
+  GtkTreeListRow *row = gtk_single_selection_get_selected_item (self->selection);
+  g_autoptr(GObject) item = NULL;
+
+  if (row == NULL)
+    return NULL;
+
+  item = gtk_tree_list_row_get_item (row);
+  /* The row's model holds the folder. */
+  return TETHER_IS_SESSION_FOLDER (item) ? tether_session_folder_get_path (TETHER_SESSION_FOLDER (item)) : NULL;
+}
+
+/**
  * tether_session_tree_select_session:
  *
  * Returns: whether @session has a row (folders are expanded to show it)
@@ -521,8 +652,10 @@ tether_session_tree_select_session (TetherSessionTree *self,
           gtk_single_selection_set_selected (self->selection, i);
           return TRUE;
         }
+      /* The session's folder, or a folder it is inside. */
       if (TETHER_IS_SESSION_FOLDER (item) &&
-          g_strcmp0 (tether_session_folder_get_name (TETHER_SESSION_FOLDER (item)), tether_session_get_folder (session)) == 0)
+          tether_session_folder_is_within (tether_session_get_folder (session),
+                                           tether_session_folder_get_path (TETHER_SESSION_FOLDER (item))))
         gtk_tree_list_row_set_expanded (row, TRUE);
     }
 

@@ -18,13 +18,18 @@ G_DECLARE_FINAL_TYPE (TetherSessionTree, tether_session_tree, TETHER, SESSION_TR
  * parent rows, and an empty state when there is no session at all.
  *
  * Signals: `session-activated (TetherSession *session)` on double-click or
- * Enter on a session's row.  Its context menu holds the window's `win.*`
+ * Enter on a session's row; `move-session (TetherSession *session, const
+ * char *folder)` when a session is dropped on a folder's row (into it), on
+ * a session's row (into its folder) or on no row (%NULL: out of every
+ * folder).  Folders nest: a session filed in `Prod/Staging` shows under
+ * Staging, under Prod.  Its context menu holds the window's `win.*`
  * session actions, which act on the selected session.
  */
 
 void            tether_session_tree_set_model            (TetherSessionTree *self,
                                                           GListModel        *sessions);
 TetherSession  *tether_session_tree_get_selected_session (TetherSessionTree *self);
+const char     *tether_session_tree_get_selected_folder  (TetherSessionTree *self);
 gboolean        tether_session_tree_select_session       (TetherSessionTree *self,
                                                           TetherSession     *session);
 GListModel     *tether_session_tree_get_rows             (TetherSessionTree *self);

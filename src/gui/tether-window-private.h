@@ -51,6 +51,10 @@ void              _tether_window_present_dialog     (TetherWindow *self,
 void _tether_window_watch_store        (TetherWindow *self);
 void _tether_window_close_store_dialog (TetherWindow *self);
 
+/* tether-window-folders.c */
+void _tether_window_watch_folders               (TetherWindow   *self);
+void _tether_window_class_install_folder_actions (GtkWidgetClass *widget_class);
+
 /* tether-window-actions.c */
 void _tether_window_class_install_actions (GtkWidgetClass *widget_class);
 void _tether_window_update_actions        (TetherWindow   *self);

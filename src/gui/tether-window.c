@@ -724,6 +724,7 @@ tether_window_class_init (TetherWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, primary_menu);
 
   _tether_window_class_install_actions (widget_class);
+  _tether_window_class_install_folder_actions (widget_class);
 }
 
 static void
@@ -741,6 +742,7 @@ tether_window_init (TetherWindow *self)
   g_signal_connect_object (self->tab_view, "notify::selected-page", G_CALLBACK (_tether_window_update_actions),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session_tree, "session-activated", G_CALLBACK (on_session_activated), self, 0);
+  _tether_window_watch_folders (self);
   g_signal_connect_object (self->quick_connect_entry, "activate", G_CALLBACK (on_quick_connect_activate), self, 0);
   g_signal_connect_object (self->quick_connect_entry, "changed", G_CALLBACK (check_quick_connect),
                            self, G_CONNECT_SWAPPED);
