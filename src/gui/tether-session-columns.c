@@ -136,6 +136,7 @@ tether_session_folder_refilter (TetherSessionFolder *self)
 }
 
 
+/* Returns a new reference (gtk_tree_list_row_get_item() gives one). */
 static gpointer
 row_item (GtkListItem *list_item)
 {
@@ -191,15 +192,15 @@ update_cell (GtkListItem *list_item)
 {
   int column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (list_item), "tether-column"));
   GtkWidget *child = gtk_list_item_get_child (list_item);
-  gpointer item = row_item (list_item);
+  g_autoptr(GObject) item = row_item (list_item);
   GtkLabel *label = g_object_get_data (G_OBJECT (child), "tether-label");
   GtkImage *image = g_object_get_data (G_OBJECT (child), "tether-image");
-  TetherSession *session = TETHER_IS_SESSION (item) ? item : NULL;
+  TetherSession *session = TETHER_IS_SESSION (item) ? TETHER_SESSION (item) : NULL;
   g_autofree char *text = NULL;
 
   if (TETHER_IS_SESSION_FOLDER (item))
     {
-      TetherSessionFolder *folder = item;
+      TetherSessionFolder *folder = TETHER_SESSION_FOLDER (item);
 
       gtk_label_set_label (label, column == TETHER_SESSION_COLUMN_NAME ? folder->name : "");
       /* Folders are few and short: their name is never cut. */
@@ -419,7 +420,7 @@ bind_cell (GtkSignalListItemFactory *factory,
            gpointer                  user_data)
 {
   GtkWidget *child = gtk_list_item_get_child (list_item);
-  gpointer item = row_item (list_item);
+  g_autoptr(GObject) item = row_item (list_item);
 
   if (GTK_IS_TREE_EXPANDER (child))
     {
