@@ -354,6 +354,30 @@ test_usage_errors (void)
   assert_fails_with (&r, NULL);
 }
 
+/* --version answers without a window or a bus; a mistyped option says
+ * where the options are listed. */
+static void
+test_version_and_unknown_option (void)
+{
+  g_auto(Result) r = { 0 };
+
+  run (&r, "--version");
+  assert_ok (&r);
+  g_assert_cmpstr (r.out, ==, "tether " PACKAGE_VERSION "\n");
+
+  run (&r, "--no-such-option");
+  assert_fails_with (&r, "Unknown option --no-such-option. Run “tether --help” to see the options.\n");
+  run (&r, "--enter");
+  assert_fails_with (&r, NULL);
+  g_assert_nonnull (strstr (r.err, "--enter"));
+  g_assert_nonnull (strstr (r.err, "“tether --help”"));
+
+  run (&r, "--help");
+  assert_ok (&r);
+  g_assert_nonnull (strstr (r.out, "--version"));
+  g_assert_null (strstr (r.out, "tether-hints"));
+}
+
 typedef struct {
   gboolean  done;
   Result   *result;
@@ -623,6 +647,7 @@ main (int   argc,
   g_test_add_func ("/cli/enter-computer", test_enter_computer);
   g_test_add_func ("/cli/close-remove", test_close_remove);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/version-and-unknown-option", test_version_and_unknown_option);
   g_test_add_func ("/cli/new-session-server-dies-at-question", test_new_session_server_dies_at_question);
   g_test_add_func ("/cli/without-running-instance", test_without_running_instance);
   g_test_add_func ("/cli/unreadable-sessions-file", test_unreadable_sessions_file);

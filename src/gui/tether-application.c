@@ -329,6 +329,13 @@ tether_application_command_line (GApplication            *app,
   return _tether_application_handle_command_line (TETHER_APPLICATION (app), command_line);
 }
 
+static int
+tether_application_handle_local_options (GApplication *app,
+                                         GVariantDict *options)
+{
+  return _tether_application_handle_local_options (TETHER_APPLICATION (app), options);
+}
+
 static void
 tether_application_dispose (GObject *object)
 {
@@ -366,6 +373,7 @@ tether_application_class_init (TetherApplicationClass *klass)
   app_class->shutdown = tether_application_shutdown;
   app_class->activate = tether_application_activate;
   app_class->command_line = tether_application_command_line;
+  app_class->handle_local_options = tether_application_handle_local_options;
 }
 
 static void
