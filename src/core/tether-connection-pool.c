@@ -76,14 +76,41 @@ _tether_connection_pool_size (TetherConnectionPool *pool)
   return g_hash_table_size (pool->entries);
 }
 
+/* Where a connection is kept: its user@host:port, and the known hosts file
+ * that trusted its server when not the user's.  A connection trusted
+ * through one session's own file (the Demo's) is not shared with sessions
+ * that trust ~/.ssh/known_hosts, nor the other way round. */
+static char *
+pool_key (const char *target_key,
+          const char *known_hosts_file)
+{
+  if (known_hosts_file == NULL)
+    return g_strdup (target_key);
+  return g_strconcat (target_key, "\nknown-hosts:", known_hosts_file, NULL);
+}
+
+static PoolEntry *
+lookup_entry (TetherConnectionPool *pool,
+              TetherConnection     *connection,
+              char                **key)
+{
+  g_autofree char *found = pool_key (tether_connection_get_key (connection),
+                                     tether_connection_get_known_hosts_file (connection));
+  PoolEntry *entry = g_hash_table_lookup (pool->entries, found);
+
+  if (key != NULL)
+    *key = g_steal_pointer (&found);
+  return entry != NULL && entry->connection == connection ? entry : NULL;
+}
+
 static void
 forget (TetherConnectionPool *pool,
         TetherConnection     *connection)
 {
-  PoolEntry *entry = g_hash_table_lookup (pool->entries, tether_connection_get_key (connection));
+  g_autofree char *key = NULL;
 
-  if (entry != NULL && entry->connection == connection)
-    g_hash_table_remove (pool->entries, tether_connection_get_key (connection));
+  if (lookup_entry (pool, connection, &key) != NULL)
+    g_hash_table_remove (pool->entries, key);
 }
 
 static void
@@ -109,8 +136,8 @@ _tether_connection_pool_release (TetherConnectionPool *pool,
   if (connection == NULL)
     return;
 
-  entry = g_hash_table_lookup (pool->entries, tether_connection_get_key (connection));
-  if (entry != NULL && entry->connection == connection && --entry->users == 0)
+  entry = lookup_entry (pool, connection, NULL);
+  if (entry != NULL && --entry->users == 0)
     forget (pool, connection);
 }
 
@@ -180,8 +207,8 @@ connect_cb (GObject      *object,
   PoolEntry *entry;
 
   tether_connection_connect_finish (connection, result, &error);
-  entry = g_hash_table_lookup (pool->entries, tether_connection_get_key (connection));
-  if (entry == NULL || entry->connection != connection)
+  entry = lookup_entry (pool, connection, NULL);
+  if (entry == NULL)
     {
       g_rc_box_release_full (pool, pool_clear);
       return;
@@ -212,6 +239,7 @@ new_entry (TetherConnectionPool       *pool,
   entry->waiters = g_ptr_array_new_with_free_func (g_object_unref);
   tether_connection_set_interaction (entry->connection, interaction);
   tether_connection_set_identity_file (entry->connection, tether_session_get_identity_file (session));
+  tether_connection_set_known_hosts_file (entry->connection, tether_session_get_known_hosts_file (session));
   g_signal_connect (entry->connection, "broken", G_CALLBACK (connection_broken_cb), pool);
   g_hash_table_insert (pool->entries, g_strdup (key), entry);
 
@@ -227,7 +255,8 @@ _tether_connection_pool_open (TetherConnectionPool       *pool,
                               const TetherConfig         *config,
                               GTask                      *task)
 {
-  g_autofree char *key = tether_resolved_target_dup_key (resolved);
+  g_autofree char *target_key = tether_resolved_target_dup_key (resolved);
+  g_autofree char *key = pool_key (target_key, tether_session_get_known_hosts_file (session));
   OpenData *data = g_new0 (OpenData, 1);
   PoolEntry *entry;
 
