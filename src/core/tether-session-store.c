@@ -83,7 +83,7 @@ static char *
 path_to_value (const char  *path,
                GError     **error)
 {
-  if (path == NULL || tether_session_identity_file_is_plain (path))
+  if (tether_session_identity_file_is_plain (path))
     return g_strdup (path);
   return g_filename_to_uri (path, NULL, error);
 }
