@@ -339,9 +339,9 @@ BRITISH = {
     r'signall(ed|ing)': 'signaled', r'licence\w*': 'license', r'centre\w*': 'center',
     r'metre\w*': 'meter', r'catalogue\w*': 'catalog', r'dialogue\w*': 'dialog',
     r'grey\w*': 'gray', r'defence': 'defense', r'offence': 'offense',
-    r'analys(e|ed|es|ing)': 'analyze', r'(organi|recogni|initiali|authori|customi|reali|'
+    r'analys(e|ed|ing)': 'analyze', r'(organi|recogni|initiali|authori|customi|reali|'
     r'summari|minimi|maximi|optimi|prioriti|synchroni|normali|seriali|utili|finali|memori|'
-    r'speciali|categori|visuali|locali|capitali|apologi|criticis|characteri)s(e|ed|es|ing|ation)':
+    r'speciali|categori|visuali|locali|capitali|apologi|critici|characteri)s(e|ed|es|ing|ation)':
     '-ize, -ization', r'whilst|amongst': 'while, among', r'judgement\w*': 'judgment',
     r'acknowledgement\w*': 'acknowledgment', r'ageing': 'aging', r'artefact\w*': 'artifact',
     r'focuss(ed|ing)': 'focused, focusing', r'enquir\w*': 'inquire', r'towards': 'toward',
