@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Fails when a user-visible string is not translated into French.
 
-Four checks, each naming what it finds:
+Five checks, each naming what it finds:
   1. po/POTFILES.in is sorted, names only existing files, and names every file
      under src/, ui/ and data/ that marks a string for translation.
   2. No string literal reaches a text-showing call or a text property of a
@@ -11,6 +11,9 @@ Four checks, each naming what it finds:
      preset) and merged into po/fr.po leaves nothing untranslated or fuzzy:
      a string added to the code but not to fr.po fails here.
   4. po/fr.po itself passes msgfmt --check with no fuzzy or untranslated entry.
+  5. The source strings of that template are in American English, GNOME's
+     convention (Color, Behavior, canceled): no British spelling from the
+     list below.
 
 Usage: check-i18n.py SOURCE_ROOT [--print-potfiles]
 A deliberate exception is marked on its line with the comment `no-i18n`.
@@ -313,20 +316,68 @@ def stats(output):
     return counts
 
 
+def make_pot(root, potfiles, tmp):
+    """The template of the current sources in tmp, or an error message."""
+    pot = os.path.join(tmp, 'tether.pot')
+    listing = os.path.join(tmp, 'POTFILES')
+    with open(listing, 'w', encoding='utf-8') as f:
+        f.write('\n'.join(potfiles) + '\n')
+    r = run(['xgettext', '--package-name=tether', f'--directory={root}',
+             f'--files-from={listing}', f'--output={pot}'] + XGETTEXT_ARGS)
+    if r.returncode != 0:
+        return None, f'xgettext failed: {r.stderr.strip()}'
+    return pot, None
+
+
+# British spellings as whole-word stems (colour, colours, coloured…), with the
+# American form GNOME writes.
+BRITISH = {
+    r'colour\w*': 'color', r'behaviour\w*': 'behavior', r'favourit\w*': 'favorite',
+    r'honour\w*': 'honor', r'neighbour\w*': 'neighbor', r'labour\w*': 'labor',
+    r'cancell(ed|ing)': 'canceled, canceling', r'labell(ed|ing)': 'labeled, labeling',
+    r'travell(ed|ing|er)': 'traveled', r'modell(ed|ing)': 'modeled',
+    r'signall(ed|ing)': 'signaled', r'licence\w*': 'license', r'centre\w*': 'center',
+    r'metre\w*': 'meter', r'catalogue\w*': 'catalog', r'dialogue\w*': 'dialog',
+    r'grey\w*': 'gray', r'defence': 'defense', r'offence': 'offense',
+    r'analys(e|ed|ing)': 'analyze', r'(organi|recogni|initiali|authori|customi|reali|'
+    r'summari|minimi|maximi|optimi|prioriti|synchroni|normali|seriali|utili|finali|memori|'
+    r'speciali|categori|visuali|locali|capitali|apologi|critici|characteri)s(e|ed|es|ing|ation)':
+    '-ize, -ization', r'whilst|amongst': 'while, among', r'judgement\w*': 'judgment',
+    r'acknowledgement\w*': 'acknowledgment', r'ageing': 'aging', r'artefact\w*': 'artifact',
+    r'focuss(ed|ing)': 'focused, focusing', r'enquir\w*': 'inquire', r'towards': 'toward',
+}
+BRITISH_RE = re.compile(r'\b(' + '|'.join(BRITISH) + r')\b', re.I)
+
+
+def check_american(root, potfiles):
+    problems = []
+    with tempfile.TemporaryDirectory() as tmp:
+        pot, error = make_pot(root, potfiles, tmp)
+        if error:
+            return [error]
+        with open(pot, encoding='utf-8') as f:
+            text = f.read()
+    entry = re.compile(r'^((?:#[^\n]*\n)*)(?:msgctxt[^\n]*\n)?msgid ((?:"[^\n]*"\n)+)'
+                       r'(?:msgid_plural ((?:"[^\n]*"\n)+))?', re.M)
+    for m in entry.finditer(text):
+        msgid = ''.join(re.findall(r'"(.*)"', m.group(2) + (m.group(3) or '')))
+        for word in BRITISH_RE.finditer(msgid):
+            where = ' '.join(re.findall(r'^#: (.*)$', m.group(1), re.M)).split()
+            american = next(v for k, v in BRITISH.items() if re.fullmatch(k, word.group(0), re.I))
+            problems.append(f'{where[0] if where else "?"}: "{word.group(0)}" is British '
+                            f'(American: {american}) in "{msgid[:70]}"')
+    return problems
+
+
 def check_catalog(root, potfiles):
     problems = []
     fr_po = os.path.join(root, 'po', 'fr.po')
     if not os.path.exists(fr_po):
         return ['po/fr.po does not exist']
     with tempfile.TemporaryDirectory() as tmp:
-        pot = os.path.join(tmp, 'tether.pot')
-        listing = os.path.join(tmp, 'POTFILES')
-        with open(listing, 'w', encoding='utf-8') as f:
-            f.write('\n'.join(potfiles) + '\n')
-        r = run(['xgettext', '--package-name=tether', f'--directory={root}',
-                 f'--files-from={listing}', f'--output={pot}'] + XGETTEXT_ARGS)
-        if r.returncode != 0:
-            return [f'xgettext failed: {r.stderr.strip()}']
+        pot, error = make_pot(root, potfiles, tmp)
+        if error:
+            return [error]
         merged = os.path.join(tmp, 'fr.po')
         r = run(['msgmerge', '--quiet', '--no-fuzzy-matching', f'--output-file={merged}',
                  fr_po, pot])
@@ -391,9 +442,11 @@ def main():
             problems += scan_ui(path, text)
     failures += fail(problems, 'every user-visible string in src/ and ui/ is marked')
 
-    failures += fail(check_catalog(root, [p for p in potfiles
-                                          if os.path.isfile(os.path.join(root, p))]),
+    existing = [p for p in potfiles if os.path.isfile(os.path.join(root, p))]
+    failures += fail(check_catalog(root, existing),
                      'po/fr.po translates every message, none fuzzy')
+    failures += fail(check_american(root, existing),
+                     'the source strings are in American English')
     return 1 if failures else 0
 
 

@@ -385,6 +385,30 @@ test_usage_errors (void)
   assert_fails_with (&r, NULL);
 }
 
+/* --version answers without a window or a bus; a mistyped option says
+ * where the options are listed. */
+static void
+test_version_and_unknown_option (void)
+{
+  g_auto(Result) r = { 0 };
+
+  run (&r, "--version");
+  assert_ok (&r);
+  g_assert_cmpstr (r.out, ==, "tether " PACKAGE_VERSION "\n");
+
+  run (&r, "--no-such-option");
+  assert_fails_with (&r, "Unknown option --no-such-option. Run “tether --help” to see the options.\n");
+  run (&r, "--enter");
+  assert_fails_with (&r, NULL);
+  g_assert_nonnull (strstr (r.err, "--enter"));
+  g_assert_nonnull (strstr (r.err, "“tether --help”"));
+
+  run (&r, "--help");
+  assert_ok (&r);
+  g_assert_nonnull (strstr (r.out, "--version"));
+  g_assert_null (strstr (r.out, "tether-hints"));
+}
+
 typedef struct {
   gboolean  done;
   Result   *result;
@@ -608,6 +632,76 @@ test_odd_identity_file (void)
   stop_primary ();
 }
 
+/* The line ~/.ssh/known_hosts would hold for @server, the file left as it
+ * was. */
+static char *
+known_hosts_line (TetherTestSshd *server)
+{
+  g_autofree char *path = g_build_filename (g_get_home_dir (), ".ssh", "known_hosts", NULL);
+  g_autofree char *prefix = g_strdup_printf ("[127.0.0.1]:%u ", tether_test_sshd_get_port (server));
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  char *line = NULL;
+
+  g_assert_true (g_file_get_contents (path, &before, NULL, NULL));
+  tether_test_sshd_trust (server);
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  lines = g_strsplit (after, "\n", -1);
+  for (guint i = 0; line == NULL && lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], prefix))
+      line = g_strconcat (lines[i], "\n", NULL);
+  g_assert_nonnull (line);
+  g_file_set_contents (path, before, -1, &error);
+  g_assert_no_error (error);
+  return line;
+}
+
+/* build-aux/run's Demo: its server's key is in a known hosts file of its
+ * own (TETHER_DEMO_KNOWN_HOSTS), so entering it asks nothing (a question
+ * nobody answers would hold --enter) and leaves ~/.ssh/known_hosts as it
+ * was. */
+static void
+test_demo_known_hosts (void)
+{
+  g_autoptr(TetherTestSshd) demo = tether_test_sshd_new (NULL);
+  g_autofree char *user_file = g_build_filename (g_get_home_dir (), ".ssh", "known_hosts", NULL);
+  g_autofree char *identity = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519", NULL);
+  g_autofree char *own_file = g_build_filename (tether_test_get_tmpdir (), "demo-known_hosts", NULL);
+  g_autofree char *own_text = known_hosts_line (demo);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *row = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Result) r = { 0 };
+
+  g_file_set_contents (own_file, own_text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (user_file, &before, NULL, NULL));
+
+  stop_primary ();
+  g_setenv ("TETHER_DEMO_TARGET", tether_test_sshd_get_target (demo), TRUE);
+  g_setenv ("TETHER_DEMO_IDENTITY", identity, TRUE);
+  g_setenv ("TETHER_DEMO_KNOWN_HOSTS", own_file, TRUE);
+  start_primary ();
+
+  run (&r, "--enter", "Demo");
+  assert_ok (&r);
+  run (&r, "--get-session");
+  assert_ok (&r);
+  row = row_of (r.out, "Demo");
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (row, " Opened "));
+  g_assert_true (g_file_get_contents (user_file, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, before);
+
+  stop_primary ();
+  g_unsetenv ("TETHER_DEMO_TARGET");
+  g_unsetenv ("TETHER_DEMO_IDENTITY");
+  g_unsetenv ("TETHER_DEMO_KNOWN_HOSTS");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -654,11 +748,13 @@ main (int   argc,
   g_test_add_func ("/cli/enter-computer", test_enter_computer);
   g_test_add_func ("/cli/close-remove", test_close_remove);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/version-and-unknown-option", test_version_and_unknown_option);
   g_test_add_func ("/cli/new-session-server-dies-at-question", test_new_session_server_dies_at_question);
   g_test_add_func ("/cli/without-running-instance", test_without_running_instance);
   g_test_add_func ("/cli/unreadable-sessions-file", test_unreadable_sessions_file);
   g_test_add_func ("/cli/save-fails", test_save_fails);
   g_test_add_func ("/cli/odd-identity-file", test_odd_identity_file);
+  g_test_add_func ("/cli/demo-known-hosts", test_demo_known_hosts);
 
   status = g_test_run ();
 

@@ -8,6 +8,7 @@
 
 #include "tether-connection.h"
 #include "tether-error.h"
+#include "tether-session-manager-private.h"
 #include "tether-test-interaction.h"
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
@@ -514,6 +515,69 @@ test_prompt_unanswered (void)
   g_assert_false (has_entry_for (sshd));
 }
 
+/* A session with a known hosts file of its own (the Demo's, written by
+ * build-aux/run for the server it started) is trusted from that file alone:
+ * no question, nothing written in ~/.ssh/known_hosts, no connection shared
+ * with a session that trusts ~/.ssh/known_hosts; and a changed key is
+ * refused all the same. */
+static void
+test_session_known_hosts_file (void)
+{
+  g_autoptr(TetherTestSshd) demo = tether_test_sshd_new (NULL);
+  g_autofree char *entry = server_entry (demo);
+  g_autofree char *user_file = known_hosts_path ();
+  g_autofree char *own_file = g_build_filename (tether_test_get_tmpdir (), "demo-known_hosts", NULL);
+  g_autofree char *own_text = g_strconcat (entry, "\n", NULL);
+  g_autofree char *after = NULL;
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (TRUE);
+  g_autoptr(GError) error = NULL;
+  TetherSessionDefinition def = {
+    .target = tether_test_sshd_get_target (demo),
+    .name = "Demo",
+    .known_hosts_file = own_file,
+  };
+  TetherSession *session;
+  g_autoptr(TetherSession) other = NULL;
+
+  /* Only a full path: it is read wherever Tether was started from. */
+  def.known_hosts_file = "demo/known_hosts";
+  g_assert_null (tether_session_manager_add_session (manager, &def, &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME);
+  g_clear_error (&error);
+  def.known_hosts_file = own_file;
+
+  g_assert_cmpint (g_unlink (user_file), ==, 0);
+  g_file_set_contents (own_file, own_text, -1, &error);
+  g_assert_no_error (error);
+  tether_session_manager_set_interaction (manager, TETHER_INTERACTION (interaction));
+
+  session = tether_session_manager_add_session (manager, &def, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tether_session_get_known_hosts_file (session), ==, own_file);
+  g_assert_true (tether_test_open_session (manager, session, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tether_test_interaction_count_kind (interaction, TETHER_PROMPT_HOST_KEY), ==, 0);
+  g_assert_false (g_file_test (user_file, G_FILE_TEST_EXISTS));
+
+  /* The same server, trusted the usual way: asked, and a connection of its
+   * own. */
+  other = tether_test_new_session (manager, tether_test_sshd_get_target (demo), "Other", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tether_test_interaction_count_kind (interaction, TETHER_PROMPT_HOST_KEY), ==, 1);
+  g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 2);
+  tether_session_manager_close_all (manager);
+
+  /* A changed key: refused, and the file keeps the key it had. */
+  tether_test_sshd_change_host_key (demo);
+  g_assert_false (tether_test_open_session (manager, session, &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_CHANGED);
+  g_assert_cmpuint (tether_test_interaction_count_kind (interaction, TETHER_PROMPT_HOST_KEY), ==, 1);
+  g_assert_true (g_file_get_contents (own_file, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, own_text);
+  tether_session_manager_close_all (manager);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -533,6 +597,7 @@ main (int   argc,
   g_test_add_func ("/host-keys/prompt/accept-after-server-gone", test_prompt_accept_after_server_gone);
   g_test_add_func ("/host-keys/prompt/passphrase-lost", test_prompt_passphrase_lost);
   g_test_add_func ("/host-keys/prompt/unanswered", test_prompt_unanswered);
+  g_test_add_func ("/host-keys/session-known-hosts-file", test_session_known_hosts_file);
 
   return g_test_run ();
 }

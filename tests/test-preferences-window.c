@@ -110,7 +110,7 @@ test_color_scheme (Fixture       *fixture,
                    gconstpointer  data)
 {
   AdwComboRow *row = ADW_COMBO_ROW (tether_test_find_widget (fixture->window, tether_test_is_row,
-                                                             "Colour Scheme"));
+                                                             "Color Scheme"));
   AdwStyleManager *style_manager = adw_style_manager_get_default ();
   g_autofree char *saved = NULL;
 

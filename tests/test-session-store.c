@@ -49,6 +49,8 @@ three_definitions (void)
   g_ptr_array_add (defs, make_definition ("c3", "Zeta", "zeta.example.org", NULL, NULL));
   g_ptr_array_add (defs, make_definition ("a1", "alpha", "u@[::1]:2222", "/keys/id", "Lab"));
   g_ptr_array_add (defs, make_definition ("b2", "Mid", "mid:22", NULL, "Lab"));
+  /* A session of its own known hosts file, as the Demo. */
+  ((TetherSessionDefinition *) defs->pdata[2])->known_hosts_file = g_strdup ("/tmp/demo known_hosts");
   return defs;
 }
 
@@ -111,6 +113,7 @@ test_round_trip (void)
       g_assert_cmpstr (got->configuration_name, ==, want->configuration_name);
       g_assert_cmpstr (got->identity_file, ==, want->identity_file);
       g_assert_cmpstr (got->folder, ==, want->folder);
+      g_assert_cmpstr (got->known_hosts_file, ==, want->known_hosts_file);
       g_assert_true (got->persistent);
     }
 }

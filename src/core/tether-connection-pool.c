@@ -76,13 +76,17 @@ _tether_connection_pool_size (TetherConnectionPool *pool)
   return g_hash_table_size (pool->entries);
 }
 
-/* Where a session's connection is shared: its user@host:port and the keys
- * it logs in with.  A session with an identity file of its own must be
+/* Where a session's connection is shared: its user@host:port, the keys
+ * it logs in with, and the known hosts file that trusted its server when
+ * not the user's.  A session with an identity file of its own must be
  * authenticated with that key, never ride on a connection another key
- * opened (nor the reverse), so the key files are part of the key. */
+ * opened (nor the reverse), so the key files are part of the key; a
+ * connection trusted through one session's own file (the Demo's) is not
+ * shared with sessions that trust ~/.ssh/known_hosts. */
 static char *
 pool_key (const TetherResolvedTarget *resolved,
-          const char                 *identity_file)
+          const char                 *identity_file,
+          const char                 *known_hosts_file)
 {
   g_autofree char *target_key = tether_resolved_target_dup_key (resolved);
   GString *key = g_string_new (target_key);
@@ -93,6 +97,8 @@ pool_key (const TetherResolvedTarget *resolved,
     g_string_append (key, identity_file);
   for (guint i = 0; resolved->identity_files != NULL && resolved->identity_files[i] != NULL; i++)
     g_string_append_printf (key, "\n%s", resolved->identity_files[i]);
+  if (known_hosts_file != NULL)
+    g_string_append_printf (key, "\nknown-hosts:%s", known_hosts_file);
   return g_string_free (key, FALSE);
 }
 
@@ -245,6 +251,7 @@ new_entry (TetherConnectionPool       *pool,
   entry->waiters = g_ptr_array_new_with_free_func (g_object_unref);
   tether_connection_set_interaction (entry->connection, interaction);
   tether_connection_set_identity_file (entry->connection, tether_session_get_identity_file (session));
+  tether_connection_set_known_hosts_file (entry->connection, tether_session_get_known_hosts_file (session));
   g_signal_connect (entry->connection, "broken", G_CALLBACK (connection_broken_cb), pool);
   g_hash_table_insert (pool->entries, g_strdup (key), entry);
 
@@ -260,7 +267,8 @@ _tether_connection_pool_open (TetherConnectionPool       *pool,
                               const TetherConfig         *config,
                               GTask                      *task)
 {
-  g_autofree char *key = pool_key (resolved, tether_session_get_identity_file (session));
+  g_autofree char *key = pool_key (resolved, tether_session_get_identity_file (session),
+                                   tether_session_get_known_hosts_file (session));
   OpenData *data = g_new0 (OpenData, 1);
   PoolEntry *entry;
 

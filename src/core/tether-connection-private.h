@@ -89,6 +89,7 @@ typedef struct {
   char              *key;
   char              *ssh_dir;
   char              *identity_file;
+  char              *known_hosts_file;   /* NULL: ssh_dir/known_hosts */
   guint              timeout_s;
   guint              keepalive_ms;
   guint              keepalive_max_missed;

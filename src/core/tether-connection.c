@@ -60,6 +60,7 @@ shared_clear (gpointer data)
   g_free (shared->key);
   g_free (shared->ssh_dir);
   g_free (shared->identity_file);
+  g_free (shared->known_hosts_file);
   g_main_context_unref (shared->main_context);
   g_queue_clear_full (&shared->commands, (GDestroyNotify) _tether_command_free);
   g_queue_clear_full (&shared->events, (GDestroyNotify) _tether_event_free);
@@ -642,6 +643,30 @@ tether_connection_set_identity_file (TetherConnection *self,
 
   g_free (self->shared->identity_file);
   self->shared->identity_file = g_strdup (path);
+}
+
+/**
+ * tether_connection_set_known_hosts_file:
+ * @path: (nullable): the known hosts file the server's key is checked
+ *   against and saved in; %NULL for the one in the SSH directory
+ */
+void
+tether_connection_set_known_hosts_file (TetherConnection *self,
+                                        const char       *path)
+{
+  g_return_if_fail (TETHER_IS_CONNECTION (self));
+  g_return_if_fail (self->state == TETHER_CONNECTION_STATE_NEW);
+
+  g_free (self->shared->known_hosts_file);
+  self->shared->known_hosts_file = g_strdup (path);
+}
+
+const char *
+tether_connection_get_known_hosts_file (TetherConnection *self)
+{
+  g_return_val_if_fail (TETHER_IS_CONNECTION (self), NULL);
+
+  return self->shared->known_hosts_file;
 }
 
 static void

@@ -44,6 +44,9 @@ void                   tether_connection_set_interaction  (TetherConnection     
                                                            TetherInteraction          *interaction);
 void                   tether_connection_set_identity_file (TetherConnection          *self,
                                                            const char                 *path);
+void                   tether_connection_set_known_hosts_file (TetherConnection       *self,
+                                                              const char             *path);
+const char            *tether_connection_get_known_hosts_file (TetherConnection       *self);
 void                   tether_connection_connect_async    (TetherConnection           *self,
                                                            GCancellable               *cancellable,
                                                            GAsyncReadyCallback         callback,

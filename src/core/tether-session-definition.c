@@ -40,6 +40,7 @@ tether_session_definition_new_for_session (TetherSession *session)
   def->configuration_name = g_strdup (tether_session_get_configuration_name (session));
   def->identity_file = g_strdup (tether_session_get_identity_file (session));
   def->folder = g_strdup (tether_session_get_folder (session));
+  def->known_hosts_file = g_strdup (tether_session_get_known_hosts_file (session));
   def->persistent = tether_session_get_persistent (session);
   return def;
 }
@@ -61,6 +62,7 @@ tether_session_definition_free (TetherSessionDefinition *def)
   g_free ((char *) def->configuration_name);
   g_free ((char *) def->identity_file);
   g_free ((char *) def->folder);
+  g_free ((char *) def->known_hosts_file);
   g_free (def);
 }
 
@@ -280,6 +282,23 @@ check_identity_file (const char  *path,
   return FALSE;
 }
 
+/* Only absolute: the file is read wherever Tether was started from. */
+static gboolean
+check_known_hosts_file (const char  *path,
+                        GError     **error)
+{
+  g_autofree char *shown = NULL;
+
+  if (path == NULL || (g_path_is_absolute (path) && strlen (path) <= TETHER_SESSION_FIELD_MAX))
+    return TRUE;
+
+  shown = tether_error_escape (path);
+  g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
+               _("The known hosts file “%s” is not a full path of at most 4096 bytes. Give its full path, starting with “/”."),
+               shown);
+  return FALSE;
+}
+
 /**
  * tether_session_definition_check:
  * @def: a definition, its name %NULL or empty for `Session<Id>`
@@ -321,7 +340,8 @@ tether_session_definition_check (const TetherSessionDefinition  *def,
     return FALSE;
   return check_text_field (def->configuration_name, &configuration_messages, error) &&
          check_text_field (def->folder, &folder_messages, error) &&
-         check_identity_file (def->identity_file, error);
+         check_identity_file (def->identity_file, error) &&
+         check_known_hosts_file (def->known_hosts_file, error);
 }
 
 /**

@@ -14,6 +14,9 @@ G_BEGIN_DECLS
  * @identity_file: (nullable): a private key file to try before the defaults
  * @folder: (nullable): the folder the session is listed in; folders nest
  *   with `/` (`Prod/Staging` is Staging inside Prod)
+ * @known_hosts_file: (nullable): an absolute path: the known hosts file
+ *   this session's server key is checked against and saved in, instead of
+ *   `~/.ssh/known_hosts` (the Demo session's, written by build-aux/run)
  * @persistent: remembered in the sessions file (the Demo session is not)
  *
  * What defines a named session: what New-PSSession is told, what Edit
@@ -31,6 +34,7 @@ typedef struct {
   const char *configuration_name;
   const char *identity_file;
   const char *folder;
+  const char *known_hosts_file;
   gboolean    persistent;
 } TetherSessionDefinition;
 

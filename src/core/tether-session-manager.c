@@ -589,7 +589,8 @@ tether_session_manager_restore_session (TetherSessionManager           *self,
 
 /**
  * tether_session_manager_update_session:
- * @def: the new definition; its InstanceId and persistence are not changed
+ * @def: the new definition; its InstanceId, persistence and known hosts
+ *   file are not changed
  *
  * Edits a listed session's definition; a new target applies at next open.
  */

@@ -76,11 +76,12 @@ resolve_path (const char *path)
 
 /* Save */
 
-/* A private key's path as the file keeps it: as it is, or as a file:// URI
- * when it is not clean text (tether_session_identity_file_is_plain()). */
+/* A path (a private key's, a known hosts file's) as the file keeps it: as
+ * it is, or as a file:// URI when it is not clean text
+ * (tether_session_identity_file_is_plain()). */
 static char *
-identity_file_to_value (const char  *path,
-                        GError     **error)
+path_to_value (const char  *path,
+               GError     **error)
 {
   if (tether_session_identity_file_is_plain (path))
     return g_strdup (path);
@@ -146,6 +147,7 @@ build_key_file (GPtrArray  *definitions,
       const TetherSessionDefinition *def = g_ptr_array_index (definitions, i);
       g_autofree char *group = NULL;
       g_autofree char *identity_file = NULL;
+      g_autofree char *known_hosts_file = NULL;
 
       g_return_val_if_fail (def->instance_id != NULL, NULL);
 
@@ -153,8 +155,10 @@ build_key_file (GPtrArray  *definitions,
        * back whole. */
       if (!definition_is_savable (def, seen, error))
         return NULL;
-      if (def->identity_file != NULL &&
-          (identity_file = identity_file_to_value (def->identity_file, error)) == NULL)
+      if ((def->identity_file != NULL &&
+           (identity_file = path_to_value (def->identity_file, error)) == NULL) ||
+          (def->known_hosts_file != NULL &&
+           (known_hosts_file = path_to_value (def->known_hosts_file, error)) == NULL))
         return NULL;
 
       group = g_strconcat (SESSION_GROUP_PREFIX, def->instance_id, NULL);
@@ -163,6 +167,7 @@ build_key_file (GPtrArray  *definitions,
       set_optional (key_file, group, "ConfigurationName", def->configuration_name);
       set_optional (key_file, group, "IdentityFile", identity_file);
       set_optional (key_file, group, "Folder", def->folder);
+      set_optional (key_file, group, "KnownHostsFile", known_hosts_file);
     }
 
   return g_steal_pointer (&key_file);
@@ -603,16 +608,17 @@ read_field (GKeyFile    *key_file,
   return *value != NULL;
 }
 
-/* A file:// URI back to the path it was made from (identity_file_to_value()). */
+/* A file:// URI back to the path it was made from (path_to_value()). */
 static gboolean
-read_identity_file (GKeyFile   *key_file,
-                    const char *group,
-                    char      **path)
+read_path (GKeyFile   *key_file,
+           const char *group,
+           const char *key,
+           char      **path)
 {
   g_autofree char *value = NULL;
   g_autofree char *hostname = NULL;
 
-  if (!read_field (key_file, group, "IdentityFile", &value))
+  if (!read_field (key_file, group, key, &value))
     return FALSE;
   if (value == NULL || !g_str_has_prefix (value, "file:"))
     {
@@ -630,7 +636,7 @@ read_definition (GKeyFile   *key_file,
 {
   g_autoptr(TetherSessionDefinition) def = tether_session_definition_new ();
   char *name = NULL, *target = NULL, *configuration_name = NULL;
-  char *identity_file = NULL, *folder = NULL;
+  char *identity_file = NULL, *folder = NULL, *known_hosts_file = NULL;
   gboolean read;
 
   /* Everything in the file is remembered, by definition. */
@@ -639,13 +645,15 @@ read_definition (GKeyFile   *key_file,
   read = read_field (key_file, group, "Name", &name) &&
          read_field (key_file, group, "ComputerName", &target) &&
          read_field (key_file, group, "ConfigurationName", &configuration_name) &&
-         read_identity_file (key_file, group, &identity_file) &&
-         read_field (key_file, group, "Folder", &folder);
+         read_path (key_file, group, "IdentityFile", &identity_file) &&
+         read_field (key_file, group, "Folder", &folder) &&
+         read_path (key_file, group, "KnownHostsFile", &known_hosts_file);
   def->name = name;
   def->target = target;
   def->configuration_name = configuration_name;
   def->identity_file = identity_file;
   def->folder = folder;
+  def->known_hosts_file = known_hosts_file;
 
   /* The rules every way in follows: what is read here could be saved. */
   if (!read || name == NULL || *name == '\0' || !tether_session_definition_check (def, NULL))

@@ -22,6 +22,7 @@ struct _TetherSession
   guint                      port;
   char                      *configuration_name;
   char                      *identity_file;
+  char                      *known_hosts_file;
   char                      *folder;
   char                      *last_error;
   TetherSessionState         state;
@@ -152,6 +153,7 @@ tether_session_finalize (GObject *object)
   g_free (self->user_name);
   g_free (self->configuration_name);
   g_free (self->identity_file);
+  g_free (self->known_hosts_file);
   g_free (self->folder);
   g_free (self->last_error);
 
@@ -304,6 +306,8 @@ _tether_session_new (const TetherSessionDefinition *def,
   self->temporary = temporary;
   self->persistent = def->persistent && !temporary;
   _tether_session_set_target (self, def->target, def->configuration_name, def->identity_file);
+  /* Set once: no dialog edits it (the Demo's comes from build-aux/run). */
+  self->known_hosts_file = g_strdup (def->known_hosts_file);
   return self;
 }
 
@@ -805,6 +809,19 @@ tether_session_get_identity_file (TetherSession *self)
 {
   g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
   return self->identity_file;
+}
+
+/**
+ * tether_session_get_known_hosts_file:
+ *
+ * Returns: (nullable): the known hosts file of this session alone, or %NULL
+ *   for `~/.ssh/known_hosts`
+ */
+const char *
+tether_session_get_known_hosts_file (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
+  return self->known_hosts_file;
 }
 
 const char *

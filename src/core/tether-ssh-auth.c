@@ -603,7 +603,7 @@ set_auth_error (Auth     *auth,
     g_propagate_error (error, g_steal_pointer (&auth->withdrawn));
   else if (cancelled)
     g_set_error (error, TETHER_ERROR, TETHER_ERROR_AUTH_FAILED,
-                 _("The login to %s was cancelled. Connect again when you have the password or key at hand."),
+                 _("The login to %s was canceled. Connect again when you have the password or key at hand."),
                  auth->shared->key);
   else if (rc == SSH_AUTH_ERROR)
     g_set_error (error, TETHER_ERROR, TETHER_ERROR_AUTH_FAILED,

@@ -205,7 +205,8 @@ ssh_setup (Worker  *w,
            GError **error)
 {
   TetherConnectionShared *s = w->shared;
-  g_autofree char *known_hosts = g_build_filename (s->ssh_dir, "known_hosts", NULL);
+  g_autofree char *known_hosts = s->known_hosts_file != NULL ? g_strdup (s->known_hosts_file)
+                                 : g_build_filename (s->ssh_dir, "known_hosts", NULL);
   g_autofree char *config = g_build_filename (s->ssh_dir, "config", NULL);
   long timeout = s->timeout_s;
   int no = 0, quiet = SSH_LOG_NOLOG;
@@ -237,6 +238,10 @@ ssh_setup (Worker  *w,
    * socket and timeout, and no libssh logging on the user's terminal. */
   ssh_options_set (w->ssh, SSH_OPTIONS_HOST, s->host);
   ssh_options_set (w->ssh, SSH_OPTIONS_PORT, &s->port);
+  /* A session's own known hosts file (the Demo's) wins over the config's
+   * UserKnownHostsFile. */
+  if (s->known_hosts_file != NULL)
+    ssh_options_set (w->ssh, SSH_OPTIONS_KNOWNHOSTS, s->known_hosts_file);
   ssh_options_set (w->ssh, SSH_OPTIONS_USER, s->user);
   ssh_options_set (w->ssh, SSH_OPTIONS_TIMEOUT, &timeout);
   ssh_options_set (w->ssh, SSH_OPTIONS_LOG_VERBOSITY, &quiet);

@@ -79,6 +79,9 @@ add_demo_session (TetherApplication *self)
     .target = target,
     .name = "Demo",
     .identity_file = g_getenv ("TETHER_DEMO_IDENTITY"),
+    /* build-aux/run started that server and wrote its key there: trusted
+     * without a question, and nothing added to ~/.ssh/known_hosts. */
+    .known_hosts_file = g_getenv ("TETHER_DEMO_KNOWN_HOSTS"),
     .persistent = FALSE,
   };
 
@@ -330,6 +333,13 @@ tether_application_command_line (GApplication            *app,
   return _tether_application_handle_command_line (TETHER_APPLICATION (app), command_line);
 }
 
+static int
+tether_application_handle_local_options (GApplication *app,
+                                         GVariantDict *options)
+{
+  return _tether_application_handle_local_options (TETHER_APPLICATION (app), options);
+}
+
 static void
 tether_application_dispose (GObject *object)
 {
@@ -367,6 +377,7 @@ tether_application_class_init (TetherApplicationClass *klass)
   app_class->shutdown = tether_application_shutdown;
   app_class->activate = tether_application_activate;
   app_class->command_line = tether_application_command_line;
+  app_class->handle_local_options = tether_application_handle_local_options;
 }
 
 static void

@@ -23,5 +23,7 @@ void                  _tether_application_set_local_exit_status (TetherApplicati
 int                   _tether_application_handle_command_line   (TetherApplication       *self,
                                                                  GApplicationCommandLine *command_line);
 void                  _tether_application_add_options           (TetherApplication *self);
+int                   _tether_application_handle_local_options  (TetherApplication *self,
+                                                                 GVariantDict      *options);
 
 G_END_DECLS

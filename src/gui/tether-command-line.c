@@ -18,6 +18,8 @@
  */
 
 static const GOptionEntry options[] = {
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Print Tether’s version and exit"), NULL },
   { "new-session", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Create and open a session to TARGET ([user@]host[:port]) and print it"), N_("TARGET") },
   { "name", 0, 0, G_OPTION_ARG_STRING, NULL,
@@ -45,9 +47,33 @@ static const GOptionEntry options[] = {
   { NULL }
 };
 
+/* GApplication prints a parse error (an unknown option, a missing value)
+ * and exits before any of our code sees the command line; GOptionContext
+ * calls every group's error hook first, so an empty group of ours (hidden
+ * from --help, having no entries) adds the way out to that message. */
+static void
+on_parse_error (GOptionContext  *context,
+                GOptionGroup    *group,
+                gpointer         data,
+                GError         **error)
+{
+  char *message;
+
+  if (error == NULL || *error == NULL)
+    return;
+  message = g_strdup_printf (_("%s. Run “%s --help” to see the options."),
+                             (*error)->message, g_get_prgname ());
+  g_free ((*error)->message);
+  (*error)->message = message;
+}
+
 void
 _tether_application_add_options (TetherApplication *self)
 {
+  GOptionGroup *hints = g_option_group_new ("tether-hints", "", "", NULL, NULL); /* no-i18n: never shown */
+
+  g_option_group_set_error_hook (hints, on_parse_error);
+  g_application_add_option_group (G_APPLICATION (self), hints);
   g_application_add_main_option_entries (G_APPLICATION (self), options);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Manage named remote shell sessions over SSH."));
@@ -199,6 +225,20 @@ enter_computer_done (GObject      *source,
     command_fail (command, error);
   else
     command_finish (command, 0);
+}
+
+/* In the process the user started, before any instance is looked for:
+ * --version needs neither the bus nor a window. */
+int
+_tether_application_handle_local_options (TetherApplication *self,
+                                          GVariantDict      *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("tether %s\n", PACKAGE_VERSION); /* no-i18n: a name and a number */
+      return 0;
+    }
+  return -1;
 }
 
 int

@@ -233,7 +233,7 @@ attach_cb (GObject      *source,
        * session would stay Busy with nobody looking. */
       tether_session_detach (TETHER_SESSION (source));
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
-                               _("Entering was cancelled."));
+                               _("Entering was canceled."));
       return;
     }
 
@@ -379,7 +379,7 @@ tether_session_tab_leave (TetherSessionTab *self)
             {
               stop_waiting_for_grid (self);
               g_task_return_new_error (self->enter_task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                       _("Entering was cancelled."));
+                                       _("Entering was canceled."));
               g_clear_object (&self->enter_task);
             }
           else if (cancellable != NULL)

@@ -97,6 +97,8 @@ assert_nothing_dropped (const uint8_t *data,
         g_assert_nonnull (def->identity_file);
       if (g_key_file_has_key (key_file, group, "Folder", NULL))
         g_assert_nonnull (def->folder);
+      if (g_key_file_has_key (key_file, group, "KnownHostsFile", NULL))
+        g_assert_nonnull (def->known_hosts_file);
     }
 }
 
@@ -116,6 +118,7 @@ assert_same_definitions (GPtrArray *a,
       g_assert_cmpstr (x->configuration_name, ==, y->configuration_name);
       g_assert_cmpstr (x->identity_file, ==, y->identity_file);
       g_assert_cmpstr (x->folder, ==, y->folder);
+      g_assert_cmpstr (x->known_hosts_file, ==, y->known_hosts_file);
     }
 }
 
