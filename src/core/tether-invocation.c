@@ -259,7 +259,7 @@ tether_invocation_class_init (TetherInvocationClass *klass)
 
   properties[PROP_COMMAND] = g_param_spec_string ("command", NULL, NULL, NULL, ro);
   properties[PROP_THROTTLE_LIMIT] =
-    g_param_spec_uint ("throttle-limit", NULL, NULL, 1, G_MAXUINT, 32, rw);
+    g_param_spec_uint ("throttle-limit", NULL, NULL, 1, G_MAXUINT, 1, rw);
   properties[PROP_TIMEOUT] = g_param_spec_uint ("timeout", NULL, NULL, 0, G_MAXUINT, 0, rw);
   properties[PROP_N_TARGETS] = g_param_spec_uint ("n-targets", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_N_FINISHED] = g_param_spec_uint ("n-finished", NULL, NULL, 0, G_MAXUINT, 0, ro);
@@ -278,7 +278,8 @@ tether_invocation_init (TetherInvocation *self)
   self->hosts = g_ptr_array_new_with_free_func (host_free);
   self->results = g_list_store_new (TETHER_TYPE_INVOCATION_RESULT);
   self->groups = g_list_store_new (TETHER_TYPE_INVOCATION_GROUP);
-  self->throttle_limit = 32;
+  /* The real default is the setting's, given by the manager. */
+  self->throttle_limit = 1;
 }
 
 TetherInvocation *
