@@ -219,6 +219,68 @@ test_gathered (void)
   wait_fleet_connections (0);
 }
 
+static gboolean
+n_finished_is_two (gpointer data)
+{
+  return tether_invocation_get_n_finished (data) == 2;
+}
+
+static void
+count_changes (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               guint      *changes)
+{
+  *changes += removed + added;
+}
+
+/* A group that stays the same keeps its object, and its row: a host ending
+ * elsewhere does not rebuild the others. */
+static void
+test_groups_kept (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autoptr(TetherInvocation) invocation = NULL;
+  g_autoptr(TetherInvocationGroup) alike = NULL;
+  g_autoptr(TetherInvocationGroup) after = NULL;
+  g_autofree char *command = g_strdup_printf ("[ ${SSH_CONNECTION##* } = %u ] && sleep 1; echo alike",
+                                              fleet_port (2));
+  GListModel *groups;
+  TetherTestWait wait = { 0 };
+  guint changes = 0;
+
+  invocation = tether_session_manager_new_invocation (manager, command);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *target = fleet_target (i);
+
+      tether_invocation_add_computer (invocation, target);
+    }
+  groups = tether_invocation_get_groups (invocation);
+  tether_invocation_run_async (invocation, NULL, tether_test_store_result, &wait);
+  tether_test_wait_until (n_finished_is_two, invocation, WAIT_MS);
+
+  /* The two done, gathered; the slow one a group of its own. */
+  g_assert_cmpuint (g_list_model_get_n_items (groups), ==, 2);
+  alike = g_list_model_get_item (groups, 1);
+  g_assert_cmpuint (tether_invocation_group_get_n_computers (alike), ==, 2);
+  g_signal_connect (groups, "items-changed", G_CALLBACK (count_changes), &changes);
+
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  g_assert_true (tether_invocation_run_finish (invocation, wait.result, NULL));
+  g_clear_object (&wait.result);
+
+  /* The slow one joined them: the same group, one row fewer. */
+  g_assert_cmpuint (g_list_model_get_n_items (groups), ==, 1);
+  after = g_list_model_get_item (groups, 0);
+  g_assert_true (after == alike);
+  g_assert_cmpuint (tether_invocation_group_get_n_computers (after), ==, 3);
+  g_assert_cmpuint (changes, ==, 1);
+  g_signal_handlers_disconnect_by_data (groups, &changes);
+  tether_session_manager_clear_invocations (manager);
+}
+
 /* Counted on the server side: each command bumps a counter under flock,
  * records it, waits, and takes it back; no more than the limit ever ran at
  * once, and the connections open at once (sampled as each host changes
@@ -637,6 +699,7 @@ main (int   argc,
   tether_test_sshd_trust (refusing);
 
   g_test_add_func ("/invocation/gathered", test_gathered);
+  g_test_add_func ("/invocation/groups-kept", test_groups_kept);
   g_test_add_func ("/invocation/throttle", test_throttle);
   g_test_add_func ("/invocation/sessions", test_sessions);
   g_test_add_func ("/invocation/cancel", test_cancel);

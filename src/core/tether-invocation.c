@@ -38,6 +38,7 @@ struct _TetherInvocation
   GPtrArray            *hosts;           /* Host*, list order */
   GListStore           *results;
   GListStore           *groups;
+  GHashTable           *groups_by_key;   /* the last gathering's, to keep them */
   guint                 next;            /* the next host to start */
   guint                 n_running;
   guint                 n_finished;
@@ -158,6 +159,7 @@ tether_invocation_dispose (GObject *object)
   g_clear_pointer (&self->hosts, g_ptr_array_unref);
   g_clear_object (&self->results);
   g_clear_object (&self->groups);
+  g_clear_pointer (&self->groups_by_key, g_hash_table_unref);
   if (self->manager != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->manager), (gpointer *) &self->manager);
   self->manager = NULL;
@@ -278,6 +280,7 @@ tether_invocation_init (TetherInvocation *self)
   self->hosts = g_ptr_array_new_with_free_func (host_free);
   self->results = g_list_store_new (TETHER_TYPE_INVOCATION_RESULT);
   self->groups = g_list_store_new (TETHER_TYPE_INVOCATION_GROUP);
+  self->groups_by_key = _tether_invocation_gather_table_new ();
   /* The real default is the setting's, given by the manager. */
   self->throttle_limit = 1;
 }
@@ -319,7 +322,7 @@ add_host (TetherInvocation *self,
   g_set_object (&host->session, session);
   g_ptr_array_add (self->hosts, host);
   g_list_store_append (self->results, host->result);
-  _tether_invocation_gather (G_LIST_MODEL (self->results), self->groups);
+  _tether_invocation_gather (G_LIST_MODEL (self->results), self->groups, self->groups_by_key);
   notify (self, PROP_N_TARGETS);
   return host;
 }
@@ -604,7 +607,7 @@ end_host (Host                   *host,
     }
   notify (self, PROP_N_FINISHED);
   notify (self, PROP_FRACTION);
-  _tether_invocation_gather (G_LIST_MODEL (self->results), self->groups);
+  _tether_invocation_gather (G_LIST_MODEL (self->results), self->groups, self->groups_by_key);
 
   fill_slots (self);
   complete_if_done (self);
