@@ -29,6 +29,16 @@ const char     *tether_test_get_tmpdir            (void);
  * its config, so they win (sshd keeps the first value of a keyword).  Blocks
  * until the server listens.  Never returns NULL: failure aborts the test. */
 TetherTestSshd *tether_test_sshd_new              (const char      *extra_config);
+/* One server listening on @n_ports (at most 16) free loopback ports (the first is
+ * tether_test_sshd_get_port()): many "computers" for one process.  Trust,
+ * and the count of connections, cover every port. */
+TetherTestSshd *tether_test_sshd_new_multi        (const char      *extra_config,
+                                                   guint            n_ports);
+guint           tether_test_sshd_get_n_ports      (TetherTestSshd  *sshd);
+/* A loopback port nothing listens on (a refused connection). */
+guint           tether_test_closed_port           (void);
+guint           tether_test_sshd_get_nth_port     (TetherTestSshd  *sshd,
+                                                   guint            index);
 /* Another server on a new port with a new host key, same keys authorized
  * (including those added with tether_test_sshd_authorize_key()) and the same
  * @extra_config. */
@@ -50,8 +60,12 @@ void            tether_test_sshd_change_host_key  (TetherTestSshd  *sshd);
 /* Authorizes one more public key file. */
 void            tether_test_sshd_authorize_key    (TetherTestSshd  *sshd,
                                                    const char      *pubkey_path);
-/* Established TCP connections to the server's port, seen from the server. */
+/* Established TCP connections to the server's ports, seen from the server. */
 guint           tether_test_sshd_count_connections (TetherTestSshd *sshd);
+/* Waits (tether_test_wait_until()) until it counts @expected. */
+void            tether_test_sshd_wait_connections (TetherTestSshd *sshd,
+                                                   guint           expected,
+                                                   guint           timeout_ms);
 /* SIGKILLs the server's per-connection processes: every client sees its
  * connection die at once. */
 void            tether_test_sshd_kill_connections (TetherTestSshd  *sshd);

@@ -33,6 +33,10 @@ struct _TetherSession
   TetherConnection          *connection;
   TetherChannel             *shell;
   gboolean                   opening_shell;
+  /* FALSE for Invoke-Command's temporary sessions: their exec channel is
+   * all they need, a shell would only cost a channel and a login shell. */
+  gboolean                   shell_on_open;
+  TetherInteraction         *interaction;
   /* An Enter waiting for the shell to open. */
   GTask                     *attach_task;
   /* The one answer to "is this session entered?". */
@@ -137,6 +141,7 @@ tether_session_dispose (GObject *object)
 
   drop_shell (self);
   g_clear_object (&self->connection);
+  g_clear_object (&self->interaction);
 
   G_OBJECT_CLASS (tether_session_parent_class)->dispose (object);
 }
@@ -305,6 +310,7 @@ _tether_session_new (const TetherSessionDefinition *def,
   self->folder = tether_session_folder_normalize (def->folder);
   self->temporary = temporary;
   self->persistent = def->persistent && !temporary;
+  self->shell_on_open = TRUE;
   _tether_session_set_target (self, def->target, def->configuration_name, def->identity_file);
   /* Set once: no dialog edits it (the Demo's comes from build-aux/run). */
   self->known_hosts_file = g_strdup (def->known_hosts_file);
@@ -542,7 +548,28 @@ _tether_session_set_connection (TetherSession    *self,
   g_set_object (&self->connection, connection);
   self->columns = MAX (columns, 1);
   self->rows = MAX (rows, 1);
-  open_shell (self);
+  if (self->shell_on_open)
+    open_shell (self);
+}
+
+void
+_tether_session_set_interaction (TetherSession     *self,
+                                 TetherInteraction *interaction)
+{
+  g_set_object (&self->interaction, interaction);
+}
+
+TetherInteraction *
+_tether_session_get_interaction (TetherSession *self)
+{
+  return self->interaction;
+}
+
+void
+_tether_session_set_shell_on_open (TetherSession *self,
+                                   gboolean       shell_on_open)
+{
+  self->shell_on_open = shell_on_open;
 }
 
 TetherConnection *
