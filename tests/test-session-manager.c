@@ -171,7 +171,7 @@ test_identity_not_shared (void)
   keyed = add_keyed_session (manager, "Keyed", key);
 
   g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 2);
-  wait_server_connections (sshd, 2);
+  tether_test_sshd_wait_connections (sshd, 2, WAIT_MS);
   /* The second connection logged in with the session's own key. */
   g_assert_true (g_file_get_contents (tether_test_sshd_get_log_path (sshd), &log, NULL, NULL));
   accepted = g_strdup_printf ("ED25519 %s", fingerprint);
@@ -183,7 +183,7 @@ test_identity_not_shared (void)
   g_assert_cmpuint (tether_test_sshd_count_connections (sshd), ==, 2);
 
   tether_session_manager_close_all (manager);
-  wait_server_connections (sshd, 0);
+  tether_test_sshd_wait_connections (sshd, 0, WAIT_MS);
 }
 
 static void
