@@ -110,7 +110,7 @@ tether_invocation_status_to_display (TetherInvocationStatus status)
     case TETHER_INVOCATION_STATUS_TIMED_OUT:
       return C_("invocation status", "Timed out");
     case TETHER_INVOCATION_STATUS_CANCELLED:
-      return C_("invocation status", "Cancelled");
+      return C_("invocation status", "Canceled");
     default:
       g_return_val_if_reached (NULL);
     }
@@ -401,7 +401,7 @@ complete_if_done (TetherInvocation *self)
     return;
   if (self->cancelled)
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
-                             _("The command was cancelled."));
+                             _("The command was canceled."));
   else if (self->n_failed > 0)
     g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_FAILED,
                              ngettext ("The command failed on %u of %u computer. See its result.",
@@ -696,7 +696,7 @@ tether_invocation_cancel (TetherInvocation *self)
   notify (self, PROP_CANCELLED);
   for (guint i = 0; i < self->hosts->len; i++)
     end_host (g_ptr_array_index (self->hosts, i), TETHER_INVOCATION_STATUS_CANCELLED, -1,
-              _("The run was cancelled before this computer finished."));
+              _("The run was canceled before this computer finished."));
 }
 
 /* Accessors */
