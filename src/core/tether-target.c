@@ -915,6 +915,68 @@ tether_target_resolve (const TetherTarget  *self,
   return g_steal_pointer (&resolved);
 }
 
+static void
+resolve_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  const char *ssh_dir = g_object_get_data (G_OBJECT (task), "ssh-dir");
+  GError *error = NULL;
+  TetherResolvedTarget *resolved = tether_target_resolve (task_data, ssh_dir, &error);
+
+  if (resolved == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, resolved, (GDestroyNotify) tether_resolved_target_free);
+}
+
+/**
+ * tether_target_resolve_async:
+ * @self: a target
+ * @ssh_dir: (nullable): the SSH directory, or %NULL for tether_get_ssh_dir()
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the target is resolved
+ * @user_data: for @callback
+ *
+ * tether_target_resolve() without blocking the caller's thread.
+ */
+void
+tether_target_resolve_async (const TetherTarget  *self,
+                             const char          *ssh_dir,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (self != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tether_target_resolve_async);
+  g_task_set_task_data (task, tether_target_copy (self), (GDestroyNotify) tether_target_free);
+  g_object_set_data_full (G_OBJECT (task), "ssh-dir", g_strdup (ssh_dir), g_free);
+  g_task_run_in_thread (task, resolve_thread);
+}
+
+/**
+ * tether_target_resolve_finish:
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the resolved target, or %NULL with
+ *   @error set
+ */
+TetherResolvedTarget *
+tether_target_resolve_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_target_resolve_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /**
  * tether_resolved_target_free:
  * @self: (nullable): a resolved target
@@ -931,6 +993,22 @@ tether_resolved_target_free (TetherResolvedTarget *self)
   g_free (self->host);
   g_free (self->alias);
   g_strfreev (self->identity_files);
+  g_free (self->identity_agent);
+  g_strfreev (self->certificate_files);
+  g_strfreev (self->user_known_hosts_files);
+  g_strfreev (self->global_known_hosts_files);
+  g_free (self->host_key_alias);
+  g_free (self->ciphers);
+  g_free (self->kex_algorithms);
+  g_free (self->host_key_algorithms);
+  g_free (self->macs);
+  g_free (self->proxy_jump);
+  g_free (self->proxy_command);
+  g_strfreev (self->local_forwards);
+  g_strfreev (self->remote_forwards);
+  g_strfreev (self->dynamic_forwards);
+  g_free (self->forward_agent_socket);
+  g_free (self->config_file);
   g_strfreev (self->ignored);
   g_free (self);
 }
