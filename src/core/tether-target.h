@@ -148,6 +148,7 @@ void          tether_target_resolve_async   (const TetherTarget  *self,
                                              gpointer             user_data);
 TetherResolvedTarget *tether_target_resolve_finish (GAsyncResult *result,
                                                     GError      **error);
+TetherResolvedTarget *tether_resolved_target_copy (const TetherResolvedTarget *self);
 void          tether_resolved_target_free   (TetherResolvedTarget *self);
 char         *tether_resolved_target_dup_key (const TetherResolvedTarget *self);
 
