@@ -590,6 +590,58 @@ test_config_applied (void)
   tether_test_sshd_free (sshd);
 }
 
+static char *
+fingerprint_of (const char *public_key)
+{
+  const char *argv[] = { "ssh-keygen", "-lf", public_key, NULL };
+  g_autofree char *output = NULL;
+  g_auto(GStrv) fields = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &output, NULL,
+                NULL, &error);
+  g_assert_no_error (error);
+  fields = g_strsplit (output, " ", 3);
+  return g_strdup (fields[1]);
+}
+
+/* The alias's HostName, Port, User and IdentityFile are what the connection
+ * uses: the server's log names the configured key as the one accepted. */
+static void
+test_config_identity (void)
+{
+  TetherTestSshd *sshd = tether_test_sshd_new (NULL);
+  g_autofree char *key = tether_test_make_key ("configured", NULL);
+  g_autofree char *pub = g_strconcat (key, ".pub", NULL);
+  g_autofree char *fingerprint = fingerprint_of (pub);
+  g_autofree char *config = NULL;
+  g_autofree char *log = NULL;
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *accepted = NULL;
+
+  tether_test_sshd_trust (sshd);
+  tether_test_sshd_authorize_key (sshd, pub);
+  config = g_strdup_printf ("Host idbox\n  HostName 127.0.0.1\n  Port %u\n  User %s\n"
+                            "  IdentityFile %s\n  IdentitiesOnly yes\n",
+                            tether_test_sshd_get_port (sshd), tether_test_sshd_get_user (sshd), key);
+  write_ssh_config (config);
+  connection = connect_to ("idbox", NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_logged_in (connection);
+  g_assert_cmpuint (tether_connection_get_port (connection), ==, tether_test_sshd_get_port (sshd));
+  g_assert_cmpstr (tether_connection_get_user (connection), ==, tether_test_sshd_get_user (sshd));
+
+  accepted = g_strdup_printf ("Accepted publickey for %s from 127.0.0.1", tether_test_sshd_get_user (sshd));
+  g_assert_true (g_file_get_contents (tether_test_sshd_get_log_path (sshd), &log, NULL, NULL));
+  g_assert_nonnull (strstr (log, accepted));
+  g_assert_nonnull (strstr (log, fingerprint));
+
+  g_clear_object (&connection);
+  write_ssh_config ("");
+  tether_test_sshd_free (sshd);
+}
+
 typedef struct {
   gboolean broken;
   gboolean closed;
@@ -883,6 +935,7 @@ main (int   argc,
   g_test_add_func ("/connection/auth/multi-factor", test_auth_multi_factor);
   g_test_add_func ("/connection/bad-targets", test_bad_targets);
   g_test_add_func ("/connection/config-applied", test_config_applied);
+  g_test_add_func ("/connection/config-identity", test_config_identity);
   g_test_add_func ("/connection/broken/killed", test_broken_killed);
   g_test_add_func ("/connection/broken/silent", test_broken_silent);
   g_test_add_func ("/connection/broken/keepalive-misses", test_keepalive_misses);
