@@ -691,6 +691,9 @@ tether_window_dispose (GObject *object)
     }
   g_clear_pointer (&self->tabs, g_hash_table_unref);
   _tether_window_close_store_dialog (self);
+  if (self->import_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->import_chooser));
+  g_clear_object (&self->import_chooser);
   save_window_state (self);
   g_clear_object (&self->settings);
   self->manager = NULL;
