@@ -78,7 +78,7 @@ typedef enum {
  *   `ssh -G` prints them: "LISTEN CONNECT", LISTEN being `PORT`,
  *   `[ADDRESS]:PORT` or a socket path, CONNECT `[HOST]:PORT` or a socket path
  * @remote_forwards: (array zero-terminated=1): `RemoteForward` entries, the
- *   same format ("LISTEN CONNECT"; CONNECT is missing for a dynamic one)
+ *   same format ("LISTEN CONNECT"); a dynamic one is "LISTEN [socks]:0"
  * @dynamic_forwards: (array zero-terminated=1): `DynamicForward` entries:
  *   `PORT` or `[ADDRESS]:PORT`
  * @forward_agent: `ForwardAgent` is not `no`
