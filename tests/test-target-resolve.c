@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <time.h>
+#include <utime.h>
 
 #include "tether-error.h"
 #include "tether-target.h"
@@ -403,6 +405,103 @@ test_fallback (void)
   g_assert_cmpstrv (async_resolved->ignored, resolved->ignored);
 }
 
+/* Files older than a second, as a user's configuration is, so that the
+ * cache keeps what ssh read from them. */
+static void
+age (const char *name)
+{
+  g_autofree char *path = ssh_dir_path (name);
+  g_autofree char *dir = g_path_get_dirname (path);
+  struct utimbuf old = { .actime = time (NULL) - 10, .modtime = time (NULL) - 10 };
+
+  g_assert_cmpint (utime (path, &old), ==, 0);
+  g_assert_cmpint (utime (dir, &old), ==, 0);
+}
+
+/* Resolutions are kept while the files ssh read are unchanged: any change
+ * is seen at the next resolution. */
+static void
+test_cache_file_changed (void)
+{
+  g_autoptr(TetherResolvedTarget) before = NULL;
+  g_autoptr(TetherResolvedTarget) after = NULL;
+
+  write_ssh_file ("config", "Host c1\n  HostName a.example.org\n");
+  age ("config");
+  before = resolve_ok ("c1");
+  g_assert_cmpstr (before->host, ==, "a.example.org");
+
+  /* Same size, same second. */
+  write_ssh_file ("config", "Host c1\n  HostName b.example.org\n");
+  after = resolve_ok ("c1");
+  g_assert_cmpstr (after->host, ==, "b.example.org");
+}
+
+static void
+test_cache_include_added (void)
+{
+  g_autoptr(TetherResolvedTarget) before = NULL;
+  g_autoptr(TetherResolvedTarget) after = NULL;
+  g_autoptr(TetherResolvedTarget) again = NULL;
+  g_autofree char *dir = ssh_dir_path ("cache.d");
+
+  g_mkdir_with_parents (dir, 0700);
+  write_ssh_file ("config", "Include ~/.ssh/cache.d/*.conf\nHost c2\n  HostName c2.example.org\n");
+  age ("config");
+  age ("cache.d");
+  before = resolve_ok ("c2");
+  g_assert_cmpstr (before->user, ==, g_get_user_name ());
+
+  /* A file the glob now matches: a new file in its directory. */
+  write_ssh_file ("cache.d/10-user.conf", "Host c2\n  User added\n");
+  age ("cache.d/10-user.conf");
+  after = resolve_ok ("c2");
+  g_assert_cmpstr (after->user, ==, "added");
+
+  /* And one changed inside an included file. */
+  write_ssh_file ("cache.d/10-user.conf", "Host c2\n  User other\n");
+  again = resolve_ok ("c2");
+  g_assert_cmpstr (again->user, ==, "other");
+  write_ssh_file ("cache.d/10-user.conf", NULL);
+}
+
+/* What a Match exec says can change with no file changing: never kept. */
+static void
+test_cache_match_exec (void)
+{
+  g_autofree char *flag = g_build_filename (tether_test_get_tmpdir (), "match-flag", NULL);
+  g_autofree char *config = g_strdup_printf ("Match host c3 exec \"test -f %s\"\n  User flagged\n", flag);
+  g_autoptr(TetherResolvedTarget) before = NULL;
+  g_autoptr(TetherResolvedTarget) after = NULL;
+
+  g_remove (flag);
+  write_ssh_file ("config", config);
+  age ("config");
+  before = resolve_ok ("c3");
+  g_assert_cmpstr (before->user, ==, g_get_user_name ());
+
+  g_assert_true (g_file_set_contents (flag, "", 0, NULL));
+  after = resolve_ok ("c3");
+  g_assert_cmpstr (after->user, ==, "flagged");
+  g_remove (flag);
+}
+
+/* A configuration that appears after a resolution without one. */
+static void
+test_cache_config_created (void)
+{
+  g_autoptr(TetherResolvedTarget) before = NULL;
+  g_autoptr(TetherResolvedTarget) after = NULL;
+
+  write_ssh_file ("config", NULL);
+  before = resolve_ok ("c4");
+  g_assert_cmpuint (before->port, ==, 22);
+
+  write_ssh_file ("config", "Host c4\n  Port 2244\n");
+  after = resolve_ok ("c4");
+  g_assert_cmpuint (after->port, ==, 2244);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -421,6 +520,10 @@ main (int   argc,
   g_test_add_func ("/target-resolve/bad-config", test_bad_config);
   g_test_add_func ("/target-resolve/async", test_async);
   g_test_add_func ("/target-resolve/fallback", test_fallback);
+  g_test_add_func ("/target-resolve/cache/file-changed", test_cache_file_changed);
+  g_test_add_func ("/target-resolve/cache/include-added", test_cache_include_added);
+  g_test_add_func ("/target-resolve/cache/match-exec", test_cache_match_exec);
+  g_test_add_func ("/target-resolve/cache/config-created", test_cache_config_created);
 
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 #include "tether-session-definition.h"
 #include "tether-ssh-config-import.h"
 #include "tether-target.h"
+#include "tether-util.h"
 
 /*
  * Import from an SSH configuration: every concrete `Host` alias becomes a
@@ -200,13 +201,6 @@ scan_thread (GTask        *task,
 
 /* Applying it to the list */
 
-static char **
-strv_steal (GPtrArray *array)
-{
-  g_ptr_array_add (array, NULL);
-  return (char **) g_ptr_array_free (array, FALSE);
-}
-
 static gboolean
 set_target (TetherSessionManager  *self,
             TetherSession         *session,
@@ -301,7 +295,7 @@ apply_scan (TetherSessionManager  *self,
   report->folder = g_strdup (scan->folder);
   ok = update_folder (self, scan, matched, report, removed, error) &&
        add_new (self, scan, matched, report, error);
-  report->removed = strv_steal (removed);
+  report->removed = tether_strv_steal (removed);
   report->skipped = g_new0 (char *, scan->skipped->len + 1);
   for (guint i = 0; i < scan->skipped->len; i++)
     report->skipped[i] = g_strdup (g_ptr_array_index (scan->skipped, i));

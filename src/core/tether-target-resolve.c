@@ -10,7 +10,9 @@
 #include <libssh/libssh.h>
 
 #include "tether-error.h"
+#include "tether-target-private.h"
 #include "tether-target.h"
+#include "tether-util.h"
 
 /*
  * What a target resolves to is what OpenSSH's own client would use for it:
@@ -225,13 +227,6 @@ expand_tokens (const char   *value,
 }
 
 static char **
-strv_steal (GPtrArray *array)
-{
-  g_ptr_array_add (array, NULL);
-  return (char **) g_ptr_array_free (array, FALSE);
-}
-
-static char **
 strv_from (GPtrArray *values,
            char     *(*map) (const char *value, const Tokens *tokens),
            const Tokens *tokens)
@@ -244,7 +239,7 @@ strv_from (GPtrArray *values,
 
       g_ptr_array_add (strv, map != NULL ? map (value, tokens) : g_strdup (value));
     }
-  return strv_steal (strv);
+  return tether_strv_steal (strv);
 }
 
 /* "none" is how `ssh -G` prints an unset path or command. */
@@ -364,7 +359,9 @@ fill_ignored (TetherResolvedTarget *resolved,
       const char *keyword = g_ptr_array_index (options->keywords, i);
       GPtrArray *values = options_get_all (options, keyword);
 
-      if (g_strv_contains (applied_keywords, keyword) ||
+      /* LogLevel is -v's, not the configuration's (and means nothing to
+       * Tether, which logs nothing of libssh's). */
+      if (g_strv_contains (applied_keywords, keyword) || g_str_equal (keyword, "loglevel") ||
           !options_is_set (options, defaults, keyword))
         continue;
       for (guint j = 0; j < values->len; j++)
@@ -384,7 +381,7 @@ fill_ignored (TetherResolvedTarget *resolved,
       g_ptr_array_add (ignored, g_strdup_printf ("userknownhostsfile %s",
                                                  resolved->user_known_hosts_files[i]));
 
-  resolved->ignored = strv_steal (ignored);
+  resolved->ignored = tether_strv_steal (ignored);
 }
 
 static TetherResolvedTarget *
@@ -575,7 +572,7 @@ resolve_with_libssh (const TetherTarget  *target,
   resolved->local_forwards = g_new0 (char *, 1);
   resolved->remote_forwards = g_new0 (char *, 1);
   resolved->dynamic_forwards = g_new0 (char *, 1);
-  resolved->ignored = strv_steal (g_steal_pointer (&ignored));
+  resolved->ignored = tether_strv_steal (g_steal_pointer (&ignored));
   return g_steal_pointer (&resolved);
 }
 
@@ -622,9 +619,10 @@ config_path (const char *ssh_dir)
   return g_build_filename (ssh_dir, "config", NULL);
 }
 
-/* `ssh -G -F FILE [-l USER] [-p PORT] -- HOST`, or OpenSSH's defaults with
- * no file and no @target.  -F makes ssh read Tether's SSH directory (under
- * $HOME), not the passwd entry's. */
+/* `ssh -G -v -F FILE [-l USER] [-p PORT] -- HOST`, or OpenSSH's defaults
+ * with no file and no @target.  -F makes ssh read Tether's SSH directory
+ * (under $HOME), not the passwd entry's; -v logs the files it reads, for
+ * the cache (tether-target-cache.c). */
 static char **
 ssh_argv (const char         *program,
           const TetherTarget *target,
@@ -635,6 +633,8 @@ ssh_argv (const char         *program,
 
   g_ptr_array_add (argv, g_strdup (program));
   g_ptr_array_add (argv, g_strdup ("-G"));
+  if (target != NULL)
+    g_ptr_array_add (argv, g_strdup ("-v"));
   g_ptr_array_add (argv, g_strdup ("-F"));
   if (config != NULL && g_file_test (config, G_FILE_TEST_EXISTS))
     g_ptr_array_add (argv, g_steal_pointer (&config));
@@ -649,7 +649,7 @@ ssh_argv (const char         *program,
     g_ptr_array_add (argv, g_strdup_printf ("-p%u", target->port));
   g_ptr_array_add (argv, g_strdup ("--"));
   g_ptr_array_add (argv, g_strdup (target != NULL ? target->host : "defaults.invalid"));
-  return strv_steal (argv);
+  return tether_strv_steal (argv);
 }
 
 static GSubprocess *
@@ -669,27 +669,37 @@ spawn_ssh (const char * const *argv,
   return g_subprocess_launcher_spawnv (launcher, argv, error);
 }
 
-/* The output of a finished `ssh -G`, or why it failed. */
+/* The output of a finished `ssh -G` (kept for the next time when it ran for
+ * a target), or why it failed. */
 static Options *
-options_from_run (GSubprocess  *process,
-                  const char   *output,
-                  const char   *errors,
-                  const char   *ssh_dir,
-                  GError      **error)
+options_from_run (GSubprocess        *process,
+                  const char * const *argv,
+                  gboolean            for_target,
+                  const char         *output,
+                  const char         *errors,
+                  const char         *ssh_dir,
+                  GError            **error)
 {
-  g_autofree char *config = NULL;
+  g_autofree char *config = config_path (ssh_dir);
   g_auto(GStrv) lines = NULL;
   g_autoptr(GString) reason = NULL;
 
   if (g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0)
-    return options_parse (output ?: "");
+    {
+      if (for_target)
+        _tether_target_cache_store (argv, config, output ?: "", errors ?: "");
+      return options_parse (output ?: "");
+    }
 
-  /* The lines that say what is wrong, without ssh's remark about stdin. */
+  /* The lines that say what is wrong, without ssh's version, its -v log
+   * and its remark about stdin. */
   reason = g_string_new (NULL);
   lines = g_strsplit (errors ?: "", "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
-      if (*lines[i] == '\0' || g_str_has_prefix (lines[i], "Pseudo-terminal"))
+      g_strchomp (lines[i]);   /* ssh ends its lines with "\r\n" */
+      if (*lines[i] == '\0' || g_str_has_prefix (lines[i], "Pseudo-terminal") ||
+          g_str_has_prefix (lines[i], "debug") || g_str_has_prefix (lines[i], "OpenSSH_"))
         continue;
       if (reason->len > 0)
         g_string_append (reason, "; ");
@@ -698,7 +708,6 @@ options_from_run (GSubprocess  *process,
   if (reason->len == 0)
     g_string_append (reason, "ssh -G"); /* no-i18n: the command's name */
 
-  config = config_path (ssh_dir);
   g_set_error (error, TETHER_ERROR, TETHER_ERROR_FAILED,
                _("Your SSH configuration “%s” could not be read (%s): fix it, or move it "
                  "away to connect without it."),
@@ -717,10 +726,13 @@ run_ssh_sync (const char         *program,
   g_autofree char *output = NULL;
   g_autofree char *errors = NULL;
 
+  if (target != NULL && (output = _tether_target_cache_lookup ((const char * const *) argv)) != NULL)
+    return options_parse (output);
   if ((process = spawn_ssh ((const char * const *) argv, error)) == NULL ||
       !g_subprocess_communicate_utf8 (process, NULL, NULL, &output, &errors, error))
     return NULL;
-  return options_from_run (process, output, errors, ssh_dir, error);
+  return options_from_run (process, (const char * const *) argv, target != NULL, output, errors,
+                           ssh_dir, error);
 }
 
 /**
@@ -825,7 +837,8 @@ ssh_done_cb (GObject      *object,
   Options *options;
 
   if (!g_subprocess_communicate_utf8_finish (process, result, &output, &errors, &error) ||
-      (options = options_from_run (process, output, errors, resolve->ssh_dir, &error)) == NULL)
+      (options = options_from_run (process, g_object_get_data (object, "argv"), !for_defaults,
+                                   output, errors, resolve->ssh_dir, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
@@ -854,8 +867,20 @@ run_ssh_async (GTask    *task,
   g_auto(GStrv) argv = ssh_argv (resolve->program, for_defaults ? NULL : resolve->target,
                                  resolve->ssh_dir);
   g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *cached = NULL;
   GError *error = NULL;
 
+  if (!for_defaults && (cached = _tether_target_cache_lookup ((const char * const *) argv)) != NULL)
+    {
+      g_autoptr(Options) options = options_parse (cached);
+
+      g_task_return_pointer (task,
+                             resolved_from_options (resolve->target, resolve->ssh_dir, options,
+                                                    lookup_defaults (resolve->program)),
+                             (GDestroyNotify) tether_resolved_target_free);
+      g_object_unref (task);
+      return;
+    }
   if ((process = spawn_ssh ((const char * const *) argv, &error)) == NULL)
     {
       g_task_return_error (task, error);
@@ -863,6 +888,8 @@ run_ssh_async (GTask    *task,
       return;
     }
   g_object_set_data (G_OBJECT (process), "for-defaults", GINT_TO_POINTER (for_defaults));
+  g_object_set_data_full (G_OBJECT (process), "argv", g_steal_pointer (&argv),
+                          (GDestroyNotify) g_strfreev);
   g_subprocess_communicate_utf8_async (process, NULL, g_task_get_cancellable (task),
                                        ssh_done_cb, task);
 }
