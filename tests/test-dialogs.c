@@ -702,6 +702,61 @@ import_child (void)
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (report), "close");
 }
 
+static gboolean
+is_details_button (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Details") == 0
+         && gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+details_shown (gpointer data)
+{
+  return tether_test_find_widget (GTK_WIDGET (window), is_details_button, NULL) != NULL;
+}
+
+static gboolean
+session_opened (gpointer session)
+{
+  return tether_session_get_state (session) == TETHER_SESSION_STATE_OPENED;
+}
+
+/* What the SSH configuration sets that Tether does not apply, and how it
+ * treats StrictHostKeyChecking no: a toast, its Details the sentence. */
+static void
+test_ssh_config_warning (void)
+{
+  g_autofree char *path = g_build_filename (g_get_home_dir (), ".ssh", "config", NULL);
+  g_autofree char *config = g_strdup_printf ("Host warnbox\n  HostName 127.0.0.1\n  Port %u\n"
+                                             "  ControlMaster auto\n  StrictHostKeyChecking no\n",
+                                             tether_test_sshd_get_port (sshd));
+  TetherSession *session;
+  GtkWidget *button;
+  GtkWindow *dialog;
+  const char *text;
+
+  g_assert_true (g_file_set_contents (path, config, -1, NULL));
+  session = add_session ("warnbox", "Warned", NULL);
+  tether_session_manager_open_session_async (manager (), session, NULL, NULL, NULL);
+  tether_test_wait_until (session_opened, session, WAIT_MS);
+  tether_test_wait_until (details_shown, NULL, WAIT_MS);
+
+  button = tether_test_find_widget (GTK_WIDGET (window), is_details_button, NULL);
+  g_signal_emit_by_name (button, "clicked");
+  tether_test_wait_until (toplevel_shown, (gpointer) "tether-warning-dialog", WAIT_MS);
+  dialog = find_toplevel ("tether-warning-dialog");
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "How Tether applies your SSH configuration to “Warned”");
+  text = gtk_label_get_label (GTK_LABEL (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog))));
+  g_assert_nonnull (strstr (text, "configuration to “warnbox”: controlmaster auto."));
+  g_assert_nonnull (strstr (text, "Tether never accepts a changed one."));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
+
+  tether_session_manager_remove_session (manager (), session);
+  g_remove (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -719,6 +774,7 @@ main (int   argc,
   g_test_add_func ("/dialogs/keyboard-interactive", test_keyboard_interactive_dialog);
   g_test_add_func ("/dialogs/identity-file", test_identity_file);
   g_test_add_func ("/dialogs/import-ssh-config", test_import_ssh_config);
+  g_test_add_func ("/dialogs/ssh-config-warning", test_ssh_config_warning);
   /* Last: libadwaita 1.2 aborts (show_toast: !info->widget) when a
    * high-priority toast goes within the 300 ms in which the toast it put off
    * is still hiding, and this test's Undo does that once the main loop runs
