@@ -642,6 +642,51 @@ test_config_identity (void)
   tether_test_sshd_free (sshd);
 }
 
+/* IdentitiesOnly and IdentityAgent none: the agent's keys are not offered;
+ * without them, the same agent logs in. */
+static void
+test_config_agent_off (void)
+{
+  TetherTestSshd *sshd = tether_test_sshd_new (NULL);
+  g_autofree char *key = tether_test_make_key ("agent-only", NULL);
+  g_autofree char *pub = g_strconcat (key, ".pub", NULL);
+  g_autofree char *moved = g_strconcat (key, ".away", NULL);
+  const char *lines[] = { "  IdentitiesOnly yes\n", "  IdentityAgent none\n", "" };
+  char *hidden;
+
+  tether_test_sshd_trust (sshd);
+  tether_test_sshd_authorize_key (sshd, pub);
+  tether_test_start_agent (key);
+  hidden = hide_default_key ();
+  g_assert_cmpint (g_rename (key, moved), ==, 0);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      g_autofree char *config = g_strdup_printf ("Host agentbox\n  HostName 127.0.0.1\n  Port %u\n%s",
+                                                 tether_test_sshd_get_port (sshd), lines[i]);
+      g_autoptr(TetherConnection) connection = NULL;
+      g_autoptr(GError) error = NULL;
+
+      write_ssh_config (config);
+      connection = connect_to ("agentbox", NULL, NULL, &error);
+      if (*lines[i] != '\0')
+        {
+          g_assert_error (error, TETHER_ERROR, TETHER_ERROR_AUTH_FAILED);
+          g_assert_null (connection);
+        }
+      else
+        {
+          g_assert_no_error (error);
+          assert_logged_in (connection);
+        }
+    }
+
+  write_ssh_config ("");
+  g_unsetenv ("SSH_AUTH_SOCK");
+  restore_default_key (hidden);
+  tether_test_sshd_free (sshd);
+}
+
 typedef struct {
   gboolean broken;
   gboolean closed;
@@ -936,6 +981,7 @@ main (int   argc,
   g_test_add_func ("/connection/bad-targets", test_bad_targets);
   g_test_add_func ("/connection/config-applied", test_config_applied);
   g_test_add_func ("/connection/config-identity", test_config_identity);
+  g_test_add_func ("/connection/config-agent-off", test_config_agent_off);
   g_test_add_func ("/connection/broken/killed", test_broken_killed);
   g_test_add_func ("/connection/broken/silent", test_broken_silent);
   g_test_add_func ("/connection/broken/keepalive-misses", test_keepalive_misses);

@@ -181,6 +181,10 @@ resolved_cb (GObject      *object,
       _tether_session_set_state (resolving->session, resolving->previous);
       g_task_return_error (resolving->task, error);
     }
+  /* Closed (or removed) while `ssh -G` ran: nothing to open any more. */
+  else if (tether_session_get_state (resolving->session) != TETHER_SESSION_STATE_OPENING)
+    g_task_return_new_error (resolving->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                             _("The connection was closed before it was open."));
   else
     {
       report_ignored (self, resolving->session, resolved);

@@ -250,9 +250,10 @@ apply_resolved (Worker  *w,
 
   /* libssh offers every key of the agent, which IdentitiesOnly is there to
    * prevent (servers refuse after a few): the keys come from the files
-   * only.  An empty socket means no agent to libssh. */
+   * only.  libssh has no switch for its agent and refuses an empty socket
+   * path: /dev/null is one no agent ever answers on. */
   if (r->identities_only || g_strcmp0 (r->identity_agent, "none") == 0)
-    ssh_options_set (w->ssh, SSH_OPTIONS_IDENTITY_AGENT, "");
+    ssh_options_set (w->ssh, SSH_OPTIONS_IDENTITY_AGENT, "/dev/null");
   else if (r->identity_agent != NULL)
     ssh_options_set (w->ssh, SSH_OPTIONS_IDENTITY_AGENT, r->identity_agent);
 
