@@ -687,6 +687,34 @@ test_config_agent_off (void)
   tether_test_sshd_free (sshd);
 }
 
+/* ConnectTimeout from the configuration wins over the preference (10 s
+ * here): the silent server is given up on after 1 s, and the message says
+ * so. */
+static void
+test_config_connect_timeout (void)
+{
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config = NULL;
+  guint16 port;
+
+  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (accept_and_stay_silent), held);
+  config = g_strdup_printf ("Host slowbox\n  HostName 127.0.0.1\n  Port %u\n  ConnectTimeout 1\n", port);
+  write_ssh_config (config);
+
+  connection = connect_to ("slowbox", NULL, NULL, &error);
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_TIMED_OUT);
+  g_assert_null (connection);
+  g_assert_nonnull (strstr (error->message, "did not answer within 1 second."));
+
+  write_ssh_config ("");
+  g_socket_service_stop (service);
+}
+
 typedef struct {
   gboolean broken;
   gboolean closed;
@@ -880,6 +908,47 @@ test_keepalive_misses (void)
   g_assert_nonnull (strstr (broken->message, " 3 keepalive intervals"));
 }
 
+/* ServerAliveInterval and ServerAliveCountMax are that host's keepalive,
+ * over the preferences' (here ten minutes, five misses). */
+static void
+test_config_keepalive (void)
+{
+  g_autoptr(TetherTestSshd) sshd = tether_test_sshd_new (NULL);
+  g_autoptr(TetherTarget) target = tether_target_parse ("alivebox", NULL);
+  g_autofree char *ssh_dir = tether_get_ssh_dir ();
+  g_autofree char *text = NULL;
+  g_autoptr(TetherResolvedTarget) resolved = NULL;
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(GError) broken = NULL;
+  TetherConfig config = *tether_test_config ();
+  TetherTestWait wait = { 0 };
+
+  tether_test_sshd_trust (sshd);
+  text = g_strdup_printf ("Host alivebox\n  HostName 127.0.0.1\n  Port %u\n"
+                          "  ServerAliveInterval 1\n  ServerAliveCountMax 2\n",
+                          tether_test_sshd_get_port (sshd));
+  write_ssh_config (text);
+  resolved = tether_target_resolve (target, ssh_dir, NULL);
+  write_ssh_config ("");
+  g_assert_nonnull (resolved);
+
+  config.keepalive_interval_ms = 600000;
+  config.keepalive_max_missed = 5;
+  connection = tether_connection_new (resolved, ssh_dir, &config);
+  tether_connection_connect_async (connection, NULL, tether_test_store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  g_assert_true (tether_connection_connect_finish (connection, wait.result, NULL));
+  g_clear_object (&wait.result);
+
+  g_signal_connect (connection, "broken", G_CALLBACK (broken_error_cb), &broken);
+  tether_test_sshd_stop_connections (sshd, TRUE);
+  tether_test_wait_until (error_set, &broken, WAIT_MS);
+  tether_test_sshd_stop_connections (sshd, FALSE);
+
+  g_assert_error (broken, TETHER_ERROR, TETHER_ERROR_BROKEN);
+  g_assert_nonnull (strstr (broken->message, "2 keepalive intervals in a row"));
+}
+
 typedef struct {
   gsize    received;
   gsize    max_seen;
@@ -982,6 +1051,8 @@ main (int   argc,
   g_test_add_func ("/connection/config-applied", test_config_applied);
   g_test_add_func ("/connection/config-identity", test_config_identity);
   g_test_add_func ("/connection/config-agent-off", test_config_agent_off);
+  g_test_add_func ("/connection/config-connect-timeout", test_config_connect_timeout);
+  g_test_add_func ("/connection/config-keepalive", test_config_keepalive);
   g_test_add_func ("/connection/broken/killed", test_broken_killed);
   g_test_add_func ("/connection/broken/silent", test_broken_silent);
   g_test_add_func ("/connection/broken/keepalive-misses", test_keepalive_misses);
