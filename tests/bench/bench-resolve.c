@@ -65,7 +65,8 @@ set_modified (const char *path,
 static void
 write_config (guint port)
 {
-  g_autofree char *dir = g_build_filename (g_get_home_dir (), ".ssh", "config.d", NULL);
+  g_autofree char *ssh_dir = g_build_filename (g_get_home_dir (), ".ssh", NULL);
+  g_autofree char *dir = g_build_filename (ssh_dir, "config.d", NULL);
   g_autofree char *included = g_build_filename (dir, "work.conf", NULL);
   g_autofree char *config = config_path ();
   g_autofree char *text = NULL;
@@ -82,6 +83,7 @@ write_config (guint port)
   set_modified (included, 10);
   set_modified (dir, 10);
   set_modified (config, 10);
+  set_modified (ssh_dir, 10);
 }
 
 static double
