@@ -522,6 +522,19 @@ accept_and_stay_silent (GSocketService     *service,
   return TRUE;
 }
 
+/* @service accepts on a new port and says nothing; returns the port. */
+static guint16
+listen_silently (GSocketService *service,
+                 GPtrArray      *held)
+{
+  g_autoptr(GError) error = NULL;
+  guint16 port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
+
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (accept_and_stay_silent), held);
+  return port;
+}
+
 static void
 test_timeout (void)
 {
@@ -530,12 +543,8 @@ test_timeout (void)
   g_autoptr(TetherConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *target = NULL;
-  guint16 port;
 
-  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
-  g_assert_no_error (error);
-  g_signal_connect (service, "incoming", G_CALLBACK (accept_and_stay_silent), held);
-  target = g_strdup_printf ("127.0.0.1:%u", port);
+  target = g_strdup_printf ("127.0.0.1:%u", listen_silently (service, held));
 
   connect_timeout_s = 1;
   connection = connect_to (target, NULL, NULL, &error);
@@ -698,12 +707,9 @@ test_config_connect_timeout (void)
   g_autoptr(TetherConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *config = NULL;
-  guint16 port;
 
-  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
-  g_assert_no_error (error);
-  g_signal_connect (service, "incoming", G_CALLBACK (accept_and_stay_silent), held);
-  config = g_strdup_printf ("Host slowbox\n  HostName 127.0.0.1\n  Port %u\n  ConnectTimeout 1\n", port);
+  config = g_strdup_printf ("Host slowbox\n  HostName 127.0.0.1\n  Port %u\n  ConnectTimeout 1\n",
+                            listen_silently (service, held));
   write_ssh_config (config);
 
   connection = connect_to ("slowbox", NULL, NULL, &error);
