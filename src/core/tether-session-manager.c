@@ -144,13 +144,6 @@ report_ignored (TetherSessionManager       *self,
   g_signal_emit (self, signals[WARNING], 0, session, message->str);
 }
 
-static TetherTarget *
-parse_session_target (TetherSession  *session,
-                      GError        **error)
-{
-  return tether_target_parse (tether_session_get_target (session), error);
-}
-
 typedef struct {
   GTask              *task;       /* the open's */
   TetherSession      *session;
@@ -207,7 +200,7 @@ open_session (TetherSessionManager *self,
   Resolving *resolving;
   GError *error = NULL;
 
-  if ((target = parse_session_target (session, &error)) == NULL)
+  if ((target = tether_target_parse (tether_session_get_target (session), &error)) == NULL)
     {
       _tether_session_set_last_error (session, error->message);
       g_task_return_error (task, error);
@@ -958,7 +951,7 @@ tether_session_manager_forget_secrets_async (TetherSessionManager *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tether_session_manager_forget_secrets_async);
 
-  if ((target = parse_session_target (session, &error)) == NULL)
+  if ((target = tether_target_parse (tether_session_get_target (session), &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
