@@ -875,6 +875,50 @@ test_demo_known_hosts (void)
   g_unsetenv ("TETHER_DEMO_KNOWN_HOSTS");
 }
 
+/* --import-ssh-config [FILE]: the aliases become sessions, once. */
+static void
+test_import_ssh_config (void)
+{
+  g_auto(Result) r = { 0 };
+  g_autofree char *config = g_build_filename (g_get_home_dir (), ".ssh", "config", NULL);
+  g_autofree char *other = g_build_filename (tether_test_get_tmpdir (), "other_config", NULL);
+  g_autofree char *row = NULL;
+
+  g_assert_true (g_file_set_contents (config, "Host clia clib\n  HostName 127.0.0.1\n"
+                                      "Host *\n  User x\n", -1, NULL));
+  run (&r, "--import-ssh-config");
+  assert_ok (&r);
+  g_assert_cmpstr (r.out, ==, "Imported into the folder “~/.ssh/config”: 2 new sessions, 0 updated, "
+                              "0 already up to date. Skipped, as they name no single computer: *.\n");
+  run (&r, "--get-session");
+  assert_ok (&r);
+  row = row_of (r.out, "clia");
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (row, "clia"));
+
+  /* Again: nothing doubled. */
+  run (&r, "--import-ssh-config");
+  assert_ok (&r);
+  g_assert_nonnull (strstr (r.out, ": 0 new sessions, 0 updated, 2 already up to date."));
+
+  /* Another file, given on the command line. */
+  g_assert_true (g_file_set_contents (other, "Host clic\n", -1, NULL));
+  run (&r, "--import-ssh-config", other);
+  assert_ok (&r);
+  g_assert_nonnull (strstr (r.out, ": 1 new session, 0 updated, 0 already up to date."));
+
+  run (&r, "--get-session", other);
+  assert_fails_with (&r, "Only --import-ssh-config takes a file, and only one.\n");
+
+  run (&r, "--remove", "clia");
+  assert_ok (&r);
+  run (&r, "--remove", "clib");
+  assert_ok (&r);
+  run (&r, "--remove", "clic");
+  assert_ok (&r);
+  g_remove (config);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -932,6 +976,7 @@ main (int   argc,
   g_test_add_func ("/cli/save-fails", test_save_fails);
   g_test_add_func ("/cli/odd-identity-file", test_odd_identity_file);
   g_test_add_func ("/cli/demo-known-hosts", test_demo_known_hosts);
+  g_test_add_func ("/cli/import-ssh-config", test_import_ssh_config);
 
   status = g_test_run ();
 

@@ -522,6 +522,19 @@ accept_and_stay_silent (GSocketService     *service,
   return TRUE;
 }
 
+/* @service accepts on a new port and says nothing; returns the port. */
+static guint16
+listen_silently (GSocketService *service,
+                 GPtrArray      *held)
+{
+  g_autoptr(GError) error = NULL;
+  guint16 port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
+
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (accept_and_stay_silent), held);
+  return port;
+}
+
 static void
 test_timeout (void)
 {
@@ -530,12 +543,8 @@ test_timeout (void)
   g_autoptr(TetherConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *target = NULL;
-  guint16 port;
 
-  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
-  g_assert_no_error (error);
-  g_signal_connect (service, "incoming", G_CALLBACK (accept_and_stay_silent), held);
-  target = g_strdup_printf ("127.0.0.1:%u", port);
+  target = g_strdup_printf ("127.0.0.1:%u", listen_silently (service, held));
 
   connect_timeout_s = 1;
   connection = connect_to (target, NULL, NULL, &error);
@@ -588,6 +597,128 @@ test_config_applied (void)
 
   write_ssh_config ("");
   tether_test_sshd_free (sshd);
+}
+
+static char *
+fingerprint_of (const char *public_key)
+{
+  const char *argv[] = { "ssh-keygen", "-lf", public_key, NULL };
+  g_autofree char *output = NULL;
+  g_auto(GStrv) fields = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &output, NULL,
+                NULL, &error);
+  g_assert_no_error (error);
+  fields = g_strsplit (output, " ", 3);
+  return g_strdup (fields[1]);
+}
+
+/* The alias's HostName, Port, User and IdentityFile are what the connection
+ * uses: the server's log names the configured key as the one accepted. */
+static void
+test_config_identity (void)
+{
+  TetherTestSshd *sshd = tether_test_sshd_new (NULL);
+  g_autofree char *key = tether_test_make_key ("configured", NULL);
+  g_autofree char *pub = g_strconcat (key, ".pub", NULL);
+  g_autofree char *fingerprint = fingerprint_of (pub);
+  g_autofree char *config = NULL;
+  g_autofree char *log = NULL;
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *accepted = NULL;
+
+  tether_test_sshd_trust (sshd);
+  tether_test_sshd_authorize_key (sshd, pub);
+  config = g_strdup_printf ("Host idbox\n  HostName 127.0.0.1\n  Port %u\n  User %s\n"
+                            "  IdentityFile %s\n  IdentitiesOnly yes\n",
+                            tether_test_sshd_get_port (sshd), tether_test_sshd_get_user (sshd), key);
+  write_ssh_config (config);
+  connection = connect_to ("idbox", NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_logged_in (connection);
+  g_assert_cmpuint (tether_connection_get_port (connection), ==, tether_test_sshd_get_port (sshd));
+  g_assert_cmpstr (tether_connection_get_user (connection), ==, tether_test_sshd_get_user (sshd));
+
+  accepted = g_strdup_printf ("Accepted publickey for %s from 127.0.0.1", tether_test_sshd_get_user (sshd));
+  g_assert_true (g_file_get_contents (tether_test_sshd_get_log_path (sshd), &log, NULL, NULL));
+  g_assert_nonnull (strstr (log, accepted));
+  g_assert_nonnull (strstr (log, fingerprint));
+
+  g_clear_object (&connection);
+  write_ssh_config ("");
+  tether_test_sshd_free (sshd);
+}
+
+/* IdentitiesOnly and IdentityAgent none: the agent's keys are not offered;
+ * without them, the same agent logs in. */
+static void
+test_config_agent_off (void)
+{
+  TetherTestSshd *sshd = tether_test_sshd_new (NULL);
+  g_autofree char *key = tether_test_make_key ("agent-only", NULL);
+  g_autofree char *pub = g_strconcat (key, ".pub", NULL);
+  g_autofree char *moved = g_strconcat (key, ".away", NULL);
+  const char *lines[] = { "  IdentitiesOnly yes\n", "  IdentityAgent none\n", "" };
+  char *hidden;
+
+  tether_test_sshd_trust (sshd);
+  tether_test_sshd_authorize_key (sshd, pub);
+  tether_test_start_agent (key);
+  hidden = hide_default_key ();
+  g_assert_cmpint (g_rename (key, moved), ==, 0);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      g_autofree char *config = g_strdup_printf ("Host agentbox\n  HostName 127.0.0.1\n  Port %u\n%s",
+                                                 tether_test_sshd_get_port (sshd), lines[i]);
+      g_autoptr(TetherConnection) connection = NULL;
+      g_autoptr(GError) error = NULL;
+
+      write_ssh_config (config);
+      connection = connect_to ("agentbox", NULL, NULL, &error);
+      if (*lines[i] != '\0')
+        {
+          g_assert_error (error, TETHER_ERROR, TETHER_ERROR_AUTH_FAILED);
+          g_assert_null (connection);
+        }
+      else
+        {
+          g_assert_no_error (error);
+          assert_logged_in (connection);
+        }
+    }
+
+  write_ssh_config ("");
+  g_unsetenv ("SSH_AUTH_SOCK");
+  restore_default_key (hidden);
+  tether_test_sshd_free (sshd);
+}
+
+/* ConnectTimeout from the configuration wins over the preference (10 s
+ * here): the silent server is given up on after 1 s, and the message says
+ * so. */
+static void
+test_config_connect_timeout (void)
+{
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config = NULL;
+
+  config = g_strdup_printf ("Host slowbox\n  HostName 127.0.0.1\n  Port %u\n  ConnectTimeout 1\n",
+                            listen_silently (service, held));
+  write_ssh_config (config);
+
+  connection = connect_to ("slowbox", NULL, NULL, &error);
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_TIMED_OUT);
+  g_assert_null (connection);
+  g_assert_nonnull (strstr (error->message, "did not answer within 1 second."));
+
+  write_ssh_config ("");
+  g_socket_service_stop (service);
 }
 
 typedef struct {
@@ -783,6 +914,47 @@ test_keepalive_misses (void)
   g_assert_nonnull (strstr (broken->message, " 3 keepalive intervals"));
 }
 
+/* ServerAliveInterval and ServerAliveCountMax are that host's keepalive,
+ * over the preferences' (here ten minutes, five misses). */
+static void
+test_config_keepalive (void)
+{
+  g_autoptr(TetherTestSshd) sshd = tether_test_sshd_new (NULL);
+  g_autoptr(TetherTarget) target = tether_target_parse ("alivebox", NULL);
+  g_autofree char *ssh_dir = tether_get_ssh_dir ();
+  g_autofree char *text = NULL;
+  g_autoptr(TetherResolvedTarget) resolved = NULL;
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(GError) broken = NULL;
+  TetherConfig config = *tether_test_config ();
+  TetherTestWait wait = { 0 };
+
+  tether_test_sshd_trust (sshd);
+  text = g_strdup_printf ("Host alivebox\n  HostName 127.0.0.1\n  Port %u\n"
+                          "  ServerAliveInterval 1\n  ServerAliveCountMax 2\n",
+                          tether_test_sshd_get_port (sshd));
+  write_ssh_config (text);
+  resolved = tether_target_resolve (target, ssh_dir, NULL);
+  write_ssh_config ("");
+  g_assert_nonnull (resolved);
+
+  config.keepalive_interval_ms = 600000;
+  config.keepalive_max_missed = 5;
+  connection = tether_connection_new (resolved, ssh_dir, &config);
+  tether_connection_connect_async (connection, NULL, tether_test_store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  g_assert_true (tether_connection_connect_finish (connection, wait.result, NULL));
+  g_clear_object (&wait.result);
+
+  g_signal_connect (connection, "broken", G_CALLBACK (broken_error_cb), &broken);
+  tether_test_sshd_stop_connections (sshd, TRUE);
+  tether_test_wait_until (error_set, &broken, WAIT_MS);
+  tether_test_sshd_stop_connections (sshd, FALSE);
+
+  g_assert_error (broken, TETHER_ERROR, TETHER_ERROR_BROKEN);
+  g_assert_nonnull (strstr (broken->message, "2 keepalive intervals in a row"));
+}
+
 typedef struct {
   gsize    received;
   gsize    max_seen;
@@ -883,6 +1055,10 @@ main (int   argc,
   g_test_add_func ("/connection/auth/multi-factor", test_auth_multi_factor);
   g_test_add_func ("/connection/bad-targets", test_bad_targets);
   g_test_add_func ("/connection/config-applied", test_config_applied);
+  g_test_add_func ("/connection/config-identity", test_config_identity);
+  g_test_add_func ("/connection/config-agent-off", test_config_agent_off);
+  g_test_add_func ("/connection/config-connect-timeout", test_config_connect_timeout);
+  g_test_add_func ("/connection/config-keepalive", test_config_keepalive);
   g_test_add_func ("/connection/broken/killed", test_broken_killed);
   g_test_add_func ("/connection/broken/silent", test_broken_silent);
   g_test_add_func ("/connection/broken/keepalive-misses", test_keepalive_misses);

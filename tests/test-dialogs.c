@@ -797,6 +797,128 @@ identity_file_child (void)
   g_assert_cmpint (g_unlink (pub), ==, 0);
 }
 
+static gboolean
+in_folder (gpointer data)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (manager ()));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TetherSession) session = g_list_model_get_item (G_LIST_MODEL (manager ()), i);
+
+      if (g_strcmp0 (tether_session_get_folder (session), "~/.ssh/config") == 0 &&
+          g_strcmp0 (tether_session_get_target (session), data) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Import from SSH Configuration…: the menu's item, the chooser on
+ * ~/.ssh/config, then a dialog saying what was done.  In a child, for the
+ * chooser's leaks (see test_identity_file()). */
+static void import_child (void);
+
+static void
+test_import_ssh_config (void)
+{
+  if (!tether_test_in_child ())
+    return;
+  import_child ();
+  _exit (0);
+}
+
+static void
+import_child (void)
+{
+  g_autofree char *config = g_build_filename (g_get_home_dir (), ".ssh", "config", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (config);
+  g_autoptr(GFile) folder = g_file_get_parent (file);
+  GMenuModel *section = g_menu_model_get_item_link (window->primary_menu, 0, G_MENU_LINK_SECTION);
+  GtkWindow *chooser;
+  GtkWindow *report;
+  g_autofree char *action = NULL;
+
+  /* The main menu offers it first. */
+  g_assert_true (g_menu_model_get_item_attribute (section, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+  g_assert_cmpstr (action, ==, "win.import-ssh-config");
+  g_object_unref (section);
+
+  g_assert_true (g_file_set_contents (config, "Host guia guib\nHost *.example.org\n", -1, NULL));
+  chooser_up = TRUE;
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.import-ssh-config", NULL);
+  tether_test_wait_until (file_chooser_shown, NULL, WAIT_MS);
+  chooser = find_file_chooser ();
+  g_assert_cmpstr (gtk_window_get_title (chooser), ==, "Import from SSH Configuration");
+  tether_test_wait_until (folder_shown, folder, WAIT_MS);
+  tether_test_wait_until (file_selected, file, WAIT_MS);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  chooser_up = FALSE;
+
+  tether_test_wait_until (toplevel_shown, (gpointer) "tether-import-dialog", WAIT_MS);
+  report = find_toplevel ("tether-import-dialog");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (report)))), ==,
+                   "Imported into the folder “~/.ssh/config”: 2 new sessions, 0 updated, "
+                   "0 already up to date. Skipped, as they name no single computer: *.example.org.");
+  g_assert_true (in_folder ((gpointer) "guia"));
+  g_assert_true (in_folder ((gpointer) "guib"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (report), "close");
+}
+
+static gboolean
+is_details_button (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Details") == 0
+         && gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+details_shown (gpointer data)
+{
+  return tether_test_find_widget (GTK_WIDGET (window), is_details_button, NULL) != NULL;
+}
+
+static gboolean
+session_opened (gpointer session)
+{
+  return tether_session_get_state (session) == TETHER_SESSION_STATE_OPENED;
+}
+
+/* What the SSH configuration sets that Tether does not apply, and how it
+ * treats StrictHostKeyChecking no: a toast, its Details the sentence. */
+static void
+test_ssh_config_warning (void)
+{
+  g_autofree char *path = g_build_filename (g_get_home_dir (), ".ssh", "config", NULL);
+  g_autofree char *config = g_strdup_printf ("Host warnbox\n  HostName 127.0.0.1\n  Port %u\n"
+                                             "  ControlMaster auto\n  StrictHostKeyChecking no\n",
+                                             tether_test_sshd_get_port (sshd));
+  TetherSession *session;
+  GtkWidget *button;
+  GtkWindow *dialog;
+  const char *text;
+
+  g_assert_true (g_file_set_contents (path, config, -1, NULL));
+  session = add_session ("warnbox", "Warned", NULL);
+  tether_session_manager_open_session_async (manager (), session, NULL, NULL, NULL);
+  tether_test_wait_until (session_opened, session, WAIT_MS);
+  tether_test_wait_until (details_shown, NULL, WAIT_MS);
+
+  button = tether_test_find_widget (GTK_WIDGET (window), is_details_button, NULL);
+  g_signal_emit_by_name (button, "clicked");
+  tether_test_wait_until (toplevel_shown, (gpointer) "tether-warning-dialog", WAIT_MS);
+  dialog = find_toplevel ("tether-warning-dialog");
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "How Tether applies your SSH configuration to “Warned”");
+  text = gtk_label_get_label (GTK_LABEL (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog))));
+  g_assert_nonnull (strstr (text, "configuration to “warnbox”: controlmaster auto."));
+  g_assert_nonnull (strstr (text, "Tether never accepts a changed one."));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
+
+  tether_session_manager_remove_session (manager (), session);
+  g_remove (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -815,6 +937,8 @@ main (int   argc,
   g_test_add_func ("/dialogs/keyboard-interactive", test_keyboard_interactive_dialog);
   g_test_add_func ("/dialogs/identity-file", test_identity_file);
   g_test_add_func ("/dialogs/new-session-refused", test_new_session_refused);
+  g_test_add_func ("/dialogs/import-ssh-config", test_import_ssh_config);
+  g_test_add_func ("/dialogs/ssh-config-warning", test_ssh_config_warning);
   /* Last: libadwaita 1.2 aborts (show_toast: !info->widget) when a
    * high-priority toast goes within the 300 ms in which the toast it put off
    * is still hiding, and this test's Undo does that once the main loop runs

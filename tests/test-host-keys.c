@@ -578,6 +578,119 @@ test_session_known_hosts_file (void)
   tether_session_manager_close_all (manager);
 }
 
+/* StrictHostKeyChecking and HostKeyAlias from ~/.ssh/config, through the
+ * alias "policyhost" and ssh -G. */
+
+static gboolean
+connect_policy (TetherTestSshd         *sshd,
+                const char             *extra,
+                TetherTestInteraction  *interaction,
+                GError                **error)
+{
+  g_autofree char *config_path = g_build_filename (g_get_home_dir (), ".ssh", "config", NULL);
+  g_autofree char *config = g_strdup_printf ("Host policyhost\n  HostName 127.0.0.1\n  Port %u\n%s",
+                                             tether_test_sshd_get_port (sshd), extra);
+  g_autoptr(TetherTarget) target = tether_target_parse ("policyhost", NULL);
+  g_autofree char *ssh_dir = tether_get_ssh_dir ();
+  g_autofree char *key = g_build_filename (ssh_dir, "id_ed25519", NULL);
+  g_autoptr(TetherResolvedTarget) resolved = NULL;
+  g_autoptr(TetherConnection) connection = NULL;
+  TetherConfig config_s = *tether_test_config ();
+  TetherTestWait wait = { 0 };
+  gboolean ok;
+
+  g_assert_true (g_file_set_contents (config_path, config, -1, NULL));
+  resolved = tether_target_resolve (target, ssh_dir, error);
+  g_remove (config_path);
+  g_assert_nonnull (resolved);
+
+  config_s.connect_timeout_s = 10;
+  connection = tether_connection_new (resolved, ssh_dir, &config_s);
+  tether_connection_set_interaction (connection, TETHER_INTERACTION (interaction));
+  tether_connection_set_identity_file (connection, key);
+  tether_connection_connect_async (connection, NULL, tether_test_store_result, &wait);
+  ok = finish_connect (connection, &wait, error);
+  if (ok)
+    tether_connection_close (connection);
+  return ok;
+}
+
+static gboolean
+file_has_port (const char *path,
+               guint       port)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *needle = g_strdup_printf ("[127.0.0.1]:%u ", port);
+
+  return g_file_get_contents (path, &contents, NULL, NULL) && strstr (contents, needle) != NULL;
+}
+
+/* accept-new (and no, which Tether treats the same): a new key is saved
+ * unasked, in the configured known_hosts file; a changed one is refused. */
+static void
+test_policy_accept_new (gconstpointer data)
+{
+  const char *value = data;
+  g_autoptr(TetherTestSshd) sshd = tether_test_sshd_new (NULL);
+  g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (FALSE);
+  g_autofree char *kh = g_build_filename (g_get_home_dir (), ".ssh", "kh_policy", NULL);
+  g_autofree char *extra = g_strdup_printf ("  StrictHostKeyChecking %s\n"
+                                            "  UserKnownHostsFile ~/.ssh/kh_policy\n", value);
+  g_autoptr(GError) error = NULL;
+
+  g_remove (kh);
+  write_known_hosts ("");
+  g_assert_true (connect_policy (sshd, extra, interaction, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tether_test_interaction_get_prompts (interaction)->len, ==, 0);
+  g_assert_true (file_has_port (kh, tether_test_sshd_get_port (sshd)));
+  g_assert_false (has_entry_for (sshd));
+
+  tether_test_sshd_change_host_key (sshd);
+  g_assert_false (connect_policy (sshd, extra, interaction, &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_CHANGED);
+  g_assert_cmpuint (tether_test_interaction_get_prompts (interaction)->len, ==, 0);
+  g_remove (kh);
+}
+
+/* yes: an unknown key is refused without a question, nothing saved. */
+static void
+test_policy_yes (void)
+{
+  g_autoptr(TetherTestSshd) sshd = tether_test_sshd_new (NULL);
+  g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (TRUE);
+  g_autoptr(GError) error = NULL;
+
+  write_known_hosts ("");
+  g_assert_false (connect_policy (sshd, "  StrictHostKeyChecking yes\n", interaction, &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_REJECTED);
+  g_assert_nonnull (strstr (error->message, "StrictHostKeyChecking yes"));
+  g_assert_cmpuint (tether_test_interaction_get_prompts (interaction)->len, ==, 0);
+  g_assert_false (has_entry_for (sshd));
+}
+
+/* HostKeyAlias: the key is looked up under the alias alone. */
+static void
+test_host_key_alias (void)
+{
+  g_autoptr(TetherTestSshd) sshd = tether_test_sshd_new (NULL);
+  g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (FALSE);
+  g_autofree char *entry = server_entry (sshd);
+  g_autofree char *key = key_of (entry);
+  g_autofree char *aliased = g_strdup_printf ("keyalias %s\n", key);
+  g_autoptr(GError) error = NULL;
+
+  write_known_hosts (aliased);
+  g_assert_true (connect_policy (sshd, "  HostKeyAlias keyalias\n", interaction, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tether_test_interaction_get_prompts (interaction)->len, ==, 0);
+
+  /* Without the alias the same file knows nothing of this server. */
+  g_assert_false (connect_policy (sshd, "", interaction, &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_REJECTED);
+  g_assert_cmpuint (tether_test_interaction_get_prompts (interaction)->len, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -598,6 +711,10 @@ main (int   argc,
   g_test_add_func ("/host-keys/prompt/passphrase-lost", test_prompt_passphrase_lost);
   g_test_add_func ("/host-keys/prompt/unanswered", test_prompt_unanswered);
   g_test_add_func ("/host-keys/session-known-hosts-file", test_session_known_hosts_file);
+  g_test_add_data_func ("/host-keys/policy/accept-new", "accept-new", test_policy_accept_new);
+  g_test_add_data_func ("/host-keys/policy/no", "no", test_policy_accept_new);
+  g_test_add_func ("/host-keys/policy/yes", test_policy_yes);
+  g_test_add_func ("/host-keys/policy/host-key-alias", test_host_key_alias);
 
   return g_test_run ();
 }

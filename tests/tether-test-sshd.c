@@ -1032,8 +1032,9 @@ tether_test_start_agent (const char *private_key)
             g_error ("ssh-agent did not create %s", agent_sock);
           g_usleep (5 * 1000);
         }
-      g_setenv ("SSH_AUTH_SOCK", agent_sock, TRUE);
     }
+  /* Every time: a test that used the agent unsets it when done. */
+  g_setenv ("SSH_AUTH_SOCK", agent_sock, TRUE);
 
   /* Without a terminal or askpass, an encrypted key fails here loudly
    * instead of hanging on a prompt. */

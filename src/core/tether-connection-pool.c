@@ -262,6 +262,7 @@ new_entry (TetherConnectionPool       *pool,
 void
 _tether_connection_pool_open (TetherConnectionPool       *pool,
                               TetherSession              *session,
+                              TetherSessionState          previous,
                               const TetherResolvedTarget *resolved,
                               TetherInteraction          *interaction,
                               const TetherConfig         *config,
@@ -273,7 +274,7 @@ _tether_connection_pool_open (TetherConnectionPool       *pool,
   PoolEntry *entry;
 
   data->session = g_object_ref (session);
-  data->previous = tether_session_get_state (session);
+  data->previous = previous;
   data->columns = config->columns;
   data->rows = config->rows;
   g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);

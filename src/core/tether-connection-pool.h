@@ -31,6 +31,7 @@ guint                 _tether_connection_pool_size     (TetherConnectionPool    
  * the caller) returns a boolean once the session is Opened, or the error. */
 void                  _tether_connection_pool_open     (TetherConnectionPool       *pool,
                                                         TetherSession              *session,
+                                                        TetherSessionState          previous,
                                                         const TetherResolvedTarget *resolved,
                                                         TetherInteraction          *interaction,
                                                         const TetherConfig         *config,

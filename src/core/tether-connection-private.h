@@ -82,7 +82,7 @@ typedef struct {
 
 typedef struct {
   /* Set before the worker starts, then read-only. */
-  char              *alias;
+  TetherResolvedTarget *resolved;   /* everything the configuration says */
   char              *host;
   char              *user;
   guint              port;

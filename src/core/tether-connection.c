@@ -54,7 +54,7 @@ shared_clear (gpointer data)
 {
   TetherConnectionShared *shared = data;
 
-  g_free (shared->alias);
+  g_clear_pointer (&shared->resolved, tether_resolved_target_free);
   g_free (shared->host);
   g_free (shared->user);
   g_free (shared->key);
@@ -570,15 +570,20 @@ tether_connection_new (const TetherResolvedTarget *target,
 
   self = g_object_new (TETHER_TYPE_CONNECTION, NULL);
   shared = g_atomic_rc_box_new0 (TetherConnectionShared);
-  shared->alias = g_strdup (target->alias ? target->alias : target->host);
+  shared->resolved = tether_resolved_target_copy (target);
   shared->host = g_strdup (target->host);
   shared->user = g_strdup (target->user);
   shared->port = target->port;
   shared->key = tether_resolved_target_dup_key (target);
   shared->ssh_dir = g_strdup (ssh_dir);
-  shared->timeout_s = config->connect_timeout_s;
-  shared->keepalive_ms = config->keepalive_interval_ms;
-  shared->keepalive_max_missed = config->keepalive_max_missed;
+  /* The host's own ConnectTimeout and ServerAlive* win over the
+   * preferences, as they do for OpenSSH. */
+  shared->timeout_s = target->connect_timeout_s ? target->connect_timeout_s
+                                                : config->connect_timeout_s;
+  shared->keepalive_ms = target->server_alive_interval_s ? target->server_alive_interval_s * 1000
+                                                         : config->keepalive_interval_ms;
+  shared->keepalive_max_missed = target->server_alive_count_max ? target->server_alive_count_max
+                                                                : config->keepalive_max_missed;
   shared->main_context = g_main_context_ref_thread_default ();
   shared->cancellable = g_cancellable_new ();
   shared->wake_fd = -1;

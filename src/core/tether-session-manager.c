@@ -117,59 +117,108 @@ connection_broken (TetherConnection *connection,
     }
 }
 
-/* libssh drops what it does not understand in ~/.ssh/config without a word;
- * the user is told instead. */
+/* What the configuration sets for this host that Tether does not apply,
+ * and what it applies differently from OpenSSH, said once per open. */
 static void
 report_ignored (TetherSessionManager       *self,
                 TetherSession              *session,
                 const TetherResolvedTarget *resolved)
 {
-  g_autofree char *lines = NULL;
-  g_autofree char *message = NULL;
+  g_autoptr(GString) message = g_string_new (NULL);
 
-  if (resolved->ignored == NULL || resolved->ignored[0] == NULL)
+  if (resolved->ignored[0] != NULL)
+    {
+      g_autofree char *lines = g_strjoinv ("; ", resolved->ignored);
+
+      g_string_append_printf (message, _("Tether does not apply these settings of your SSH configuration to “%s”: %s. Set what you need in the session itself, or ignore this if they do not matter."),
+                              tether_session_get_computer_name (session), lines);
+    }
+  if (resolved->host_key_policy == TETHER_HOST_KEY_POLICY_NO)
+    {
+      if (message->len > 0)
+        g_string_append_c (message, ' ');
+      g_string_append (message, _("“StrictHostKeyChecking no” is applied as “accept-new”: a new host key is saved without asking, but Tether never accepts a changed one."));
+    }
+  if (message->len == 0)
     return;
 
-  lines = g_strjoinv ("; ", resolved->ignored);
-  message = g_strdup_printf (_("Tether does not apply these lines of ~/.ssh/config to “%s”: %s. Set what you need in the session itself, or ignore this if they do not matter."),
-                             tether_session_get_computer_name (session), lines);
-  g_message ("%s", message);
-  g_signal_emit (self, signals[WARNING], 0, session, message);
+  g_message ("%s", message->str);
+  g_signal_emit (self, signals[WARNING], 0, session, message->str);
 }
 
-/* Where the session logs in: its target after ~/.ssh/config. */
-static TetherResolvedTarget *
-resolve_session (TetherSession  *session,
-                 GError        **error)
+typedef struct {
+  GTask              *task;       /* the open's */
+  TetherSession      *session;
+  TetherSessionState  previous;
+} Resolving;
+
+static void
+resolving_free (Resolving *resolving)
 {
-  g_autoptr(TetherTarget) target = NULL;
-  g_autofree char *ssh_dir = tether_get_ssh_dir ();
-
-  if ((target = tether_target_parse (tether_session_get_target (session), error)) == NULL)
-    return NULL;
-  return tether_target_resolve (target, ssh_dir, error);
+  g_object_unref (resolving->task);
+  g_object_unref (resolving->session);
+  g_free (resolving);
 }
 
+static void
+resolved_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Resolving *resolving = user_data;
+  TetherSessionManager *self = g_task_get_source_object (resolving->task);
+  g_autoptr(TetherResolvedTarget) resolved = NULL;
+  GError *error = NULL;
+
+  if ((resolved = tether_target_resolve_finish (result, &error)) == NULL)
+    {
+      _tether_session_set_last_error (resolving->session, error->message);
+      _tether_session_set_state (resolving->session, resolving->previous);
+      g_task_return_error (resolving->task, error);
+    }
+  /* Closed (or removed) while `ssh -G` ran: nothing to open any more. */
+  else if (tether_session_get_state (resolving->session) != TETHER_SESSION_STATE_OPENING)
+    g_task_return_new_error (resolving->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                             _("The connection was closed before it was open."));
+  else
+    {
+      TetherInteraction *interaction = _tether_session_get_interaction (resolving->session);
+
+      report_ignored (self, resolving->session, resolved);
+      _tether_connection_pool_open (self->pool, resolving->session, resolving->previous, resolved,
+                                    interaction != NULL ? interaction : self->interaction,
+                                    &self->config, resolving->task);
+    }
+  resolving_free (resolving);
+}
+
+/* Where the session logs in is its target after the SSH configuration,
+ * which `ssh -G` tells without blocking: the session is Opening meanwhile,
+ * so that a second open is refused rather than run twice. */
 static void
 open_session (TetherSessionManager *self,
               TetherSession        *session,
               GTask                *task)
 {
-  g_autoptr(TetherResolvedTarget) resolved = NULL;
+  g_autoptr(TetherTarget) target = NULL;
+  g_autofree char *ssh_dir = tether_get_ssh_dir ();
+  Resolving *resolving;
   GError *error = NULL;
 
-  if ((resolved = resolve_session (session, &error)) == NULL)
+  if ((target = tether_target_parse (tether_session_get_target (session), &error)) == NULL)
     {
       _tether_session_set_last_error (session, error->message);
       g_task_return_error (task, error);
       return;
     }
 
-  report_ignored (self, session, resolved);
-  _tether_connection_pool_open (self->pool, session, resolved,
-                                _tether_session_get_interaction (session) != NULL
-                                ? _tether_session_get_interaction (session) : self->interaction,
-                                &self->config, task);
+  resolving = g_new0 (Resolving, 1);
+  resolving->task = g_object_ref (task);
+  resolving->session = g_object_ref (session);
+  resolving->previous = tether_session_get_state (session);
+  _tether_session_set_state (session, TETHER_SESSION_STATE_OPENING);
+  tether_target_resolve_async (target, ssh_dir, g_task_get_cancellable (task), resolved_cb,
+                               resolving);
 }
 
 /* GObject */
@@ -1041,6 +1090,25 @@ forgotten_cb (GObject      *source,
     g_task_return_error (task, error);
 }
 
+static void
+forget_resolved_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(TetherResolvedTarget) resolved = NULL;
+  GError *error = NULL;
+
+  if ((resolved = tether_target_resolve_finish (result, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  tether_secrets_forget_async (resolved->host, resolved->port, resolved->user, cancellable,
+                               forgotten_cb, g_steal_pointer (&task));
+}
+
 /**
  * tether_session_manager_forget_secrets_async:
  *
@@ -1055,7 +1123,8 @@ tether_session_manager_forget_secrets_async (TetherSessionManager *self,
                                              gpointer              user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(TetherResolvedTarget) resolved = NULL;
+  g_autoptr(TetherTarget) target = NULL;
+  g_autofree char *ssh_dir = tether_get_ssh_dir ();
   GError *error = NULL;
 
   g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
@@ -1064,13 +1133,13 @@ tether_session_manager_forget_secrets_async (TetherSessionManager *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tether_session_manager_forget_secrets_async);
 
-  if ((resolved = resolve_session (session, &error)) == NULL)
+  if ((target = tether_target_parse (tether_session_get_target (session), &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  tether_secrets_forget_async (resolved->host, resolved->port, resolved->user, cancellable,
-                               forgotten_cb, g_steal_pointer (&task));
+  tether_target_resolve_async (target, ssh_dir, cancellable, forget_resolved_cb,
+                               g_steal_pointer (&task));
 }
 
 gboolean

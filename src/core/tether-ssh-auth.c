@@ -13,11 +13,16 @@
 /* OpenSSH's NumberOfPasswordPrompts. */
 #define MAX_PROMPTS 3
 
-/* Host keys: OpenSSH's default policy (StrictHostKeyChecking=ask) */
+/* Host keys: OpenSSH's policies (StrictHostKeyChecking), a changed key
+ * refused under all of them */
 
+/* The name known_hosts lines are looked up by: HostKeyAlias alone, as
+ * OpenSSH does, or the host and its port. */
 static char *
 known_hosts_name (TetherConnectionShared *shared)
 {
+  if (shared->resolved->host_key_alias != NULL)
+    return g_strdup (shared->resolved->host_key_alias);
   if (shared->port == 22)
     return g_strdup (shared->host);
   return g_strdup_printf ("[%s]:%u", shared->host, shared->port);
@@ -84,6 +89,25 @@ known_hosts_path (ssh_session             ssh,
 }
 
 static gboolean
+save_key (ssh_session              ssh,
+          TetherConnectionShared  *shared,
+          GError                 **error)
+{
+  g_autofree char *path = known_hosts_path (ssh, SSH_OPTIONS_KNOWNHOSTS, shared);
+
+  if (!_tether_known_hosts_prepare (path, error))
+    return FALSE;
+  if (ssh_session_update_known_hosts (ssh) != SSH_OK)
+    {
+      g_set_error (error, TETHER_ERROR, TETHER_ERROR_FAILED,
+                   _("The host key of “%s” could not be saved in %s (%s). Check that the file is writable, then connect again."),
+                   shared->host, path, ssh_get_error (ssh));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 ask_unknown_key (ssh_session              ssh,
                  TetherConnectionShared  *shared,
                  const ServerKey         *key,
@@ -94,6 +118,23 @@ ask_unknown_key (ssh_session              ssh,
   g_autofree char *message = NULL;
   g_autofree char *path = NULL;
   g_autoptr(GError) withdrawn = NULL;
+
+  switch (shared->resolved->host_key_policy)
+    {
+    case TETHER_HOST_KEY_POLICY_YES:
+      path = known_hosts_path (ssh, SSH_OPTIONS_KNOWNHOSTS, shared);
+      g_set_error (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_REJECTED,
+                   _("The host key of “%s” is not in %s, and your SSH configuration says “StrictHostKeyChecking yes” for it, so Tether did not connect. Add the key there once you have checked its fingerprint (%s), then connect again."),
+                   shared->host, path, key->fingerprint);
+      return FALSE;
+    case TETHER_HOST_KEY_POLICY_ACCEPT_NEW:
+    case TETHER_HOST_KEY_POLICY_NO:
+      /* A new key is saved unasked; a changed one never reaches here. */
+      return save_key (ssh, shared, error);
+    case TETHER_HOST_KEY_POLICY_ASK:
+    default:
+      break;
+    }
 
   if (other_type_known)
     message = g_strdup_printf (_("The authenticity of host “%s” can’t be established: a key of another type is already known for it, and this %s key is new. Accept it only if you can check its fingerprint with the server’s administrator."),
@@ -115,17 +156,7 @@ ask_unknown_key (ssh_session              ssh,
       return FALSE;
     }
 
-  path = known_hosts_path (ssh, SSH_OPTIONS_KNOWNHOSTS, shared);
-  if (!_tether_known_hosts_prepare (path, error))
-    return FALSE;
-  if (ssh_session_update_known_hosts (ssh) != SSH_OK)
-    {
-      g_set_error (error, TETHER_ERROR, TETHER_ERROR_FAILED,
-                   _("The host key of “%s” could not be saved in %s (%s). Check that the file is writable, then connect again."),
-                   shared->host, path, ssh_get_error (ssh));
-      return FALSE;
-    }
-  return TRUE;
+  return save_key (ssh, shared, error);
 }
 
 /* Reads the marker lines libssh skips, in the files it reads: a revoked key
@@ -167,10 +198,37 @@ set_authority_error (TetherConnectionShared   *shared,
                markers->authority_path, markers->authority_line, shared->host);
 }
 
+static gboolean check_host_key (ssh_session              ssh,
+                                TetherConnectionShared  *shared,
+                                GError                 **error);
+
+/* libssh looks known_hosts up by its host and port options, which the
+ * connection no longer needs once connected: under HostKeyAlias they name
+ * the alias, on port 22 (bare, as OpenSSH writes it), while the key is
+ * checked and saved. */
 gboolean
 _tether_ssh_check_host_key (ssh_session              ssh,
                             TetherConnectionShared  *shared,
                             GError                 **error)
+{
+  unsigned int standard_port = 22;
+  gboolean ok;
+
+  if (shared->resolved->host_key_alias == NULL)
+    return check_host_key (ssh, shared, error);
+
+  ssh_options_set (ssh, SSH_OPTIONS_HOST, shared->resolved->host_key_alias);
+  ssh_options_set (ssh, SSH_OPTIONS_PORT, &standard_port);
+  ok = check_host_key (ssh, shared, error);
+  ssh_options_set (ssh, SSH_OPTIONS_HOST, shared->host);
+  ssh_options_set (ssh, SSH_OPTIONS_PORT, &shared->port);
+  return ok;
+}
+
+static gboolean
+check_host_key (ssh_session              ssh,
+                TetherConnectionShared  *shared,
+                GError                 **error)
 {
   g_autofree char *name = known_hosts_name (shared);
   g_auto(ServerKey) key = { 0 };

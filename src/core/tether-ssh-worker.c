@@ -200,14 +200,74 @@ tcp_connect (Worker  *w,
   return TRUE;
 }
 
+/* The algorithm lists the configuration changed (ssh -G). */
+static gboolean
+set_algorithms (Worker  *w,
+                GError **error)
+{
+  const TetherResolvedTarget *r = w->shared->resolved;
+  const struct {
+    enum ssh_options_e  option;
+    const char         *value;
+    const char         *keyword;
+  } lists[] = {
+    { SSH_OPTIONS_CIPHERS_C_S, r->ciphers, "Ciphers" },
+    { SSH_OPTIONS_CIPHERS_S_C, r->ciphers, "Ciphers" },
+    { SSH_OPTIONS_KEY_EXCHANGE, r->kex_algorithms, "KexAlgorithms" },
+    { SSH_OPTIONS_HOSTKEYS, r->host_key_algorithms, "HostKeyAlgorithms" },
+    { SSH_OPTIONS_HMAC_C_S, r->macs, "MACs" },
+    { SSH_OPTIONS_HMAC_S_C, r->macs, "MACs" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      if (lists[i].value == NULL || ssh_options_set (w->ssh, lists[i].option, lists[i].value) == SSH_OK)
+        continue;
+      g_set_error (error, TETHER_ERROR, TETHER_ERROR_NOT_SUPPORTED,
+                   _("Tether supports none of the algorithms that %s lists for “%s” in your SSH configuration (%s). Add one that libssh supports, or remove the line."),
+                   lists[i].keyword, r->alias, ssh_get_error (w->ssh));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* What `ssh -G` resolved: keys, known_hosts files, algorithms, compression. */
+static gboolean
+apply_resolved (Worker  *w,
+                GError **error)
+{
+  const TetherResolvedTarget *r = w->shared->resolved;
+  guint n_identities = g_strv_length (r->identity_files);
+
+  if (r->user_known_hosts_files[0] != NULL)
+    ssh_options_set (w->ssh, SSH_OPTIONS_KNOWNHOSTS, r->user_known_hosts_files[0]);
+  if (r->global_known_hosts_files[0] != NULL)
+    ssh_options_set (w->ssh, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, r->global_known_hosts_files[0]);
+
+  /* SSH_OPTIONS_IDENTITY prepends: the last one set is tried first. */
+  for (guint i = n_identities; i > 0; i--)
+    ssh_options_set (w->ssh, SSH_OPTIONS_IDENTITY, r->identity_files[i - 1]);
+
+  /* libssh offers every key of the agent, which IdentitiesOnly is there to
+   * prevent (servers refuse after a few): the keys come from the files
+   * only.  libssh has no switch for its agent and refuses an empty socket
+   * path: /dev/null is one no agent ever answers on. */
+  if (r->identities_only || g_strcmp0 (r->identity_agent, "none") == 0)
+    ssh_options_set (w->ssh, SSH_OPTIONS_IDENTITY_AGENT, "/dev/null");
+  else if (r->identity_agent != NULL)
+    ssh_options_set (w->ssh, SSH_OPTIONS_IDENTITY_AGENT, r->identity_agent);
+
+  if (r->compression)
+    ssh_options_set (w->ssh, SSH_OPTIONS_COMPRESSION, "yes");
+  return set_algorithms (w, error);
+}
+
 static gboolean
 ssh_setup (Worker  *w,
            GError **error)
 {
   TetherConnectionShared *s = w->shared;
-  g_autofree char *known_hosts = s->known_hosts_file != NULL ? g_strdup (s->known_hosts_file)
-                                 : g_build_filename (s->ssh_dir, "known_hosts", NULL);
-  g_autofree char *config = g_build_filename (s->ssh_dir, "config", NULL);
+  g_autofree char *known_hosts = g_build_filename (s->ssh_dir, "known_hosts", NULL);
   long timeout = s->timeout_s;
   int no = 0, quiet = SSH_LOG_NOLOG;
   socket_t fd = w->fd;
@@ -227,11 +287,15 @@ ssh_setup (Worker  *w,
   ssh_options_set (w->ssh, SSH_OPTIONS_KNOWNHOSTS, known_hosts);
   ssh_options_set (w->ssh, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/etc/ssh/ssh_known_hosts");
 
-  /* The config's algorithm, known_hosts and identity lines for this alias
-   * (tether-target.c lists what counts as applied)... */
-  ssh_options_set (w->ssh, SSH_OPTIONS_HOST, s->alias);
-  if (g_file_test (config, G_FILE_TEST_EXISTS))
-    ssh_options_parse_config (w->ssh, config);
+  /* Without OpenSSH's client, libssh applies the file itself for the alias
+   * (tether-target-resolve.c)... */
+  if (s->resolved->config_file != NULL)
+    {
+      ssh_options_set (w->ssh, SSH_OPTIONS_HOST, s->resolved->alias);
+      ssh_options_parse_config (w->ssh, s->resolved->config_file);
+    }
+  else if (!apply_resolved (w, error))
+    return FALSE;
 
   /* ...then what Tether decides itself, which the config must not change:
    * where to go (already resolved, explicit user and port winning), its own
@@ -247,8 +311,8 @@ ssh_setup (Worker  *w,
   ssh_options_set (w->ssh, SSH_OPTIONS_LOG_VERBOSITY, &quiet);
   ssh_options_set (w->ssh, SSH_OPTIONS_FD, &fd);
 
-  /* SSH_OPTIONS_IDENTITY prepends: the session's own key is tried before the
-   * config's and the default ones. */
+  /* The session's own key is tried before the config's and the default
+   * ones, as `ssh -i` would. */
   if (s->identity_file != NULL)
     ssh_options_set (w->ssh, SSH_OPTIONS_IDENTITY, s->identity_file);
 

@@ -12,26 +12,6 @@
 
 G_DEFINE_BOXED_TYPE (TetherTarget, tether_target, tether_target_copy, tether_target_free)
 
-/* The ssh_config keywords whose effect reaches the connection.  The
- * connection parses the file onto its libssh session with the alias (see
- * ssh_setup() in tether-ssh-worker.c), then sets again what Tether decides
- * itself: host, port and user as resolved here, its own socket (so
- * ProxyCommand, ProxyJump and BindAddress do nothing), its own connect
- * timeout (ConnectTimeout), quiet logging (LogLevel) and OpenSSH's ask policy
- * for host keys (StrictHostKeyChecking).  libssh 0.10.6 also parses the
- * *Authentication switches and the GSSAPI lines, but Tether picks its login
- * methods itself, so those are reported as ignored too.  Any keyword libssh
- * does not know is ignored by it (measured: "Unsupported option",
- * "Unapplicable option" or "Unknown option" in its log).  Include is followed
- * by libssh. */
-static const char * const applied_keywords[] = {
-  "host", "match", "hostname", "port", "user", "identityfile", "include",
-  "ciphers", "macs", "kexalgorithms", "hostkeyalgorithms", "pubkeyacceptedalgorithms",
-  "pubkeyacceptedkeytypes", "compression", "userknownhostsfile", "globalknownhostsfile",
-  "identityagent", "rekeylimit",
-  NULL
-};
-
 static gpointer
 ssh_init_once (gpointer data)
 {
@@ -528,391 +508,42 @@ tether_get_ssh_dir (void)
   return g_build_filename (g_get_home_dir (), ".ssh", NULL);
 }
 
-/* Config scanning: what libssh cannot tell us (the IdentityFile list and the
- * directives it skipped) comes from reading the file ourselves. */
-
-typedef struct {
-  const char *host;         /* the alias, which Host lines are matched against */
-  const char *user;         /* the resolved user, for %r */
-  guint       port;
-  GPtrArray  *identity_files;
-  GPtrArray  *ignored;
-} ConfigScan;
-
-static gboolean
-keyword_is_applied (const char *keyword)
-{
-  return g_strv_contains (applied_keywords, keyword);
-}
-
-static gboolean
-pattern_matches (const char *pattern,
-                 const char *lower_host,
-                 gboolean   *negated)
-{
-  g_autofree char *lower = g_ascii_strdown (pattern, -1);
-
-  *negated = lower[0] == '!';
-  return g_pattern_match_simple (*negated ? lower + 1 : lower, lower_host);
-}
-
-/* A Host line as libssh 0.10 reads it: the first pattern that matches, plain
- * or negated, decides.  OpenSSH lets any negated match win, so for it
- * "Host * !db" skips db; libssh applies that block to db, and what matters
- * here is what libssh did. */
-static gboolean
-host_line_matches (const char *patterns,
-                   const char *host)
-{
-  g_auto(GStrv) words = g_strsplit_set (patterns, " \t", -1);
-  g_autofree char *lower_host = g_ascii_strdown (host, -1);
-
-  for (guint i = 0; words[i] != NULL; i++)
-    {
-      gboolean negated;
-
-      if (words[i][0] != '\0' && pattern_matches (words[i], lower_host, &negated))
-        return !negated;
-    }
-
-  return FALSE;
-}
-
-/* A comma-separated Match list: any negated match rules it out, otherwise one
- * plain match is enough (libssh's match_pattern_list(), like OpenSSH). */
-static gboolean
-pattern_list_matches (const char *patterns,
-                      const char *value)
-{
-  g_auto(GStrv) words = g_strsplit (patterns, ",", -1);
-  g_autofree char *lower_value = g_ascii_strdown (value, -1);
-  gboolean matched = FALSE;
-
-  for (guint i = 0; words[i] != NULL; i++)
-    {
-      gboolean negated;
-
-      if (words[i][0] == '\0' || !pattern_matches (words[i], lower_value, &negated))
-        continue;
-      if (negated)
-        return FALSE;
-      matched = TRUE;
-    }
-
-  return matched;
-}
-
-/* Expands "~" and the OpenSSH tokens %d (home), %u (local user), %h, %r,
- * %p and %%.  %d follows OpenSSH, not libssh (which means the .ssh
- * directory), because the file is written for OpenSSH. */
-static char *
-expand_identity_file (const char       *value,
-                      const ConfigScan *scan)
-{
-  GString *out = g_string_new (NULL);
-  const char *p = value;
-
-  if (p[0] == '~' && (p[1] == '/' || p[1] == '\0'))
-    {
-      g_string_append (out, g_get_home_dir ());
-      p++;
-    }
-
-  for (; *p != '\0'; p++)
-    {
-      if (*p != '%' || p[1] == '\0')
-        {
-          g_string_append_c (out, *p);
-          continue;
-        }
-
-      switch (*++p)
-        {
-        case 'd': g_string_append (out, g_get_home_dir ()); break;
-        case 'u': g_string_append (out, g_get_user_name ()); break;
-        case 'h': g_string_append (out, scan->host); break;
-        case 'r': g_string_append (out, scan->user); break;
-        case 'p': g_string_append_printf (out, "%u", scan->port); break;
-        case '%': g_string_append_c (out, '%'); break;
-        default: g_string_append_c (out, '%'); g_string_append_c (out, *p); break;
-        }
-    }
-
-  return g_string_free (out, FALSE);
-}
-
-static void
-add_unique (GPtrArray *array,
-            char      *text)
-{
-  if (g_ptr_array_find_with_equal_func (array, text, g_str_equal, NULL))
-    g_free (text);
-  else
-    g_ptr_array_add (array, text);
-}
-
-/* Splits "Keyword value", "Keyword=value" and "Keyword = value"; strips the
- * quotes OpenSSH allows around a value.  Returns FALSE for blank lines and
- * comments. */
-static gboolean
-split_config_line (char        *line,
-                   const char **keyword,
-                   char       **value)
-{
-  char *p = g_strstrip (line);
-  char *v;
-  gsize len;
-
-  if (*p == '\0' || *p == '#')
-    return FALSE;
-
-  *keyword = p;
-  p += strcspn (p, " \t=");
-  v = p + strspn (p, " \t");
-  if (*v == '=')
-    v++;
-  *p = '\0';
-  v = g_strstrip (v);
-
-  len = strlen (v);
-  if (len >= 2 && v[0] == '"' && v[len - 1] == '"')
-    {
-      v[len - 1] = '\0';
-      v++;
-    }
-
-  *value = v;
-  return TRUE;
-}
-
-/* libssh 0.10 evaluates Match blocks too.  The criteria that depend only on
- * the alias and the local user are evaluated the same way here; for the
- * others (exec, user, canonical…) Tether cannot tell whether libssh applied
- * the block, and says so rather than guess. */
-static gboolean
-match_applies (const char *criteria,
-               ConfigScan *scan)
-{
-  g_auto(GStrv) words = g_strsplit_set (criteria, " \t", -1);
-  gboolean applies = TRUE;
-  guint i = 0;
-
-  while (words[i] != NULL)
-    {
-      const char *word = words[i++];
-      gboolean negated = word[0] == '!';
-      const char *argument;
-      gboolean result;
-
-      if (word[0] == '\0')
-        continue;
-      if (g_ascii_strcasecmp (word, "all") == 0)
-        continue;
-
-      argument = words[i] != NULL ? words[i++] : "";
-      if (negated)
-        word++;
-
-      if (g_ascii_strcasecmp (word, "host") == 0)
-        result = pattern_list_matches (argument, scan->host);
-      else if (g_ascii_strcasecmp (word, "localuser") == 0)
-        result = pattern_list_matches (argument, g_get_user_name ());
-      else
-        {
-          /* Translators: an entry in the list of ignored ~/.ssh/config lines;
-           * %s is the rest of the Match line, e.g. exec "test -f x" */
-          add_unique (scan->ignored,
-                      g_strdup_printf (_("Match %s (not checked by Tether: its lines are not "
-                                         "listed here)"), criteria));
-          return FALSE;
-        }
-
-      applies = applies && (result != negated);
-    }
-
-  return applies;
-}
-
-static void
-scan_config (const char *contents,
-             ConfigScan *scan)
-{
-  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
-  gboolean applies = TRUE;   /* lines before the first Host apply to all */
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *keyword;
-      char *value;
-      g_autofree char *lower = NULL;
-
-      if (!split_config_line (lines[i], &keyword, &value))
-        continue;
-
-      lower = g_ascii_strdown (keyword, -1);
-
-      if (g_str_equal (lower, "host"))
-        applies = host_line_matches (value, scan->host);
-      else if (g_str_equal (lower, "match"))
-        applies = match_applies (value, scan);
-      else if (!applies)
-        continue;
-      else if (g_str_equal (lower, "identityfile"))
-        add_unique (scan->identity_files, expand_identity_file (value, scan));
-      else if (!keyword_is_applied (lower))
-        add_unique (scan->ignored, *value != '\0' ? g_strdup_printf ("%s %s", keyword, value)
-                                                   : g_strdup (keyword));
-    }
-}
-
-static char *
-dup_option (ssh_session             session,
-            enum ssh_options_e      option)
-{
-  char *value = NULL;
-  char *copy;
-
-  if (ssh_options_get (session, option, &value) != SSH_OK)
-    return NULL;
-
-  copy = g_strdup (value);
-  ssh_string_free_char (value);
-  return copy;
-}
-
-static char **
-ptr_array_to_strv (GPtrArray *array)
-{
-  g_ptr_array_add (array, NULL);
-  return (char **) g_ptr_array_free (array, FALSE);
-}
-
-static gboolean
-apply_config (ssh_session          session,
-              const TetherTarget  *target,
-              const char          *ssh_dir,
-              const char          *config_path,
-              GError             **error)
-{
-  /* Host first: libssh matches Host blocks against it while parsing. */
-  if (ssh_options_set (session, SSH_OPTIONS_SSH_DIR, ssh_dir) != SSH_OK ||
-      ssh_options_set (session, SSH_OPTIONS_HOST, target->host) != SSH_OK)
-    {
-      g_autofree char *shown = tether_error_escape (target->host);
-
-      /* libssh 0.10.6 refuses such names without saying why. */
-      g_set_error (error, TETHER_ERROR, TETHER_ERROR_INVALID_TARGET,
-                   _("“%s” cannot be used as a computer name: use a host name, an address "
-                     "or an alias made of the letters a to z, digits, “.” and “-”."),
-                   shown);
-      return FALSE;
-    }
-
-  if (g_file_test (config_path, G_FILE_TEST_EXISTS) &&
-      ssh_options_parse_config (session, config_path) != SSH_OK)
-    {
-      g_set_error (error, TETHER_ERROR, TETHER_ERROR_FAILED,
-                   _("Your SSH configuration “%s” could not be read (%s): fix it, or move it "
-                     "away to connect without it."),
-                   config_path, ssh_get_error (session));
-      return FALSE;
-    }
-
-  /* Set after parsing, so what the user typed wins over the config. */
-  if (target->user != NULL)
-    ssh_options_set (session, SSH_OPTIONS_USER, target->user);
-  if (target->port != 0)
-    {
-      unsigned int port = target->port;
-
-      ssh_options_set (session, SSH_OPTIONS_PORT, &port);
-    }
-
-  return TRUE;
-}
-
 /**
- * tether_target_resolve:
- * @self: a target
- * @ssh_dir: (nullable): the SSH directory, or %NULL for tether_get_ssh_dir()
- * @error: return location for a #GError
+ * tether_resolved_target_copy:
+ * @self: a resolved target
  *
- * Applies `@ssh_dir/config` to @self with libssh's own parser, so Tether
- * connects where libssh would.  The user and port typed in @self win over the
- * file.  Without a user anywhere the current user logs in; without a port,
- * port 22.
- *
- * The `IdentityFile` entries and the `ignored` list (every directive for this
- * host other than Hostname, Port, User and IdentityFile, which are all that
- * reach the connection) are read from the file by Tether itself, since
- * libssh 0.10 has no getter for them: from `Host` blocks, matched the way
- * libssh matches them, and from `Match` blocks on `all`, `host` and
- * `localuser`.  Other `Match` blocks are listed in `ignored` as not checked;
- * included files are not examined.
- *
- * Returns: (transfer full) (nullable): the resolved target, or %NULL with
- *   @error set
+ * Returns: (transfer full): a copy of @self
  */
 TetherResolvedTarget *
-tether_target_resolve (const TetherTarget  *self,
-                       const char          *ssh_dir,
-                       GError             **error)
+tether_resolved_target_copy (const TetherResolvedTarget *self)
 {
-  g_autoptr(TetherResolvedTarget) resolved = NULL;
-  g_autofree char *default_ssh_dir = NULL;
-  g_autofree char *config_path = NULL;
-  g_autofree char *contents = NULL;
-  ssh_session session;
-  ConfigScan scan = { 0 };
-  unsigned int port = 22;
-  gboolean ok;
+  TetherResolvedTarget *copy;
 
   g_return_val_if_fail (self != NULL, NULL);
-  g_return_val_if_fail (self->host != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  tether_ssh_init ();
-
-  if (ssh_dir == NULL)
-    ssh_dir = default_ssh_dir = tether_get_ssh_dir ();
-  config_path = g_build_filename (ssh_dir, "config", NULL);
-
-  session = ssh_new ();
-  ok = apply_config (session, self, ssh_dir, config_path, error);
-  if (ok)
-    {
-      resolved = g_new0 (TetherResolvedTarget, 1);
-      resolved->alias = g_strdup (self->host);
-      resolved->host = dup_option (session, SSH_OPTIONS_HOST);
-      resolved->user = dup_option (session, SSH_OPTIONS_USER);
-      ssh_options_get_port (session, &port);
-      resolved->port = port;
-    }
-  ssh_free (session);
-
-  if (!ok)
-    return NULL;
-
-  if (resolved->host == NULL)
-    resolved->host = g_strdup (self->host);
-  /* libssh only fills the user in on connect when nothing set it. */
-  if (resolved->user == NULL)
-    resolved->user = g_strdup (g_get_user_name ());
-
-  scan.host = self->host;
-  scan.user = resolved->user;
-  scan.port = resolved->port;
-  scan.identity_files = g_ptr_array_new_with_free_func (g_free);
-  scan.ignored = g_ptr_array_new_with_free_func (g_free);
-
-  /* libssh just read the file; a file that vanished since is merely empty. */
-  if (g_file_get_contents (config_path, &contents, NULL, NULL))
-    scan_config (contents, &scan);
-
-  resolved->identity_files = ptr_array_to_strv (scan.identity_files);
-  resolved->ignored = ptr_array_to_strv (scan.ignored);
-
-  return g_steal_pointer (&resolved);
+  copy = g_memdup2 (self, sizeof *self);
+  copy->user = g_strdup (self->user);
+  copy->host = g_strdup (self->host);
+  copy->alias = g_strdup (self->alias);
+  copy->identity_files = g_strdupv (self->identity_files);
+  copy->identity_agent = g_strdup (self->identity_agent);
+  copy->certificate_files = g_strdupv (self->certificate_files);
+  copy->user_known_hosts_files = g_strdupv (self->user_known_hosts_files);
+  copy->global_known_hosts_files = g_strdupv (self->global_known_hosts_files);
+  copy->host_key_alias = g_strdup (self->host_key_alias);
+  copy->ciphers = g_strdup (self->ciphers);
+  copy->kex_algorithms = g_strdup (self->kex_algorithms);
+  copy->host_key_algorithms = g_strdup (self->host_key_algorithms);
+  copy->macs = g_strdup (self->macs);
+  copy->proxy_jump = g_strdup (self->proxy_jump);
+  copy->proxy_command = g_strdup (self->proxy_command);
+  copy->local_forwards = g_strdupv (self->local_forwards);
+  copy->remote_forwards = g_strdupv (self->remote_forwards);
+  copy->dynamic_forwards = g_strdupv (self->dynamic_forwards);
+  copy->forward_agent_socket = g_strdup (self->forward_agent_socket);
+  copy->config_file = g_strdup (self->config_file);
+  copy->ignored = g_strdupv (self->ignored);
+  return copy;
 }
 
 /**
@@ -931,6 +562,22 @@ tether_resolved_target_free (TetherResolvedTarget *self)
   g_free (self->host);
   g_free (self->alias);
   g_strfreev (self->identity_files);
+  g_free (self->identity_agent);
+  g_strfreev (self->certificate_files);
+  g_strfreev (self->user_known_hosts_files);
+  g_strfreev (self->global_known_hosts_files);
+  g_free (self->host_key_alias);
+  g_free (self->ciphers);
+  g_free (self->kex_algorithms);
+  g_free (self->host_key_algorithms);
+  g_free (self->macs);
+  g_free (self->proxy_jump);
+  g_free (self->proxy_command);
+  g_strfreev (self->local_forwards);
+  g_strfreev (self->remote_forwards);
+  g_strfreev (self->dynamic_forwards);
+  g_free (self->forward_agent_socket);
+  g_free (self->config_file);
   g_strfreev (self->ignored);
   g_free (self);
 }

@@ -22,4 +22,13 @@ tether_set_str (char       **str_pointer,
   return TRUE;
 }
 
+/* The strings of @array (which must not free them) as a %NULL-terminated
+ * vector; frees @array. */
+static inline char **
+tether_strv_steal (GPtrArray *array)
+{
+  g_ptr_array_add (array, NULL);
+  return (char **) g_ptr_array_free (array, FALSE);
+}
+
 G_END_DECLS

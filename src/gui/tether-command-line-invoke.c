@@ -384,14 +384,13 @@ _tether_command_line_export_inventory (TetherApplication       *app,
   const char *format_text = NULL;
   const char *folder = NULL;
   TetherInventoryFormat format;
-  int argc = 0;
 
   g_variant_dict_lookup (options, "format", "&s", &format_text);
   g_variant_dict_lookup (options, "folder", "&s", &folder);
   /* The FOLDER after --export-inventory is what the options left. */
-  arguments = g_application_command_line_get_arguments (command_line, &argc);
-  if (folder == NULL && argc > 1)
-    folder = arguments[1];
+  g_variant_dict_lookup (options, G_OPTION_REMAINING, "^aay", &arguments);
+  if (folder == NULL && arguments != NULL)
+    folder = arguments[0];
 
   if (!tether_inventory_format_from_string (format_text, &format, &error))
     return _tether_command_fail_now (app, command_line, error);

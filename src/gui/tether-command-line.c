@@ -7,6 +7,7 @@
 #include "tether-command-line-private.h"
 #include "tether-error.h"
 #include "tether-session-format.h"
+#include "tether-ssh-config-import.h"
 #include "tether-window.h"
 
 /*
@@ -63,6 +64,10 @@ static const GOptionEntry options[] = {
     N_("Print the sessions (of the FOLDER given after it, or all) as an Ansible inventory"), NULL },
   { "format", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("With --export-inventory: ini (the default) or yaml"), N_("ini|yaml") },
+  { "import-ssh-config", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Add a session for each host of FILE (~/.ssh/config if none is given)"), NULL },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL,
+    NULL, N_("[FILE|FOLDER]") },
   { NULL }
 };
 
@@ -257,6 +262,51 @@ _tether_application_handle_local_options (TetherApplication *self,
   return -1;
 }
 
+static void
+import_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Command *command = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TetherImportReport) report = NULL;
+  g_autofree char *text = NULL;
+
+  report = tether_session_manager_import_ssh_config_finish (TETHER_SESSION_MANAGER (source), result,
+                                                            &error);
+  if (report == NULL)
+    {
+      command_fail (command, error);
+      return;
+    }
+
+  text = tether_import_report_to_string (report);
+  g_application_command_line_print (command->command_line, "%s\n", text);
+  if (store_error (command->app) != NULL)
+    command_fail (command, store_error (command->app));
+  else
+    _tether_command_finish (command, 0);
+}
+
+/* --import-ssh-config [FILE]: FILE relative to the caller's directory. */
+static int
+import_ssh_config (TetherApplication       *app,
+                   GApplicationCommandLine *command_line,
+                   char                   **files)
+{
+  g_autofree char *path = NULL;
+
+  if (files != NULL && files[0] != NULL)
+    {
+      g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (command_line, files[0]);
+
+      path = g_file_get_path (file);
+    }
+  tether_session_manager_import_ssh_config_async (tether_application_get_manager (app), path, NULL,
+                                                  import_done, _tether_command_new (app, command_line));
+  return 0;
+}
+
 int
 _tether_application_handle_command_line (TetherApplication       *app,
                                          GApplicationCommandLine *command_line)
@@ -278,6 +328,8 @@ _tether_application_handle_command_line (TetherApplication       *app,
   gboolean json = FALSE;
   const char *invoke_command = NULL;
   gboolean export_inventory = FALSE;
+  gboolean import = FALSE;
+  g_auto(GStrv) files = NULL;
   guint n_commands;
 
   g_variant_dict_lookup (dict, "new-session", "&s", &new_session);
@@ -294,17 +346,26 @@ _tether_application_handle_command_line (TetherApplication       *app,
   g_variant_dict_lookup (dict, "json", "b", &json);
   g_variant_dict_lookup (dict, "invoke-command", "&s", &invoke_command);
   g_variant_dict_lookup (dict, "export-inventory", "b", &export_inventory);
+  g_variant_dict_lookup (dict, "import-ssh-config", "b", &import);
+  g_variant_dict_lookup (dict, G_OPTION_REMAINING, "^aay", &files);
 
   n_commands = (new_session != NULL) + (enter != NULL) + (enter_computer != NULL) +
                exit_ + (close != NULL) + (remove != NULL) + get_session +
-               (invoke_command != NULL) + export_inventory;
+               (invoke_command != NULL) + export_inventory + import;
 
   if (n_commands > 1)
     {
       g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                            _("Give one command at a time: --new-session, --enter, --enter-computer, "
-                             "--exit, --close, --remove, --get-session, --invoke-command or "
-                             "--export-inventory."));
+                             "--exit, --close, --remove, --get-session, --invoke-command, "
+                             "--export-inventory or --import-ssh-config."));
+      return _tether_command_fail_now (app, command_line, error);
+    }
+  if (files != NULL && files[0] != NULL && (!(import || export_inventory) || files[1] != NULL))
+    {
+      g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("Only --import-ssh-config takes a file and --export-inventory a folder, "
+                             "and only one."));
       return _tether_command_fail_now (app, command_line, error);
     }
   if ((name != NULL || configuration_name != NULL || identity_file != NULL) && new_session == NULL)
@@ -351,6 +412,9 @@ _tether_application_handle_command_line (TetherApplication       *app,
       g_application_activate (G_APPLICATION (app));
       return 0;
     }
+
+  if (import)
+    return import_ssh_config (app, command_line, files);
 
   if (get_session)
     {

@@ -5,6 +5,8 @@
 
 #include "tether-error.h"
 #include "tether-new-session-dialog.h"
+#include "tether-ssh-config-import.h"
+#include "tether-target.h"
 #include "tether-window-private.h"
 
 /*
@@ -498,9 +500,84 @@ quick_connect_activated (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->quick_connect_entry));
 }
 
+static void
+on_import_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(TetherWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TetherImportReport) report = NULL;
+  g_autofree char *text = NULL;
+  AdwMessageDialog *dialog;
+
+  report = tether_session_manager_import_ssh_config_finish (TETHER_SESSION_MANAGER (source), result,
+                                                            &error);
+  if (report == NULL)
+    {
+      tether_window_show_error (self, _("Could Not Import the SSH Configuration"), error->message);
+      return;
+    }
+
+  /* A dialog rather than a toast: the sessions kept although their alias
+   * left the file are named, and the user must be able to read them. */
+  text = tether_import_report_to_string (report);
+  dialog = _tether_window_new_message_dialog (self, _("SSH Configuration Imported"), text);
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_widget_set_name (GTK_WIDGET (dialog), "tether-import-dialog");
+  _tether_window_present_dialog (self, GTK_WINDOW (dialog));
+}
+
+static void
+on_import_chooser_response (GtkNativeDialog *chooser,
+                            int              response,
+                            TetherWindow    *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT &&
+      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL &&
+      (path = g_file_get_path (file)) != NULL)
+    tether_session_manager_import_ssh_config_async (self->manager, path, NULL, on_import_done,
+                                                    g_object_ref (self));
+  g_clear_object (&self->import_chooser);
+}
+
+/* The chooser opens on ~/.ssh/config, the file nearly everyone imports. */
+static void
+import_ssh_config_activated (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  TetherWindow *self = TETHER_WINDOW (widget);
+  g_autofree char *ssh_dir = tether_get_ssh_dir ();
+  g_autofree char *config = g_build_filename (ssh_dir, "config", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (ssh_dir);
+  g_autoptr(GFile) file = g_file_new_for_path (config);
+
+  if (self->import_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->import_chooser));
+  g_clear_object (&self->import_chooser);
+  self->import_chooser = gtk_file_chooser_native_new (_("Import from SSH Configuration"),
+                                                      GTK_WINDOW (self),
+                                                      GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"),
+                                                      _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->import_chooser), TRUE);
+  if (g_file_query_exists (file, NULL))
+    gtk_file_chooser_set_file (GTK_FILE_CHOOSER (self->import_chooser), file, NULL);
+  else if (g_file_query_exists (folder, NULL))
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->import_chooser), folder, NULL);
+  g_signal_connect_object (self->import_chooser, "response",
+                           G_CALLBACK (on_import_chooser_response), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->import_chooser));
+}
+
 void
 _tether_window_class_install_actions (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "win.import-ssh-config", NULL,
+                                   import_ssh_config_activated);
   gtk_widget_class_install_action (widget_class, "win.enter", NULL, enter_activated);
   gtk_widget_class_install_action (widget_class, "win.exit", NULL, exit_activated);
   gtk_widget_class_install_action (widget_class, "win.new-session", NULL, new_session_activated);

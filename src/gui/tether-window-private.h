@@ -28,6 +28,7 @@ struct _TetherWindow
 
   /* Owned references */
   GSettings            *settings;
+  GtkFileChooserNative *import_chooser;
   /* TetherSession → TetherSessionTab, both ref'd.  A tab outlives its page:
    * after Exit its terminal keeps reading the shell, so Enter again puts
    * back the same screen. */

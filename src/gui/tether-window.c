@@ -539,6 +539,40 @@ tether_window_show_error (TetherWindow *self,
 }
 
 static void
+on_warning_details (AdwToast     *toast,
+                    TetherWindow *self)
+{
+  AdwMessageDialog *dialog =
+    _tether_window_new_message_dialog (self, g_object_get_data (G_OBJECT (toast), "tether-heading"),
+                                       g_object_get_data (G_OBJECT (toast), "tether-message"));
+
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_widget_set_name (GTK_WIDGET (dialog), "tether-warning-dialog");
+  _tether_window_present_dialog (self, GTK_WINDOW (dialog));
+}
+
+/* What the manager says without stopping anything (the settings of the
+ * SSH configuration Tether does not apply): a toast, and the whole sentence
+ * behind its button, since a toast shows one line. */
+static void
+on_manager_warning (TetherSessionManager *manager,
+                    TetherSession        *session,
+                    const char           *message,
+                    TetherWindow         *self)
+{
+  g_autofree char *title = g_strdup_printf (_("How Tether applies your SSH configuration to “%s”"),
+                                            tether_session_get_name (session));
+  AdwToast *toast = tether_window_new_toast (title);
+
+  adw_toast_set_button_label (toast, _("_Details"));
+  /* The title is markup by now (tether_window_new_toast()). */
+  g_object_set_data_full (G_OBJECT (toast), "tether-heading", g_steal_pointer (&title), g_free);
+  g_object_set_data_full (G_OBJECT (toast), "tether-message", g_strdup (message), g_free);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_warning_details), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
 update_empty_description (TetherWindow *self)
 {
   if (tether_session_manager_lookup (self->manager, "Demo") != NULL)
@@ -654,6 +688,7 @@ setup (TetherWindow      *self,
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (tether_session_tree_get_rows (self->session_tree), "notify::selected-item",
                            G_CALLBACK (_tether_window_update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->manager, "warning", G_CALLBACK (on_manager_warning), self, 0);
   update_empty_description (self);
   update_terminal_area (self);
   _tether_window_watch_store (self);
@@ -691,6 +726,9 @@ tether_window_dispose (GObject *object)
     }
   g_clear_pointer (&self->tabs, g_hash_table_unref);
   _tether_window_close_store_dialog (self);
+  if (self->import_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->import_chooser));
+  g_clear_object (&self->import_chooser);
   save_window_state (self);
   g_clear_object (&self->settings);
   self->manager = NULL;
