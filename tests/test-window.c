@@ -182,6 +182,72 @@ test_rows_and_filter (void)
 }
 
 static void
+type_text (const char *keys[])
+{
+  for (guint i = 0; keys[i] != NULL; i++)
+    tether_test_type_keys (GTK_WIDGET (window), keys[i]);
+}
+
+static gboolean
+is_status_page_titled (GtkWidget     *widget,
+                       gconstpointer  title)
+{
+  return ADW_IS_STATUS_PAGE (widget) &&
+         g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (widget)), title) == 0;
+}
+
+/* Typed as a user types: the search takes keys only when it has the focus,
+ * finds folders by name, says when nothing matches, and Escape clears it. */
+static void
+test_search (void)
+{
+  TetherSessionTree *tree = tether_window_get_session_tree (window);
+  GtkEditable *search = tether_session_tree_get_search_entry (tree);
+  TetherSession *web = add_session ("web.example", "Web01", "Prod");
+  TetherSession *db = add_session ("db.example", "Db01", NULL);
+  const char *prod[] = { "p", "r", "o", "d", NULL };
+  const char *x[] = { "x", NULL };
+  g_autoptr(GObject) item = NULL;
+  GtkWidget *empty;
+  guint depth;
+
+  TETHER_TEST_NEEDS_XTEST ();
+  n_rows_wanted = 2;
+  /* Keys typed in the list are the list's, never the search's. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.focus-list", NULL);
+  type_text (prod);
+  g_assert_cmpstr (gtk_editable_get_text (search), ==, "");
+
+  tether_test_type_keys (GTK_WIDGET (window), "<Control><Shift>s");
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (search)));
+  type_text (prod);
+  g_assert_cmpstr (gtk_editable_get_text (search), ==, "prod");
+  /* The folder's name matches: the folder and its session. */
+  tether_test_wait_until (n_rows_is, NULL, WAIT_MS);
+  item = row_item (1, &depth);
+  g_assert_true (item == (GObject *) web);
+  g_clear_object (&item);
+
+  type_text (x);
+  n_rows_wanted = 0;
+  tether_test_wait_until (n_rows_is, NULL, WAIT_MS);
+  empty = tether_test_find_widget (GTK_WIDGET (tree), is_status_page_titled, "No sessions match “prodx”");
+  g_assert_nonnull (empty);
+  tether_test_wait_until (widget_mapped, empty, WAIT_MS);
+
+  tether_test_type_keys (GTK_WIDGET (window), "Escape");
+  g_assert_cmpstr (gtk_editable_get_text (search), ==, "");
+  n_rows_wanted = 3;
+  tether_test_wait_until (n_rows_is, NULL, WAIT_MS);
+  g_assert_false (gtk_widget_get_mapped (empty));
+
+  tether_session_manager_remove_session (manager (), web);
+  tether_session_manager_remove_session (manager (), db);
+  n_rows_wanted = 0;
+  tether_test_wait_until (n_rows_is, NULL, WAIT_MS);
+}
+
+static void
 test_enter_exit (void)
 {
   TetherSession *session = add_session (tether_test_sshd_get_target (sshd), "Web", NULL);
@@ -377,6 +443,13 @@ test_temporary (void)
 }
 
 static gboolean
+is_label_saying (GtkWidget     *widget,
+                 gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
 editable_empty (gpointer editable)
 {
   return *gtk_editable_get_text (editable) == '\0';
@@ -385,6 +458,8 @@ editable_empty (gpointer editable)
 static void
 test_quick_connect_field (void)
 {
+  g_autoptr(GError) error = NULL;
+  GtkWidget *reason;
   GtkWidget *focus;
   GtkWidget *entry;
 
@@ -398,11 +473,17 @@ test_quick_connect_field (void)
   /* What cannot be a target says so while typing, and does nothing. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "a@@b");
   g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  /* …in words, under the field, not only in its tooltip. */
+  g_assert_null (tether_target_parse ("a@@b", &error));
+  reason = tether_test_find_widget (GTK_WIDGET (window), is_label_saying, error->message);
+  g_assert_nonnull (reason);
+  tether_test_wait_until (widget_mapped, reason, WAIT_MS);
   g_signal_emit_by_name (entry, "activate");
   g_assert_cmpint (adw_tab_view_get_n_pages (tab_view ()), ==, 0);
 
   gtk_editable_set_text (GTK_EDITABLE (entry), tether_test_sshd_get_target (sshd));
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  tether_test_wait_until (widget_unmapped, reason, WAIT_MS);
   g_signal_emit_by_name (entry, "activate");
   /* Cleared once the temporary session is entered. */
   tether_test_wait_until (editable_empty, entry, WAIT_MS);
@@ -720,6 +801,7 @@ main (int   argc,
   g_test_add_func ("/window/presents", test_presents);
   g_test_add_func ("/window/style", test_style);
   g_test_add_func ("/window/rows-and-filter", test_rows_and_filter);
+  g_test_add_func ("/window/search", test_search);
   g_test_add_func ("/window/enter-exit", test_enter_exit);
   g_test_add_func ("/window/terminal-keys", test_terminal_keys);
   g_test_add_func ("/window/shortcuts-window", test_shortcuts_window);

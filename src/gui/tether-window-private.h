@@ -12,6 +12,8 @@ struct _TetherWindow
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
   GtkEntry             *quick_connect_entry;
+  GtkRevealer          *quick_connect_revealer;
+  GtkLabel             *quick_connect_error;
   GtkStack             *content_stack;
   GtkPaned             *paned;
   TetherSessionTree    *session_tree;

@@ -566,8 +566,22 @@ on_session_activated (TetherSessionTree *tree,
   _tether_window_enter (self, session);
 }
 
-/* The field says at once when what is typed cannot be a target, with the
- * core's reason in its tooltip. */
+/* The field says at once when what is typed cannot be a target: red, and
+ * the core's reason in words under it. */
+static void
+show_quick_connect_error (TetherWindow *self,
+                          const char   *message)
+{
+  if (message != NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->quick_connect_entry), "error");
+      gtk_label_set_text (self->quick_connect_error, message);
+    }
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->quick_connect_entry), "error");
+  gtk_revealer_set_reveal_child (self->quick_connect_revealer, message != NULL);
+}
+
 static gboolean
 check_quick_connect (TetherWindow *self)
 {
@@ -577,24 +591,13 @@ check_quick_connect (TetherWindow *self)
 
   if (text == NULL || *text == '\0')
     {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->quick_connect_entry), "error");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->quick_connect_entry),
-                                   _("Enter a temporary session, closed when you exit it"));
+      show_quick_connect_error (self, NULL);
       return FALSE;
     }
 
   target = tether_target_parse (text, &error);
-  if (target == NULL)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (self->quick_connect_entry), "error");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->quick_connect_entry), error->message);
-      return FALSE;
-    }
-
-  gtk_widget_remove_css_class (GTK_WIDGET (self->quick_connect_entry), "error");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->quick_connect_entry),
-                               _("Enter a temporary session, closed when you exit it"));
-  return TRUE;
+  show_quick_connect_error (self, target == NULL ? error->message : NULL);
+  return target != NULL;
 }
 
 static void
@@ -713,6 +716,8 @@ tether_window_class_init (TetherWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tetherapp/Tether/ui/tether-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, quick_connect_entry);
+  gtk_widget_class_bind_template_child (widget_class, TetherWindow, quick_connect_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TetherWindow, quick_connect_error);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, session_tree);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, tab_bar);
