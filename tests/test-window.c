@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "tether-test-keys.h"
+#include "tether-test-pointer.h"
 #include "tether-test-window.h"
 
 /*
@@ -29,6 +30,13 @@ static gboolean
 widget_unmapped (gpointer widget)
 {
   return !gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+is_label_saying (GtkWidget     *widget,
+                 gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
 }
 
 static void
@@ -356,6 +364,109 @@ test_terminal_keys (void)
   tether_session_manager_remove_session (manager (), session);
 }
 
+static void
+count_commit (VteTerminal *terminal,
+              const char  *text,
+              guint        size,
+              GString     *typed)
+{
+  g_string_append_len (typed, text, size);
+}
+
+/* Entering a session that has a tab already, by double-click or Enter in
+ * the list, leaves the keyboard in its terminal: what is typed next is the
+ * shell's, not the list's. */
+static void
+test_enter_again_focus (void)
+{
+  g_autoptr(GString) typed = g_string_new (NULL);
+  TetherSession *session;
+  GtkWidget *name;
+
+  TETHER_TEST_NEEDS_XTEST ();
+  session = add_session (tether_test_sshd_get_target (sshd), "Again", NULL);
+  enter (session);
+  tether_test_wait_until (terminal_has_focus, session, WAIT_MS);
+  g_signal_connect (terminal_of (session), "commit", G_CALLBACK (count_commit), typed);
+
+  /* Double-click: the row takes the focus on the press that activates it. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.focus-list", NULL);
+  name = tether_test_find_widget (GTK_WIDGET (tether_window_get_session_tree (window)),
+                                  is_label_saying, "Again");
+  g_assert_nonnull (name);
+  tether_test_pointer (name, 2, 2, 2, 2, 2);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (terminal_has_focus (session));
+  tether_test_type_keys (GTK_WIDGET (window), "q");
+  g_assert_cmpstr (typed->str, ==, "q");
+
+  /* Enter on the selected row. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.focus-list", NULL);
+  tether_test_type_keys (GTK_WIDGET (window), "Return");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (terminal_has_focus (session));
+  tether_test_type_keys (GTK_WIDGET (window), "w");
+  g_assert_cmpstr (typed->str, ==, "qw");
+  g_assert_cmpint (adw_tab_view_get_n_pages (tab_view ()), ==, 1);
+
+  g_signal_handlers_disconnect_by_data (terminal_of (session), typed);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
+  tether_test_wait_until (no_pages, NULL, WAIT_MS);
+  tether_session_manager_remove_session (manager (), session);
+  tether_test_wait_until (state_is_closed, session, WAIT_MS);
+}
+
+static void
+note_press (GtkGestureClick *gesture,
+            int              n_press,
+            double           x,
+            double           y,
+            gboolean        *pressed)
+{
+  *pressed = TRUE;
+}
+
+/* A press on the first column's characters is the terminal's (a selection
+ * starts there), not the sidebar divider's, whose handle reaches a few
+ * pixels over its neighbours: the terminal has padding. */
+static void
+test_column_one_press (void)
+{
+  TetherSession *session;
+  GtkWidget *terminal;
+  GtkGesture *watch;
+  gboolean pressed = FALSE;
+  GtkBorder padding;
+  int position;
+
+  TETHER_TEST_NEEDS_XTEST ();
+  session = add_session (tether_test_sshd_get_target (sshd), "Column", NULL);
+  enter (session);
+  terminal = GTK_WIDGET (terminal_of (session));
+  watch = gtk_gesture_click_new ();
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (watch), GTK_PHASE_CAPTURE);
+  g_signal_connect (watch, "pressed", G_CALLBACK (note_press), &pressed);
+  gtk_widget_add_controller (terminal, GTK_EVENT_CONTROLLER (watch));
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_padding (gtk_widget_get_style_context (terminal), &padding);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  position = gtk_paned_get_position (GTK_PANED (gtk_widget_get_ancestor (terminal, GTK_TYPE_PANED)));
+  /* The left edge of the first character of the first row. */
+  tether_test_pointer (terminal, padding.left + 1, padding.top + 4, padding.left + 1, padding.top + 4, 1);
+  g_assert_true (pressed);
+  g_assert_cmpint (gtk_paned_get_position (GTK_PANED (gtk_widget_get_ancestor (terminal, GTK_TYPE_PANED))),
+                   ==, position);
+
+  gtk_widget_remove_controller (terminal, GTK_EVENT_CONTROLLER (watch));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
+  tether_test_wait_until (no_pages, NULL, WAIT_MS);
+  tether_session_manager_remove_session (manager (), session);
+  tether_test_wait_until (state_is_closed, session, WAIT_MS);
+}
+
 static gboolean
 is_shortcut_titled (GtkWidget     *widget,
                     gconstpointer  title)
@@ -440,13 +551,6 @@ test_temporary (void)
   tether_test_wait_until (no_pages, NULL, WAIT_MS);
   tether_test_wait_until (state_is_closed, session, WAIT_MS);
   g_assert_null (tab_of (session));
-}
-
-static gboolean
-is_label_saying (GtkWidget     *widget,
-                 gconstpointer  text)
-{
-  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
 }
 
 static gboolean
@@ -804,6 +908,8 @@ main (int   argc,
   g_test_add_func ("/window/search", test_search);
   g_test_add_func ("/window/enter-exit", test_enter_exit);
   g_test_add_func ("/window/terminal-keys", test_terminal_keys);
+  g_test_add_func ("/window/enter-again-focus", test_enter_again_focus);
+  g_test_add_func ("/window/column-one-press", test_column_one_press);
   g_test_add_func ("/window/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/window/temporary", test_temporary);
   g_test_add_func ("/window/quick-connect-field", test_quick_connect_field);

@@ -43,6 +43,23 @@ focus_terminal (TetherSessionTab *tab)
   gtk_widget_grab_focus (GTK_WIDGET (tether_session_tab_get_terminal (tab)));
 }
 
+static gboolean
+focus_terminal_cb (gpointer tab)
+{
+  focus_terminal (tab);
+  return G_SOURCE_REMOVE;
+}
+
+/* Once the event that asked for the tab is over: a double-click on a row
+ * activates it from the press, and the row then takes the focus for
+ * itself, after we gave it to the terminal. */
+static void
+focus_terminal_later (TetherSessionTab *tab)
+{
+  focus_terminal (tab);
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, focus_terminal_cb, g_object_ref (tab), g_object_unref);
+}
+
 /* Forgets the tab widget of @session, closing its page first (which leaves
  * the session: see on_close_page()). */
 static void
@@ -260,7 +277,7 @@ show_tab (GTask *task)
   if (tether_session_get_attached (session)
       || tether_session_tab_get_state (tab) == TETHER_SESSION_TAB_STATE_ENTERING)
     {
-      focus_terminal (tab);
+      focus_terminal_later (tab);
       g_task_return_boolean (task, TRUE);
       g_object_unref (task);
       return;
