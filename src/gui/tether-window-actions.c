@@ -24,9 +24,22 @@ report_error (TetherWindow *self,
               const char   *heading,
               const GError *error)
 {
+  const char *command = NULL;
+
+  /* A changed host key's message ends with the command that forgets the
+   * old key, as a paragraph of its own (tether-ssh-auth.c). */
+  if (g_error_matches (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_CHANGED))
+    command = g_strrstr (error->message, "\n\n");
+
   /* The user said no to a question: no need to tell them what they did. */
   if (is_user_decline (error))
     tether_window_add_toast (self, error->message);
+  else if (command != NULL)
+    {
+      g_autofree char *message = g_strndup (error->message, command - error->message);
+
+      _tether_window_show_error_with_command (self, heading, message, command + 2);
+    }
   else
     tether_window_show_error (self, heading, error->message);
 }

@@ -556,6 +556,54 @@ tether_window_show_error (TetherWindow *self,
 }
 
 static void
+copy_command (GtkButton  *button,
+              const char *command)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), command);
+}
+
+/* The error dialog, with @command on a line of its own under @message: in
+ * monospace, never wrapped (a wrapped command pasted back breaks), and a
+ * button that copies it. */
+void
+_tether_window_show_error_with_command (TetherWindow *self,
+                                        const char   *heading,
+                                        const char   *message,
+                                        const char   *command)
+{
+  AdwMessageDialog *dialog = _tether_window_new_message_dialog (self, heading, message);
+  GtkWidget *label = adw_message_dialog_get_extra_child (dialog);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *command_label = gtk_label_new (command);
+  GtkWidget *copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+
+  g_object_ref (label);
+  adw_message_dialog_set_extra_child (dialog, box);
+  gtk_box_append (GTK_BOX (box), label);
+  g_object_unref (label);
+
+  gtk_label_set_selectable (GTK_LABEL (command_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (command_label), 0);
+  gtk_widget_add_css_class (command_label, "monospace");
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), command_label);
+  gtk_widget_set_hexpand (scroller, TRUE);
+  gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (copy, _("Copy Command"));
+  g_signal_connect_data (copy, "clicked", G_CALLBACK (copy_command), g_strdup (command),
+                         (GClosureNotify) (void (*) (void)) g_free, 0);
+  gtk_box_append (GTK_BOX (line), scroller);
+  gtk_box_append (GTK_BOX (line), copy);
+  gtk_box_append (GTK_BOX (box), line);
+
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_widget_set_name (GTK_WIDGET (dialog), "tether-error-dialog");
+  _tether_window_present_dialog (self, GTK_WINDOW (dialog));
+}
+
+static void
 update_empty_description (TetherWindow *self)
 {
   if (tether_session_manager_lookup (self->manager, "Demo") != NULL)
