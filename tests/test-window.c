@@ -5,6 +5,7 @@
 
 #include "tether-test-keys.h"
 #include "tether-test-pointer.h"
+#include "tether-test-session.h"
 #include "tether-test-window.h"
 
 /*
@@ -767,6 +768,41 @@ test_connection_lost (gconstpointer data)
 }
 
 static gboolean
+state_is_broken (gpointer session)
+{
+  return tether_session_get_state (session) == TETHER_SESSION_STATE_BROKEN;
+}
+
+/* A session breaks with nobody looking at it (opened, not entered): a
+ * toast says so with the sentence that was only in the State column's
+ * tooltip. */
+static void
+test_broken_in_sight (void)
+{
+  TetherSession *session = add_session (tether_test_sshd_get_target (sshd), "Background", NULL);
+  g_autoptr(TetherSession) keep = g_object_ref (session);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GtkWidget *toast_title;
+
+  g_assert_true (tether_test_open_session (manager (), session, &error));
+  g_assert_no_error (error);
+  g_assert_null (tab_of (session));
+
+  tether_test_sshd_kill_connections (sshd);
+  tether_test_wait_until (state_is_broken, session, WAIT_MS);
+
+  g_assert_nonnull (tether_session_get_last_error (session));
+  text = g_strdup_printf ("Session “Background” is broken: %s", tether_session_get_last_error (session));
+  toast_title = tether_test_find_widget (GTK_WIDGET (window), is_label_saying, text);
+  g_assert_nonnull (toast_title);
+  tether_test_wait_until (widget_mapped, toast_title, WAIT_MS);
+
+  tether_session_manager_remove_session (manager (), session);
+  tether_test_wait_until (state_is_closed, session, WAIT_MS);
+}
+
+static gboolean
 keepalive_is (gpointer data)
 {
   const TetherConfig *config = tether_session_manager_get_config (manager ());
@@ -917,6 +953,7 @@ main (int   argc,
   g_test_add_func ("/window/connection-settings", test_connection_settings);
   g_test_add_data_func ("/window/connection-lost/killed", GINT_TO_POINTER (FALSE), test_connection_lost);
   g_test_add_data_func ("/window/connection-lost/silent", GINT_TO_POINTER (TRUE), test_connection_lost);
+  g_test_add_func ("/window/broken-in-sight", test_broken_in_sight);
   g_test_add_func ("/window/quit-confirmation", test_quit_confirmation);
   g_test_add_data_func ("/window/quit-without-confirmation", GINT_TO_POINTER (FALSE), test_quit);
   g_test_add_data_func ("/window/quit-confirmed", GINT_TO_POINTER (TRUE), test_quit);

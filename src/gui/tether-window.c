@@ -623,6 +623,59 @@ on_sessions_changed (TetherWindow *self)
   update_empty_description (self);
 }
 
+/* A session that breaks on its own (the network, the server) says so where
+ * the user looks: in its tab's message bar when its tab is the one shown,
+ * otherwise in a toast with the whole sentence (a title of its own, which
+ * wraps: a toast's own title is one line, cut short).  It stays until
+ * closed, as nothing else in sight says it. */
+static void
+on_any_session_state (TetherSession *session,
+                      GParamSpec    *pspec,
+                      TetherWindow  *self)
+{
+  TetherSessionTab *tab = g_hash_table_lookup (self->tabs, session);
+  AdwTabPage *selected = adw_tab_view_get_selected_page (self->tab_view);
+  const char *error = tether_session_get_last_error (session);
+  g_autofree char *text = NULL;
+  GtkWidget *label;
+  AdwToast *toast;
+
+  if (tether_session_get_state (session) != TETHER_SESSION_STATE_BROKEN)
+    return;
+  if (tab != NULL && selected != NULL && adw_tab_page_get_child (selected) == GTK_WIDGET (tab))
+    return;
+
+  text = g_strdup_printf (_("Session “%s” is broken: %s"), tether_session_get_name (session),
+                          error != NULL ? error : _("The connection to the remote computer was lost."));
+  label = gtk_label_new (text);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  toast = adw_toast_new ("");
+  adw_toast_set_custom_title (toast, label);
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+on_sessions_added (GListModel   *model,
+                   guint         position,
+                   guint         removed,
+                   guint         added,
+                   TetherWindow *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(TetherSession) session = g_list_model_get_item (model, i);
+
+      /* Watched once per window, however often it is listed again. */
+      if (g_object_get_data (G_OBJECT (session), "tether-window") == self)
+        continue;
+      g_object_set_data (G_OBJECT (session), "tether-window", self);
+      g_signal_connect_object (session, "notify::state", G_CALLBACK (on_any_session_state), self, 0);
+    }
+}
+
 static void
 on_session_activated (TetherSessionTree *tree,
                       TetherSession     *session,
@@ -720,6 +773,9 @@ setup (TetherWindow      *self,
   tether_session_tree_set_model (self->session_tree, G_LIST_MODEL (self->manager));
   g_signal_connect_object (self->manager, "items-changed", G_CALLBACK (on_sessions_changed),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->manager, "items-changed", G_CALLBACK (on_sessions_added), self, 0);
+  on_sessions_added (G_LIST_MODEL (self->manager), 0, 0,
+                     g_list_model_get_n_items (G_LIST_MODEL (self->manager)), self);
   g_signal_connect_object (tether_session_tree_get_rows (self->session_tree), "notify::selected-item",
                            G_CALLBACK (_tether_window_update_actions), self, G_CONNECT_SWAPPED);
   update_empty_description (self);
