@@ -256,6 +256,13 @@ test_search (void)
   tether_test_wait_until (n_rows_is, NULL, WAIT_MS);
 }
 
+static gboolean
+has_tooltip (GtkWidget     *widget,
+             gconstpointer  text)
+{
+  return g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) == 0;
+}
+
 static void
 test_enter_exit (void)
 {
@@ -273,6 +280,10 @@ test_enter_exit (void)
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
   g_assert_cmpint (adw_tab_view_get_n_pages (tab_view ()), ==, 1);
   g_assert_true (gtk_widget_get_visible (tab_bar));
+  /* The tab's close button says what it does: Exit (Close is another
+   * action, which ends the session). */
+  g_assert_nonnull (tether_test_find_widget (tab_bar, has_tooltip, "Exit"));
+  g_assert_null (tether_test_find_widget (tab_bar, has_tooltip, "Close Tab"));
   first_tab = tab_of (session);
 
   type (session, "X=42; echo marker-$((6*7))\n");

@@ -207,6 +207,20 @@ escape_markup (GBinding     *binding,
   return TRUE;
 }
 
+/* Closing a tab is Exit here (the session stays opened; Close is another
+ * action), but libadwaita 1.2's tabs say "Close Tab" on their close
+ * button, in their template, with no property to change it: the buttons,
+ * made as pages are added, are renamed after each addition. */
+static void
+name_exit_buttons (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_has_css_class (widget, "tab-close-button"))
+    gtk_widget_set_tooltip_text (widget, _("Exit"));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    name_exit_buttons (child);
+}
+
 static TetherSessionTab *
 ensure_tab (TetherWindow  *self,
             TetherSession *session)
@@ -235,6 +249,7 @@ ensure_tab (TetherWindow  *self,
       g_object_bind_property_full (tab, "tooltip", page, "tooltip", G_BINDING_SYNC_CREATE,
                                    escape_markup, NULL, NULL, NULL);
       adw_tab_page_set_icon (page, icon);
+      name_exit_buttons (GTK_WIDGET (self->tab_bar));
     }
   adw_tab_view_set_selected_page (self->tab_view, page);
   /* The list shows which session the terminal belongs to (temporary
