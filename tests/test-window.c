@@ -779,6 +779,54 @@ test_connection_lost (gconstpointer data)
 }
 
 static gboolean
+n_pages_is_two (gpointer data)
+{
+  return adw_tab_view_get_n_pages (tab_view ()) == 2;
+}
+
+/* Entering again the session already in front asks for a second view, which
+ * a session does not have: a toast says so and offers Duplicate and Enter,
+ * a new session with the same definition, entered in a tab of its own. */
+static gboolean
+is_button_labelled (GtkWidget     *widget,
+                    gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static void
+test_duplicate_and_enter (void)
+{
+  TetherSession *session = add_session (tether_test_sshd_get_target (sshd), "Twice", NULL);
+  g_autoptr(TetherSession) keep = g_object_ref (session);
+  TetherSession *copy;
+  GtkWidget *said;
+
+  enter (session);
+  g_assert_null (tether_test_find_widget (GTK_WIDGET (window), is_label_saying, "Session “Twice” is entered already"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.enter", NULL);
+  said = tether_test_find_widget (GTK_WIDGET (window), is_label_saying, "Session “Twice” is entered already");
+  g_assert_nonnull (said);
+  tether_test_wait_until (widget_mapped, said, WAIT_MS);
+  g_assert_nonnull (tether_test_find_widget (GTK_WIDGET (window), is_button_labelled, "Duplicate and _Enter"));
+  g_assert_cmpint (adw_tab_view_get_n_pages (tab_view ()), ==, 1);
+
+  /* What its button does. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.duplicate-and-enter", NULL));
+  copy = tether_session_manager_lookup (manager (), "Twice-2");
+  g_assert_nonnull (copy);
+  g_assert_cmpstr (tether_session_get_target (copy), ==, tether_session_get_target (session));
+  tether_test_wait_until (is_entered, copy, WAIT_MS);
+  tether_test_wait_until (n_pages_is_two, NULL, WAIT_MS);
+  g_assert_true (is_entered (session));
+
+  tether_session_manager_remove_session (manager (), copy);
+  tether_session_manager_remove_session (manager (), session);
+  tether_test_wait_until (state_is_closed, session, WAIT_MS);
+  tether_test_wait_until (no_pages, NULL, WAIT_MS);
+}
+
+static gboolean
 state_is_broken (gpointer session)
 {
   return tether_session_get_state (session) == TETHER_SESSION_STATE_BROKEN;
@@ -965,6 +1013,7 @@ main (int   argc,
   g_test_add_data_func ("/window/connection-lost/killed", GINT_TO_POINTER (FALSE), test_connection_lost);
   g_test_add_data_func ("/window/connection-lost/silent", GINT_TO_POINTER (TRUE), test_connection_lost);
   g_test_add_func ("/window/broken-in-sight", test_broken_in_sight);
+  g_test_add_func ("/window/duplicate-and-enter", test_duplicate_and_enter);
   g_test_add_func ("/window/quit-confirmation", test_quit_confirmation);
   g_test_add_data_func ("/window/quit-without-confirmation", GINT_TO_POINTER (FALSE), test_quit);
   g_test_add_data_func ("/window/quit-confirmed", GINT_TO_POINTER (TRUE), test_quit);

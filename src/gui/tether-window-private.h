@@ -64,5 +64,7 @@ void _tether_window_quick_connect         (TetherWindow   *self,
                                            const char     *target);
 void _tether_window_enter                 (TetherWindow   *self,
                                            TetherSession  *session);
+void _tether_window_offer_duplicate       (TetherWindow   *self,
+                                           TetherSession  *session);
 
 G_END_DECLS

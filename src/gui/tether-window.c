@@ -285,6 +285,10 @@ show_tab (GTask *task)
 {
   TetherWindow *self = g_task_get_source_object (task);
   TetherSession *session = g_task_get_task_data (task);
+  TetherSessionTab *existing = g_hash_table_lookup (self->tabs, session);
+  AdwTabPage *selected = adw_tab_view_get_selected_page (self->tab_view);
+  gboolean in_front = existing != NULL && selected != NULL
+                      && adw_tab_page_get_child (selected) == GTK_WIDGET (existing);
   TetherSessionTab *tab = ensure_tab (self, session);
 
   /* Entered, or on its way (a second Enter while the first one runs): the
@@ -292,6 +296,8 @@ show_tab (GTask *task)
   if (tether_session_get_attached (session)
       || tether_session_tab_get_state (tab) == TETHER_SESSION_TAB_STATE_ENTERING)
     {
+      if (in_front)
+        _tether_window_offer_duplicate (self, session);
       focus_terminal_later (tab);
       g_task_return_boolean (task, TRUE);
       g_object_unref (task);
@@ -641,8 +647,7 @@ on_sessions_changed (TetherWindow *self)
 /* A session that breaks on its own (the network, the server) says so where
  * the user looks: in its tab's message bar when its tab is the one shown,
  * otherwise in a toast with the whole sentence (a title of its own, which
- * wraps: a toast's own title is one line, cut short).  It stays until
- * closed, as nothing else in sight says it. */
+ * wraps: a toast's own title is one line, cut short). */
 static void
 on_any_session_state (TetherSession *session,
                       GParamSpec    *pspec,
@@ -667,7 +672,8 @@ on_any_session_state (TetherSession *session,
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   toast = adw_toast_new ("");
   adw_toast_set_custom_title (toast, label);
-  adw_toast_set_timeout (toast, 0);
+  /* Twice the usual time: a sentence to read, not a word. */
+  adw_toast_set_timeout (toast, 10);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
