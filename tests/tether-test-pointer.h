@@ -85,7 +85,11 @@ tether_test_pointer (GtkWidget *widget,
   g_signal_connect (watch, "event", G_CALLBACK (tether_test_on_button_event), &wait);
   gtk_widget_add_controller (root, watch);
 
+  /* Other test programs share this X server, with no window manager: all
+   * their windows sit at the same place, and the pointer's events go to the
+   * one on top.  Ours is, while the server is grabbed. */
   XGrabServer (display);
+  XRaiseWindow (display, gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (root))));
   XTestFakeMotionEvent (display, -1, sx0, sy0, CurrentTime);
   for (guint i = 0; i < wait.wanted; i++)
     {

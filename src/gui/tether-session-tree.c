@@ -188,7 +188,8 @@ on_session_notify (TetherSession     *session,
 static void
 update_page (TetherSessionTree *self)
 {
-  GtkWidget *shown = gtk_stack_get_child_by_name (self->stack, "list");
+  GtkWidget *list = gtk_stack_get_child_by_name (self->stack, "list");
+  GtkWidget *shown = list;
 
   if (g_list_model_get_n_items (self->sessions) == 0)
     shown = GTK_WIDGET (self->empty_page);
@@ -205,10 +206,9 @@ update_page (TetherSessionTree *self)
   /* Shown first: a stack whose visible child hides shows another. */
   gtk_widget_set_visible (shown, TRUE);
   gtk_stack_set_visible_child (self->stack, shown);
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (child != shown)
-      gtk_widget_set_visible (child, FALSE);
+  gtk_widget_set_visible (list, shown == list);
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_page), shown == GTK_WIDGET (self->empty_page));
+  gtk_widget_set_visible (GTK_WIDGET (self->no_match_page), shown == GTK_WIDGET (self->no_match_page));
 }
 
 static void

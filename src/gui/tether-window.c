@@ -46,7 +46,9 @@ focus_terminal (TetherSessionTab *tab)
 static gboolean
 focus_terminal_cb (gpointer tab)
 {
-  focus_terminal (tab);
+  /* Its page may have closed meanwhile, or the window gone. */
+  if (gtk_widget_get_root (GTK_WIDGET (tab)) != NULL)
+    focus_terminal (tab);
   return G_SOURCE_REMOVE;
 }
 
