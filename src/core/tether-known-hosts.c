@@ -115,21 +115,29 @@ match_hosts (const char *patterns,
 
 /* The key field of a known_hosts line is the key's wire blob in base64; its
  * SHA-256 is what libssh gives for the server's key. */
-static gboolean
-key_matches (const char *base64,
-             GBytes     *key_sha256)
+static void
+blob_sha256 (const char *base64,
+             guint8      digest[32])
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guchar *blob = NULL;
-  guint8 digest[32];
-  gsize digest_len = sizeof digest;
+  gsize digest_len = 32;
   gsize blob_len;
 
   blob = g_base64_decode (base64, &blob_len);
   g_checksum_update (checksum, blob, blob_len);
   g_checksum_get_digest (checksum, digest, &digest_len);
-  return g_bytes_get_size (key_sha256) == digest_len &&
-         memcmp (g_bytes_get_data (key_sha256, NULL), digest, digest_len) == 0;
+}
+
+static gboolean
+key_matches (const char *base64,
+             GBytes     *key_sha256)
+{
+  guint8 digest[32];
+
+  blob_sha256 (base64, digest);
+  return g_bytes_get_size (key_sha256) == sizeof digest &&
+         memcmp (g_bytes_get_data (key_sha256, NULL), digest, sizeof digest) == 0;
 }
 
 static void
@@ -216,18 +224,12 @@ _tether_known_hosts_find_markers (const char               *path,
 static char *
 fingerprint_of (const char *base64)
 {
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree guchar *blob = NULL;
   g_autofree char *encoded = NULL;
   guint8 digest[32];
-  gsize digest_len = sizeof digest;
-  gsize blob_len;
   gsize len;
 
-  blob = g_base64_decode (base64, &blob_len);
-  g_checksum_update (checksum, blob, blob_len);
-  g_checksum_get_digest (checksum, digest, &digest_len);
-  encoded = g_base64_encode (digest, digest_len);
+  blob_sha256 (base64, digest);
+  encoded = g_base64_encode (digest, sizeof digest);
   len = strlen (encoded);
   while (len > 0 && encoded[len - 1] == '=')
     encoded[--len] = '\0';
