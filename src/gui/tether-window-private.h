@@ -48,10 +48,14 @@ AdwMessageDialog *_tether_window_new_message_dialog (TetherWindow *self,
                                                      const char   *message);
 void              _tether_window_present_dialog     (TetherWindow *self,
                                                      GtkWindow    *dialog);
-void              _tether_window_show_error_with_command (TetherWindow *self,
-                                                          const char   *heading,
-                                                          const char   *message,
-                                                          const char   *command);
+
+
+/* tether-window-errors.c */
+void _tether_window_watch_sessions          (TetherWindow *self);
+void _tether_window_show_error_with_command (TetherWindow *self,
+                                             const char   *heading,
+                                             const char   *message,
+                                             const char   *command);
 
 /* tether-window-store.c */
 void _tether_window_watch_store        (TetherWindow *self);
