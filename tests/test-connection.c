@@ -175,12 +175,23 @@ test_host_key_changed (void)
   g_autoptr(TetherConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_autofree char *known = NULL;
+  g_autofree char *command = NULL;
+
   tether_test_sshd_trust (sshd);
+  known = g_strdup (tether_test_sshd_get_fingerprint (sshd));
   tether_test_sshd_change_host_key (sshd);
   connection = connect_to (tether_test_sshd_get_target (sshd), TETHER_INTERACTION (interaction), NULL, &error);
   g_assert_error (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_CHANGED);
   g_assert_null (connection);
-  g_assert_nonnull (strstr (error->message, "ssh-keygen -R"));
+  /* The key known_hosts holds next to the one the server sent. */
+  g_assert_cmpstr (known, !=, tether_test_sshd_get_fingerprint (sshd));
+  g_assert_nonnull (strstr (error->message, known));
+  g_assert_nonnull (strstr (error->message, tether_test_sshd_get_fingerprint (sshd)));
+  /* The command last, a paragraph of its own (the window shows it so). */
+  command = g_strdup_printf ("\n\nssh-keygen -R '[127.0.0.1]:%u' -f %s/.ssh/known_hosts",
+                             tether_test_sshd_get_port (sshd), g_get_home_dir ());
+  g_assert_true (g_str_has_suffix (error->message, command));
   /* Never a prompt to continue. */
   g_assert_cmpuint (tether_test_interaction_get_prompts (interaction)->len, ==, 0);
 

@@ -9,6 +9,7 @@
 #include "tether-test-session.h"
 #include "tether-test-keys.h"
 #include "tether-test-sshd.h"
+#include "tether-test-widgets.h"
 
 /*
  * A session's tab in a real window, against a real sshd: what the remote
@@ -421,11 +422,25 @@ test_quick_exit (Fixture       *f,
   g_assert_cmpint (tether_session_get_state (f->session), ==, TETHER_SESSION_STATE_OPENED);
 }
 
+static gboolean
+widget_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+is_label_saying (GtkWidget     *widget,
+                 gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
 static void
 test_actions (Fixture       *f,
               gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
+  GtkWidget *no_match;
   GtkWidget *entry;
   double scale;
 
@@ -453,16 +468,21 @@ test_actions (Fixture       *f,
   while (vte_terminal_search_get_regex (VTE_TERMINAL (f->terminal)) == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (vte_terminal_get_has_selection (VTE_TERMINAL (f->terminal)));
+  /* It says so in words, beside the entry. */
+  no_match = tether_test_find_widget (GTK_WIDGET (f->tab), is_label_saying, "No match");
+  g_assert_nonnull (no_match);
+  tether_test_wait_until (widget_mapped, no_match, WAIT_MS);
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  /* Nothing to find, nothing to say. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  while (vte_terminal_search_get_regex (VTE_TERMINAL (f->terminal)) != NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (gtk_widget_get_visible (no_match));
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
 
   /* Escape closes the bar and gives the focus back to the terminal. */
   g_signal_emit_by_name (entry, "stop-search");
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (f->terminal)));
-}
-
-static gboolean
-widget_mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
 }
 
 static void

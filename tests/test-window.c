@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include "tether-test-keys.h"
+#include "tether-test-pointer.h"
+#include "tether-test-session.h"
 #include "tether-test-window.h"
 
 /*
@@ -29,6 +31,13 @@ static gboolean
 widget_unmapped (gpointer widget)
 {
   return !gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+is_label_saying (GtkWidget     *widget,
+                 gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
 }
 
 static void
@@ -182,6 +191,79 @@ test_rows_and_filter (void)
 }
 
 static void
+type_text (const char *keys[])
+{
+  for (guint i = 0; keys[i] != NULL; i++)
+    tether_test_type_keys (GTK_WIDGET (window), keys[i]);
+}
+
+static gboolean
+is_status_page_titled (GtkWidget     *widget,
+                       gconstpointer  title)
+{
+  return ADW_IS_STATUS_PAGE (widget) &&
+         g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (widget)), title) == 0;
+}
+
+/* Typed as a user types: the search takes keys only when it has the focus,
+ * finds folders by name, says when nothing matches, and Escape clears it. */
+static void
+test_search (void)
+{
+  TetherSessionTree *tree = tether_window_get_session_tree (window);
+  GtkEditable *search = tether_session_tree_get_search_entry (tree);
+  TetherSession *web = add_session ("web.example", "Web01", "Prod");
+  TetherSession *db = add_session ("db.example", "Db01", NULL);
+  const char *prod[] = { "p", "r", "o", "d", NULL };
+  const char *x[] = { "x", NULL };
+  g_autoptr(GObject) item = NULL;
+  GtkWidget *empty;
+  guint depth;
+
+  TETHER_TEST_NEEDS_XTEST ();
+  n_rows_wanted = 2;
+  /* Keys typed in the list are the list's, never the search's. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.focus-list", NULL);
+  type_text (prod);
+  g_assert_cmpstr (gtk_editable_get_text (search), ==, "");
+
+  tether_test_type_keys (GTK_WIDGET (window), "<Control><Shift>s");
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (search)));
+  type_text (prod);
+  g_assert_cmpstr (gtk_editable_get_text (search), ==, "prod");
+  /* The folder's name matches: the folder and its session. */
+  tether_test_wait_until (n_rows_is, NULL, WAIT_MS);
+  item = row_item (1, &depth);
+  g_assert_true (item == (GObject *) web);
+  g_clear_object (&item);
+
+  type_text (x);
+  n_rows_wanted = 0;
+  tether_test_wait_until (n_rows_is, NULL, WAIT_MS);
+  empty = tether_test_find_widget (GTK_WIDGET (tree), is_status_page_titled, "No sessions match “prodx”");
+  g_assert_nonnull (empty);
+  tether_test_wait_until (widget_mapped, empty, WAIT_MS);
+
+  tether_test_type_keys (GTK_WIDGET (window), "Escape");
+  g_assert_cmpstr (gtk_editable_get_text (search), ==, "");
+  n_rows_wanted = 3;
+  tether_test_wait_until (n_rows_is, NULL, WAIT_MS);
+  g_assert_false (gtk_widget_get_mapped (empty));
+
+  tether_session_manager_remove_session (manager (), web);
+  tether_session_manager_remove_session (manager (), db);
+  n_rows_wanted = 0;
+  tether_test_wait_until (n_rows_is, NULL, WAIT_MS);
+}
+
+static gboolean
+has_tooltip (GtkWidget     *widget,
+             gconstpointer  text)
+{
+  return g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) == 0;
+}
+
+static void
 test_enter_exit (void)
 {
   TetherSession *session = add_session (tether_test_sshd_get_target (sshd), "Web", NULL);
@@ -198,6 +280,10 @@ test_enter_exit (void)
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
   g_assert_cmpint (adw_tab_view_get_n_pages (tab_view ()), ==, 1);
   g_assert_true (gtk_widget_get_visible (tab_bar));
+  /* The tab's close button says what it does: Exit (Close is another
+   * action, which ends the session). */
+  g_assert_nonnull (tether_test_find_widget (tab_bar, has_tooltip, "Exit"));
+  g_assert_null (tether_test_find_widget (tab_bar, has_tooltip, "Close Tab"));
   first_tab = tab_of (session);
 
   type (session, "X=42; echo marker-$((6*7))\n");
@@ -288,6 +374,109 @@ test_terminal_keys (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
   tether_test_wait_until (no_pages, NULL, WAIT_MS);
   tether_session_manager_remove_session (manager (), session);
+}
+
+static void
+count_commit (VteTerminal *terminal,
+              const char  *text,
+              guint        size,
+              GString     *typed)
+{
+  g_string_append_len (typed, text, size);
+}
+
+/* Entering a session that has a tab already, by double-click or Enter in
+ * the list, leaves the keyboard in its terminal: what is typed next is the
+ * shell's, not the list's. */
+static void
+test_enter_again_focus (void)
+{
+  g_autoptr(GString) typed = g_string_new (NULL);
+  TetherSession *session;
+  GtkWidget *name;
+
+  TETHER_TEST_NEEDS_XTEST ();
+  session = add_session (tether_test_sshd_get_target (sshd), "Again", NULL);
+  enter (session);
+  tether_test_wait_until (terminal_has_focus, session, WAIT_MS);
+  g_signal_connect (terminal_of (session), "commit", G_CALLBACK (count_commit), typed);
+
+  /* Double-click: the row takes the focus on the press that activates it. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.focus-list", NULL);
+  name = tether_test_find_widget (GTK_WIDGET (tether_window_get_session_tree (window)),
+                                  is_label_saying, "Again");
+  g_assert_nonnull (name);
+  tether_test_pointer (name, 2, 2, 2, 2, 2);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (terminal_has_focus (session));
+  tether_test_type_keys (GTK_WIDGET (window), "q");
+  g_assert_cmpstr (typed->str, ==, "q");
+
+  /* Enter on the selected row. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.focus-list", NULL);
+  tether_test_type_keys (GTK_WIDGET (window), "Return");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (terminal_has_focus (session));
+  tether_test_type_keys (GTK_WIDGET (window), "w");
+  g_assert_cmpstr (typed->str, ==, "qw");
+  g_assert_cmpint (adw_tab_view_get_n_pages (tab_view ()), ==, 1);
+
+  g_signal_handlers_disconnect_by_data (terminal_of (session), typed);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
+  tether_test_wait_until (no_pages, NULL, WAIT_MS);
+  tether_session_manager_remove_session (manager (), session);
+  tether_test_wait_until (state_is_closed, session, WAIT_MS);
+}
+
+static void
+note_press (GtkGestureClick *gesture,
+            int              n_press,
+            double           x,
+            double           y,
+            gboolean        *pressed)
+{
+  *pressed = TRUE;
+}
+
+/* A press on the first column's characters is the terminal's (a selection
+ * starts there), not the sidebar divider's, whose handle reaches a few
+ * pixels over its neighbours: the terminal has padding. */
+static void
+test_column_one_press (void)
+{
+  TetherSession *session;
+  GtkWidget *terminal;
+  GtkGesture *watch;
+  gboolean pressed = FALSE;
+  GtkBorder padding;
+  int position;
+
+  TETHER_TEST_NEEDS_XTEST ();
+  session = add_session (tether_test_sshd_get_target (sshd), "Column", NULL);
+  enter (session);
+  terminal = GTK_WIDGET (terminal_of (session));
+  watch = gtk_gesture_click_new ();
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (watch), GTK_PHASE_CAPTURE);
+  g_signal_connect (watch, "pressed", G_CALLBACK (note_press), &pressed);
+  gtk_widget_add_controller (terminal, GTK_EVENT_CONTROLLER (watch));
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_padding (gtk_widget_get_style_context (terminal), &padding);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  position = gtk_paned_get_position (GTK_PANED (gtk_widget_get_ancestor (terminal, GTK_TYPE_PANED)));
+  /* The left edge of the first character of the first row. */
+  tether_test_pointer (terminal, padding.left + 1, padding.top + 4, padding.left + 1, padding.top + 4, 1);
+  g_assert_true (pressed);
+  g_assert_cmpint (gtk_paned_get_position (GTK_PANED (gtk_widget_get_ancestor (terminal, GTK_TYPE_PANED))),
+                   ==, position);
+
+  gtk_widget_remove_controller (terminal, GTK_EVENT_CONTROLLER (watch));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
+  tether_test_wait_until (no_pages, NULL, WAIT_MS);
+  tether_session_manager_remove_session (manager (), session);
+  tether_test_wait_until (state_is_closed, session, WAIT_MS);
 }
 
 static gboolean
@@ -479,6 +668,8 @@ editable_empty (gpointer editable)
 static void
 test_quick_connect_field (void)
 {
+  g_autoptr(GError) error = NULL;
+  GtkWidget *reason;
   GtkWidget *focus;
   GtkWidget *entry;
 
@@ -492,11 +683,17 @@ test_quick_connect_field (void)
   /* What cannot be a target says so while typing, and does nothing. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "a@@b");
   g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  /* …in words, under the field, not only in its tooltip. */
+  g_assert_null (tether_target_parse ("a@@b", &error));
+  reason = tether_test_find_widget (GTK_WIDGET (window), is_label_saying, error->message);
+  g_assert_nonnull (reason);
+  tether_test_wait_until (widget_mapped, reason, WAIT_MS);
   g_signal_emit_by_name (entry, "activate");
   g_assert_cmpint (adw_tab_view_get_n_pages (tab_view ()), ==, 0);
 
   gtk_editable_set_text (GTK_EDITABLE (entry), tether_test_sshd_get_target (sshd));
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  tether_test_wait_until (widget_unmapped, reason, WAIT_MS);
   g_signal_emit_by_name (entry, "activate");
   /* Cleared once the temporary session is entered. */
   tether_test_wait_until (editable_empty, entry, WAIT_MS);
@@ -676,6 +873,89 @@ test_connection_lost (gconstpointer data)
 }
 
 static gboolean
+n_pages_is_two (gpointer data)
+{
+  return adw_tab_view_get_n_pages (tab_view ()) == 2;
+}
+
+/* Entering again the session already in front asks for a second view, which
+ * a session does not have: a toast says so and offers Duplicate and Enter,
+ * a new session with the same definition, entered in a tab of its own. */
+static gboolean
+is_button_labelled (GtkWidget     *widget,
+                    gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static void
+test_duplicate_and_enter (void)
+{
+  TetherSession *session = add_session (tether_test_sshd_get_target (sshd), "Twice", NULL);
+  g_autoptr(TetherSession) keep = g_object_ref (session);
+  TetherSession *copy;
+  GtkWidget *said;
+
+  enter (session);
+  g_assert_null (tether_test_find_widget (GTK_WIDGET (window), is_label_saying, "Session “Twice” is entered already"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.enter", NULL);
+  said = tether_test_find_widget (GTK_WIDGET (window), is_label_saying, "Session “Twice” is entered already");
+  g_assert_nonnull (said);
+  tether_test_wait_until (widget_mapped, said, WAIT_MS);
+  g_assert_nonnull (tether_test_find_widget (GTK_WIDGET (window), is_button_labelled, "Duplicate and _Enter"));
+  g_assert_cmpint (adw_tab_view_get_n_pages (tab_view ()), ==, 1);
+
+  /* What its button does. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.duplicate-and-enter", NULL));
+  copy = tether_session_manager_lookup (manager (), "Twice-2");
+  g_assert_nonnull (copy);
+  g_assert_cmpstr (tether_session_get_target (copy), ==, tether_session_get_target (session));
+  tether_test_wait_until (is_entered, copy, WAIT_MS);
+  tether_test_wait_until (n_pages_is_two, NULL, WAIT_MS);
+  g_assert_true (is_entered (session));
+
+  tether_session_manager_remove_session (manager (), copy);
+  tether_session_manager_remove_session (manager (), session);
+  tether_test_wait_until (state_is_closed, session, WAIT_MS);
+  tether_test_wait_until (no_pages, NULL, WAIT_MS);
+}
+
+static gboolean
+state_is_broken (gpointer session)
+{
+  return tether_session_get_state (session) == TETHER_SESSION_STATE_BROKEN;
+}
+
+/* A session breaks with nobody looking at it (opened, not entered): a
+ * toast says so with the sentence that was only in the State column's
+ * tooltip. */
+static void
+test_broken_in_sight (void)
+{
+  TetherSession *session = add_session (tether_test_sshd_get_target (sshd), "Background", NULL);
+  g_autoptr(TetherSession) keep = g_object_ref (session);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GtkWidget *toast_title;
+
+  g_assert_true (tether_test_open_session (manager (), session, &error));
+  g_assert_no_error (error);
+  g_assert_null (tab_of (session));
+
+  tether_test_sshd_kill_connections (sshd);
+  tether_test_wait_until (state_is_broken, session, WAIT_MS);
+
+  g_assert_nonnull (tether_session_get_last_error (session));
+  text = g_strdup_printf ("Session “Background” is broken: %s", tether_session_get_last_error (session));
+  toast_title = tether_test_find_widget (GTK_WIDGET (window), is_label_saying, text);
+  g_assert_nonnull (toast_title);
+  tether_test_wait_until (widget_mapped, toast_title, WAIT_MS);
+
+  tether_session_manager_remove_session (manager (), session);
+  tether_test_wait_until (state_is_closed, session, WAIT_MS);
+}
+
+static gboolean
 keepalive_is (gpointer data)
 {
   const TetherConfig *config = tether_session_manager_get_config (manager ());
@@ -814,9 +1094,12 @@ main (int   argc,
   g_test_add_func ("/window/presents", test_presents);
   g_test_add_func ("/window/style", test_style);
   g_test_add_func ("/window/rows-and-filter", test_rows_and_filter);
+  g_test_add_func ("/window/search", test_search);
   g_test_add_func ("/window/enter-exit", test_enter_exit);
   g_test_add_func ("/window/terminal-keys", test_terminal_keys);
   g_test_add_func ("/window/end-session-asks", test_end_session_asks);
+  g_test_add_func ("/window/enter-again-focus", test_enter_again_focus);
+  g_test_add_func ("/window/column-one-press", test_column_one_press);
   g_test_add_func ("/window/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/window/temporary", test_temporary);
   g_test_add_func ("/window/quick-connect-field", test_quick_connect_field);
@@ -824,6 +1107,8 @@ main (int   argc,
   g_test_add_func ("/window/connection-settings", test_connection_settings);
   g_test_add_data_func ("/window/connection-lost/killed", GINT_TO_POINTER (FALSE), test_connection_lost);
   g_test_add_data_func ("/window/connection-lost/silent", GINT_TO_POINTER (TRUE), test_connection_lost);
+  g_test_add_func ("/window/broken-in-sight", test_broken_in_sight);
+  g_test_add_func ("/window/duplicate-and-enter", test_duplicate_and_enter);
   g_test_add_func ("/window/quit-confirmation", test_quit_confirmation);
   g_test_add_data_func ("/window/quit-without-confirmation", GINT_TO_POINTER (FALSE), test_quit);
   g_test_add_data_func ("/window/quit-confirmed", GINT_TO_POINTER (TRUE), test_quit);

@@ -115,21 +115,29 @@ match_hosts (const char *patterns,
 
 /* The key field of a known_hosts line is the key's wire blob in base64; its
  * SHA-256 is what libssh gives for the server's key. */
-static gboolean
-key_matches (const char *base64,
-             GBytes     *key_sha256)
+static void
+blob_sha256 (const char *base64,
+             guint8      digest[32])
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guchar *blob = NULL;
-  guint8 digest[32];
-  gsize digest_len = sizeof digest;
+  gsize digest_len = 32;
   gsize blob_len;
 
   blob = g_base64_decode (base64, &blob_len);
   g_checksum_update (checksum, blob, blob_len);
   g_checksum_get_digest (checksum, digest, &digest_len);
-  return g_bytes_get_size (key_sha256) == digest_len &&
-         memcmp (g_bytes_get_data (key_sha256, NULL), digest, digest_len) == 0;
+}
+
+static gboolean
+key_matches (const char *base64,
+             GBytes     *key_sha256)
+{
+  guint8 digest[32];
+
+  blob_sha256 (base64, digest);
+  return g_bytes_get_size (key_sha256) == sizeof digest &&
+         memcmp (g_bytes_get_data (key_sha256, NULL), digest, sizeof digest) == 0;
 }
 
 static void
@@ -210,6 +218,62 @@ _tether_known_hosts_find_markers (const char               *path,
   for (guint i = 0; lines[i] != NULL; i++)
     scan_line (path, i + 1, lines[i], name, key_sha256, markers);
   return TRUE;
+}
+
+/* OpenSSH's way of writing a key's SHA-256: base64 without its padding. */
+static char *
+fingerprint_of (const char *base64)
+{
+  g_autofree char *encoded = NULL;
+  guint8 digest[32];
+  gsize len;
+
+  blob_sha256 (base64, digest);
+  encoded = g_base64_encode (digest, sizeof digest);
+  len = strlen (encoded);
+  while (len > 0 && encoded[len - 1] == '=')
+    encoded[--len] = '\0';
+  return g_strconcat ("SHA256:", encoded, NULL);
+}
+
+/**
+ * _tether_known_hosts_dup_fingerprint:
+ * @path: a known_hosts file
+ * @host_name: as for _tether_known_hosts_find_markers()
+ * @key_type: `ssh-ed25519`, `ssh-rsa`…
+ *
+ * libssh says a server's key changed, not what it was: this reads it.
+ *
+ * Returns: (transfer full) (nullable): the `SHA256:…` fingerprint of the
+ *   first unmarked line of @path for @host_name with a key of @key_type
+ */
+char *
+_tether_known_hosts_dup_fingerprint (const char *path,
+                                     const char *host_name,
+                                     const char *key_type)
+{
+  g_autoptr(GString) contents = read_known_hosts (path, NULL);
+  g_autofree char *name = g_ascii_strdown (host_name, -1);
+  g_auto(GStrv) lines = NULL;
+
+  if (contents == NULL)
+    return NULL;
+
+  lines = g_strsplit (contents->str, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " \t\r", -1);
+      const char *field[3] = { NULL };
+      guint n = 0;
+
+      for (guint j = 0; fields[j] != NULL && n < G_N_ELEMENTS (field); j++)
+        if (*fields[j] != '\0')
+          field[n++] = fields[j];
+      if (n == 3 && field[0][0] != '@' && field[0][0] != '#' &&
+          g_str_equal (field[1], key_type) && match_hosts (field[0], name))
+        return fingerprint_of (field[2]);
+    }
+  return NULL;
 }
 
 void

@@ -25,6 +25,9 @@ gboolean _tether_known_hosts_find_markers  (const char               *path,
                                             GBytes                   *key_sha256,
                                             TetherKnownHostsMarkers  *markers,
                                             GError                  **error);
+char    *_tether_known_hosts_dup_fingerprint (const char               *path,
+                                            const char               *host_name,
+                                            const char               *key_type);
 void     _tether_known_hosts_markers_clear (TetherKnownHostsMarkers  *markers);
 
 gboolean _tether_known_hosts_prepare       (const char               *path,

@@ -88,6 +88,36 @@ known_hosts_path (ssh_session             ssh,
   return path;
 }
 
+/* A changed key: what was known, what the server sent, and the command
+ * that forgets the old one, as the message's last paragraph (the window
+ * shows it on a line of its own, to copy: TETHER_ERROR_HOST_KEY_CHANGED). */
+static void
+set_changed_error (ssh_session              ssh,
+                   TetherConnectionShared  *shared,
+                   const ServerKey         *key,
+                   GError                 **error)
+{
+  g_autofree char *name = known_hosts_name (shared);
+  g_autofree char *user_file = known_hosts_path (ssh, SSH_OPTIONS_KNOWNHOSTS, shared);
+  g_autofree char *global_file = known_hosts_path (ssh, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, shared);
+  g_autofree char *known = _tether_known_hosts_dup_fingerprint (user_file, name, key->type);
+  g_autofree char *known_text = NULL;
+
+  if (known == NULL && global_file != NULL)
+    known = _tether_known_hosts_dup_fingerprint (global_file, name, key->type);
+  /* libssh found it; a line only it can read would not be. */
+  known_text = known != NULL ? g_strdup_printf ("%s %s", key->type, known) : g_strdup (_("not found"));
+
+  g_set_error (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_CHANGED,
+               _("The host key of “%s” has changed since you last connected. Someone may be intercepting the connection (a man-in-the-middle attack), or the server’s key was replaced. Tether refused to connect.\n\n"
+                 "Known key: %s\n"
+                 "New key: %s %s\n\n"
+                 "If the administrator confirms the new key, remove the old one with this command, then connect again:\n\n"
+                 "ssh-keygen -R '%s' -f %s"),
+               shared->host, known_text, key->type, key->fingerprint,
+               name, user_file);
+}
+
 static gboolean
 save_key (ssh_session              ssh,
           TetherConnectionShared  *shared,
@@ -230,7 +260,6 @@ check_host_key (ssh_session              ssh,
                 TetherConnectionShared  *shared,
                 GError                 **error)
 {
-  g_autofree char *name = known_hosts_name (shared);
   g_auto(ServerKey) key = { 0 };
   g_auto(TetherKnownHostsMarkers) markers = { 0 };
   enum ssh_known_hosts_e status;
@@ -252,9 +281,7 @@ check_host_key (ssh_session              ssh,
       return TRUE;
 
     case SSH_KNOWN_HOSTS_CHANGED:
-      g_set_error (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_CHANGED,
-                   _("The host key of “%s” has changed since you last connected. Someone may be intercepting the connection (a man-in-the-middle attack), or the server’s key was replaced. Tether refused to connect. If the administrator confirms the new key, remove the old one with “ssh-keygen -R '%s' -f %s/known_hosts” and connect again."),
-                   shared->host, name, shared->ssh_dir);
+      set_changed_error (ssh, shared, &key, error);
       return FALSE;
 
     case SSH_KNOWN_HOSTS_OTHER:
@@ -271,10 +298,14 @@ check_host_key (ssh_session              ssh,
 
     case SSH_KNOWN_HOSTS_ERROR:
     default:
-      g_set_error (error, TETHER_ERROR, TETHER_ERROR_FAILED,
-                   _("The known hosts file could not be read (%s). Check %s/known_hosts, then connect again."),
-                   ssh_get_error (ssh), shared->ssh_dir);
-      return FALSE;
+      {
+        g_autofree char *path = known_hosts_path (ssh, SSH_OPTIONS_KNOWNHOSTS, shared);
+
+        g_set_error (error, TETHER_ERROR, TETHER_ERROR_FAILED,
+                     _("The known hosts file could not be read (%s). Check %s, then connect again."),
+                     ssh_get_error (ssh), path);
+        return FALSE;
+      }
     }
 }
 

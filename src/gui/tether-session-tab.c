@@ -31,6 +31,7 @@ struct _TetherSessionTab
   GtkLabel              *message_label;
   GtkSearchBar          *search_bar;
   GtkSearchEntry        *search_entry;
+  GtkLabel              *search_status;
   GtkScrolledWindow     *scroller;
   TetherTerminal        *terminal;
 
@@ -404,18 +405,40 @@ tether_session_tab_leave (TetherSessionTab *self)
 
 /* Search */
 
+/* Says when nothing matches.  Where the match is, VTE shows by selecting
+ * it and scrolling to it; it cannot say which one of how many it is: 0.70
+ * has no match count and no position for its selection. */
+static void
+show_search_status (TetherSessionTab *self,
+                    gboolean          found)
+{
+  gtk_label_set_text (self->search_status, found ? "" : _("No match"));
+  gtk_widget_set_visible (GTK_WIDGET (self->search_status), !found);
+  if (found)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->search_entry), "error");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->search_entry), "error");
+}
+
 static void
 find (TetherSessionTab *self,
       gboolean          backwards)
 {
   VteTerminal *terminal = VTE_TERMINAL (self->terminal);
+  gboolean found;
 
   if (vte_terminal_search_get_regex (terminal) == NULL)
-    return;
+    {
+      show_search_status (self, TRUE);
+      return;
+    }
+  /* With wrap-around on, either way finds nothing only when nothing in
+   * the scrollback or on the screen matches. */
   if (backwards)
-    vte_terminal_search_find_previous (terminal);
+    found = vte_terminal_search_find_previous (terminal);
   else
-    vte_terminal_search_find_next (terminal);
+    found = vte_terminal_search_find_next (terminal);
+  show_search_status (self, found);
 }
 
 static void
@@ -637,6 +660,7 @@ tether_session_tab_class_init (TetherSessionTabClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, message_label);
   gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, search_bar);
   gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, search_status);
   gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, scroller);
   gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, terminal);
   gtk_widget_class_bind_template_callback (widget_class, update_title);

@@ -20,6 +20,7 @@ struct _TetherSessionTree
   GtkStack           *stack;
   GtkColumnView      *column_view;
   AdwStatusPage      *empty_page;
+  AdwStatusPage      *no_match_page;
   GtkWidget          *context_menu;
   GtkWidget          *folder_menu;
 
@@ -45,16 +46,32 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static gboolean
-text_matches (const char *text,
-              const char *needle_casefold)
-{
-  g_autofree char *folded = NULL;
+/* What the search looks in, case-folded once per session rather than once
+ * per session and keystroke: the name, the computer, the target and the
+ * folder, one per line (the search entry cannot hold a line break, so no
+ * needle spans two of them).  Dropped when the session changes. */
+#define SEARCH_KEY "tether-session-tree-search-key"
 
-  if (text == NULL)
-    return FALSE;
-  folded = g_utf8_casefold (text, -1);
-  return strstr (folded, needle_casefold) != NULL;
+static const char *
+search_key (TetherSession *session)
+{
+  const char *key = g_object_get_data (G_OBJECT (session), SEARCH_KEY);
+
+  if (key == NULL)
+    {
+      g_autofree char *text = g_strjoin ("\n",
+                                         tether_session_get_name (session),
+                                         tether_session_get_computer_name (session),
+                                         tether_session_get_target (session),
+                                         tether_session_get_folder (session) != NULL
+                                           ? tether_session_get_folder (session) : "",
+                                         NULL);
+      char *folded = g_utf8_casefold (text, -1);
+
+      g_object_set_data_full (G_OBJECT (session), SEARCH_KEY, folded, g_free);
+      key = folded;
+    }
+  return key;
 }
 
 static gboolean
@@ -62,14 +79,11 @@ search_matches (gpointer item,
                 gpointer user_data)
 {
   TetherSessionTree *self = user_data;
-  TetherSession *session = item;
 
   if (self->search_casefold == NULL || *self->search_casefold == '\0')
     return TRUE;
 
-  return text_matches (tether_session_get_name (session), self->search_casefold) ||
-         text_matches (tether_session_get_computer_name (session), self->search_casefold) ||
-         text_matches (tether_session_get_target (session), self->search_casefold);
+  return strstr (search_key (item), self->search_casefold) != NULL;
 }
 
 static gboolean
@@ -202,9 +216,14 @@ on_session_notify (TetherSession     *session,
 {
   const char *name = g_param_spec_get_name (pspec);
 
+  if (!g_str_equal (name, "state"))
+    g_object_set_data (G_OBJECT (session), SEARCH_KEY, NULL);
+
   if (g_str_equal (name, "folder"))
     {
       gtk_filter_changed (GTK_FILTER (self->ungrouped_filter), GTK_FILTER_CHANGE_DIFFERENT);
+      if (self->search_casefold != NULL)
+        gtk_filter_changed (GTK_FILTER (self->search_filter), GTK_FILTER_CHANGE_DIFFERENT);
       sync_folders (self, TRUE);
     }
   else if ((g_str_equal (name, "name") || g_str_equal (name, "computer-name")) &&
@@ -220,20 +239,33 @@ on_session_notify (TetherSession     *session,
     gtk_sorter_changed (self->row_sorter, GTK_SORTER_CHANGE_DIFFERENT);
 }
 
-/* The list, or the page saying there is no session.  The other is hidden,
- * not only behind: GTK styles every visible widget of a window, shown or
- * not, and looks up its icons. */
+/* The list, the page saying there is no session, or the one saying the
+ * search matches none.  The others are hidden, not only behind: GTK styles
+ * every visible widget of a window, shown or not, and looks up its icons. */
 static void
-show_list (TetherSessionTree *self,
-           gboolean           list)
+update_page (TetherSessionTree *self)
 {
-  GtkWidget *list_page = gtk_stack_get_child_by_name (self->stack, "list");
-  GtkWidget *shown = list ? list_page : GTK_WIDGET (self->empty_page);
+  GtkWidget *list = gtk_stack_get_child_by_name (self->stack, "list");
+  GtkWidget *shown = list;
+
+  if (g_list_model_get_n_items (self->sessions) == 0)
+    shown = GTK_WIDGET (self->empty_page);
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->searched)) == 0)
+    {
+      g_autofree char *title = NULL;
+
+      title = g_strdup_printf (_("No sessions match “%s”"),
+                               gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+      adw_status_page_set_title (self->no_match_page, title);
+      shown = GTK_WIDGET (self->no_match_page);
+    }
 
   /* Shown first: a stack whose visible child hides shows another. */
   gtk_widget_set_visible (shown, TRUE);
   gtk_stack_set_visible_child (self->stack, shown);
-  gtk_widget_set_visible (list ? GTK_WIDGET (self->empty_page) : list_page, FALSE);
+  gtk_widget_set_visible (list, shown == list);
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_page), shown == GTK_WIDGET (self->empty_page));
+  gtk_widget_set_visible (GTK_WIDGET (self->no_match_page), shown == GTK_WIDGET (self->no_match_page));
 }
 
 static void
@@ -255,7 +287,7 @@ on_sessions_changed (GListModel        *model,
         }
     }
 
-  show_list (self, g_list_model_get_n_items (model) > 0);
+  update_page (self);
 }
 
 static void
@@ -266,6 +298,7 @@ on_searched_changed (GListModel        *model,
                      TetherSessionTree *self)
 {
   sync_folders (self, FALSE);
+  update_page (self);
 }
 
 static GListModel *
@@ -498,7 +531,7 @@ tether_session_tree_init (TetherSessionTree *self)
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
 
   self->search_entry = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
-  g_object_set (self->search_entry, "placeholder-text", _("Search by name or computer"), NULL);
+  g_object_set (self->search_entry, "placeholder-text", _("Search by name, computer or folder"), NULL);
   gtk_widget_set_margin_start (GTK_WIDGET (self->search_entry), 6);
   gtk_widget_set_margin_end (GTK_WIDGET (self->search_entry), 6);
   gtk_widget_set_margin_top (GTK_WIDGET (self->search_entry), 6);
@@ -554,8 +587,9 @@ tether_session_tree_init (TetherSessionTree *self)
     g_signal_connect_object (target, "drop", G_CALLBACK (on_list_drop), self, 0);
     gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (target));
   }
-  /* Typing a name while the list has the focus searches for it. */
-  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
+  /* No key capture from the list: what is typed lands in the search entry
+   * only when it has the focus (win.search), never while the user thinks
+   * the keyboard is somewhere else (a terminal just entered). */
 
   scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_AUTOMATIC, GTK_POLICY_AUTOMATIC);
@@ -570,8 +604,13 @@ tether_session_tree_init (TetherSessionTree *self)
                                      "connect field to enter a temporary one."));
   gtk_widget_add_css_class (GTK_WIDGET (self->empty_page), "compact");
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->empty_page), "empty");
-  show_list (self, FALSE);
 
+  self->no_match_page = ADW_STATUS_PAGE (adw_status_page_new ());
+  adw_status_page_set_icon_name (self->no_match_page, "edit-find-symbolic");
+  adw_status_page_set_description (self->no_match_page, _("Press Escape to clear the search."));
+  gtk_widget_add_css_class (GTK_WIDGET (self->no_match_page), "compact");
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->no_match_page), "no-match");
+  update_page (self);
 }
 
 /**

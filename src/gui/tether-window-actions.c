@@ -26,9 +26,22 @@ report_error (TetherWindow *self,
               const char   *heading,
               const GError *error)
 {
+  const char *command = NULL;
+
+  /* A changed host key's message ends with the command that forgets the
+   * old key, as a paragraph of its own (tether-ssh-auth.c). */
+  if (g_error_matches (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_CHANGED))
+    command = g_strrstr (error->message, "\n\n");
+
   /* The user said no to a question: no need to tell them what they did. */
   if (is_user_decline (error))
     tether_window_add_toast (self, error->message);
+  else if (command != NULL)
+    {
+      g_autofree char *message = g_strndup (error->message, command - error->message);
+
+      _tether_window_show_error_with_command (self, heading, message, command + 2);
+    }
   else
     tether_window_show_error (self, heading, error->message);
 }
@@ -95,6 +108,7 @@ _tether_window_update_actions (TetherWindow *self)
   gtk_widget_action_set_enabled (widget, "win.remove-session", has_session);
   gtk_widget_action_set_enabled (widget, "win.edit-session", has_session);
   gtk_widget_action_set_enabled (widget, "win.duplicate-session", has_session);
+  gtk_widget_action_set_enabled (widget, "win.duplicate-and-enter", has_session);
   gtk_widget_action_set_enabled (widget, "win.forget-password", has_session);
   gtk_widget_action_set_enabled (widget, "win.exit",
                                  adw_tab_view_get_selected_page (self->tab_view) != NULL);
@@ -429,23 +443,19 @@ forget_password_activated (GtkWidget  *widget,
                                                  on_password_forgotten, g_object_ref (self));
 }
 
-static void
-duplicate_session_activated (GtkWidget  *widget,
-                             const char *action_name,
-                             GVariant   *parameter)
+/* Duplicate: a new session with the same definition and the first free
+ * "Name-N" (names are unique), listed and selected.  NULL once the error is
+ * shown. */
+static TetherSession *
+duplicate_session (TetherWindow  *self,
+                   TetherSession *session)
 {
-  TetherWindow *self = TETHER_WINDOW (widget);
-  TetherSession *session = selected_session (self);
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   g_autoptr(TetherSessionDefinition) original = NULL;
   TetherSessionDefinition def;
   TetherSession *copy;
 
-  if (session == NULL)
-    return;
-
-  /* The first free "Name-N": names must stay unique. */
   for (guint i = 2; name == NULL && i < 10000; i++)
     {
       g_autofree char *candidate = g_strdup_printf ("%s-%u", tether_session_get_name (session), i);
@@ -455,7 +465,7 @@ duplicate_session_activated (GtkWidget  *widget,
     }
 
   if (name == NULL)
-    return;
+    return NULL;
 
   /* The same definition under the new name, as a session of its own. */
   original = tether_session_definition_new_for_session (session);
@@ -468,9 +478,56 @@ duplicate_session_activated (GtkWidget  *widget,
   if (copy == NULL)
     {
       tether_window_show_error (self, _("Could Not Duplicate the Session"), error->message);
-      return;
+      return NULL;
     }
   tether_session_tree_select_session (self->session_tree, copy);
+  return copy;
+}
+
+static void
+duplicate_session_activated (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  TetherWindow *self = TETHER_WINDOW (widget);
+  TetherSession *session = selected_session (self);
+
+  if (session != NULL)
+    duplicate_session (self, session);
+}
+
+/* A second shell on the same computer: a session of its own, since a
+ * session has one interactive view (Enter-PSSession's semantics). */
+static void
+duplicate_and_enter_activated (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  TetherWindow *self = TETHER_WINDOW (widget);
+  TetherSession *session = selected_session (self);
+  TetherSession *copy;
+
+  if (session != NULL && (copy = duplicate_session (self, session)) != NULL)
+    _tether_window_enter (self, copy);
+}
+
+/* Enter on a session whose tab is already in front: the user wants another
+ * view of it, which a session does not have.  Say so, and offer the way to
+ * get a second shell. */
+void
+_tether_window_offer_duplicate (TetherWindow  *self,
+                                TetherSession *session)
+{
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  title = g_strdup_printf (_("Session “%s” is entered already"), tether_session_get_name (session));
+  toast = tether_window_new_toast (title);
+  adw_toast_set_button_label (toast, _("Duplicate and _Enter"));
+  adw_toast_set_action_name (toast, "win.duplicate-and-enter");
+  /* The answer to what the user just did: at once, before older news. */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
@@ -585,6 +642,7 @@ _tether_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.remove-session", NULL, remove_session_activated);
   gtk_widget_class_install_action (widget_class, "win.edit-session", NULL, edit_session_activated);
   gtk_widget_class_install_action (widget_class, "win.duplicate-session", NULL, duplicate_session_activated);
+  gtk_widget_class_install_action (widget_class, "win.duplicate-and-enter", NULL, duplicate_and_enter_activated);
   gtk_widget_class_install_action (widget_class, "win.forget-password", NULL, forget_password_activated);
   gtk_widget_class_install_action (widget_class, "win.focus-list", NULL, focus_list_activated);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);

@@ -12,6 +12,8 @@ struct _TetherWindow
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
   GtkEntry             *quick_connect_entry;
+  GtkRevealer          *quick_connect_revealer;
+  GtkLabel             *quick_connect_error;
   GtkStack             *content_stack;
   GtkPaned             *paned;
   TetherSessionTree    *session_tree;
@@ -48,6 +50,14 @@ AdwMessageDialog *_tether_window_new_message_dialog (TetherWindow *self,
 void              _tether_window_present_dialog     (TetherWindow *self,
                                                      GtkWindow    *dialog);
 
+
+/* tether-window-errors.c */
+void _tether_window_watch_sessions          (TetherWindow *self);
+void _tether_window_show_error_with_command (TetherWindow *self,
+                                             const char   *heading,
+                                             const char   *message,
+                                             const char   *command);
+
 /* tether-window-store.c */
 void _tether_window_watch_store        (TetherWindow *self);
 void _tether_window_close_store_dialog (TetherWindow *self);
@@ -62,6 +72,8 @@ void _tether_window_update_actions        (TetherWindow   *self);
 void _tether_window_quick_connect         (TetherWindow   *self,
                                            const char     *target);
 void _tether_window_enter                 (TetherWindow   *self,
+                                           TetherSession  *session);
+void _tether_window_offer_duplicate       (TetherWindow   *self,
                                            TetherSession  *session);
 
 G_END_DECLS

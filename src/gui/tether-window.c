@@ -43,6 +43,25 @@ focus_terminal (TetherSessionTab *tab)
   gtk_widget_grab_focus (GTK_WIDGET (tether_session_tab_get_terminal (tab)));
 }
 
+static gboolean
+focus_terminal_cb (gpointer tab)
+{
+  /* Its page may have closed meanwhile, or the window gone. */
+  if (gtk_widget_get_root (GTK_WIDGET (tab)) != NULL)
+    focus_terminal (tab);
+  return G_SOURCE_REMOVE;
+}
+
+/* Once the event that asked for the tab is over: a double-click on a row
+ * activates it from the press, and the row then takes the focus for
+ * itself, after we gave it to the terminal. */
+static void
+focus_terminal_later (TetherSessionTab *tab)
+{
+  focus_terminal (tab);
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, focus_terminal_cb, g_object_ref (tab), g_object_unref);
+}
+
 /* Forgets the tab widget of @session, closing its page first (which leaves
  * the session: see on_close_page()). */
 static void
@@ -190,6 +209,20 @@ escape_markup (GBinding     *binding,
   return TRUE;
 }
 
+/* Closing a tab is Exit here (the session stays opened; Close is another
+ * action), but libadwaita 1.2's tabs say "Close Tab" on their close
+ * button, in their template, with no property to change it: the buttons,
+ * made as pages are added, are renamed after each addition. */
+static void
+name_exit_buttons (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_has_css_class (widget, "tab-close-button"))
+    gtk_widget_set_tooltip_text (widget, _("Exit"));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    name_exit_buttons (child);
+}
+
 static TetherSessionTab *
 ensure_tab (TetherWindow  *self,
             TetherSession *session)
@@ -218,6 +251,7 @@ ensure_tab (TetherWindow  *self,
       g_object_bind_property_full (tab, "tooltip", page, "tooltip", G_BINDING_SYNC_CREATE,
                                    escape_markup, NULL, NULL, NULL);
       adw_tab_page_set_icon (page, icon);
+      name_exit_buttons (GTK_WIDGET (self->tab_bar));
     }
   adw_tab_view_set_selected_page (self->tab_view, page);
   /* The list shows which session the terminal belongs to (temporary
@@ -253,6 +287,10 @@ show_tab (GTask *task)
 {
   TetherWindow *self = g_task_get_source_object (task);
   TetherSession *session = g_task_get_task_data (task);
+  TetherSessionTab *existing = g_hash_table_lookup (self->tabs, session);
+  AdwTabPage *selected = adw_tab_view_get_selected_page (self->tab_view);
+  gboolean in_front = existing != NULL && selected != NULL
+                      && adw_tab_page_get_child (selected) == GTK_WIDGET (existing);
   TetherSessionTab *tab = ensure_tab (self, session);
 
   /* Entered, or on its way (a second Enter while the first one runs): the
@@ -260,7 +298,9 @@ show_tab (GTask *task)
   if (tether_session_get_attached (session)
       || tether_session_tab_get_state (tab) == TETHER_SESSION_TAB_STATE_ENTERING)
     {
-      focus_terminal (tab);
+      if (in_front)
+        _tether_window_offer_duplicate (self, session);
+      focus_terminal_later (tab);
       g_task_return_boolean (task, TRUE);
       g_object_unref (task);
       return;
@@ -600,8 +640,22 @@ on_session_activated (TetherSessionTree *tree,
   _tether_window_enter (self, session);
 }
 
-/* The field says at once when what is typed cannot be a target, with the
- * core's reason in its tooltip. */
+/* The field says at once when what is typed cannot be a target: red, and
+ * the core's reason in words under it. */
+static void
+show_quick_connect_error (TetherWindow *self,
+                          const char   *message)
+{
+  if (message != NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->quick_connect_entry), "error");
+      gtk_label_set_text (self->quick_connect_error, message);
+    }
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->quick_connect_entry), "error");
+  gtk_revealer_set_reveal_child (self->quick_connect_revealer, message != NULL);
+}
+
 static gboolean
 check_quick_connect (TetherWindow *self)
 {
@@ -611,24 +665,13 @@ check_quick_connect (TetherWindow *self)
 
   if (text == NULL || *text == '\0')
     {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->quick_connect_entry), "error");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->quick_connect_entry),
-                                   _("Enter a temporary session, closed when you exit it"));
+      show_quick_connect_error (self, NULL);
       return FALSE;
     }
 
   target = tether_target_parse (text, &error);
-  if (target == NULL)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (self->quick_connect_entry), "error");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->quick_connect_entry), error->message);
-      return FALSE;
-    }
-
-  gtk_widget_remove_css_class (GTK_WIDGET (self->quick_connect_entry), "error");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->quick_connect_entry),
-                               _("Enter a temporary session, closed when you exit it"));
-  return TRUE;
+  show_quick_connect_error (self, target == NULL ? error->message : NULL);
+  return target != NULL;
 }
 
 static void
@@ -686,6 +729,7 @@ setup (TetherWindow      *self,
   tether_session_tree_set_model (self->session_tree, G_LIST_MODEL (self->manager));
   g_signal_connect_object (self->manager, "items-changed", G_CALLBACK (on_sessions_changed),
                            self, G_CONNECT_SWAPPED);
+  _tether_window_watch_sessions (self);
   g_signal_connect_object (tether_session_tree_get_rows (self->session_tree), "notify::selected-item",
                            G_CALLBACK (_tether_window_update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->manager, "warning", G_CALLBACK (on_manager_warning), self, 0);
@@ -751,6 +795,8 @@ tether_window_class_init (TetherWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/tetherapp/Tether/ui/tether-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, quick_connect_entry);
+  gtk_widget_class_bind_template_child (widget_class, TetherWindow, quick_connect_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TetherWindow, quick_connect_error);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, session_tree);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, tab_bar);

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "tether-window-private.h"
+
+/*
+ * Errors in sight: what happens to a session without the user asking, and
+ * an error whose message ends with a command to run, are shown where the
+ * user looks rather than in a tooltip.
+ */
+
+static void
+copy_command (GtkButton  *button,
+              const char *command)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)), command);
+}
+
+/* The error dialog, with @command on a line of its own under @message: in
+ * monospace, never wrapped (a wrapped command pasted back breaks), and a
+ * button that copies it. */
+void
+_tether_window_show_error_with_command (TetherWindow *self,
+                                        const char   *heading,
+                                        const char   *message,
+                                        const char   *command)
+{
+  AdwMessageDialog *dialog = _tether_window_new_message_dialog (self, heading, message);
+  GtkWidget *label = adw_message_dialog_get_extra_child (dialog);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *command_label = gtk_label_new (command);
+  GtkWidget *copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+
+  g_object_ref (label);
+  adw_message_dialog_set_extra_child (dialog, box);
+  gtk_box_append (GTK_BOX (box), label);
+  g_object_unref (label);
+
+  gtk_label_set_selectable (GTK_LABEL (command_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (command_label), 0);
+  gtk_widget_add_css_class (command_label, "monospace");
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), command_label);
+  gtk_widget_set_hexpand (scroller, TRUE);
+  gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (copy, _("Copy Command"));
+  g_signal_connect_data (copy, "clicked", G_CALLBACK (copy_command), g_strdup (command),
+                         (GClosureNotify) (void (*) (void)) g_free, 0);
+  gtk_box_append (GTK_BOX (line), scroller);
+  gtk_box_append (GTK_BOX (line), copy);
+  gtk_box_append (GTK_BOX (box), line);
+
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_widget_set_name (GTK_WIDGET (dialog), "tether-error-dialog");
+  _tether_window_present_dialog (self, GTK_WINDOW (dialog));
+}
+
+/* A session that breaks on its own (the network, the server) says so where
+ * the user looks: in its tab's message bar when its tab is the one shown,
+ * otherwise in a toast with the whole sentence (a title of its own, which
+ * wraps: a toast's own title is one line, cut short). */
+static void
+on_any_session_state (TetherSession *session,
+                      GParamSpec    *pspec,
+                      TetherWindow  *self)
+{
+  TetherSessionTab *tab = g_hash_table_lookup (self->tabs, session);
+  AdwTabPage *selected = adw_tab_view_get_selected_page (self->tab_view);
+  const char *error = tether_session_get_last_error (session);
+  g_autofree char *text = NULL;
+  GtkWidget *label;
+  AdwToast *toast;
+
+  if (tether_session_get_state (session) != TETHER_SESSION_STATE_BROKEN)
+    return;
+  if (tab != NULL && selected != NULL && adw_tab_page_get_child (selected) == GTK_WIDGET (tab))
+    return;
+
+  text = g_strdup_printf (_("Session “%s” is broken: %s"), tether_session_get_name (session),
+                          error != NULL ? error : _("The connection to the remote computer was lost."));
+  label = gtk_label_new (text);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  toast = adw_toast_new ("");
+  adw_toast_set_custom_title (toast, label);
+  /* Twice the usual time: a sentence to read, not a word. */
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+on_sessions_changed (GListModel   *model,
+                   guint         position,
+                   guint         removed,
+                   guint         added,
+                   TetherWindow *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(TetherSession) session = g_list_model_get_item (model, i);
+
+      /* Watched once per window, however often it is listed again. */
+      if (g_object_get_data (G_OBJECT (session), "tether-window") == self)
+        continue;
+      g_object_set_data (G_OBJECT (session), "tether-window", self);
+      g_signal_connect_object (session, "notify::state", G_CALLBACK (on_any_session_state), self, 0);
+    }
+}
+
+void
+_tether_window_watch_sessions (TetherWindow *self)
+{
+  GListModel *sessions = G_LIST_MODEL (self->manager);
+
+  g_signal_connect_object (sessions, "items-changed", G_CALLBACK (on_sessions_changed), self, 0);
+  on_sessions_changed (sessions, 0, 0, g_list_model_get_n_items (sessions), self);
+}
