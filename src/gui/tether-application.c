@@ -50,6 +50,7 @@ static const struct {
   { "win.focus-list", { "<Control><Shift>l", NULL } },
   { "win.quick-connect", { "<Control><Shift>k", NULL } },
   { "win.search", { "<Control><Shift>s", NULL } },
+  { "win.broadcast", { "<Control><Shift>b", NULL } },
 };
 
 /* Connections opened from now on follow the settings (whichever key

@@ -96,6 +96,7 @@ _tether_window_update_actions (TetherWindow *self)
   gtk_widget_action_set_enabled (widget, "win.forget-password", has_session);
   gtk_widget_action_set_enabled (widget, "win.exit",
                                  adw_tab_view_get_selected_page (self->tab_view) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.broadcast", adw_tab_view_get_n_pages (self->tab_view) > 0);
 }
 
 static void
@@ -358,6 +359,21 @@ quick_connect_activated (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->quick_connect_entry));
 }
 
+/* One key starts and stops: with a broadcast on it stops it, otherwise it
+ * opens Broadcast to… to pick the tabs. */
+static void
+broadcast_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  TetherWindow *self = TETHER_WINDOW (widget);
+
+  if (tether_broadcast_get_n_members (self->broadcast) > 0)
+    tether_broadcast_stop (self->broadcast);
+  else
+    gtk_menu_button_popup (self->broadcast_button);
+}
+
 void
 _tether_window_class_install_actions (GtkWidgetClass *widget_class)
 {
@@ -372,4 +388,5 @@ _tether_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.focus-list", NULL, focus_list_activated);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
   gtk_widget_class_install_action (widget_class, "win.quick-connect", NULL, quick_connect_activated);
+  gtk_widget_class_install_action (widget_class, "win.broadcast", NULL, broadcast_activated);
 }

@@ -16,6 +16,7 @@ struct _TetherWindow
   GtkPaned             *paned;
   TetherSessionTree    *session_tree;
   AdwTabBar            *tab_bar;
+  GtkMenuButton        *broadcast_button;
   GtkStack             *terminal_stack;
   GtkLabel             *terminal_empty_description;
   AdwTabView           *tab_view;
@@ -32,11 +33,14 @@ struct _TetherWindow
    * after Exit its terminal keeps reading the shell, so Enter again puts
    * back the same screen. */
   GHashTable           *tabs;
+  /* Broadcast input among this window's tabs. */
+  TetherBroadcast      *broadcast;
 };
 
 /* For the tests: what the window shows, without searching its widgets. */
 TetherSessionTree *tether_window_get_session_tree (TetherWindow  *self);
 AdwTabView       *tether_window_get_tab_view      (TetherWindow  *self);
+TetherBroadcast  *tether_window_get_broadcast     (TetherWindow  *self);
 TetherSessionTab *tether_window_lookup_tab        (TetherWindow  *self,
                                                    TetherSession *session);
 

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tether-broadcast-popover.h"
 #include "tether-target.h"
 #include "tether-window-private.h"
 
@@ -190,6 +191,56 @@ escape_markup (GBinding     *binding,
   return TRUE;
 }
 
+/* Broadcast input */
+
+/* A tab receiving broadcast input has an icon saying so; clicking it
+ * takes that tab out (on_indicator_activated()). */
+static gboolean
+broadcast_indicator (GBinding     *binding,
+                     const GValue *from,
+                     GValue       *to,
+                     gpointer      user_data)
+{
+  if (g_value_get_boolean (from))
+    g_value_take_object (to, g_themed_icon_new ("input-keyboard-symbolic"));
+  else
+    g_value_set_object (to, NULL);
+  return TRUE;
+}
+
+static void
+on_indicator_activated (AdwTabView   *view,
+                        AdwTabPage   *page,
+                        TetherWindow *self)
+{
+  TetherSessionTab *tab = TETHER_SESSION_TAB (adw_tab_page_get_child (page));
+
+  tether_broadcast_set_member (self->broadcast, tether_session_tab_get_terminal (tab), FALSE);
+}
+
+static void
+on_broadcast_members (TetherWindow *self)
+{
+  if (tether_broadcast_get_n_members (self->broadcast) > 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self->broadcast_button), "tether-broadcasting");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->broadcast_button), "tether-broadcasting");
+}
+
+/* Built when it first opens, like the other menus: not before the first
+ * frame. */
+static void
+create_broadcast_popup (GtkMenuButton *button,
+                        gpointer       user_data)
+{
+  TetherWindow *self = user_data;
+
+  if (gtk_menu_button_get_popover (button) == NULL)
+    gtk_menu_button_set_popover (button, tether_broadcast_popover_new (self->tab_view, self->broadcast));
+}
+
+/* Tabs */
+
 static TetherSessionTab *
 ensure_tab (TetherWindow  *self,
             TetherSession *session)
@@ -205,6 +256,8 @@ ensure_tab (TetherWindow  *self,
       g_signal_connect_object (tether_session_tab_get_terminal (tab), "grid-size-changed",
                                G_CALLBACK (on_terminal_grid_changed), self, 0);
       g_signal_connect_object (session, "notify::state", G_CALLBACK (on_session_state), self, 0);
+      /* It may be picked, never by itself. */
+      tether_terminal_set_broadcast (tether_session_tab_get_terminal (tab), self->broadcast);
     }
 
   page = find_page (self, tab);
@@ -218,6 +271,10 @@ ensure_tab (TetherWindow  *self,
       g_object_bind_property_full (tab, "tooltip", page, "tooltip", G_BINDING_SYNC_CREATE,
                                    escape_markup, NULL, NULL, NULL);
       adw_tab_page_set_icon (page, icon);
+      g_object_bind_property_full (tab, "broadcasting", page, "indicator-icon", G_BINDING_SYNC_CREATE,
+                                   broadcast_indicator, NULL, NULL, NULL);
+      adw_tab_page_set_indicator_tooltip (page, _("This tab receives broadcast input: click to take it out"));
+      adw_tab_page_set_indicator_activatable (page, TRUE);
     }
   adw_tab_view_set_selected_page (self->tab_view, page);
   /* The list shows which session the terminal belongs to (temporary
@@ -690,6 +747,9 @@ tether_window_dispose (GObject *object)
         }
     }
   g_clear_pointer (&self->tabs, g_hash_table_unref);
+  if (self->broadcast != NULL)
+    tether_broadcast_stop (self->broadcast);
+  g_clear_object (&self->broadcast);
   _tether_window_close_store_dialog (self);
   save_window_state (self);
   g_clear_object (&self->settings);
@@ -716,6 +776,7 @@ tether_window_class_init (TetherWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, session_tree);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, tab_bar);
+  gtk_widget_class_bind_template_child (widget_class, TetherWindow, broadcast_button);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, terminal_stack);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, terminal_empty_description);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, content_stack);
@@ -732,6 +793,12 @@ tether_window_init (TetherWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_menu_button_set_create_popup_func (self->primary_menu_button, create_primary_popup, self, NULL);
+
+  self->broadcast = tether_broadcast_new ();
+  gtk_menu_button_set_create_popup_func (self->broadcast_button, create_broadcast_popup, self, NULL);
+  g_signal_connect_object (self->broadcast, "notify::n-members", G_CALLBACK (on_broadcast_members),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tab_view, "indicator-activated", G_CALLBACK (on_indicator_activated), self, 0);
 
   self->tabs = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, g_object_unref);
 
@@ -775,4 +842,15 @@ AdwTabView *
 tether_window_get_tab_view (TetherWindow *self)
 {
   return self->tab_view;
+}
+
+/**
+ * tether_window_get_broadcast:
+ *
+ * Returns: (transfer none): the broadcast input among this window's tabs
+ */
+TetherBroadcast *
+tether_window_get_broadcast (TetherWindow *self)
+{
+  return self->broadcast;
 }
