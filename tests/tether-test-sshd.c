@@ -39,6 +39,7 @@ struct _TetherTestSshd
   char   *fingerprint;
   char   *log_path;      /* the log of the current run */
   guint   port;
+  GArray *more_ports;    /* guint: more ListenAddress lines, same server */
   guint   generation;    /* how many times it was started: names the logs */
   GPid    pid;
 };
@@ -428,6 +429,10 @@ write_config (TetherTestSshd *sshd)
   if (sshd->extra_config != NULL)
     g_string_append_printf (config, "%s\n", sshd->extra_config);
 
+  for (guint i = 0; sshd->more_ports != NULL && i < sshd->more_ports->len; i++)
+    g_string_append_printf (config, "ListenAddress 127.0.0.1:%u\n",
+                            g_array_index (sshd->more_ports, guint, i));
+
   g_string_append_printf (config,
                           "ListenAddress 127.0.0.1\n"
                           "Port %u\n"
@@ -669,7 +674,8 @@ start_on_free_port (TetherTestSshd *sshd,
 
 static TetherTestSshd *
 sshd_new_full (const char *extra_config,
-               const char *authorized_keys)
+               const char *authorized_keys,
+               guint       n_ports)
 {
   TetherTestSshd *sshd = g_new0 (TetherTestSshd, 1);
   g_autoptr(GError) error = NULL;
@@ -689,6 +695,17 @@ sshd_new_full (const char *extra_config,
   sshd->authorized_keys_path = g_build_filename (sshd->dir, "authorized_keys", NULL);
   sshd->extra_config = g_strdup (extra_config);
   sshd->user = g_strdup (g_get_user_name ());
+  sshd->more_ports = g_array_new (FALSE, FALSE, sizeof (guint));
+  while (sshd->more_ports->len + 1 < n_ports)
+    {
+      guint port = find_free_port ();
+      gboolean seen = FALSE;
+
+      for (guint i = 0; i < sshd->more_ports->len; i++)
+        seen |= g_array_index (sshd->more_ports, guint, i) == port;
+      if (!seen)
+        g_array_append_val (sshd->more_ports, port);
+    }
 
   if (!g_file_set_contents (sshd->authorized_keys_path, authorized_keys, -1, &error))
     g_error ("%s", error->message);
@@ -714,7 +731,35 @@ tether_test_sshd_new (const char *extra_config)
   g_autofree char *pub_path = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519.pub", NULL);
   g_autofree char *pub = read_file_or_die (pub_path);
 
-  return sshd_new_full (extra_config, pub);
+  return sshd_new_full (extra_config, pub, 1);
+}
+
+TetherTestSshd *
+tether_test_sshd_new_multi (const char *extra_config,
+                            guint       n_ports)
+{
+  g_autofree char *pub_path = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519.pub", NULL);
+  g_autofree char *pub = read_file_or_die (pub_path);
+
+  /* sshd's MAX_LISTEN_SOCKS: past 16 it exits ("Too many listen
+   * sockets"). */
+  g_assert_cmpuint (n_ports, >=, 1);
+  g_assert_cmpuint (n_ports, <=, 16);
+  return sshd_new_full (extra_config, pub, n_ports);
+}
+
+guint
+tether_test_sshd_get_n_ports (TetherTestSshd *sshd)
+{
+  return 1 + sshd->more_ports->len;
+}
+
+guint
+tether_test_sshd_get_nth_port (TetherTestSshd *sshd,
+                               guint           index)
+{
+  g_assert_cmpuint (index, <=, sshd->more_ports->len);
+  return index == 0 ? sshd->port : g_array_index (sshd->more_ports, guint, index - 1);
 }
 
 TetherTestSshd *
@@ -722,7 +767,7 @@ tether_test_sshd_new_sibling (TetherTestSshd *sshd)
 {
   g_autofree char *keys = read_file_or_die (sshd->authorized_keys_path);
 
-  return sshd_new_full (sshd->extra_config, keys);
+  return sshd_new_full (sshd->extra_config, keys, 1);
 }
 
 void
@@ -743,6 +788,7 @@ tether_test_sshd_free (TetherTestSshd *sshd)
   g_free (sshd->target);
   g_free (sshd->fingerprint);
   g_free (sshd->log_path);
+  g_array_unref (sshd->more_ports);
   g_free (sshd);
 }
 
@@ -776,15 +822,16 @@ tether_test_sshd_get_log_path (TetherTestSshd *sshd)
   return sshd->log_path;
 }
 
-void
-tether_test_sshd_trust (TetherTestSshd *sshd)
+static void
+trust_port (TetherTestSshd *sshd,
+            guint           port)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *known_hosts = g_build_filename (g_get_home_dir (), ".ssh", "known_hosts", NULL);
   g_autofree char *pub_path = g_strconcat (sshd->host_key_path, ".pub", NULL);
   g_autofree char *pub = read_file_or_die (pub_path);
   g_autofree char *old = NULL;
-  g_autofree char *pattern = g_strdup_printf ("[127.0.0.1]:%u ", sshd->port);
+  g_autofree char *pattern = g_strdup_printf ("[127.0.0.1]:%u ", port);
   g_auto(GStrv) fields = g_strsplit_set (g_strstrip (pub), " ", 3);
   g_autoptr(GString) out = g_string_new (NULL);
 
@@ -805,6 +852,13 @@ tether_test_sshd_trust (TetherTestSshd *sshd)
 
   if (!g_file_set_contents (known_hosts, out->str, out->len, &error))
     g_error ("%s", error->message);
+}
+
+void
+tether_test_sshd_trust (TetherTestSshd *sshd)
+{
+  for (guint i = 0; i < tether_test_sshd_get_n_ports (sshd); i++)
+    trust_port (sshd, tether_test_sshd_get_nth_port (sshd, i));
 }
 
 void
@@ -869,8 +923,15 @@ count_established (const char *path,
 guint
 tether_test_sshd_count_connections (TetherTestSshd *sshd)
 {
-  return count_established ("/proc/net/tcp", sshd->port) +
-         count_established ("/proc/net/tcp6", sshd->port);
+  guint n = 0;
+
+  for (guint i = 0; i < tether_test_sshd_get_n_ports (sshd); i++)
+    {
+      guint port = tether_test_sshd_get_nth_port (sshd, i);
+
+      n += count_established ("/proc/net/tcp", port) + count_established ("/proc/net/tcp6", port);
+    }
+  return n;
 }
 
 void

@@ -29,6 +29,14 @@ const char     *tether_test_get_tmpdir            (void);
  * its config, so they win (sshd keeps the first value of a keyword).  Blocks
  * until the server listens.  Never returns NULL: failure aborts the test. */
 TetherTestSshd *tether_test_sshd_new              (const char      *extra_config);
+/* One server listening on @n_ports (at most 16) free loopback ports (the first is
+ * tether_test_sshd_get_port()): many "computers" for one process.  Trust,
+ * and the count of connections, cover every port. */
+TetherTestSshd *tether_test_sshd_new_multi        (const char      *extra_config,
+                                                   guint            n_ports);
+guint           tether_test_sshd_get_n_ports      (TetherTestSshd  *sshd);
+guint           tether_test_sshd_get_nth_port     (TetherTestSshd  *sshd,
+                                                   guint            index);
 /* Another server on a new port with a new host key, same keys authorized
  * (including those added with tether_test_sshd_authorize_key()) and the same
  * @extra_config. */
@@ -50,7 +58,7 @@ void            tether_test_sshd_change_host_key  (TetherTestSshd  *sshd);
 /* Authorizes one more public key file. */
 void            tether_test_sshd_authorize_key    (TetherTestSshd  *sshd,
                                                    const char      *pubkey_path);
-/* Established TCP connections to the server's port, seen from the server. */
+/* Established TCP connections to the server's ports, seen from the server. */
 guint           tether_test_sshd_count_connections (TetherTestSshd *sshd);
 /* SIGKILLs the server's per-connection processes: every client sees its
  * connection die at once. */

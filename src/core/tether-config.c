@@ -7,7 +7,7 @@
  * tether_config_init_from_settings:
  * @config: (out caller-allocates): filled in
  * @settings: the application's settings (their schema's ranges keep every
- *   value above zero)
+ *   value above zero but the timeout's, where 0 means none)
  *
  * The one place where the settings become the core's configuration.
  */
@@ -23,4 +23,6 @@ tether_config_init_from_settings (TetherConfig *config,
   config->keepalive_max_missed = g_settings_get_uint (settings, "keepalive-max-missed");
   config->columns = g_settings_get_uint (settings, "terminal-columns");
   config->rows = g_settings_get_uint (settings, "terminal-rows");
+  config->throttle_limit = g_settings_get_uint (settings, "throttle-limit");
+  config->invoke_timeout_s = g_settings_get_uint (settings, "invoke-timeout");
 }

@@ -14,6 +14,8 @@ G_BEGIN_DECLS
  *   before the connection is Broken
  * @columns: the width a session's shell starts at, before a terminal shows it
  * @rows: its height
+ * @throttle_limit: how many hosts Invoke-Command runs on at once
+ * @invoke_timeout_s: how long a command may take per host, 0 for no limit
  *
  * What the core is told by its caller.  The values, defaults included, live
  * in the settings schema: tether_config_init_from_settings() reads them; the
@@ -25,6 +27,8 @@ typedef struct {
   guint keepalive_max_missed;
   guint columns;
   guint rows;
+  guint throttle_limit;
+  guint invoke_timeout_s;
 } TetherConfig;
 
 void tether_config_init_from_settings (TetherConfig *config,

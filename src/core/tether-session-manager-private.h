@@ -21,12 +21,16 @@ struct _TetherSessionManager
   gboolean           store_blocked;
   TetherInteraction *interaction;
   TetherConfig       config;
+  GListStore        *invocations; /* TetherInvocation, oldest first */
 };
 
 /* tether-session-manager-store.c */
 void     _tether_session_manager_save        (TetherSessionManager  *self);
 gboolean _tether_session_manager_check_store (TetherSessionManager  *self,
                                               GError               **error);
+
+/* tether-session-manager-invoke.c */
+void     _tether_session_manager_cancel_invocations (TetherSessionManager *self);
 
 /* For the tests: what the manager keeps to itself. */
 

@@ -175,6 +175,10 @@ tether_session_manager_dispose (GObject *object)
 {
   TetherSessionManager *self = TETHER_SESSION_MANAGER (object);
 
+  /* Runs end before the sessions they use close under them. */
+  if (self->invocations != NULL)
+    _tether_session_manager_cancel_invocations (self);
+  g_clear_object (&self->invocations);
   if (self->sessions != NULL)
     tether_session_manager_close_all (self);
   g_clear_pointer (&self->pool, _tether_connection_pool_free);
@@ -269,6 +273,7 @@ tether_session_manager_init (TetherSessionManager *self)
 {
   self->sessions = g_list_store_new (TETHER_TYPE_SESSION);
   self->temporary = g_ptr_array_new_with_free_func (g_object_unref);
+  self->invocations = g_list_store_new (TETHER_TYPE_INVOCATION);
   self->pool = _tether_connection_pool_new (connection_broken, self);
   g_signal_connect (self->sessions, "items-changed", G_CALLBACK (items_changed_cb), self);
 }
@@ -597,6 +602,7 @@ static void
 start_new_session (TetherSessionManager          *self,
                    const TetherSessionDefinition *def,
                    gboolean                       temporary,
+                   gboolean                       shell,
                    GTask                         *task)
 {
   g_autoptr(TetherSession) session = NULL;
@@ -609,6 +615,7 @@ start_new_session (TetherSessionManager          *self,
     }
 
   session = make_session (self, def, temporary);
+  _tether_session_set_shell_on_open (session, shell);
   g_task_set_task_data (task, g_object_ref (session), g_object_unref);
   tether_session_manager_open_session_async (self, session, g_task_get_cancellable (task),
                                              new_session_cb, g_object_ref (task));
@@ -633,7 +640,7 @@ tether_session_manager_new_session_async (TetherSessionManager          *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tether_session_manager_new_session_async);
-  start_new_session (self, def, FALSE, task);
+  start_new_session (self, def, FALSE, TRUE, task);
 }
 
 /**
@@ -708,7 +715,7 @@ tether_session_manager_enter_computer_async (TetherSessionManager *self,
 
   inner = g_task_new (self, cancellable, enter_computer_cb, g_steal_pointer (&task));
   g_task_set_source_tag (inner, tether_session_manager_new_session_async);
-  start_new_session (self, &def, TRUE, inner);
+  start_new_session (self, &def, TRUE, TRUE, inner);
 }
 
 /**
@@ -720,6 +727,46 @@ TetherSession *
 tether_session_manager_enter_computer_finish (TetherSessionManager  *self,
                                               GAsyncResult          *result,
                                               GError               **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * tether_session_manager_open_computer_async:
+ * @target: `[user@]host[:port]`
+ *
+ * Invoke-Command -ComputerName: opens a temporary session with no shell,
+ * never listed, for tether_session_exec_async(); the caller closes it with
+ * tether_session_manager_close_session() when its command ends.
+ */
+void
+tether_session_manager_open_computer_async (TetherSessionManager *self,
+                                            const char           *target,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  TetherSessionDefinition def = { .target = target };
+
+  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
+  g_return_if_fail (target != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tether_session_manager_new_session_async);
+  start_new_session (self, &def, TRUE, FALSE, task);
+}
+
+/**
+ * tether_session_manager_open_computer_finish:
+ *
+ * Returns: (transfer full): the temporary, Opened session
+ */
+TetherSession *
+tether_session_manager_open_computer_finish (TetherSessionManager  *self,
+                                             GAsyncResult          *result,
+                                             GError               **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

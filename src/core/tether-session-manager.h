@@ -5,6 +5,7 @@
 
 #include "tether-config.h"
 #include "tether-interaction.h"
+#include "tether-invocation.h"
 #include "tether-session-definition.h"
 
 G_BEGIN_DECLS
@@ -103,5 +104,23 @@ void                  tether_session_manager_forget_secrets_async  (TetherSessio
 gboolean              tether_session_manager_forget_secrets_finish (TetherSessionManager *self,
                                                                  GAsyncResult          *result,
                                                                  GError               **error);
+
+void                  tether_session_manager_open_computer_async  (TetherSessionManager *self,
+                                                                 const char            *target,
+                                                                 GCancellable          *cancellable,
+                                                                 GAsyncReadyCallback    callback,
+                                                                 gpointer               user_data);
+TetherSession        *tether_session_manager_open_computer_finish (TetherSessionManager *self,
+                                                                 GAsyncResult          *result,
+                                                                 GError               **error);
+GPtrArray            *tether_session_manager_list_folder        (TetherSessionManager  *self,
+                                                                 const char            *folder);
+
+/* Invoke-Command (tether-session-manager-invoke.c): the runs of this
+ * process, running and finished, kept until cleared. */
+TetherInvocation     *tether_session_manager_new_invocation     (TetherSessionManager  *self,
+                                                                 const char            *command);
+GListModel           *tether_session_manager_get_invocations    (TetherSessionManager  *self);
+void                  tether_session_manager_clear_invocations  (TetherSessionManager  *self);
 
 G_END_DECLS

@@ -30,15 +30,8 @@ TetherConnection *_tether_session_get_connection (TetherSession      *self);
 /* Closes the shell and gives the connection back (transfer full). */
 TetherConnection *_tether_session_release        (TetherSession      *self);
 
-/* For the tests and benchmarks, until a command of the application runs
- * commands on sessions (Invoke-Command). */
-void              tether_session_exec_async      (TetherSession        *self,
-                                                  const char           *command,
-                                                  GCancellable         *cancellable,
-                                                  GAsyncReadyCallback   callback,
-                                                  gpointer              user_data);
-TetherChannel    *tether_session_exec_finish     (TetherSession        *self,
-                                                  GAsyncResult         *result,
-                                                  GError              **error);
+/* Whether joining a connection starts the shell (TRUE unless told). */
+void              _tether_session_set_shell_on_open (TetherSession   *self,
+                                                  gboolean            shell_on_open);
 
 G_END_DECLS

@@ -32,6 +32,9 @@ struct _TetherSession
   TetherConnection          *connection;
   TetherChannel             *shell;
   gboolean                   opening_shell;
+  /* FALSE for Invoke-Command's temporary sessions: their exec channel is
+   * all they need, a shell would only cost a channel and a login shell. */
+  gboolean                   shell_on_open;
   /* An Enter waiting for the shell to open. */
   GTask                     *attach_task;
   /* The one answer to "is this session entered?". */
@@ -303,6 +306,7 @@ _tether_session_new (const TetherSessionDefinition *def,
   self->folder = def->folder && *def->folder ? g_strdup (def->folder) : NULL;
   self->temporary = temporary;
   self->persistent = def->persistent && !temporary;
+  self->shell_on_open = TRUE;
   _tether_session_set_target (self, def->target, def->configuration_name, def->identity_file);
   return self;
 }
@@ -530,7 +534,15 @@ _tether_session_set_connection (TetherSession    *self,
   g_set_object (&self->connection, connection);
   self->columns = MAX (columns, 1);
   self->rows = MAX (rows, 1);
-  open_shell (self);
+  if (self->shell_on_open)
+    open_shell (self);
+}
+
+void
+_tether_session_set_shell_on_open (TetherSession *self,
+                                   gboolean       shell_on_open)
+{
+  self->shell_on_open = shell_on_open;
 }
 
 TetherConnection *

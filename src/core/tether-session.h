@@ -99,5 +99,13 @@ void                      tether_session_write                  (TetherSession  
 void                      tether_session_resize                 (TetherSession        *self,
                                                                  guint                 columns,
                                                                  guint                 rows);
+void                      tether_session_exec_async             (TetherSession        *self,
+                                                                 const char           *command,
+                                                                 GCancellable         *cancellable,
+                                                                 GAsyncReadyCallback   callback,
+                                                                 gpointer              user_data);
+TetherChannel            *tether_session_exec_finish            (TetherSession        *self,
+                                                                 GAsyncResult         *result,
+                                                                 GError              **error);
 
 G_END_DECLS
