@@ -240,6 +240,7 @@ build_context_menu (void)
 
   g_menu_append (first, _("_Enter"), "win.enter");
   g_menu_append (first, _("_Close"), "win.close-session");
+  g_menu_append (first, _("_Run Command…"), "win.run-command");
   g_menu_append (second, _("_Edit…"), "win.edit-session");
   g_menu_append (second, _("_Duplicate"), "win.duplicate-session");
   g_menu_append (second, _("_Forget Password"), "win.forget-password");
@@ -498,6 +499,25 @@ tether_session_tree_get_selected_session (TetherSessionTree *self)
   item = gtk_tree_list_row_get_item (row);
   /* The row's model holds the session. */
   return TETHER_IS_SESSION (item) ? TETHER_SESSION (item) : NULL;
+}
+
+/**
+ * tether_session_tree_get_selected_folder:
+ *
+ * Returns: (transfer none) (nullable): the name of the selected folder
+ *   row's folder
+ */
+const char *
+tether_session_tree_get_selected_folder (TetherSessionTree *self)
+{
+  GtkTreeListRow *row = gtk_single_selection_get_selected_item (self->selection);
+  g_autoptr(GObject) item = NULL;
+
+  if (row == NULL)
+    return NULL;
+
+  item = gtk_tree_list_row_get_item (row);
+  return TETHER_IS_SESSION_FOLDER (item) ? tether_session_folder_get_name (TETHER_SESSION_FOLDER (item)) : NULL;
 }
 
 /**

@@ -25,6 +25,7 @@ G_DECLARE_FINAL_TYPE (TetherSessionTree, tether_session_tree, TETHER, SESSION_TR
 void            tether_session_tree_set_model            (TetherSessionTree *self,
                                                           GListModel        *sessions);
 TetherSession  *tether_session_tree_get_selected_session (TetherSessionTree *self);
+const char     *tether_session_tree_get_selected_folder  (TetherSessionTree *self);
 gboolean        tether_session_tree_select_session       (TetherSessionTree *self,
                                                           TetherSession     *session);
 GListModel     *tether_session_tree_get_rows             (TetherSessionTree *self);

@@ -97,6 +97,8 @@ _tether_window_update_actions (TetherWindow *self)
   gtk_widget_action_set_enabled (widget, "win.exit",
                                  adw_tab_view_get_selected_page (self->tab_view) != NULL);
   gtk_widget_action_set_enabled (widget, "win.broadcast", adw_tab_view_get_n_pages (self->tab_view) > 0);
+  gtk_widget_action_set_enabled (widget, "win.run-command", has_session ||
+                                 tether_session_tree_get_selected_folder (self->session_tree) != NULL);
 }
 
 static void
@@ -359,6 +361,14 @@ quick_connect_activated (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->quick_connect_entry));
 }
 
+static void
+run_command_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  _tether_window_run_command (TETHER_WINDOW (widget));
+}
+
 /* One key starts and stops: with a broadcast on it stops it, otherwise it
  * opens Broadcast to… to pick the tabs. */
 static void
@@ -389,4 +399,5 @@ _tether_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
   gtk_widget_class_install_action (widget_class, "win.quick-connect", NULL, quick_connect_activated);
   gtk_widget_class_install_action (widget_class, "win.broadcast", NULL, broadcast_activated);
+  gtk_widget_class_install_action (widget_class, "win.run-command", NULL, run_command_activated);
 }

@@ -21,6 +21,7 @@ struct _TetherWindow
   GtkLabel             *terminal_empty_description;
   AdwTabView           *tab_view;
   GtkMenuButton        *primary_menu_button;
+  GtkMenuButton        *runs_button;
   GMenuModel           *primary_menu;
 
   /* Borrowed references */
@@ -35,6 +36,8 @@ struct _TetherWindow
   GHashTable           *tabs;
   /* Broadcast input among this window's tabs. */
   TetherBroadcast      *broadcast;
+  /* TetherInvocation (ref'd) → its TetherInvokeView while one is open. */
+  GHashTable           *invoke_views;
 };
 
 /* For the tests: what the window shows, without searching its widgets. */
@@ -54,6 +57,13 @@ void              _tether_window_present_dialog     (TetherWindow *self,
 /* tether-window-store.c */
 void _tether_window_watch_store        (TetherWindow *self);
 void _tether_window_close_store_dialog (TetherWindow *self);
+
+/* tether-window-invoke.c: Invoke-Command */
+void              _tether_window_init_invoke      (TetherWindow     *self);
+void              _tether_window_dispose_invoke   (TetherWindow     *self);
+void              _tether_window_run_command      (TetherWindow     *self);
+GtkWindow        *_tether_window_show_invocation  (TetherWindow     *self,
+                                                   TetherInvocation *invocation);
 
 /* tether-window-actions.c */
 void _tether_window_class_install_actions (GtkWidgetClass *widget_class);

@@ -714,6 +714,7 @@ setup (TetherWindow      *self,
   update_empty_description (self);
   update_terminal_area (self);
   _tether_window_watch_store (self);
+  _tether_window_init_invoke (self);
 }
 
 /* A menu model makes GtkMenuButton build its popover at once: given only
@@ -750,6 +751,7 @@ tether_window_dispose (GObject *object)
   if (self->broadcast != NULL)
     tether_broadcast_stop (self->broadcast);
   g_clear_object (&self->broadcast);
+  _tether_window_dispose_invoke (self);
   _tether_window_close_store_dialog (self);
   save_window_state (self);
   g_clear_object (&self->settings);
@@ -782,6 +784,7 @@ tether_window_class_init (TetherWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, tab_view);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, TetherWindow, runs_button);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, primary_menu);
 
   _tether_window_class_install_actions (widget_class);
