@@ -354,6 +354,193 @@ test_usage_errors (void)
   assert_fails_with (&r, NULL);
 }
 
+/* Invoke-Command from the command line, against four ports of one sshd and
+ * a closed one. */
+static TetherTestSshd *fleet;
+
+static char *
+fleet_target (guint index)
+{
+  return g_strdup_printf ("%s@127.0.0.1:%u", g_get_user_name (), tether_test_sshd_get_nth_port (fleet, index));
+}
+
+static char *
+closed_target (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_strdup_printf ("127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+}
+
+static gboolean
+has_line (const char *text,
+          const char *line)
+{
+  g_autofree char *needle = g_strdup_printf ("\n%s\n", line);
+  g_autofree char *haystack = g_strdup_printf ("\n%s", text);
+
+  return strstr (haystack, needle) != NULL;
+}
+
+static void
+test_invoke_command (void)
+{
+  g_auto(Result) r = { 0 };
+  g_autofree char *t0 = fleet_target (0);
+  g_autofree char *t1 = fleet_target (1);
+  g_autofree char *t2 = fleet_target (2);
+  g_autofree char *closed = closed_target ();
+  g_autofree char *all = g_strdup_printf ("%s,%s,%s,%s", t0, t1, t2, closed);
+  g_autofree char *good = g_strdup_printf ("%s,%s", t0, t1);
+  g_autofree char *command = g_strdup_printf ("p=${SSH_CONNECTION##* }; case $p in %u) echo bad; exit 3;; esac; "
+                                              "echo hello; printf partial",
+                                              tether_test_sshd_get_nth_port (fleet, 2));
+  g_autofree char *line = NULL;
+
+  /* Each line prefixed with its computer; the failures told on stderr, one
+   * line each, and the exit status says not all succeeded. */
+  run (&r, "--invoke-command", command, "--computer-name", all);
+  g_assert_cmpint (r.status, ==, 1);
+  line = g_strdup_printf ("%s: hello", t0);
+  g_assert_true (has_line (r.out, line));
+  g_free (line), line = g_strdup_printf ("%s: partial", t0);
+  g_assert_true (has_line (r.out, line));
+  g_free (line), line = g_strdup_printf ("%s: hello", t1);
+  g_assert_true (has_line (r.out, line));
+  g_free (line), line = g_strdup_printf ("%s: bad", t2);
+  g_assert_true (has_line (r.out, line));
+  g_free (line), line = g_strdup_printf ("%s: Failed: exit status 3", t2);
+  g_assert_true (has_line (r.err, line));
+  g_free (line), line = g_strdup_printf ("%s: Could not run: ", closed);
+  g_assert_nonnull (strstr (r.err, line));
+  g_assert_true (g_str_has_suffix (r.err, "The command failed on 2 of 4 computers. See their results.\n"));
+
+  /* All succeed: 0, nothing on stderr, one at a time too. */
+  run (&r, "--invoke-command", "echo ok-$((1+1))", "--computer-name", good, "--throttle-limit", "1",
+       "--timeout", "30");
+  assert_ok (&r);
+  g_free (line), line = g_strdup_printf ("%s: ok-2", t0);
+  g_assert_true (has_line (r.out, line));
+  g_free (line), line = g_strdup_printf ("%s: ok-2", t1);
+  g_assert_true (has_line (r.out, line));
+
+  /* JSON: one record per line, then one per computer's end. */
+  run (&r, "--invoke-command", "echo out; echo err >&2", "--computer-name", good, "--json");
+  assert_ok (&r);
+  {
+    g_autofree char *path = g_build_filename (tether_test_get_tmpdir (), "invoke.jsonl", NULL);
+    g_autofree char *summary = NULL;
+    g_autofree char *expected = g_strdup_printf ("%s stdout out\n;%s stderr err\n;%s 0", t0, t0, t0);
+    const char *argv[] = { "python3", "-c",
+                           "import json,sys\n"
+                           "r=[json.loads(l) for l in open(sys.argv[1])]\n"
+                           "first=[x for x in r if x['computer']==sys.argv[2]]\n"
+                           "print(';'.join(f\"{x['computer']} {x['stream']} {x['text']}\" if 'stream' in x else\n"
+                           "               f\"{x['computer']} {x['exit_status']}\" for x in first), end='')\n",
+                           path, t0, NULL };
+    int wait_status;
+
+    g_assert_true (g_file_set_contents (path, r.out, -1, NULL));
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &summary,
+                                 NULL, &wait_status, NULL));
+    g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+    /* The stderr record may come before or after the stdout one. */
+    if (g_strcmp0 (summary, expected) != 0)
+      {
+        g_free (expected);
+        expected = g_strdup_printf ("%s stderr err\n;%s stdout out\n;%s 0", t0, t0, t0);
+      }
+    g_assert_cmpstr (summary, ==, expected);
+  }
+
+  /* Usage. */
+  run (&r, "--computer-name", good);
+  assert_fails_with (&r, "--session, --computer-name, --folder, --throttle-limit and --timeout go "
+                         "with --invoke-command.\n");
+  run (&r, "--invoke-command", "true");
+  assert_fails_with (&r, "Say where to run the command: --session, --computer-name or --folder.\n");
+  run (&r, "--invoke-command", "true", "--session", "NoSuchSession");
+  assert_fails_with (&r, "There is no session named or numbered “NoSuchSession”. "
+                         "Run “tether --get-session” to list the sessions.\n");
+}
+
+/* Opened sessions by name, and the same sessions as an Ansible inventory
+ * that Ansible reads and pings through. */
+static void
+test_invoke_sessions_and_inventory (void)
+{
+  g_auto(Result) r = { 0 };
+  g_autofree char *t0 = fleet_target (0);
+  g_autofree char *t3 = fleet_target (3);
+  g_autofree char *path = g_build_filename (tether_test_get_tmpdir (), "inventory.ini", NULL);
+  g_autofree char *line = NULL;
+
+  run (&r, "--new-session", t0, "--name", "inv1");
+  assert_ok (&r);
+  run (&r, "--new-session", t3, "--name", "inv2");
+  assert_ok (&r);
+
+  run (&r, "--invoke-command", "echo from-session", "--session", "inv1,inv2");
+  assert_ok (&r);
+  g_assert_true (has_line (r.out, "inv1: from-session"));
+  g_assert_true (has_line (r.out, "inv2: from-session"));
+
+  run (&r, "--export-inventory");
+  assert_ok (&r);
+  g_free (line), line = g_strdup_printf ("inv1 ansible_host=127.0.0.1 ansible_port=%u ansible_user=%s",
+                                         tether_test_sshd_get_nth_port (fleet, 0), g_get_user_name ());
+  g_assert_true (has_line (r.out, line));
+  g_assert_true (g_file_set_contents (path, r.out, -1, NULL));
+  {
+    const char *list[] = { "ansible-inventory", "-i", path, "--list", NULL };
+    const char *ping[] = { "ansible", "all", "-i", path, "-m", "ping",
+                           "-e", "ansible_python_interpreter=/usr/bin/python3", NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autofree char *ssh_args = NULL;
+    g_auto(GStrv) env = g_get_environ ();
+    int wait_status;
+
+    /* OpenSSH reads ~/.ssh from the account's home, not $HOME: point it at
+     * the test's, as Tether's own known_hosts and default key are there. */
+    ssh_args = g_strdup_printf ("-F /dev/null -o BatchMode=yes -o UserKnownHostsFile=%s/.ssh/known_hosts "
+                                "-o IdentityFile=%s/.ssh/id_ed25519",
+                                g_get_home_dir (), g_get_home_dir ());
+    env = g_environ_setenv (env, "ANSIBLE_SSH_ARGS", ssh_args, TRUE);
+    env = g_environ_setenv (env, "ANSIBLE_LOCAL_TEMP", tether_test_get_tmpdir (), TRUE);
+
+    g_assert_true (g_spawn_sync (NULL, (char **) list, env, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                                 &err, &wait_status, NULL));
+    if (!g_spawn_check_wait_status (wait_status, NULL))
+      g_error ("ansible-inventory: %s", err);
+    g_assert_nonnull (strstr (out, "\"inv1\""));
+    g_assert_nonnull (strstr (out, "\"ansible_port\": "));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+
+    g_assert_true (g_spawn_sync (NULL, (char **) ping, env, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                                 &err, &wait_status, NULL));
+    if (!g_spawn_check_wait_status (wait_status, NULL))
+      g_error ("ansible ping: %s%s", out, err);
+    g_assert_nonnull (strstr (out, "inv1 | SUCCESS"));
+    g_assert_nonnull (strstr (out, "inv2 | SUCCESS"));
+  }
+
+  run (&r, "--export-inventory", "--format", "xml");
+  assert_fails_with (&r, "“xml” is not an inventory format. Use ini or yaml.\n");
+
+  run (&r, "--remove", "inv1");
+  assert_ok (&r);
+  run (&r, "--remove", "inv2");
+  assert_ok (&r);
+}
+
 typedef struct {
   gboolean  done;
   Result   *result;
@@ -611,6 +798,8 @@ main (int   argc,
 
   sshd = tether_test_sshd_new (NULL);
   tether_test_sshd_trust (sshd);
+  fleet = tether_test_sshd_new_multi (NULL, 4);
+  tether_test_sshd_trust (fleet);
   start_primary ();
 
   g_test_add_func ("/cli/get-session-empty", test_get_session_empty);
@@ -623,6 +812,8 @@ main (int   argc,
   g_test_add_func ("/cli/enter-computer", test_enter_computer);
   g_test_add_func ("/cli/close-remove", test_close_remove);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/invoke-command", test_invoke_command);
+  g_test_add_func ("/cli/invoke-sessions-and-inventory", test_invoke_sessions_and_inventory);
   g_test_add_func ("/cli/new-session-server-dies-at-question", test_new_session_server_dies_at_question);
   g_test_add_func ("/cli/without-running-instance", test_without_running_instance);
   g_test_add_func ("/cli/unreadable-sessions-file", test_unreadable_sessions_file);
@@ -632,6 +823,7 @@ main (int   argc,
   status = g_test_run ();
 
   stop_primary ();
+  tether_test_sshd_free (fleet);
   tether_test_sshd_free (sshd);
   g_test_dbus_down (bus);
   g_object_unref (bus);

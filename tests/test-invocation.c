@@ -8,6 +8,7 @@
 
 #include "tether-error.h"
 #include "tether-session-manager-private.h"
+#include "tether-test-interaction.h"
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
 
@@ -511,6 +512,151 @@ test_unwatched (void)
   wait_fleet_connections (0);
 }
 
+typedef struct {
+  TetherTestInteraction *interaction;
+  TetherTestSshd        *sshd;
+  guint                  n_prompts;
+} PromptWait;
+
+/* Every host is connected and waits at its question, or has answered. */
+static gboolean
+next_prompt_held (gpointer data)
+{
+  PromptWait *wait = data;
+
+  return tether_test_interaction_get_n_held (wait->interaction) > 0;
+}
+
+static TetherPrompt *
+last_prompt (TetherTestInteraction *interaction)
+{
+  GPtrArray *prompts = tether_test_interaction_get_prompts (interaction);
+
+  return g_ptr_array_index (prompts, prompts->len - 1);
+}
+
+static gboolean
+n_connections_is (gpointer data)
+{
+  PromptWait *wait = data;
+
+  return tether_test_sshd_count_connections (wait->sshd) == wait->n_prompts;
+}
+
+/* Unknown host keys: asked one host at a time, each naming its host, and
+ * never answered for the rest, whatever the user ticks. */
+static void
+test_prompts_host_keys (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (TRUE);
+  g_autoptr(TetherTestSshd) unknown = tether_test_sshd_new_multi (NULL, 3);
+  g_autoptr(TetherInvocation) invocation = NULL;
+  g_autoptr(GHashTable) destinations = g_hash_table_new (g_str_hash, g_str_equal);
+  TetherTestWait wait = { 0 };
+  PromptWait prompts = { interaction, unknown, 3 };
+
+  tether_test_interaction_set_hold (interaction, TRUE);
+  tether_session_manager_set_interaction (manager, TETHER_INTERACTION (interaction));
+  invocation = tether_session_manager_new_invocation (manager, "echo known");
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *target = g_strdup_printf ("%s@127.0.0.1:%u", g_get_user_name (),
+                                                 tether_test_sshd_get_nth_port (unknown, i));
+
+      tether_invocation_add_computer (invocation, target);
+    }
+  tether_invocation_run_async (invocation, NULL, tether_test_store_result, &wait);
+
+  /* All three are at their question; one is shown. */
+  tether_test_wait_until (n_connections_is, &prompts, WAIT_MS);
+  for (guint i = 0; i < 3; i++)
+    {
+      TetherPrompt *prompt;
+      g_autofree char *port = NULL;
+
+      tether_test_wait_until (next_prompt_held, &prompts, WAIT_MS);
+      g_assert_cmpuint (tether_test_interaction_get_n_held (interaction), ==, 1);
+      prompt = last_prompt (interaction);
+      g_assert_cmpint (tether_prompt_get_kind (prompt), ==, TETHER_PROMPT_HOST_KEY);
+      g_assert_false (tether_prompt_get_offer_same_answer (prompt));
+      tether_prompt_set_same_answer (prompt, TRUE);
+      g_hash_table_add (destinations, (gpointer) tether_prompt_get_destination (prompt));
+      tether_test_interaction_answer_held (interaction, TRUE);
+    }
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  g_assert_true (tether_invocation_run_finish (invocation, wait.result, NULL));
+  g_clear_object (&wait.result);
+
+  /* Three questions, three hosts. */
+  g_assert_cmpuint (tether_test_interaction_count_kind (interaction, TETHER_PROMPT_HOST_KEY), ==, 3);
+  g_assert_cmpuint (g_hash_table_size (destinations), ==, 3);
+  wait_server_connections (unknown, 0);
+}
+
+/* A password for one user on many hosts: asked once, with "the same answer
+ * for the rest" offered and taken; the other hosts log in with it. */
+static void
+test_prompts_same_password (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (TRUE);
+  g_autoptr(TetherTestSshd) servers = NULL;
+  g_autoptr(TetherInvocation) invocation = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *user = tether_test_password_user ("fleet-secret");
+  TetherTestWait wait = { 0 };
+  PromptWait prompts = { interaction, NULL, 4 };
+  TetherPrompt *prompt;
+
+  if (user == NULL)
+    {
+      g_test_skip ("Creating a password account needs root");
+      return;
+    }
+  servers = tether_test_sshd_new_multi ("PasswordAuthentication yes\n"
+                                        "KbdInteractiveAuthentication no\n"
+                                        "AuthorizedKeysFile /dev/null\n", 4);
+  tether_test_sshd_trust (servers);
+  prompts.sshd = servers;
+
+  tether_test_interaction_set_hold (interaction, TRUE);
+  tether_test_interaction_add_answer (interaction, "fleet-secret");
+  tether_session_manager_set_interaction (manager, TETHER_INTERACTION (interaction));
+  invocation = tether_session_manager_new_invocation (manager, "echo in");
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *target = g_strdup_printf ("%s@127.0.0.1:%u", user,
+                                                 tether_test_sshd_get_nth_port (servers, i));
+
+      tether_invocation_add_computer (invocation, target);
+    }
+  tether_invocation_run_async (invocation, NULL, tether_test_store_result, &wait);
+
+  tether_test_wait_until (n_connections_is, &prompts, WAIT_MS);
+  tether_test_wait_until (next_prompt_held, &prompts, WAIT_MS);
+  g_assert_cmpuint (tether_test_interaction_get_n_held (interaction), ==, 1);
+  prompt = last_prompt (interaction);
+  g_assert_cmpint (tether_prompt_get_kind (prompt), ==, TETHER_PROMPT_PASSWORD);
+  g_assert_true (tether_prompt_get_offer_same_answer (prompt));
+  g_assert_nonnull (strstr (tether_prompt_get_destination (prompt), user));
+  tether_prompt_set_same_answer (prompt, TRUE);
+  tether_test_interaction_answer_held (interaction, TRUE);
+
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  g_assert_true (tether_invocation_run_finish (invocation, wait.result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&wait.result);
+  g_assert_cmpuint (tether_test_interaction_count_kind (interaction, TETHER_PROMPT_PASSWORD), ==, 1);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *out = stdout_of (result_at (invocation, i));
+
+      g_assert_cmpstr (out, ==, "in\n");
+    }
+  wait_server_connections (servers, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -531,6 +677,8 @@ main (int   argc,
   g_test_add_func ("/invocation/sessions", test_sessions);
   g_test_add_func ("/invocation/cancel", test_cancel);
   g_test_add_func ("/invocation/unwatched", test_unwatched);
+  g_test_add_func ("/invocation/prompts/host-keys", test_prompts_host_keys);
+  g_test_add_func ("/invocation/prompts/same-password", test_prompts_same_password);
 
   status = g_test_run ();
   tether_test_sshd_free (refusing);

@@ -30,6 +30,8 @@ struct _TetherPrompt
   GPtrArray        *answers;     /* char*, wiped on free */
   int               rememberable; /* the question the keyring may keep, or -1 */
   gboolean          remember;
+  gboolean          offer_same_answer;
+  gboolean          same_answer;
   char             *notice;
 };
 
@@ -370,6 +372,49 @@ tether_prompt_set_remember (TetherPrompt *self,
 {
   g_return_if_fail (TETHER_IS_PROMPT (self));
   self->remember = !!remember;
+}
+
+/**
+ * tether_prompt_get_offer_same_answer:
+ *
+ * Returns: %TRUE when the asker may offer "the same answer for the other
+ *   computers" (set by #TetherInteractionQueue for a password or a
+ *   passphrase asked during Invoke-Command; never for a host key)
+ */
+gboolean
+tether_prompt_get_offer_same_answer (TetherPrompt *self)
+{
+  g_return_val_if_fail (TETHER_IS_PROMPT (self), FALSE);
+  return self->offer_same_answer;
+}
+
+void
+tether_prompt_set_offer_same_answer (TetherPrompt *self,
+                                     gboolean      offer)
+{
+  g_return_if_fail (TETHER_IS_PROMPT (self));
+  self->offer_same_answer = offer && self->kind != TETHER_PROMPT_HOST_KEY;
+}
+
+/**
+ * tether_prompt_get_same_answer:
+ *
+ * Returns: whether the user asked to give the same answer to the same
+ *   question for the other computers of the run (only when offered)
+ */
+gboolean
+tether_prompt_get_same_answer (TetherPrompt *self)
+{
+  g_return_val_if_fail (TETHER_IS_PROMPT (self), FALSE);
+  return self->same_answer && self->offer_same_answer;
+}
+
+void
+tether_prompt_set_same_answer (TetherPrompt *self,
+                               gboolean      same)
+{
+  g_return_if_fail (TETHER_IS_PROMPT (self));
+  self->same_answer = same;
 }
 
 /**

@@ -56,6 +56,12 @@ void              tether_prompt_set_rememberable (TetherPrompt     *self,
 gboolean          tether_prompt_get_remember     (TetherPrompt     *self);
 void              tether_prompt_set_remember     (TetherPrompt     *self,
                                                   gboolean          remember);
+gboolean          tether_prompt_get_offer_same_answer (TetherPrompt *self);
+void              tether_prompt_set_offer_same_answer (TetherPrompt *self,
+                                                  gboolean          offer);
+gboolean          tether_prompt_get_same_answer  (TetherPrompt     *self);
+void              tether_prompt_set_same_answer  (TetherPrompt     *self,
+                                                  gboolean          same);
 const char       *tether_prompt_get_notice       (TetherPrompt     *self);
 void              tether_prompt_set_notice       (TetherPrompt     *self,
                                                   const char       *notice);

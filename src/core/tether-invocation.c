@@ -5,7 +5,9 @@
 
 #include "tether-enums.h"
 #include "tether-error.h"
+#include "tether-interaction-queue.h"
 #include "tether-invocation-private.h"
+#include "tether-session-manager-private.h"
 #include "tether-session-private.h"
 
 /* One target of the run. */
@@ -44,6 +46,8 @@ struct _TetherInvocation
   gboolean              cancelled;
   GDateTime            *started;
   GTask                *task;
+  /* Its hosts' questions, one at a time (NULL when nobody can ask). */
+  TetherInteractionQueue *queue;
   GCancellable         *run_cancellable;
   gulong                cancelled_id;
 };
@@ -150,6 +154,7 @@ tether_invocation_dispose (GObject *object)
     g_cancellable_disconnect (self->run_cancellable, self->cancelled_id);
   self->cancelled_id = 0;
   g_clear_object (&self->run_cancellable);
+  g_clear_object (&self->queue);
   g_clear_pointer (&self->hosts, g_ptr_array_unref);
   g_clear_object (&self->results);
   g_clear_object (&self->groups);
@@ -540,7 +545,8 @@ start_host (Host *host)
     end_host (host, TETHER_INVOCATION_STATUS_ERROR, -1,
               _("Tether is closing: the command was not run."));
   else
-    tether_session_manager_open_computer_async (self->manager, host->computer, host->cancellable,
+    tether_session_manager_open_computer_async (self->manager, host->computer,
+                                                TETHER_INTERACTION (self->queue), host->cancellable,
                                                 computer_opened_cb, g_object_ref (self));
 }
 
@@ -638,6 +644,8 @@ tether_invocation_run_async (TetherInvocation    *self,
   g_task_set_source_tag (self->task, tether_invocation_run_async);
   self->started = g_date_time_new_now_local ();
   self->running = TRUE;
+  if (self->manager != NULL && self->manager->interaction != NULL)
+    self->queue = tether_interaction_queue_new (self->manager->interaction);
   notify (self, PROP_STARTED);
   notify (self, PROP_RUNNING);
 

@@ -164,8 +164,10 @@ open_session (TetherSessionManager *self,
     }
 
   report_ignored (self, session, resolved);
-  _tether_connection_pool_open (self->pool, session, resolved, self->interaction, &self->config,
-                                task);
+  _tether_connection_pool_open (self->pool, session, resolved,
+                                _tether_session_get_interaction (session) != NULL
+                                ? _tether_session_get_interaction (session) : self->interaction,
+                                &self->config, task);
 }
 
 /* GObject */
@@ -603,6 +605,7 @@ start_new_session (TetherSessionManager          *self,
                    const TetherSessionDefinition *def,
                    gboolean                       temporary,
                    gboolean                       shell,
+                   TetherInteraction             *interaction,
                    GTask                         *task)
 {
   g_autoptr(TetherSession) session = NULL;
@@ -616,6 +619,7 @@ start_new_session (TetherSessionManager          *self,
 
   session = make_session (self, def, temporary);
   _tether_session_set_shell_on_open (session, shell);
+  _tether_session_set_interaction (session, interaction);
   g_task_set_task_data (task, g_object_ref (session), g_object_unref);
   tether_session_manager_open_session_async (self, session, g_task_get_cancellable (task),
                                              new_session_cb, g_object_ref (task));
@@ -640,7 +644,7 @@ tether_session_manager_new_session_async (TetherSessionManager          *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tether_session_manager_new_session_async);
-  start_new_session (self, def, FALSE, TRUE, task);
+  start_new_session (self, def, FALSE, TRUE, NULL, task);
 }
 
 /**
@@ -715,7 +719,7 @@ tether_session_manager_enter_computer_async (TetherSessionManager *self,
 
   inner = g_task_new (self, cancellable, enter_computer_cb, g_steal_pointer (&task));
   g_task_set_source_tag (inner, tether_session_manager_new_session_async);
-  start_new_session (self, &def, TRUE, TRUE, inner);
+  start_new_session (self, &def, TRUE, TRUE, NULL, inner);
 }
 
 /**
@@ -735,6 +739,8 @@ tether_session_manager_enter_computer_finish (TetherSessionManager  *self,
 /**
  * tether_session_manager_open_computer_async:
  * @target: `[user@]host[:port]`
+ * @interaction: (nullable): who asks while it connects (a run's queue),
+ *   or %NULL for the manager's
  *
  * Invoke-Command -ComputerName: opens a temporary session with no shell,
  * never listed, for tether_session_exec_async(); the caller closes it with
@@ -743,6 +749,7 @@ tether_session_manager_enter_computer_finish (TetherSessionManager  *self,
 void
 tether_session_manager_open_computer_async (TetherSessionManager *self,
                                             const char           *target,
+                                            TetherInteraction    *interaction,
                                             GCancellable         *cancellable,
                                             GAsyncReadyCallback   callback,
                                             gpointer              user_data)
@@ -755,7 +762,7 @@ tether_session_manager_open_computer_async (TetherSessionManager *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tether_session_manager_new_session_async);
-  start_new_session (self, &def, TRUE, FALSE, task);
+  start_new_session (self, &def, TRUE, FALSE, interaction, task);
 }
 
 /**

@@ -107,6 +107,7 @@ gboolean              tether_session_manager_forget_secrets_finish (TetherSessio
 
 void                  tether_session_manager_open_computer_async  (TetherSessionManager *self,
                                                                  const char            *target,
+                                                                 TetherInteraction     *interaction,
                                                                  GCancellable          *cancellable,
                                                                  GAsyncReadyCallback    callback,
                                                                  gpointer               user_data);

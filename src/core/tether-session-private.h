@@ -30,6 +30,11 @@ TetherConnection *_tether_session_get_connection (TetherSession      *self);
 /* Closes the shell and gives the connection back (transfer full). */
 TetherConnection *_tether_session_release        (TetherSession      *self);
 
+/* Who asks the user while it opens, instead of the manager's (a run's
+ * queue); NULL for the manager's. */
+void              _tether_session_set_interaction (TetherSession     *self,
+                                                  TetherInteraction  *interaction);
+TetherInteraction *_tether_session_get_interaction (TetherSession    *self);
 /* Whether joining a connection starts the shell (TRUE unless told). */
 void              _tether_session_set_shell_on_open (TetherSession   *self,
                                                   gboolean            shell_on_open);

@@ -35,6 +35,7 @@ struct _TetherSession
   /* FALSE for Invoke-Command's temporary sessions: their exec channel is
    * all they need, a shell would only cost a channel and a login shell. */
   gboolean                   shell_on_open;
+  TetherInteraction         *interaction;
   /* An Enter waiting for the shell to open. */
   GTask                     *attach_task;
   /* The one answer to "is this session entered?". */
@@ -139,6 +140,7 @@ tether_session_dispose (GObject *object)
 
   drop_shell (self);
   g_clear_object (&self->connection);
+  g_clear_object (&self->interaction);
 
   G_OBJECT_CLASS (tether_session_parent_class)->dispose (object);
 }
@@ -536,6 +538,19 @@ _tether_session_set_connection (TetherSession    *self,
   self->rows = MAX (rows, 1);
   if (self->shell_on_open)
     open_shell (self);
+}
+
+void
+_tether_session_set_interaction (TetherSession     *self,
+                                 TetherInteraction *interaction)
+{
+  g_set_object (&self->interaction, interaction);
+}
+
+TetherInteraction *
+_tether_session_get_interaction (TetherSession *self)
+{
+  return self->interaction;
 }
 
 void

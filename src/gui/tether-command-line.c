@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "tether-application.h"
+#include "tether-command-line-private.h"
 #include "tether-error.h"
 #include "tether-session-format.h"
 #include "tether-window.h"
@@ -39,7 +40,25 @@ static const GOptionEntry options[] = {
   { "get-session", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("List the sessions as Get-PSSession does"), NULL },
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL,
-    N_("With --get-session: print JSON with every property"), NULL },
+    N_("With --get-session or --invoke-command: print JSON"), NULL },
+  { "invoke-command", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Run COMMAND on the sessions, computers or folder given, each line of output prefixed with its computer"),
+    N_("COMMAND") },
+  { "session", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("With --invoke-command: Opened sessions, by name or Id, separated by commas"), N_("N1,N2,…") },
+  { "computer-name", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("With --invoke-command: computers ([user@]host[:port]), separated by commas"), N_("T1,T2,…") },
+  { "folder", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("With --invoke-command: the sessions of this folder"), N_("FOLDER") },
+  { "throttle-limit", 0, 0, G_OPTION_ARG_INT, NULL,
+    N_("With --invoke-command: how many computers run it at once (the setting by default)"), N_("N") },
+  { "timeout", 0, 0, G_OPTION_ARG_INT, NULL,
+    N_("With --invoke-command: seconds each computer may take (the setting by default; 0 for none)"),
+    N_("S") },
+  { "export-inventory", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Print the sessions (of the FOLDER given after it, or all) as an Ansible inventory"), NULL },
+  { "format", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("With --export-inventory: ini (the default) or yaml"), N_("ini|yaml") },
   { NULL }
 };
 
@@ -51,14 +70,11 @@ _tether_application_add_options (TetherApplication *self)
                                             _("Manage named remote shell sessions over SSH."));
 }
 
-typedef struct {
-  TetherApplication       *app;
-  GApplicationCommandLine *command_line;
-} Command;
+typedef TetherCommand Command;
 
-static Command *
-command_new (TetherApplication       *app,
-             GApplicationCommandLine *command_line)
+Command *
+_tether_command_new (TetherApplication       *app,
+                     GApplicationCommandLine *command_line)
 {
   Command *command = g_new0 (Command, 1);
 
@@ -68,9 +84,9 @@ command_new (TetherApplication       *app,
   return command;
 }
 
-static void
-command_finish (Command *command,
-                int      status)
+void
+_tether_command_finish (Command *command,
+                        int      status)
 {
   g_application_command_line_set_exit_status (command->command_line, status);
   if (!g_application_command_line_get_is_remote (command->command_line))
@@ -88,13 +104,13 @@ command_fail (Command      *command,
               const GError *error)
 {
   g_application_command_line_printerr (command->command_line, "%s\n", error->message);
-  command_finish (command, 1);
+  _tether_command_finish (command, 1);
 }
 
-static int
-fail_now (TetherApplication       *app,
-          GApplicationCommandLine *command_line,
-          const GError            *error)
+int
+_tether_command_fail_now (TetherApplication       *app,
+                          GApplicationCommandLine *command_line,
+                          const GError            *error)
 {
   g_application_command_line_printerr (command_line, "%s\n", error->message);
   g_application_command_line_set_exit_status (command_line, 1);
@@ -166,7 +182,7 @@ new_session_done (GObject      *source,
   if (store_error (command->app) != NULL)
     command_fail (command, store_error (command->app));
   else
-    command_finish (command, 0);
+    _tether_command_finish (command, 0);
 }
 
 static void
@@ -180,7 +196,7 @@ enter_done (GObject      *source,
   if (!tether_window_enter_session_finish (TETHER_WINDOW (source), result, &error))
     command_fail (command, error);
   else
-    command_finish (command, 0);
+    _tether_command_finish (command, 0);
 }
 
 static void
@@ -196,7 +212,7 @@ enter_computer_done (GObject      *source,
   if (session == NULL)
     command_fail (command, error);
   else
-    command_finish (command, 0);
+    _tether_command_finish (command, 0);
 }
 
 int
@@ -217,6 +233,8 @@ _tether_application_handle_command_line (TetherApplication       *app,
   gboolean exit_ = FALSE;
   gboolean get_session = FALSE;
   gboolean json = FALSE;
+  const char *invoke_command = NULL;
+  gboolean export_inventory = FALSE;
   guint n_commands;
 
   g_variant_dict_lookup (dict, "new-session", "&s", &new_session);
@@ -230,29 +248,53 @@ _tether_application_handle_command_line (TetherApplication       *app,
   g_variant_dict_lookup (dict, "remove", "&s", &remove);
   g_variant_dict_lookup (dict, "get-session", "b", &get_session);
   g_variant_dict_lookup (dict, "json", "b", &json);
+  g_variant_dict_lookup (dict, "invoke-command", "&s", &invoke_command);
+  g_variant_dict_lookup (dict, "export-inventory", "b", &export_inventory);
 
   n_commands = (new_session != NULL) + (enter != NULL) + (enter_computer != NULL) +
-               exit_ + (close != NULL) + (remove != NULL) + get_session;
+               exit_ + (close != NULL) + (remove != NULL) + get_session +
+               (invoke_command != NULL) + export_inventory;
 
   if (n_commands > 1)
     {
       g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                            _("Give one command at a time: --new-session, --enter, --enter-computer, "
-                             "--exit, --close, --remove or --get-session."));
-      return fail_now (app, command_line, error);
+                             "--exit, --close, --remove, --get-session, --invoke-command or "
+                             "--export-inventory."));
+      return _tether_command_fail_now (app, command_line, error);
     }
   if ((name != NULL || configuration_name != NULL || identity_file != NULL) && new_session == NULL)
     {
       g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                            _("--name, --configuration-name and --identity-file go with --new-session."));
-      return fail_now (app, command_line, error);
+      return _tether_command_fail_now (app, command_line, error);
     }
-  if (json && !get_session)
+  if (json && !get_session && invoke_command == NULL)
     {
       g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                           _("--json goes with --get-session."));
-      return fail_now (app, command_line, error);
+                           _("--json goes with --get-session or --invoke-command."));
+      return _tether_command_fail_now (app, command_line, error);
     }
+  if (invoke_command == NULL
+      && (g_variant_dict_contains (dict, "session") || g_variant_dict_contains (dict, "computer-name")
+          || g_variant_dict_contains (dict, "throttle-limit") || g_variant_dict_contains (dict, "timeout")
+          || (g_variant_dict_contains (dict, "folder") && !export_inventory)))
+    {
+      g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--session, --computer-name, --folder, --throttle-limit and --timeout go "
+                             "with --invoke-command."));
+      return _tether_command_fail_now (app, command_line, error);
+    }
+  if (g_variant_dict_contains (dict, "format") && !export_inventory)
+    {
+      g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--format goes with --export-inventory."));
+      return _tether_command_fail_now (app, command_line, error);
+    }
+  if (invoke_command != NULL)
+    return _tether_command_line_invoke (app, command_line, dict);
+  if (export_inventory)
+    return _tether_command_line_export_inventory (app, command_line, dict);
 
   if (n_commands == 0)
     {
@@ -270,7 +312,7 @@ _tether_application_handle_command_line (TetherApplication       *app,
         text = tether_session_format_table_model (G_LIST_MODEL (manager));
       g_application_command_line_print (command_line, "%s", text);
       if (store_error (app) != NULL)
-        return fail_now (app, command_line, store_error (app));
+        return _tether_command_fail_now (app, command_line, store_error (app));
       return 0;
     }
 
@@ -291,7 +333,7 @@ _tether_application_handle_command_line (TetherApplication       *app,
 
       def.identity_file = absolute_identity;
       tether_session_manager_new_session_async (manager, &def, NULL, new_session_done,
-                                                command_new (app, command_line));
+                                                _tether_command_new (app, command_line));
       return 0;
     }
 
@@ -301,12 +343,12 @@ _tether_application_handle_command_line (TetherApplication       *app,
       GtkWindow *window;
 
       if (session == NULL)
-        return fail_now (app, command_line, error);
+        return _tether_command_fail_now (app, command_line, error);
 
       window = tether_application_ensure_window (app);
       gtk_window_present (window);
       tether_window_enter_session_async (TETHER_WINDOW (window), session, NULL, enter_done,
-                                         command_new (app, command_line));
+                                         _tether_command_new (app, command_line));
       return 0;
     }
 
@@ -316,7 +358,7 @@ _tether_application_handle_command_line (TetherApplication       *app,
 
       gtk_window_present (window);
       tether_window_enter_computer_async (TETHER_WINDOW (window), enter_computer, NULL,
-                                          enter_computer_done, command_new (app, command_line));
+                                          enter_computer_done, _tether_command_new (app, command_line));
       return 0;
     }
 
@@ -328,7 +370,7 @@ _tether_application_handle_command_line (TetherApplication       *app,
         {
           g_set_error_literal (&error, TETHER_ERROR, TETHER_ERROR_NOT_FOUND,
                                _("No session is entered, so there is nothing to exit."));
-          return fail_now (app, command_line, error);
+          return _tether_command_fail_now (app, command_line, error);
         }
       return 0;
     }
@@ -338,14 +380,14 @@ _tether_application_handle_command_line (TetherApplication       *app,
       TetherSession *session = lookup (app, close != NULL ? close : remove, &error);
 
       if (session == NULL)
-        return fail_now (app, command_line, error);
+        return _tether_command_fail_now (app, command_line, error);
 
       if (close != NULL)
         tether_session_manager_close_session (manager, session);
       else
         tether_session_manager_remove_session (manager, session);
       if (remove != NULL && store_error (app) != NULL)
-        return fail_now (app, command_line, store_error (app));
+        return _tether_command_fail_now (app, command_line, store_error (app));
       return 0;
     }
 
