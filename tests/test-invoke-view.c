@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "tether-invoke-dialog.h"
 #include "tether-invoke-row.h"
 #include "tether-invoke-view.h"
@@ -338,6 +340,125 @@ test_cancel (void)
   g_assert_cmpuint (g_list_model_get_n_items (tether_session_manager_get_invocations (manager ())), ==, 0);
 }
 
+static gboolean
+is_same_answer_check (GtkWidget     *widget,
+                      gconstpointer  data)
+{
+  return GTK_IS_CHECK_BUTTON (widget) &&
+         g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (widget)),
+                    "Give the _same answer to the other computers of this run") == 0;
+}
+
+static gboolean
+is_password_entry (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_PASSWORD_ENTRY (widget);
+}
+
+typedef struct {
+  TetherInvocation *invocation;
+  GPtrArray        *seen;  /* the password questions shown */
+} Questions;
+
+static gboolean
+finished_counting_questions (gpointer data)
+{
+  Questions *questions = data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_widget_get_name (GTK_WIDGET (toplevel)), "tether-password-dialog") == 0 &&
+          gtk_widget_get_visible (GTK_WIDGET (toplevel)) &&
+          !g_ptr_array_find (questions->seen, toplevel, NULL))
+        g_ptr_array_add (questions->seen, toplevel);
+    }
+  return tether_invocation_get_finished (questions->invocation);
+}
+
+/* Three computers asking one user's password: one question, naming its
+ * computer, whose answer is given to the others when the user says so. */
+static void
+test_same_password (void)
+{
+  const char *user = tether_test_password_user ("inv-pw-1");
+  TetherTestSshd *servers[3];
+  g_autoptr(GString) targets = g_string_new (NULL);
+  g_autofree char *key = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519", NULL);
+  g_autofree char *hidden = g_strconcat (key, ".hidden", NULL);
+  GtkWindow *dialog;
+  GtkWindow *question;
+  TetherInvokeView *view;
+  TetherInvocation *invocation;
+  g_autofree char *body = NULL;
+  Questions questions;
+  GtkWidget *same;
+
+  if (user == NULL)
+    {
+      g_test_skip ("password logins need a local account with a password: run as root");
+      return;
+    }
+  /* Three computers, so three connections and three logins. */
+  for (guint i = 0; i < G_N_ELEMENTS (servers); i++)
+    {
+      servers[i] = tether_test_sshd_new ("PasswordAuthentication yes\n"
+                                         "KbdInteractiveAuthentication no\n");
+      tether_test_sshd_trust (servers[i]);
+      g_string_append_printf (targets, "%s%s@127.0.0.1:%u", i > 0 ? ", " : "", user,
+                              tether_test_sshd_get_port (servers[i]));
+    }
+  /* The suite's key would log in without a password. */
+  g_assert_cmpint (g_rename (key, hidden), ==, 0);
+
+  g_assert_true (tether_session_tree_select_session (tether_window_get_session_tree (window), web[0]));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run-command", NULL);
+  tether_test_wait_until (toplevel_of_type_shown, GSIZE_TO_POINTER (TETHER_TYPE_INVOKE_DIALOG), WAIT_MS);
+  dialog = find_toplevel_of_type (TETHER_TYPE_INVOKE_DIALOG);
+  gtk_editable_set_text (dialog_row (dialog, "Sessions and computers, separated by commas"), targets->str);
+  gtk_editable_set_text (dialog_row (dialog, "Command"), "echo pw $((2*21))");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "invoke-dialog.run", NULL);
+  tether_test_wait_until (toplevel_of_type_shown, GSIZE_TO_POINTER (TETHER_TYPE_INVOKE_VIEW), WAIT_MS);
+  view = TETHER_INVOKE_VIEW (find_toplevel_of_type (TETHER_TYPE_INVOKE_VIEW));
+  invocation = tether_invoke_view_get_invocation (view);
+
+  tether_test_wait_until (toplevel_shown, (gpointer) "tether-password-dialog", WAIT_MS);
+  question = find_toplevel ("tether-password-dialog");
+  g_object_get (question, "body", &body, NULL);
+  g_assert_nonnull (strstr (body, "127.0.0.1"));
+  same = tether_test_find_widget (GTK_WIDGET (question), is_same_answer_check, NULL);
+  g_assert_nonnull (same);
+  /* Off unless the user turns it on. */
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (same)));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (same), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (tether_test_find_widget (GTK_WIDGET (question), is_password_entry, NULL)),
+                         "inv-pw-1");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (question), "accept");
+  /* A response from code leaves the dialog up; a click would close it, the
+   * focus on the button clicked. */
+  gtk_widget_grab_focus (same);
+  gtk_window_close (question);
+
+  /* No other question: the run ends by itself. */
+  questions.invocation = invocation;
+  questions.seen = g_ptr_array_new ();
+  g_ptr_array_add (questions.seen, question);
+  tether_test_wait_until (finished_counting_questions, &questions, WAIT_MS);
+  g_assert_cmpuint (tether_invocation_get_n_failed (invocation), ==, 0);
+  g_assert_cmpuint (questions.seen->len, ==, 1);
+  g_ptr_array_unref (questions.seen);
+
+  g_assert_cmpint (g_rename (hidden, key), ==, 0);
+
+  gtk_window_close (GTK_WINDOW (view));
+  tether_test_wait_until (toplevel_of_type_gone, GSIZE_TO_POINTER (TETHER_TYPE_INVOKE_VIEW), WAIT_MS);
+  for (guint i = 0; i < G_N_ELEMENTS (servers); i++)
+    tether_test_sshd_free (servers[i]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -361,6 +482,7 @@ main (int   argc,
   g_test_add_func ("/invoke-view/gathered", test_gathered);
   g_test_add_func ("/invoke-view/history", test_history);
   g_test_add_func ("/invoke-view/cancel", test_cancel);
+  g_test_add_func ("/invoke-view/same-password", test_same_password);
 
   status = g_test_run ();
 
