@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 
+#include "tether-inventory.h"
 #include "tether-invoke-dialog.h"
 #include "tether-invoke-row.h"
 #include "tether-invoke-view.h"
@@ -459,6 +460,52 @@ test_same_password (void)
     tether_test_sshd_free (servers[i]);
 }
 
+static gboolean
+chooser_shown (gpointer data)
+{
+  return find_toplevel_of_type (GTK_TYPE_FILE_CHOOSER_DIALOG) != NULL;
+}
+
+static gboolean
+chooser_gone (gpointer data)
+{
+  return find_toplevel_of_type (GTK_TYPE_FILE_CHOOSER_DIALOG) == NULL;
+}
+
+/* Export as Ansible Inventory… on a folder asks where, then writes the
+ * core's inventory of that folder there, YAML for a .yml name. */
+static void
+test_export_inventory (void)
+{
+  const char *names[] = { "web.ini", "web.yml" };
+  const TetherInventoryFormat formats[] = { TETHER_INVENTORY_FORMAT_INI, TETHER_INVENTORY_FORMAT_YAML };
+
+  select_folder ("Web");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-inventory", NULL));
+  tether_test_wait_until (chooser_shown, NULL, WAIT_MS);
+  gtk_dialog_response (GTK_DIALOG (find_toplevel_of_type (GTK_TYPE_FILE_CHOOSER_DIALOG)), GTK_RESPONSE_CANCEL);
+  tether_test_wait_until (chooser_gone, NULL, WAIT_MS);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (tether_test_get_tmpdir (), names[i], NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autofree char *expected = tether_inventory_export (manager (), "Web", formats[i], NULL);
+      g_autofree char *written = NULL;
+      g_autoptr(GError) error = NULL;
+      TetherTestWait wait = { 0 };
+
+      _tether_window_export_inventory_async (window, "Web", file, tether_test_store_result, &wait);
+      tether_test_wait_for_flag (&wait.done, WAIT_MS);
+      g_assert_true (_tether_window_export_inventory_finish (window, wait.result, &error));
+      g_assert_no_error (error);
+      g_clear_object (&wait.result);
+      g_assert_true (g_file_get_contents (path, &written, NULL, NULL));
+      g_assert_cmpstr (written, ==, expected);
+      g_assert_nonnull (strstr (written, "web03"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -483,6 +530,7 @@ main (int   argc,
   g_test_add_func ("/invoke-view/history", test_history);
   g_test_add_func ("/invoke-view/cancel", test_cancel);
   g_test_add_func ("/invoke-view/same-password", test_same_password);
+  g_test_add_func ("/invoke-view/export-inventory", test_export_inventory);
 
   status = g_test_run ();
 

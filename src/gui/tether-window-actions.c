@@ -99,6 +99,8 @@ _tether_window_update_actions (TetherWindow *self)
   gtk_widget_action_set_enabled (widget, "win.broadcast", adw_tab_view_get_n_pages (self->tab_view) > 0);
   gtk_widget_action_set_enabled (widget, "win.run-command", has_session ||
                                  tether_session_tree_get_selected_folder (self->session_tree) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.export-inventory",
+                                 tether_session_tree_get_selected_folder (self->session_tree) != NULL);
 }
 
 static void
@@ -369,6 +371,14 @@ run_command_activated (GtkWidget  *widget,
   _tether_window_run_command (TETHER_WINDOW (widget));
 }
 
+static void
+export_inventory_activated (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  _tether_window_export_inventory (TETHER_WINDOW (widget));
+}
+
 /* One key starts and stops: with a broadcast on it stops it, otherwise it
  * opens Broadcast to… to pick the tabs. */
 static void
@@ -400,4 +410,5 @@ _tether_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.quick-connect", NULL, quick_connect_activated);
   gtk_widget_class_install_action (widget_class, "win.broadcast", NULL, broadcast_activated);
   gtk_widget_class_install_action (widget_class, "win.run-command", NULL, run_command_activated);
+  gtk_widget_class_install_action (widget_class, "win.export-inventory", NULL, export_inventory_activated);
 }

@@ -3,16 +3,19 @@
 
 #include <glib/gi18n.h>
 
+#include "tether-inventory.h"
 #include "tether-invoke-dialog.h"
 #include "tether-invoke-runs.h"
 #include "tether-invoke-view.h"
 #include "tether-window-private.h"
 
 /*
- * Invoke-Command in the window: Run Command on the selection (a session,
- * a folder's sessions), its results in a window of their own, and the list
- * of this process's runs, which reopens any of them.  A run belongs to the
- * manager, not to its view: closing the view leaves it going.
+ * Many sessions at once, in the window: Run Command on the selection (a
+ * session, a folder's sessions), its results in a window of their own, and
+ * the list of this process's runs, which reopens any of them.  A run
+ * belongs to the manager, not to its view: closing the view leaves it
+ * going.  And a folder exported as an Ansible inventory, for when a fleet
+ * outgrows one desktop.
  */
 
 static void
@@ -127,6 +130,117 @@ create_runs_popup (GtkMenuButton *button,
   runs = tether_invoke_runs_new (self->manager);
   g_signal_connect_object (runs, "open", G_CALLBACK (on_runs_open), self, 0);
   gtk_menu_button_set_popover (button, runs);
+}
+
+/* Export as Ansible Inventory */
+
+static void
+on_inventory_saved (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * _tether_window_export_inventory_async:
+ * @folder: the folder whose sessions go in it
+ * @file: where; YAML when its name ends in .yml or .yaml, INI otherwise
+ *
+ * The core's inventory (tether_inventory_export()) written to @file.
+ */
+void
+_tether_window_export_inventory_async (TetherWindow        *self,
+                                       const char          *folder,
+                                       GFile               *file,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  g_autofree char *name = g_file_get_basename (file);
+  TetherInventoryFormat format = TETHER_INVENTORY_FORMAT_INI;
+  g_autoptr(GBytes) bytes = NULL;
+  GError *error = NULL;
+  char *inventory;
+
+  g_task_set_source_tag (task, _tether_window_export_inventory_async);
+  if (g_str_has_suffix (name, ".yml") || g_str_has_suffix (name, ".yaml"))
+    format = TETHER_INVENTORY_FORMAT_YAML;
+  inventory = tether_inventory_export (self->manager, folder, format, &error);
+  if (inventory == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  bytes = g_bytes_new_take (inventory, strlen (inventory));
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                       NULL, on_inventory_saved, g_steal_pointer (&task));
+}
+
+gboolean
+_tether_window_export_inventory_finish (TetherWindow  *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_exported (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(TetherWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!_tether_window_export_inventory_finish (self, result, &error))
+    {
+      tether_window_show_error (self, _("Could Not Export the Inventory"), error->message);
+      return;
+    }
+  tether_window_add_toast (self, _("Ansible inventory saved"));
+}
+
+static void
+on_inventory_chooser_response (GtkNativeDialog *chooser,
+                               int              response,
+                               TetherWindow    *self)
+{
+  const char *folder = g_object_get_data (G_OBJECT (chooser), "tether-folder");
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file != NULL)
+    _tether_window_export_inventory_async (self, folder, file, on_exported, g_object_ref (self));
+  g_object_unref (chooser);
+}
+
+void
+_tether_window_export_inventory (TetherWindow *self)
+{
+  const char *folder = tether_session_tree_get_selected_folder (self->session_tree);
+  GtkFileChooserNative *chooser;
+  g_autofree char *name = NULL;
+
+  if (folder == NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (_("Export as Ansible Inventory"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  /* INI, Ansible's own default; a name ending in .yml gives YAML. */
+  name = g_strdup_printf ("%s.ini", folder); /* no-i18n: a file name */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data_full (G_OBJECT (chooser), "tether-folder", g_strdup (folder), g_free);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_inventory_chooser_response), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 void

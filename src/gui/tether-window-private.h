@@ -64,6 +64,15 @@ void              _tether_window_dispose_invoke   (TetherWindow     *self);
 void              _tether_window_run_command      (TetherWindow     *self);
 GtkWindow        *_tether_window_show_invocation  (TetherWindow     *self,
                                                    TetherInvocation *invocation);
+void              _tether_window_export_inventory (TetherWindow     *self);
+void              _tether_window_export_inventory_async  (TetherWindow        *self,
+                                                          const char          *folder,
+                                                          GFile               *file,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean          _tether_window_export_inventory_finish (TetherWindow        *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
 
 /* tether-window-actions.c */
 void _tether_window_class_install_actions (GtkWidgetClass *widget_class);
