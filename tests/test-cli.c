@@ -364,20 +364,6 @@ fleet_target (guint index)
   return g_strdup_printf ("%s@127.0.0.1:%u", g_get_user_name (), tether_test_sshd_get_nth_port (fleet, index));
 }
 
-static char *
-closed_target (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  return g_strdup_printf ("127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
-}
-
 static gboolean
 has_line (const char *text,
           const char *line)
@@ -395,7 +381,7 @@ test_invoke_command (void)
   g_autofree char *t0 = fleet_target (0);
   g_autofree char *t1 = fleet_target (1);
   g_autofree char *t2 = fleet_target (2);
-  g_autofree char *closed = closed_target ();
+  g_autofree char *closed = g_strdup_printf ("127.0.0.1:%u", tether_test_closed_port ());
   g_autofree char *all = g_strdup_printf ("%s,%s,%s,%s", t0, t1, t2, closed);
   g_autofree char *good = g_strdup_printf ("%s,%s", t0, t1);
   g_autofree char *command = g_strdup_printf ("p=${SSH_CONNECTION##* }; case $p in %u) echo bad; exit 3;; esac; "

@@ -47,28 +47,6 @@ read_banner (GSocketConnection *conn)
   return g_string_free (g_steal_pointer (&banner), FALSE);
 }
 
-typedef struct {
-  TetherTestSshd *sshd;
-  guint           expected;
-} CountCheck;
-
-static gboolean
-count_is (gpointer data)
-{
-  CountCheck *check = data;
-
-  return tether_test_sshd_count_connections (check->sshd) == check->expected;
-}
-
-static void
-wait_for_count (TetherTestSshd *sshd,
-                guint           expected)
-{
-  CountCheck check = { sshd, expected };
-
-  tether_test_wait_until (count_is, &check, 5000);
-}
-
 static char *
 run (const char * const *argv,
      const char * const *envp,
@@ -142,10 +120,10 @@ test_server (void)
   conn = connect_raw (sshd);
   banner = read_banner (conn);
   g_assert_true (g_str_has_prefix (banner, "SSH-2.0-"));
-  wait_for_count (sshd, 1);
+  tether_test_sshd_wait_connections (sshd, 1, 5000);
 
   g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
-  wait_for_count (sshd, 0);
+  tether_test_sshd_wait_connections (sshd, 0, 5000);
 
   first_fingerprint = g_strdup (tether_test_sshd_get_fingerprint (sshd));
   tether_test_sshd_change_host_key (sshd);
@@ -314,12 +292,12 @@ test_kill_connections (void)
   char buf[64];
   gssize n;
 
-  wait_for_count (sshd, 1);
+  tether_test_sshd_wait_connections (sshd, 1, 5000);
   tether_test_sshd_kill_connections (sshd);
   /* The server side is gone: the read ends at once, by EOF or reset. */
   n = g_input_stream_read (in, buf, sizeof buf, NULL, &error);
   g_assert_cmpint (n, <=, 0);
-  wait_for_count (sshd, 0);
+  tether_test_sshd_wait_connections (sshd, 0, 5000);
 
   /* The listener itself survives and serves the next client. */
   g_clear_object (&conn);
@@ -350,7 +328,7 @@ test_stop_connections (void)
   const char hello[] = "SSH-2.0-TetherHarness\r\n";
   g_autoptr(GError) error = NULL;
 
-  wait_for_count (sshd, 1);
+  tether_test_sshd_wait_connections (sshd, 1, 5000);
   tether_test_sshd_stop_connections (sshd, TRUE);
   g_output_stream_write_all (out, hello, strlen (hello), NULL, NULL, &error);
   g_assert_no_error (error);

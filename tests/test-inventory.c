@@ -99,6 +99,25 @@ test_groups (void)
   g_assert_null (ini);
 }
 
+/* No session: still an inventory Ansible reads, with no host. */
+static void
+test_empty (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autoptr(GError) error = NULL;
+
+  for (int format = TETHER_INVENTORY_FORMAT_INI; format <= TETHER_INVENTORY_FORMAT_YAML; format++)
+    {
+      g_autofree char *text = tether_inventory_export (manager, NULL, format, &error);
+      g_autofree char *seen = NULL;
+
+      g_assert_no_error (error);
+      seen = ansible_reads (text, format == TETHER_INVENTORY_FORMAT_INI ? "empty.ini" : "empty.yaml",
+                            "len(d['_meta']['hostvars'])");
+      g_assert_cmpstr (seen, ==, "0");
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -106,6 +125,7 @@ main (int   argc,
   tether_test_init (&argc, &argv);
 
   g_test_add_func ("/inventory/groups", test_groups);
+  g_test_add_func ("/inventory/empty", test_empty);
 
   return g_test_run ();
 }

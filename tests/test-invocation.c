@@ -21,27 +21,6 @@
 static TetherTestSshd *fleet[2];  /* N_PORTS / 2 ports each (sshd listens on 16 at most) */
 static TetherTestSshd *refusing;  /* authorizes no key */
 
-typedef struct {
-  TetherTestSshd *sshd;
-  guint           expected;
-} Count;
-
-static gboolean
-count_is (gpointer data)
-{
-  Count *count = data;
-
-  return tether_test_sshd_count_connections (count->sshd) == count->expected;
-}
-
-static void
-wait_server_connections (TetherTestSshd *server,
-                         guint           expected)
-{
-  Count count = { server, expected };
-
-  tether_test_wait_until (count_is, &count, WAIT_MS);
-}
 
 static guint
 fleet_port (guint index)
@@ -58,23 +37,8 @@ fleet_target (guint index)
 static void
 wait_fleet_connections (guint expected)
 {
-  wait_server_connections (fleet[0], expected);
-  wait_server_connections (fleet[1], expected);
-}
-
-/* A port nothing listens on: bound, read, closed. */
-static guint
-closed_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  tether_test_sshd_wait_connections (fleet[0], expected, WAIT_MS);
+  tether_test_sshd_wait_connections (fleet[1], expected, WAIT_MS);
 }
 
 static gboolean
@@ -136,7 +100,7 @@ test_gathered (void)
   g_autofree char *json = NULL;
   g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_free);
   GListModel *groups;
-  guint port_closed = closed_port ();
+  guint port_closed = tether_test_closed_port ();
 
   command = fleet_command (fleet_port (3),
                            fleet_port (11),
@@ -255,6 +219,68 @@ test_gathered (void)
   wait_fleet_connections (0);
 }
 
+static gboolean
+n_finished_is_two (gpointer data)
+{
+  return tether_invocation_get_n_finished (data) == 2;
+}
+
+static void
+count_changes (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               guint      *changes)
+{
+  *changes += removed + added;
+}
+
+/* A group that stays the same keeps its object, and its row: a host ending
+ * elsewhere does not rebuild the others. */
+static void
+test_groups_kept (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autoptr(TetherInvocation) invocation = NULL;
+  g_autoptr(TetherInvocationGroup) alike = NULL;
+  g_autoptr(TetherInvocationGroup) after = NULL;
+  g_autofree char *command = g_strdup_printf ("[ ${SSH_CONNECTION##* } = %u ] && sleep 1; echo alike",
+                                              fleet_port (2));
+  GListModel *groups;
+  TetherTestWait wait = { 0 };
+  guint changes = 0;
+
+  invocation = tether_session_manager_new_invocation (manager, command);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *target = fleet_target (i);
+
+      tether_invocation_add_computer (invocation, target);
+    }
+  groups = tether_invocation_get_groups (invocation);
+  tether_invocation_run_async (invocation, NULL, tether_test_store_result, &wait);
+  tether_test_wait_until (n_finished_is_two, invocation, WAIT_MS);
+
+  /* The two done, gathered; the slow one a group of its own. */
+  g_assert_cmpuint (g_list_model_get_n_items (groups), ==, 2);
+  alike = g_list_model_get_item (groups, 1);
+  g_assert_cmpuint (tether_invocation_group_get_n_computers (alike), ==, 2);
+  g_signal_connect (groups, "items-changed", G_CALLBACK (count_changes), &changes);
+
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  g_assert_true (tether_invocation_run_finish (invocation, wait.result, NULL));
+  g_clear_object (&wait.result);
+
+  /* The slow one joined them: the same group, one row fewer. */
+  g_assert_cmpuint (g_list_model_get_n_items (groups), ==, 1);
+  after = g_list_model_get_item (groups, 0);
+  g_assert_true (after == alike);
+  g_assert_cmpuint (tether_invocation_group_get_n_computers (after), ==, 3);
+  g_assert_cmpuint (changes, ==, 1);
+  g_signal_handlers_disconnect_by_data (groups, &changes);
+  tether_session_manager_clear_invocations (manager);
+}
+
 /* Counted on the server side: each command bumps a counter under flock,
  * records it, waits, and takes it back; no more than the limit ever ran at
  * once, and the connections open at once (sampled as each host changes
@@ -370,7 +396,7 @@ test_sessions (void)
       g_assert_no_error (error);
       g_ptr_array_add (sessions, session);
     }
-  wait_server_connections (fleet[0], 3);
+  tether_test_sshd_wait_connections (fleet[0], 3, WAIT_MS);
   {
     g_autofree char *target = fleet_target (6);
 
@@ -378,7 +404,7 @@ test_sessions (void)
     g_assert_no_error (error);
     tether_session_manager_close_session (manager, closed);
   }
-  wait_server_connections (fleet[0], 3);
+  tether_test_sshd_wait_connections (fleet[0], 3, WAIT_MS);
 
   invocation = tether_session_manager_new_invocation (manager, "echo on $((6*7))");
   for (guint i = 0; i < sessions->len; i++)
@@ -591,7 +617,7 @@ test_prompts_host_keys (void)
   /* Three questions, three hosts. */
   g_assert_cmpuint (tether_test_interaction_count_kind (interaction, TETHER_PROMPT_HOST_KEY), ==, 3);
   g_assert_cmpuint (g_hash_table_size (destinations), ==, 3);
-  wait_server_connections (unknown, 0);
+  tether_test_sshd_wait_connections (unknown, 0, WAIT_MS);
 }
 
 /* A password for one user on many hosts: asked once, with "the same answer
@@ -654,7 +680,7 @@ test_prompts_same_password (void)
 
       g_assert_cmpstr (out, ==, "in\n");
     }
-  wait_server_connections (servers, 0);
+  tether_test_sshd_wait_connections (servers, 0, WAIT_MS);
 }
 
 int
@@ -673,6 +699,7 @@ main (int   argc,
   tether_test_sshd_trust (refusing);
 
   g_test_add_func ("/invocation/gathered", test_gathered);
+  g_test_add_func ("/invocation/groups-kept", test_groups_kept);
   g_test_add_func ("/invocation/throttle", test_throttle);
   g_test_add_func ("/invocation/sessions", test_sessions);
   g_test_add_func ("/invocation/cancel", test_cancel);

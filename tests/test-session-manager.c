@@ -37,27 +37,6 @@ file_mentions (const char *path,
   return strstr (contents, text) != NULL;
 }
 
-typedef struct {
-  TetherTestSshd *sshd;
-  guint           expected;
-} Count;
-
-static gboolean
-count_is (gpointer data)
-{
-  Count *count = data;
-
-  return tether_test_sshd_count_connections (count->sshd) == count->expected;
-}
-
-static void
-wait_server_connections (TetherTestSshd *server,
-                         guint           expected)
-{
-  Count count = { server, expected };
-
-  tether_test_wait_until (count_is, &count, WAIT_MS);
-}
 
 static void
 test_new_session (void)
@@ -119,7 +98,7 @@ test_shared_connection (void)
   g_assert_no_error (error);
 
   g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 1);
-  wait_server_connections (sshd, 1);
+  tether_test_sshd_wait_connections (sshd, 1, WAIT_MS);
 
   /* Each has its own shell on the one connection. */
   tether_test_attach (a);
@@ -135,7 +114,7 @@ test_shared_connection (void)
   g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 1);
   tether_session_manager_close_session (manager, b);
   g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 0);
-  wait_server_connections (sshd, 0);
+  tether_test_sshd_wait_connections (sshd, 0, WAIT_MS);
 }
 
 static void
@@ -156,13 +135,13 @@ test_temporary_session (void)
   tether_test_attach (temp);
   tether_test_type (temp, "echo temp-$((2*3))\n");
   tether_test_wait_for_output (temp, "temp-6");
-  wait_server_connections (sshd, 1);
+  tether_test_sshd_wait_connections (sshd, 1, WAIT_MS);
 
   tether_session_detach (temp);
   g_assert_cmpint (tether_session_get_state (temp), ==, TETHER_SESSION_STATE_CLOSED);
   g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 0);
   /* Seen from the server: the TCP connection is gone. */
-  wait_server_connections (sshd, 0);
+  tether_test_sshd_wait_connections (sshd, 0, WAIT_MS);
 }
 
 static void
@@ -183,10 +162,10 @@ test_temporary_keeps_shared_connection (void)
   g_assert_cmpint (tether_session_get_state (temp), ==, TETHER_SESSION_STATE_CLOSED);
   g_assert_cmpint (tether_session_get_state (named), ==, TETHER_SESSION_STATE_OPENED);
   g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 1);
-  wait_server_connections (sshd, 1);
+  tether_test_sshd_wait_connections (sshd, 1, WAIT_MS);
 
   tether_session_manager_close_all (manager);
-  wait_server_connections (sshd, 0);
+  tether_test_sshd_wait_connections (sshd, 0, WAIT_MS);
 }
 
 static void
@@ -204,7 +183,7 @@ test_close_and_reopen (void)
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_CLOSED);
   g_assert_true (tether_session_manager_lookup (manager, "Closer") == session);
   g_assert_true (file_mentions (path, "Closer"));
-  wait_server_connections (sshd, 0);
+  tether_test_sshd_wait_connections (sshd, 0, WAIT_MS);
 
   g_assert_true (tether_test_open_session (manager, session, &error));
   g_assert_no_error (error);
@@ -227,14 +206,14 @@ test_remove (void)
   session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Goner", &error);
   g_assert_no_error (error);
   g_assert_true (file_mentions (path, "Goner"));
-  wait_server_connections (sshd, 1);
+  tether_test_sshd_wait_connections (sshd, 1, WAIT_MS);
 
   tether_session_manager_remove_session (manager, session);
   g_assert_null (tether_session_manager_lookup (manager, "Goner"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 0);
   g_assert_false (file_mentions (path, "Goner"));
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_CLOSED);
-  wait_server_connections (sshd, 0);
+  tether_test_sshd_wait_connections (sshd, 0, WAIT_MS);
 }
 
 static void

@@ -749,6 +749,21 @@ tether_test_sshd_new_multi (const char *extra_config,
 }
 
 guint
+tether_test_closed_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  /* Bound by the kernel's choice, never listened on, then closed. */
+  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+guint
 tether_test_sshd_get_n_ports (TetherTestSshd *sshd)
 {
   return 1 + sshd->more_ports->len;
@@ -932,6 +947,29 @@ tether_test_sshd_count_connections (TetherTestSshd *sshd)
       n += count_established ("/proc/net/tcp", port) + count_established ("/proc/net/tcp6", port);
     }
   return n;
+}
+
+typedef struct {
+  TetherTestSshd *sshd;
+  guint           expected;
+} CountCheck;
+
+static gboolean
+count_is (gpointer data)
+{
+  CountCheck *check = data;
+
+  return tether_test_sshd_count_connections (check->sshd) == check->expected;
+}
+
+void
+tether_test_sshd_wait_connections (TetherTestSshd *sshd,
+                                   guint           expected,
+                                   guint           timeout_ms)
+{
+  CountCheck check = { sshd, expected };
+
+  tether_test_wait_until (count_is, &check, timeout_ms);
 }
 
 void

@@ -35,6 +35,8 @@ TetherTestSshd *tether_test_sshd_new              (const char      *extra_config
 TetherTestSshd *tether_test_sshd_new_multi        (const char      *extra_config,
                                                    guint            n_ports);
 guint           tether_test_sshd_get_n_ports      (TetherTestSshd  *sshd);
+/* A loopback port nothing listens on (a refused connection). */
+guint           tether_test_closed_port           (void);
 guint           tether_test_sshd_get_nth_port     (TetherTestSshd  *sshd,
                                                    guint            index);
 /* Another server on a new port with a new host key, same keys authorized
@@ -60,6 +62,10 @@ void            tether_test_sshd_authorize_key    (TetherTestSshd  *sshd,
                                                    const char      *pubkey_path);
 /* Established TCP connections to the server's ports, seen from the server. */
 guint           tether_test_sshd_count_connections (TetherTestSshd *sshd);
+/* Waits (tether_test_wait_until()) until it counts @expected. */
+void            tether_test_sshd_wait_connections (TetherTestSshd *sshd,
+                                                   guint           expected,
+                                                   guint           timeout_ms);
 /* SIGKILLs the server's per-connection processes: every client sees its
  * connection die at once. */
 void            tether_test_sshd_kill_connections (TetherTestSshd  *sshd);

@@ -219,8 +219,9 @@ tether_inventory_export (TetherSessionManager   *manager,
   out = g_string_new (format == TETHER_INVENTORY_FORMAT_INI
                       ? "# Ansible inventory exported by Tether\n"
                       : "# Ansible inventory exported by Tether\nall:\n");
+  /* An empty mapping rather than a null one, which Ansible refuses. */
   if (format == TETHER_INVENTORY_FORMAT_YAML)
-    g_string_append (out, "  hosts: {}\n  children:\n");
+    g_string_append (out, names->len > 0 ? "  hosts: {}\n  children:\n" : "  hosts: {}\n  children: {}\n");
 
   /* INI wants the hosts in no group first, before any [section]. */
   g_ptr_array_sort (names, compare_names);

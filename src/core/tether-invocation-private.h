@@ -21,9 +21,14 @@ void                    _tether_invocation_result_end          (TetherInvocation
                                                                 TetherInvocationStatus  status,
                                                                 int                     exit_status,
                                                                 const char             *error_message);
-/* Rebuilds @groups (a GListStore of TetherInvocationGroup) from @results. */
+/* Brings @groups (a GListStore of TetherInvocationGroup) up to date with
+ * @results; @known (GBytes → group, made by
+ * _tether_invocation_gather_table_new()) carries the groups from one call
+ * to the next. */
+GHashTable             *_tether_invocation_gather_table_new    (void);
 void                    _tether_invocation_gather              (GListModel             *results,
-                                                                GListStore             *groups);
+                                                                GListStore             *groups,
+                                                                GHashTable             *known);
 
 /* tether-invocation.c */
 TetherInvocation       *_tether_invocation_new                 (TetherSessionManager   *manager,

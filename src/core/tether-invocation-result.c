@@ -466,6 +466,15 @@ gather_key (TetherInvocationResult *result)
   return g_byte_array_free_to_bytes (g_steal_pointer (&key));
 }
 
+static gboolean
+move_entry (gpointer key,
+            gpointer value,
+            gpointer user_data)
+{
+  g_hash_table_insert (user_data, key, value);
+  return TRUE;
+}
+
 static int
 rank (TetherInvocationStatus status)
 {
@@ -491,13 +500,77 @@ compare_groups (gconstpointer a,
   return (ra->index > rb->index) - (ra->index < rb->index);
 }
 
+/* Sets @group's results to @members, unless they are those already: a
+ * group that did not change says nothing. */
+static void
+set_members (TetherInvocationGroup *group,
+             GPtrArray             *members)
+{
+  GListModel *model = G_LIST_MODEL (group->results);
+  guint n = g_list_model_get_n_items (model);
+  gboolean same = n == members->len;
+
+  for (guint i = 0; same && i < n; i++)
+    {
+      g_autoptr(TetherInvocationResult) result = g_list_model_get_item (model, i);
+
+      same = result == g_ptr_array_index (members, i);
+    }
+  if (!same)
+    g_list_store_splice (group->results, 0, n, members->pdata, members->len);
+}
+
+/* Makes @store hold @wanted, in order, with the fewest changes, so that a
+ * view keeps the rows (and their state) of the groups that stay. */
+static void
+update_store (GListStore *store,
+              GPtrArray  *wanted)
+{
+  GListModel *model = G_LIST_MODEL (store);
+
+  /* The groups gone first, then the new ones and the moves. */
+  for (guint i = g_list_model_get_n_items (model); i > 0; i--)
+    {
+      g_autoptr(GObject) there = g_list_model_get_item (model, i - 1);
+
+      if (!g_ptr_array_find (wanted, there, NULL))
+        g_list_store_remove (store, i - 1);
+    }
+  for (guint i = 0; i < wanted->len; i++)
+    {
+      gpointer group = g_ptr_array_index (wanted, i);
+      g_autoptr(GObject) there = i < g_list_model_get_n_items (model) ? g_list_model_get_item (model, i) : NULL;
+      guint position;
+
+      if (there == group)
+        continue;
+      if (g_list_store_find (store, group, &position))
+        g_list_store_remove (store, position);
+      g_list_store_insert (store, i, group);
+    }
+}
+
+GHashTable *
+_tether_invocation_gather_table_new (void)
+{
+  return g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, g_object_unref);
+}
+
+/**
+ * _tether_invocation_gather:
+ * @known: the groups of the last gathering by key (GBytes → group), kept
+ *   by the caller and updated here: a group whose hosts still match keeps
+ *   its object
+ */
 void
 _tether_invocation_gather (GListModel *results,
-                           GListStore *groups)
+                           GListStore *groups,
+                           GHashTable *known)
 {
+  g_autoptr(GHashTable) members = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GHashTable) by_key = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
-                                                        (GDestroyNotify) g_bytes_unref, NULL);
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+                                                        (GDestroyNotify) g_bytes_unref, g_object_unref);
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();
   guint n = g_list_model_get_n_items (results);
 
   for (guint i = 0; i < n; i++)
@@ -508,14 +581,20 @@ _tether_invocation_gather (GListModel *results,
 
       if (group == NULL)
         {
-          group = g_object_new (TETHER_TYPE_INVOCATION_GROUP, NULL);
-          g_ptr_array_add (list, group);
+          group = g_hash_table_lookup (known, key);
+          group = group != NULL ? g_object_ref (group) : g_object_new (TETHER_TYPE_INVOCATION_GROUP, NULL);
           g_hash_table_insert (by_key, g_steal_pointer (&key), group);
+          g_hash_table_insert (members, group, g_ptr_array_new ());
+          g_ptr_array_add (list, group);
         }
-      g_list_store_append (group->results, result);
+      g_ptr_array_add (g_hash_table_lookup (members, group), result);
     }
 
+  for (guint i = 0; i < list->len; i++)
+    set_members (g_ptr_array_index (list, i), g_hash_table_lookup (members, g_ptr_array_index (list, i)));
   g_ptr_array_sort (list, compare_groups);
-  g_list_store_splice (groups, 0, g_list_model_get_n_items (G_LIST_MODEL (groups)),
-                       list->pdata, list->len);
+  update_store (groups, list);
+
+  g_hash_table_remove_all (known);
+  g_hash_table_foreach_steal (by_key, move_entry, known);
 }

@@ -38,6 +38,7 @@ struct _TetherInvocation
   GPtrArray            *hosts;           /* Host*, list order */
   GListStore           *results;
   GListStore           *groups;
+  GHashTable           *groups_by_key;   /* the last gathering's, to keep them */
   guint                 next;            /* the next host to start */
   guint                 n_running;
   guint                 n_finished;
@@ -158,6 +159,7 @@ tether_invocation_dispose (GObject *object)
   g_clear_pointer (&self->hosts, g_ptr_array_unref);
   g_clear_object (&self->results);
   g_clear_object (&self->groups);
+  g_clear_pointer (&self->groups_by_key, g_hash_table_unref);
   if (self->manager != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->manager), (gpointer *) &self->manager);
   self->manager = NULL;
@@ -259,7 +261,7 @@ tether_invocation_class_init (TetherInvocationClass *klass)
 
   properties[PROP_COMMAND] = g_param_spec_string ("command", NULL, NULL, NULL, ro);
   properties[PROP_THROTTLE_LIMIT] =
-    g_param_spec_uint ("throttle-limit", NULL, NULL, 1, G_MAXUINT, 32, rw);
+    g_param_spec_uint ("throttle-limit", NULL, NULL, 1, G_MAXUINT, 1, rw);
   properties[PROP_TIMEOUT] = g_param_spec_uint ("timeout", NULL, NULL, 0, G_MAXUINT, 0, rw);
   properties[PROP_N_TARGETS] = g_param_spec_uint ("n-targets", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_N_FINISHED] = g_param_spec_uint ("n-finished", NULL, NULL, 0, G_MAXUINT, 0, ro);
@@ -278,7 +280,9 @@ tether_invocation_init (TetherInvocation *self)
   self->hosts = g_ptr_array_new_with_free_func (host_free);
   self->results = g_list_store_new (TETHER_TYPE_INVOCATION_RESULT);
   self->groups = g_list_store_new (TETHER_TYPE_INVOCATION_GROUP);
-  self->throttle_limit = 32;
+  self->groups_by_key = _tether_invocation_gather_table_new ();
+  /* The real default is the setting's, given by the manager. */
+  self->throttle_limit = 1;
 }
 
 TetherInvocation *
@@ -318,7 +322,7 @@ add_host (TetherInvocation *self,
   g_set_object (&host->session, session);
   g_ptr_array_add (self->hosts, host);
   g_list_store_append (self->results, host->result);
-  _tether_invocation_gather (G_LIST_MODEL (self->results), self->groups);
+  _tether_invocation_gather (G_LIST_MODEL (self->results), self->groups, self->groups_by_key);
   notify (self, PROP_N_TARGETS);
   return host;
 }
@@ -603,7 +607,7 @@ end_host (Host                   *host,
     }
   notify (self, PROP_N_FINISHED);
   notify (self, PROP_FRACTION);
-  _tether_invocation_gather (G_LIST_MODEL (self->results), self->groups);
+  _tether_invocation_gather (G_LIST_MODEL (self->results), self->groups, self->groups_by_key);
 
   fill_slots (self);
   complete_if_done (self);
