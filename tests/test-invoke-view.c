@@ -306,6 +306,19 @@ all_running (gpointer invocation)
   return TRUE;
 }
 
+static gboolean
+rows_say_started (gpointer view)
+{
+  g_autoptr(GPtrArray) rows = view_rows (view);
+
+  if (rows->len != 3)
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (tether_invoke_row_get_output (rows->pdata[i]), "started\n") != 0)
+      return FALSE;
+  return TRUE;
+}
+
 /* Cancel stops what runs; the rows and the progress bar say so. */
 static void
 test_cancel (void)
@@ -316,9 +329,11 @@ test_cancel (void)
   GtkWidget *progress;
 
   select_folder ("Web");
-  view = run_command ("web01, web02, web03", NULL, "sleep 60");
+  view = run_command ("web01, web02, web03", NULL, "echo started; sleep 60");
   invocation = tether_invoke_view_get_invocation (view);
   tether_test_wait_until (all_running, invocation, WAIT_MS);
+  /* Output shows as it comes: each host still running is a row of its own. */
+  tether_test_wait_until (rows_say_started, view, WAIT_MS);
   gtk_widget_activate_action (GTK_WIDGET (view), "invoke.cancel", NULL);
   tether_test_wait_until (invocation_finished, invocation, WAIT_MS);
   g_assert_true (tether_invocation_get_cancelled (invocation));
@@ -331,6 +346,7 @@ test_cancel (void)
   wait_rows (view, 1);
   rows = view_rows (view);
   g_assert_cmpstr (tether_invoke_row_get_heading (rows->pdata[0]), ==, "web01, web02, web03");
+  g_assert_cmpstr (tether_invoke_row_get_output (rows->pdata[0]), ==, "started\n");
   /* The sessions stay Opened: only the command's channels went. */
   for (guint i = 0; i < 3; i++)
     g_assert_cmpint (tether_session_get_state (web[i]), ==, TETHER_SESSION_STATE_OPENED);
