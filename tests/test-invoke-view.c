@@ -506,6 +506,63 @@ test_export_inventory (void)
     }
 }
 
+/* Adds the row of @session, or of the folder @folder, to the selection. */
+static void
+also_select (TetherSession *session,
+             const char    *folder)
+{
+  GListModel *rows = tether_session_tree_get_rows (tether_window_get_session_tree (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+
+      if ((session != NULL && item == (GObject *) session) ||
+          (folder != NULL && TETHER_IS_SESSION_FOLDER (item) &&
+           g_strcmp0 (tether_session_folder_get_name (TETHER_SESSION_FOLDER (item)), folder) == 0))
+        {
+          gtk_selection_model_select_item (GTK_SELECTION_MODEL (rows), i, FALSE);
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static void
+assert_dialog_targets (const char *expected)
+{
+  GtkWindow *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.run-command", NULL);
+  tether_test_wait_until (toplevel_of_type_shown, GSIZE_TO_POINTER (TETHER_TYPE_INVOKE_DIALOG), WAIT_MS);
+  dialog = find_toplevel_of_type (TETHER_TYPE_INVOKE_DIALOG);
+  g_assert_cmpstr (gtk_editable_get_text (dialog_row (dialog, "Sessions and computers, separated by commas")),
+                   ==, expected);
+  gtk_window_close (dialog);
+  tether_test_wait_until (toplevel_of_type_gone, GSIZE_TO_POINTER (TETHER_TYPE_INVOKE_DIALOG), WAIT_MS);
+}
+
+/* Several sessions, a folder, or both: Run Command starts from all of
+ * them, each session once. */
+static void
+test_selection (void)
+{
+  TetherSession *db = add_session (tether_test_sshd_get_target (sshd), "db01", NULL);
+  TetherSessionTree *tree = tether_window_get_session_tree (window);
+
+  g_assert_true (tether_session_tree_select_session (tree, web[0]));
+  also_select (web[2], NULL);
+  assert_dialog_targets ("web01, web03");
+
+  select_folder ("Web");
+  also_select (db, NULL);
+  also_select (web[1], NULL);
+  assert_dialog_targets ("web01, web02, web03, db01");
+
+  tether_session_manager_remove_session (manager (), db);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -526,6 +583,7 @@ main (int   argc,
       g_assert_no_error (error);
     }
 
+  g_test_add_func ("/invoke-view/selection", test_selection);
   g_test_add_func ("/invoke-view/gathered", test_gathered);
   g_test_add_func ("/invoke-view/history", test_history);
   g_test_add_func ("/invoke-view/cancel", test_cancel);

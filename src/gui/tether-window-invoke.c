@@ -78,21 +78,14 @@ on_dialog_run (TetherInvokeDialog *dialog,
   _tether_window_show_invocation (self, invocation);
 }
 
-/* The selection as the dialog's targets: a session's name, or the names
- * of a folder's sessions. */
+/* The selection as the dialog's targets: the selected sessions and those
+ * of the selected folders, by name. */
 static char *
 selection_targets (TetherWindow *self)
 {
-  TetherSession *session = tether_session_tree_get_selected_session (self->session_tree);
-  const char *folder = tether_session_tree_get_selected_folder (self->session_tree);
-  g_autoptr(GPtrArray) sessions = NULL;
+  g_autoptr(GPtrArray) sessions = tether_session_tree_dup_selected_sessions (self->session_tree);
   g_autoptr(GString) targets = g_string_new (NULL);
 
-  if (session != NULL)
-    return g_strdup (tether_session_get_name (session));
-  if (folder == NULL)
-    return NULL;
-  sessions = tether_session_manager_list_folder (self->manager, folder);
   for (guint i = 0; i < sessions->len; i++)
     g_string_append_printf (targets, "%s%s", i > 0 ? ", " : "",
                             tether_session_get_name (g_ptr_array_index (sessions, i)));

@@ -709,7 +709,10 @@ setup (TetherWindow      *self,
   tether_session_tree_set_model (self->session_tree, G_LIST_MODEL (self->manager));
   g_signal_connect_object (self->manager, "items-changed", G_CALLBACK (on_sessions_changed),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (tether_session_tree_get_rows (self->session_tree), "notify::selected-item",
+  g_signal_connect_object (tether_session_tree_get_rows (self->session_tree), "selection-changed",
+                           G_CALLBACK (_tether_window_update_actions), self, G_CONNECT_SWAPPED);
+  /* A selected row that goes (removed, filtered out) takes its selection. */
+  g_signal_connect_object (tether_session_tree_get_rows (self->session_tree), "items-changed",
                            G_CALLBACK (_tether_window_update_actions), self, G_CONNECT_SWAPPED);
   update_empty_description (self);
   update_terminal_area (self);
