@@ -188,6 +188,14 @@ has_tooltip (GtkWidget     *widget,
 }
 
 static gboolean
+is_visible_label (GtkWidget     *widget,
+                  gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
 invocation_finished (gpointer invocation)
 {
   return tether_invocation_get_finished (invocation);
@@ -563,6 +571,31 @@ test_selection (void)
   tether_session_manager_remove_session (manager (), db);
 }
 
+/* A long output shows its end only, and says so. */
+static void
+test_long_output (void)
+{
+  TetherInvokeView *view;
+  g_autoptr(GPtrArray) rows = NULL;
+  const char *output;
+
+  g_assert_true (tether_session_tree_select_session (tether_window_get_session_tree (window), web[0]));
+  view = run_command ("web01", NULL, "seq 1 20000");
+  tether_test_wait_until (invocation_finished, tether_invoke_view_get_invocation (view), WAIT_MS);
+  wait_rows (view, 1);
+  rows = view_rows (view);
+  output = tether_invoke_row_get_output (rows->pdata[0]);
+  g_assert_cmpuint (strlen (output), <=, 64 * 1024);
+  g_assert_true (g_str_has_suffix (output, "\n19999\n20000\n"));
+  g_assert_false (g_str_has_prefix (output, "1\n2\n"));
+  g_assert_nonnull (tether_test_find_widget (rows->pdata[0], is_visible_label,
+                                             "Only the end of the output is shown here: "
+                                             "copy or save the results for all of it."));
+
+  gtk_window_close (GTK_WINDOW (view));
+  tether_test_wait_until (toplevel_of_type_gone, GSIZE_TO_POINTER (TETHER_TYPE_INVOKE_VIEW), WAIT_MS);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -587,6 +620,7 @@ main (int   argc,
   g_test_add_func ("/invoke-view/gathered", test_gathered);
   g_test_add_func ("/invoke-view/history", test_history);
   g_test_add_func ("/invoke-view/cancel", test_cancel);
+  g_test_add_func ("/invoke-view/long-output", test_long_output);
   g_test_add_func ("/invoke-view/same-password", test_same_password);
   g_test_add_func ("/invoke-view/export-inventory", test_export_inventory);
 

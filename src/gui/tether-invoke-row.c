@@ -8,6 +8,9 @@
 /* What the standard error looks like (libadwaita's red, readable on
  * both backgrounds); the row says so in words too. */
 #define STDERR_COLOR "#e01b24"
+/* A label re-laid out at every chunk: past this, only the end is shown
+ * (Copy and Save have all of it). */
+#define SHOWN_MAX    (64 * 1024)
 
 struct _TetherInvokeRow
 {
@@ -19,6 +22,7 @@ struct _TetherInvokeRow
   GtkLabel               *status_label;
   GtkLabel               *error_label;
   GtkLabel               *stderr_note;
+  GtkLabel               *cut_note;
   GtkLabel               *output_label;
 
   /* Owned references */
@@ -103,15 +107,24 @@ update_output (TetherInvokeRow *self)
   g_autoptr(GString) markup = g_string_new (NULL);
   g_autoptr(GString) plain = g_string_new (NULL);
   gboolean has_stderr = FALSE;
+  gsize total = 0;
+  gsize skip = 0;
+  guint first = 0;
   guint n;
 
   n = result != NULL ? tether_invocation_result_get_n_chunks (result) : 0;
-  for (guint i = 0; i < n; i++)
+  /* The chunks that make up the last SHOWN_MAX bytes. */
+  for (first = n; first > 0 && total < SHOWN_MAX; first--)
+    total += g_bytes_get_size (tether_invocation_result_get_chunk (result, first - 1)->data);
+  if (total > SHOWN_MAX)
+    skip = total - SHOWN_MAX;
+  for (guint i = first; i < n; i++)
     {
       const TetherInvocationChunk *chunk = tether_invocation_result_get_chunk (result, i);
       gsize size;
       const char *data = g_bytes_get_data (chunk->data, &size);
-      g_autofree char *valid = g_utf8_make_valid (data, (gssize) size);
+      gsize from = i == first ? skip : 0;
+      g_autofree char *valid = g_utf8_make_valid (data + from, (gssize) (size - from));
       g_autofree char *escaped = g_markup_escape_text (valid, -1);
 
       g_string_append (plain, valid);
@@ -134,6 +147,7 @@ update_output (TetherInvokeRow *self)
   gtk_label_set_markup (self->output_label, markup->str);
   gtk_widget_set_visible (GTK_WIDGET (self->output_label), markup->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->stderr_note), has_stderr);
+  gtk_widget_set_visible (GTK_WIDGET (self->cut_note), first > 0 || skip > 0);
 }
 
 /* A group's first result stands for all of them; its computers grow as
@@ -262,6 +276,7 @@ tether_invoke_row_class_init (TetherInvokeRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TetherInvokeRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, TetherInvokeRow, error_label);
   gtk_widget_class_bind_template_child (widget_class, TetherInvokeRow, stderr_note);
+  gtk_widget_class_bind_template_child (widget_class, TetherInvokeRow, cut_note);
   gtk_widget_class_bind_template_child (widget_class, TetherInvokeRow, output_label);
   gtk_widget_class_set_css_name (widget_class, "tether-invoke-row");
 }
