@@ -559,6 +559,10 @@ test_selection (void)
   TetherSession *db = add_session (tether_test_sshd_get_target (sshd), "db01", NULL);
   TetherSessionTree *tree = tether_window_get_session_tree (window);
 
+  /* Nothing selected: computer names only. */
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (tether_session_tree_get_rows (tree)));
+  assert_dialog_targets ("");
+
   g_assert_true (tether_session_tree_select_session (tree, web[0]));
   also_select (web[2], NULL);
   assert_dialog_targets ("web01, web03");

@@ -97,8 +97,6 @@ _tether_window_update_actions (TetherWindow *self)
   gtk_widget_action_set_enabled (widget, "win.exit",
                                  adw_tab_view_get_selected_page (self->tab_view) != NULL);
   gtk_widget_action_set_enabled (widget, "win.broadcast", adw_tab_view_get_n_pages (self->tab_view) > 0);
-  gtk_widget_action_set_enabled (widget, "win.run-command", has_session ||
-                                 tether_session_tree_get_selected_folder (self->session_tree) != NULL);
   gtk_widget_action_set_enabled (widget, "win.export-inventory",
                                  tether_session_tree_get_selected_folder (self->session_tree) != NULL);
 }
@@ -363,6 +361,7 @@ quick_connect_activated (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->quick_connect_entry));
 }
 
+/* Always there: with nothing selected, the dialog takes computer names. */
 static void
 run_command_activated (GtkWidget  *widget,
                        const char *action_name,
