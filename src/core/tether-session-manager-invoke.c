@@ -77,10 +77,10 @@ _tether_session_manager_cancel_invocations (TetherSessionManager *self)
 
 /**
  * tether_session_manager_list_folder:
- * @folder: a folder's name
+ * @folder: a folder's path
  *
  * Returns: (transfer container) (element-type TetherSession): the named
- *   sessions in @folder, in list order
+ *   sessions in @folder and the folders inside it, in list order
  */
 GPtrArray *
 tether_session_manager_list_folder (TetherSessionManager *self,
@@ -97,7 +97,7 @@ tether_session_manager_list_folder (TetherSessionManager *self,
     {
       g_autoptr(TetherSession) session = g_list_model_get_item (G_LIST_MODEL (self->sessions), i);
 
-      if (g_strcmp0 (tether_session_get_folder (session), folder) == 0)
+      if (tether_session_folder_is_within (tether_session_get_folder (session), folder))
         g_ptr_array_add (sessions, g_steal_pointer (&session));
     }
   return sessions;

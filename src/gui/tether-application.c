@@ -51,6 +51,8 @@ static const struct {
   { "win.focus-list", { "<Control><Shift>l", NULL } },
   { "win.quick-connect", { "<Control><Shift>k", NULL } },
   { "win.search", { "<Control><Shift>s", NULL } },
+  { "win.broadcast", { "<Control><Shift>b", NULL } },
+  { "win.run-command", { "<Control><Shift>r", NULL } },
 };
 
 /* Connections opened from now on follow the settings (whichever key

@@ -25,6 +25,7 @@ typedef struct {
   AdwMessageDialog *dialog;
   GPtrArray        *entries;     /* GtkEditable*, one per question */
   GtkCheckButton   *remember;    /* Remember, when the core offers it */
+  GtkCheckButton   *same_answer; /* For the rest of a run, when offered */
   GCancellable     *cancellable;
   gulong            cancelled_id;
 } Ask;
@@ -60,6 +61,8 @@ on_response (AdwMessageDialog *dialog,
                                 gtk_editable_get_text (g_ptr_array_index (ask->entries, i)));
   if (accepted && ask->remember != NULL)
     tether_prompt_set_remember (ask->prompt, gtk_check_button_get_active (ask->remember));
+  if (accepted && ask->same_answer != NULL)
+    tether_prompt_set_same_answer (ask->prompt, gtk_check_button_get_active (ask->same_answer));
 
   /* The secrets left the entries: wipe them rather than wait for GC. */
   for (guint i = 0; i < ask->entries->len; i++)
@@ -165,6 +168,15 @@ add_remember (Ask          *ask,
 
       ask->remember = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (label));
       gtk_box_append (GTK_BOX (box), GTK_WIDGET (ask->remember));
+    }
+  /* A run on many hosts (Invoke-Command): the same password for one user,
+   * or passphrase for one key, answers the others' questions.  The core
+   * never offers it for a host key. */
+  if (tether_prompt_get_offer_same_answer (prompt))
+    {
+      ask->same_answer = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (
+        _("Give the _same answer to the other computers of this run")));
+      gtk_box_append (GTK_BOX (box), GTK_WIDGET (ask->same_answer));
     }
   if (notice != NULL)
     {

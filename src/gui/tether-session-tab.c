@@ -29,6 +29,8 @@ struct _TetherSessionTab
   /* Template widgets */
   GtkRevealer           *message_revealer;
   GtkLabel              *message_label;
+  GtkRevealer           *broadcast_revealer;
+  GtkLabel              *broadcast_label;
   GtkSearchBar          *search_bar;
   GtkSearchEntry        *search_entry;
   GtkLabel              *search_status;
@@ -39,6 +41,7 @@ struct _TetherSessionTab
   TetherSession         *session;
   GTask                 *enter_task;
   char                  *title;
+  GSignalGroup          *broadcast_signals;
 
   TetherSessionTabState  state;
   gint64                 shell_started;
@@ -56,6 +59,7 @@ enum {
   PROP_SESSION,
   PROP_TITLE,
   PROP_TOOLTIP,
+  PROP_BROADCASTING,
   N_PROPS
 };
 
@@ -403,6 +407,54 @@ tether_session_tab_leave (TetherSessionTab *self)
     }
 }
 
+/* Broadcast input: the strip that says this tab receives it. */
+
+static void
+update_broadcast (TetherSessionTab *self)
+{
+  TetherBroadcast *broadcast = tether_terminal_get_broadcast (self->terminal);
+  gboolean broadcasting = tether_terminal_get_broadcasting (self->terminal);
+
+  if (broadcasting)
+    {
+      guint n = tether_broadcast_get_n_members (broadcast);
+      g_autofree char *text = NULL;
+
+      text = g_strdup_printf (ngettext ("Broadcast input: what you type or paste here goes to %u tab. "
+                                        "Press Esc twice to stop.",
+                                        "Broadcast input: what you type or paste here goes to %u tabs. "
+                                        "Press Esc twice to stop.", n), n);
+      gtk_label_set_text (self->broadcast_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->broadcast_revealer, broadcasting);
+}
+
+static void
+on_broadcasting (TetherSessionTab *self)
+{
+  update_broadcast (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BROADCASTING]);
+}
+
+static void
+on_broadcast (TetherSessionTab *self)
+{
+  g_signal_group_set_target (self->broadcast_signals, tether_terminal_get_broadcast (self->terminal));
+  on_broadcasting (self);
+}
+
+static void
+stop_broadcast_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  TetherSessionTab *self = TETHER_SESSION_TAB (widget);
+  TetherBroadcast *broadcast = tether_terminal_get_broadcast (self->terminal);
+
+  if (broadcast != NULL)
+    tether_broadcast_stop (broadcast);
+}
+
 /* Search */
 
 /* Says when nothing matches.  Where the match is, VTE shows by selecting
@@ -548,6 +600,7 @@ tether_session_tab_dispose (GObject *object)
     }
   stop_waiting_for_grid (self);
   g_clear_object (&self->enter_task);
+  g_clear_object (&self->broadcast_signals);
   gtk_widget_dispose_template (GTK_WIDGET (self), TETHER_TYPE_SESSION_TAB);
   g_clear_object (&self->session);
 
@@ -602,6 +655,9 @@ tether_session_tab_get_property (GObject    *object,
     case PROP_TOOLTIP:
       g_value_take_string (value, tether_session_dup_destination (self->session));
       break;
+    case PROP_BROADCASTING:
+      g_value_set_boolean (value, tether_terminal_get_broadcasting (self->terminal));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -646,6 +702,9 @@ tether_session_tab_class_init (TetherSessionTabClass *klass)
   properties[PROP_TOOLTIP] =
     g_param_spec_string ("tooltip", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BROADCASTING] =
+    g_param_spec_boolean ("broadcasting", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SHELL_EXITED] =
@@ -658,6 +717,8 @@ tether_session_tab_class_init (TetherSessionTabClass *klass)
                                                "/io/github/tetherapp/Tether/ui/tether-session-tab.ui");
   gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, message_revealer);
   gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, message_label);
+  gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, broadcast_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, broadcast_label);
   gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, search_bar);
   gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, search_entry);
   gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, search_status);
@@ -673,6 +734,7 @@ tether_session_tab_class_init (TetherSessionTabClass *klass)
   gtk_widget_class_install_action (widget_class, "term.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "term.find-next", NULL, find_next_action);
   gtk_widget_class_install_action (widget_class, "term.find-previous", NULL, find_next_action);
+  gtk_widget_class_install_action (widget_class, "term.stop-broadcast", NULL, stop_broadcast_action);
 
   gtk_widget_class_set_css_name (widget_class, "tether-session-tab");
 }
@@ -682,6 +744,14 @@ tether_session_tab_init (TetherSessionTab *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+
+  self->broadcast_signals = g_signal_group_new (TETHER_TYPE_BROADCAST);
+  g_signal_group_connect_swapped (self->broadcast_signals, "notify::n-members",
+                                  G_CALLBACK (update_broadcast), self);
+  g_signal_connect_object (self->terminal, "notify::broadcast", G_CALLBACK (on_broadcast),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->terminal, "notify::broadcasting", G_CALLBACK (on_broadcasting),
+                           self, G_CONNECT_SWAPPED);
   tether_shortcuts_attach (GTK_WIDGET (self), tether_session_tab_shortcuts);
 }
 

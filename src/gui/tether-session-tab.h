@@ -27,7 +27,9 @@ G_DECLARE_FINAL_TYPE (TetherSessionTab, tether_session_tab, TETHER, SESSION_TAB,
  * bar, and a message bar that says why the shell is not there.
  *
  * Properties: `session`, `title` (`[Name]`, then the remote window title
- * when the shell sets one), `tooltip` (user@host:port), `state`.  Whether
+ * when the shell sets one), `tooltip` (user@host:port), `state`,
+ * `broadcasting` (its terminal is picked for broadcast input: a strip
+ * across its top says so, with a Stop button, `term.stop-broadcast`).  Whether
  * the session is entered is the session's to say (#TetherSession:attached).
  *
  * Signals: `shell-exited (int status, gboolean stays_open)`: the shell

@@ -31,7 +31,7 @@ struct _TetherSessionTree
   GListStore         *folders;
   GtkCustomFilter    *ungrouped_filter;
   GtkTreeListModel   *tree_model;
-  GtkSingleSelection *selection;
+  GtkMultiSelection  *selection;
   GtkSorter          *row_sorter;     /* borrowed: the sort model owns it */
   char               *search_casefold;
 };
@@ -330,6 +330,8 @@ build_context_menu (void)
 
   g_menu_append (first, _("_Enter"), "win.enter");
   g_menu_append (first, _("_Close"), "win.close-session");
+  g_menu_append (first, _("_Run Command…"), "win.run-command");
+  g_menu_append (first, _("Export as Ansible _Inventory…"), "win.export-inventory");
   g_menu_append (second, _("_Edit…"), "win.edit-session");
   g_menu_append (second, _("_Duplicate"), "win.duplicate-session");
   g_menu_append (second, _("_Forget Password"), "win.forget-password");
@@ -379,8 +381,10 @@ popup_menu (GtkWidget *cell,
   graphene_point_t point;
   GdkRectangle rect;
 
-  /* The menu acts on the selection: select the row clicked first. */
-  gtk_single_selection_set_selected (self->selection, position);
+  /* The menu acts on the selection: a row clicked outside it becomes the
+   * selection; inside it, the selection stays (Run Command on several). */
+  if (!gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), position))
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
 
   if (tether_session_tree_get_selected_folder (self) != NULL)
     popover = ensure_menu (self, &self->folder_menu, build_folder_menu);
@@ -577,8 +581,8 @@ tether_session_tree_init (TetherSessionTree *self)
   sorter = GTK_SORTER (gtk_tree_list_row_sorter_new (GTK_SORTER (multi)));
   self->row_sorter = sorter;
   sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->tree_model)), sorter);
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
-  gtk_single_selection_set_autoselect (self->selection, TRUE);
+  /* Several rows at once (Ctrl, Shift): Run Command takes them all. */
+  self->selection = gtk_multi_selection_new (G_LIST_MODEL (sorted));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (self->column_view, "activate", G_CALLBACK (on_activate), self, 0);
   {
@@ -632,6 +636,19 @@ tether_session_tree_set_model (TetherSessionTree *self,
   on_sessions_changed (sessions, 0, 0, g_list_model_get_n_items (sessions), self);
 }
 
+/* The first selected row's item, or NULL. */
+static GObject *
+dup_first_selected (TetherSessionTree *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  g_autoptr(GtkTreeListRow) row = NULL;
+
+  if (gtk_bitset_is_empty (selected))
+    return NULL;
+  row = g_list_model_get_item (G_LIST_MODEL (self->selection), gtk_bitset_get_minimum (selected));
+  return row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
+}
+
 /**
  * tether_session_tree_get_selected_session:
  *
@@ -640,13 +657,8 @@ tether_session_tree_set_model (TetherSessionTree *self,
 TetherSession *
 tether_session_tree_get_selected_session (TetherSessionTree *self)
 {
-  GtkTreeListRow *row = gtk_single_selection_get_selected_item (self->selection);
-  g_autoptr(GObject) item = NULL;
+  g_autoptr(GObject) item = dup_first_selected (self);
 
-  if (row == NULL)
-    return NULL;
-
-  item = gtk_tree_list_row_get_item (row);
   /* The row's model holds the session. */
   return TETHER_IS_SESSION (item) ? TETHER_SESSION (item) : NULL;
 }
@@ -659,15 +671,49 @@ tether_session_tree_get_selected_session (TetherSessionTree *self)
 const char *
 tether_session_tree_get_selected_folder (TetherSessionTree *self)
 {
-  GtkTreeListRow *row = gtk_single_selection_get_selected_item (self->selection);
-  g_autoptr(GObject) item = NULL;
+  g_autoptr(GObject) item = dup_first_selected (self);
 
-  if (row == NULL)
-    return NULL;
-
-  item = gtk_tree_list_row_get_item (row);
   /* The row's model holds the folder. */
   return TETHER_IS_SESSION_FOLDER (item) ? tether_session_folder_get_path (TETHER_SESSION_FOLDER (item)) : NULL;
+}
+
+/**
+ * tether_session_tree_dup_selected_sessions:
+ *
+ * Every selected session and every session of a selected folder or of a
+ * folder inside it (shown by the search or not), once each, in the list's
+ * order.
+ *
+ * Returns: (transfer container) (element-type TetherSession): the sessions
+ */
+GPtrArray *
+tether_session_tree_dup_selected_sessions (TetherSessionTree *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GPtrArray *sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkBitsetIter iter;
+  guint position;
+
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, selected, &position); more;
+       more = gtk_bitset_iter_next (&iter, &position))
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+
+      if (TETHER_IS_SESSION (item) && !g_ptr_array_find (sessions, item, NULL))
+        g_ptr_array_add (sessions, g_object_ref (item));
+      else if (TETHER_IS_SESSION_FOLDER (item))
+        for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->sessions)); i++)
+          {
+            g_autoptr(TetherSession) session = g_list_model_get_item (G_LIST_MODEL (self->sessions), i);
+
+            if (tether_session_folder_is_within (tether_session_get_folder (session),
+                                                 tether_session_folder_get_path (TETHER_SESSION_FOLDER (item))) &&
+                !g_ptr_array_find (sessions, session, NULL))
+              g_ptr_array_add (sessions, g_steal_pointer (&session));
+          }
+    }
+  return sessions;
 }
 
 /**
@@ -688,7 +734,7 @@ tether_session_tree_select_session (TetherSessionTree *self,
 
       if (item == (GObject *) session)
         {
-          gtk_single_selection_set_selected (self->selection, i);
+          gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), i, TRUE);
           return TRUE;
         }
       /* The session's folder, or a folder it is inside. */

@@ -17,6 +17,9 @@ G_DECLARE_FINAL_TYPE (TetherSessionTree, tether_session_tree, TETHER, SESSION_TR
  * columns (Id, Name, ComputerName, State, ConfigurationName), folders as
  * parent rows, and an empty state when there is no session at all.
  *
+ * Several rows can be selected (Ctrl, Shift); the actions on one session
+ * act on the first, Run Command on all (tether_session_tree_dup_selected_sessions()).
+ *
  * Signals: `session-activated (TetherSession *session)` on double-click or
  * Enter on a session's row; `move-session (TetherSession *session, const
  * char *folder)` when a session is dropped on a folder's row (into it), on
@@ -30,6 +33,7 @@ void            tether_session_tree_set_model            (TetherSessionTree *sel
                                                           GListModel        *sessions);
 TetherSession  *tether_session_tree_get_selected_session (TetherSessionTree *self);
 const char     *tether_session_tree_get_selected_folder  (TetherSessionTree *self);
+GPtrArray      *tether_session_tree_dup_selected_sessions (TetherSessionTree *self);
 gboolean        tether_session_tree_select_session       (TetherSessionTree *self,
                                                           TetherSession     *session);
 GListModel     *tether_session_tree_get_rows             (TetherSessionTree *self);

@@ -112,6 +112,9 @@ _tether_window_update_actions (TetherWindow *self)
   gtk_widget_action_set_enabled (widget, "win.forget-password", has_session);
   gtk_widget_action_set_enabled (widget, "win.exit",
                                  adw_tab_view_get_selected_page (self->tab_view) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.broadcast", adw_tab_view_get_n_pages (self->tab_view) > 0);
+  gtk_widget_action_set_enabled (widget, "win.export-inventory",
+                                 tether_session_tree_get_selected_folder (self->session_tree) != NULL);
 }
 
 static void
@@ -630,6 +633,38 @@ import_ssh_config_activated (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->import_chooser));
 }
 
+/* Always there: with nothing selected, the dialog takes computer names. */
+static void
+run_command_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  _tether_window_run_command (TETHER_WINDOW (widget));
+}
+
+static void
+export_inventory_activated (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  _tether_window_export_inventory (TETHER_WINDOW (widget));
+}
+
+/* One key starts and stops: with a broadcast on it stops it, otherwise it
+ * opens Broadcast to… to pick the tabs. */
+static void
+broadcast_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  TetherWindow *self = TETHER_WINDOW (widget);
+
+  if (tether_broadcast_get_n_members (self->broadcast) > 0)
+    tether_broadcast_stop (self->broadcast);
+  else
+    gtk_menu_button_popup (self->broadcast_button);
+}
+
 void
 _tether_window_class_install_actions (GtkWidgetClass *widget_class)
 {
@@ -647,4 +682,7 @@ _tether_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.focus-list", NULL, focus_list_activated);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
   gtk_widget_class_install_action (widget_class, "win.quick-connect", NULL, quick_connect_activated);
+  gtk_widget_class_install_action (widget_class, "win.broadcast", NULL, broadcast_activated);
+  gtk_widget_class_install_action (widget_class, "win.run-command", NULL, run_command_activated);
+  gtk_widget_class_install_action (widget_class, "win.export-inventory", NULL, export_inventory_activated);
 }

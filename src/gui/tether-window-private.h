@@ -18,10 +18,12 @@ struct _TetherWindow
   GtkPaned             *paned;
   TetherSessionTree    *session_tree;
   AdwTabBar            *tab_bar;
+  GtkMenuButton        *broadcast_button;
   GtkStack             *terminal_stack;
   GtkLabel             *terminal_empty_description;
   AdwTabView           *tab_view;
   GtkMenuButton        *primary_menu_button;
+  GtkMenuButton        *runs_button;
   GMenuModel           *primary_menu;
 
   /* Borrowed references */
@@ -35,11 +37,16 @@ struct _TetherWindow
    * after Exit its terminal keeps reading the shell, so Enter again puts
    * back the same screen. */
   GHashTable           *tabs;
+  /* Broadcast input among this window's tabs. */
+  TetherBroadcast      *broadcast;
+  /* TetherInvocation (ref'd) → its TetherInvokeView while one is open. */
+  GHashTable           *invoke_views;
 };
 
 /* For the tests: what the window shows, without searching its widgets. */
 TetherSessionTree *tether_window_get_session_tree (TetherWindow  *self);
 AdwTabView       *tether_window_get_tab_view      (TetherWindow  *self);
+TetherBroadcast  *tether_window_get_broadcast     (TetherWindow  *self);
 TetherSessionTab *tether_window_lookup_tab        (TetherWindow  *self,
                                                    TetherSession *session);
 
@@ -65,6 +72,21 @@ void _tether_window_close_store_dialog (TetherWindow *self);
 /* tether-window-folders.c */
 void _tether_window_watch_folders               (TetherWindow   *self);
 void _tether_window_class_install_folder_actions (GtkWidgetClass *widget_class);
+/* tether-window-invoke.c: Invoke-Command */
+void              _tether_window_init_invoke      (TetherWindow     *self);
+void              _tether_window_dispose_invoke   (TetherWindow     *self);
+void              _tether_window_run_command      (TetherWindow     *self);
+GtkWindow        *_tether_window_show_invocation  (TetherWindow     *self,
+                                                   TetherInvocation *invocation);
+void              _tether_window_export_inventory (TetherWindow     *self);
+void              _tether_window_export_inventory_async  (TetherWindow        *self,
+                                                          const char          *folder,
+                                                          GFile               *file,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean          _tether_window_export_inventory_finish (TetherWindow        *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
 
 /* tether-window-actions.c */
 void _tether_window_class_install_actions (GtkWidgetClass *widget_class);

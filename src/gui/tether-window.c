@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tether-broadcast-popover.h"
 #include "tether-target.h"
 #include "tether-window-private.h"
 
@@ -223,6 +224,56 @@ name_exit_buttons (GtkWidget *widget)
     name_exit_buttons (child);
 }
 
+/* Broadcast input */
+
+/* A tab receiving broadcast input has an icon saying so; clicking it
+ * takes that tab out (on_indicator_activated()). */
+static gboolean
+broadcast_indicator (GBinding     *binding,
+                     const GValue *from,
+                     GValue       *to,
+                     gpointer      user_data)
+{
+  if (g_value_get_boolean (from))
+    g_value_take_object (to, g_themed_icon_new ("input-keyboard-symbolic"));
+  else
+    g_value_set_object (to, NULL);
+  return TRUE;
+}
+
+static void
+on_indicator_activated (AdwTabView   *view,
+                        AdwTabPage   *page,
+                        TetherWindow *self)
+{
+  TetherSessionTab *tab = TETHER_SESSION_TAB (adw_tab_page_get_child (page));
+
+  tether_broadcast_set_member (self->broadcast, tether_session_tab_get_terminal (tab), FALSE);
+}
+
+static void
+on_broadcast_members (TetherWindow *self)
+{
+  if (tether_broadcast_get_n_members (self->broadcast) > 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self->broadcast_button), "tether-broadcasting");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->broadcast_button), "tether-broadcasting");
+}
+
+/* Built when it first opens, like the other menus: not before the first
+ * frame. */
+static void
+create_broadcast_popup (GtkMenuButton *button,
+                        gpointer       user_data)
+{
+  TetherWindow *self = user_data;
+
+  if (gtk_menu_button_get_popover (button) == NULL)
+    gtk_menu_button_set_popover (button, tether_broadcast_popover_new (self->tab_view, self->broadcast));
+}
+
+/* Tabs */
+
 static TetherSessionTab *
 ensure_tab (TetherWindow  *self,
             TetherSession *session)
@@ -238,6 +289,8 @@ ensure_tab (TetherWindow  *self,
       g_signal_connect_object (tether_session_tab_get_terminal (tab), "grid-size-changed",
                                G_CALLBACK (on_terminal_grid_changed), self, 0);
       g_signal_connect_object (session, "notify::state", G_CALLBACK (on_session_state), self, 0);
+      /* It may be picked, never by itself. */
+      tether_terminal_set_broadcast (tether_session_tab_get_terminal (tab), self->broadcast);
     }
 
   page = find_page (self, tab);
@@ -252,6 +305,10 @@ ensure_tab (TetherWindow  *self,
                                    escape_markup, NULL, NULL, NULL);
       adw_tab_page_set_icon (page, icon);
       name_exit_buttons (GTK_WIDGET (self->tab_bar));
+      g_object_bind_property_full (tab, "broadcasting", page, "indicator-icon", G_BINDING_SYNC_CREATE,
+                                   broadcast_indicator, NULL, NULL, NULL);
+      adw_tab_page_set_indicator_tooltip (page, _("This tab receives broadcast input: click to take it out"));
+      adw_tab_page_set_indicator_activatable (page, TRUE);
     }
   adw_tab_view_set_selected_page (self->tab_view, page);
   /* The list shows which session the terminal belongs to (temporary
@@ -730,12 +787,16 @@ setup (TetherWindow      *self,
   g_signal_connect_object (self->manager, "items-changed", G_CALLBACK (on_sessions_changed),
                            self, G_CONNECT_SWAPPED);
   _tether_window_watch_sessions (self);
-  g_signal_connect_object (tether_session_tree_get_rows (self->session_tree), "notify::selected-item",
+  g_signal_connect_object (tether_session_tree_get_rows (self->session_tree), "selection-changed",
+                           G_CALLBACK (_tether_window_update_actions), self, G_CONNECT_SWAPPED);
+  /* A selected row that goes (removed, filtered out) takes its selection. */
+  g_signal_connect_object (tether_session_tree_get_rows (self->session_tree), "items-changed",
                            G_CALLBACK (_tether_window_update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->manager, "warning", G_CALLBACK (on_manager_warning), self, 0);
   update_empty_description (self);
   update_terminal_area (self);
   _tether_window_watch_store (self);
+  _tether_window_init_invoke (self);
 }
 
 /* A menu model makes GtkMenuButton build its popover at once: given only
@@ -769,6 +830,10 @@ tether_window_dispose (GObject *object)
         }
     }
   g_clear_pointer (&self->tabs, g_hash_table_unref);
+  if (self->broadcast != NULL)
+    tether_broadcast_stop (self->broadcast);
+  g_clear_object (&self->broadcast);
+  _tether_window_dispose_invoke (self);
   _tether_window_close_store_dialog (self);
   if (self->import_chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->import_chooser));
@@ -800,11 +865,13 @@ tether_window_class_init (TetherWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, session_tree);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, tab_bar);
+  gtk_widget_class_bind_template_child (widget_class, TetherWindow, broadcast_button);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, terminal_stack);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, terminal_empty_description);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, tab_view);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, TetherWindow, runs_button);
   gtk_widget_class_bind_template_child (widget_class, TetherWindow, primary_menu);
 
   _tether_window_class_install_actions (widget_class);
@@ -817,6 +884,12 @@ tether_window_init (TetherWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_menu_button_set_create_popup_func (self->primary_menu_button, create_primary_popup, self, NULL);
+
+  self->broadcast = tether_broadcast_new ();
+  gtk_menu_button_set_create_popup_func (self->broadcast_button, create_broadcast_popup, self, NULL);
+  g_signal_connect_object (self->broadcast, "notify::n-members", G_CALLBACK (on_broadcast_members),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tab_view, "indicator-activated", G_CALLBACK (on_indicator_activated), self, 0);
 
   self->tabs = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, g_object_unref);
 
@@ -861,4 +934,15 @@ AdwTabView *
 tether_window_get_tab_view (TetherWindow *self)
 {
   return self->tab_view;
+}
+
+/**
+ * tether_window_get_broadcast:
+ *
+ * Returns: (transfer none): the broadcast input among this window's tabs
+ */
+TetherBroadcast *
+tether_window_get_broadcast (TetherWindow *self)
+{
+  return self->broadcast;
 }

@@ -20,6 +20,7 @@ struct _TetherTerminal
 
   /* Owned references */
   TetherSession    *session;
+  TetherBroadcast  *broadcast;
   GSettings        *settings;
   GtkWidget        *popover;
   char             *menu_link;
@@ -63,12 +64,17 @@ struct _TetherTerminal
   guint             rows;
   gboolean          allocated;
   int               url_tag;
+  /* The last key pressed while broadcasting was Esc (two stop it). */
+  gboolean          escape_pressed;
 };
 
 /* tether-terminal.c */
 void _tether_terminal_push      (TetherTerminal *self,
                                  TetherChannel  *giver,
                                  GBytes         *data);
+
+/* tether-broadcast.c changed whether this terminal is picked. */
+void _tether_terminal_broadcast_changed (TetherTerminal *self);
 
 /* tether-terminal-skip.c: lines that would scroll out unseen. */
 Chunk *_tether_terminal_chunk_new    (GBytes         *bytes,

@@ -108,6 +108,8 @@ G_DEFINE_FINAL_TYPE (TetherTerminal, tether_terminal, VTE_TYPE_TERMINAL)
 enum {
   PROP_0,
   PROP_SESSION,
+  PROP_BROADCAST,
+  PROP_BROADCASTING,
   N_PROPS
 };
 
@@ -373,6 +375,9 @@ on_contents_changed (VteTerminal *terminal)
     self->processed_source = g_idle_add_full (G_PRIORITY_DEFAULT, processed_cb, self, NULL);
 }
 
+/* The one way input leaves the terminal: keys, Ctrl keys and pastes all
+ * come through VTE's commit.  Picked for broadcast input, it goes to every
+ * picked terminal's shell, this one's among them. */
 static void
 on_commit (VteTerminal *terminal,
            const char  *text,
@@ -381,8 +386,97 @@ on_commit (VteTerminal *terminal,
 {
   TetherTerminal *self = TETHER_TERMINAL (terminal);
 
-  if (self->session != NULL && size > 0)
+  if (self->session == NULL || size == 0)
+    return;
+  if (tether_terminal_get_broadcasting (self))
+    tether_broadcast_write (self->broadcast, text, size);
+  else
     tether_session_write (self->session, text, size);
+}
+
+/* Broadcast input */
+
+/* Esc twice in a row stops the broadcast: the first goes to the shells as
+ * any key does (nobody knows yet that a second follows), the second goes
+ * nowhere.  Seen before VTE turns the key into input. */
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                TetherTerminal        *self)
+{
+  GdkEvent *event = gtk_event_controller_get_current_event (GTK_EVENT_CONTROLLER (controller));
+  gboolean escape = keyval == GDK_KEY_Escape && (state & gtk_accelerator_get_default_mod_mask ()) == 0;
+
+  if (event != NULL && gdk_key_event_is_modifier (event))
+    return GDK_EVENT_PROPAGATE;
+  if (!tether_terminal_get_broadcasting (self))
+    {
+      self->escape_pressed = FALSE;
+      return GDK_EVENT_PROPAGATE;
+    }
+  if (escape && self->escape_pressed)
+    {
+      self->escape_pressed = FALSE;
+      tether_broadcast_stop (self->broadcast);
+      return GDK_EVENT_STOP;
+    }
+  self->escape_pressed = escape;
+  return GDK_EVENT_PROPAGATE;
+}
+
+void
+_tether_terminal_broadcast_changed (TetherTerminal *self)
+{
+  self->escape_pressed = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BROADCASTING]);
+}
+
+/**
+ * tether_terminal_set_broadcast:
+ * @broadcast: (nullable): the broadcast this terminal may be picked in
+ *
+ * Leaves the previous one, if it was picked there.
+ */
+void
+tether_terminal_set_broadcast (TetherTerminal  *self,
+                               TetherBroadcast *broadcast)
+{
+  g_return_if_fail (TETHER_IS_TERMINAL (self));
+  g_return_if_fail (broadcast == NULL || TETHER_IS_BROADCAST (broadcast));
+
+  if (self->broadcast == broadcast)
+    return;
+  if (self->broadcast != NULL)
+    tether_broadcast_set_member (self->broadcast, self, FALSE);
+  g_set_object (&self->broadcast, broadcast);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BROADCAST]);
+}
+
+/**
+ * tether_terminal_get_broadcast:
+ *
+ * Returns: (transfer none) (nullable): the broadcast this terminal may be
+ *   picked in
+ */
+TetherBroadcast *
+tether_terminal_get_broadcast (TetherTerminal *self)
+{
+  g_return_val_if_fail (TETHER_IS_TERMINAL (self), NULL);
+  return self->broadcast;
+}
+
+/**
+ * tether_terminal_get_broadcasting:
+ *
+ * Returns: whether this terminal is picked for broadcast input
+ */
+gboolean
+tether_terminal_get_broadcasting (TetherTerminal *self)
+{
+  g_return_val_if_fail (TETHER_IS_TERMINAL (self), FALSE);
+  return self->broadcast != NULL && tether_broadcast_contains (self->broadcast, self);
 }
 
 /* Size */
@@ -485,6 +579,7 @@ tether_terminal_dispose (GObject *object)
 {
   TetherTerminal *self = TETHER_TERMINAL (object);
 
+  tether_terminal_set_broadcast (self, NULL);
   tether_terminal_set_session (self, NULL);
   g_clear_handle_id (&self->probe_source, g_source_remove);
   g_clear_handle_id (&self->watchdog_source, g_source_remove);
@@ -511,6 +606,12 @@ tether_terminal_get_property (GObject    *object,
     case PROP_SESSION:
       g_value_set_object (value, self->session);
       break;
+    case PROP_BROADCAST:
+      g_value_set_object (value, self->broadcast);
+      break;
+    case PROP_BROADCASTING:
+      g_value_set_boolean (value, tether_terminal_get_broadcasting (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -528,6 +629,9 @@ tether_terminal_set_property (GObject      *object,
     {
     case PROP_SESSION:
       tether_terminal_set_session (self, g_value_get_object (value));
+      break;
+    case PROP_BROADCAST:
+      tether_terminal_set_broadcast (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -553,6 +657,12 @@ tether_terminal_class_init (TetherTerminalClass *klass)
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, TETHER_TYPE_SESSION,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BROADCAST] =
+    g_param_spec_object ("broadcast", NULL, NULL, TETHER_TYPE_BROADCAST,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BROADCASTING] =
+    g_param_spec_boolean ("broadcasting", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The grid got its first real size, or a new one. */
@@ -567,6 +677,7 @@ static void
 tether_terminal_init (TetherTerminal *self)
 {
   VteTerminal *terminal = VTE_TERMINAL (self);
+  GtkEventController *controller;
 
   g_queue_init (&self->queue);
   tether_vt_scanner_init (&self->scanner);
@@ -592,6 +703,10 @@ tether_terminal_init (TetherTerminal *self)
   vte_terminal_set_enable_fallback_scrolling (terminal, FALSE);
 
   g_signal_connect (self, "commit", G_CALLBACK (on_commit), NULL);
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
   _tether_terminal_init_actions (self);
 }
 
@@ -612,7 +727,12 @@ on_attached (TetherSession  *session,
 
   update_detached (self);
   if (!tether_session_get_attached (session))
-    return;
+    {
+      /* Only entered sessions receive broadcast input. */
+      if (self->broadcast != NULL)
+        tether_broadcast_set_member (self->broadcast, self, FALSE);
+      return;
+    }
   tether_terminal_get_grid_size (self, &columns, &rows);
   tether_session_resize (session, columns, rows);
 }
@@ -635,6 +755,9 @@ tether_terminal_set_session (TetherTerminal *self,
   if (self->session == session)
     return;
 
+  /* Picked for the other shell, not for this one. */
+  if (self->broadcast != NULL)
+    tether_broadcast_set_member (self->broadcast, self, FALSE);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);

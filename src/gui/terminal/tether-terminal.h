@@ -3,6 +3,7 @@
 
 #include <vte/vte.h>
 
+#include "tether-broadcast.h"
 #include "tether-session.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,11 @@ G_DECLARE_FINAL_TYPE (TetherTerminal, tether_terminal, TETHER, TERMINAL, VteTerm
  * Signals: `grid-size-changed` once it has its first real size and at
  * every change after.
  *
+ * Properties: `session`; `broadcast`, the window's #TetherBroadcast this
+ * terminal may be picked in, and `broadcasting`, whether it is: then what
+ * is typed or pasted into it goes to every picked terminal's shell, and
+ * Esc pressed twice in a row stops the broadcast.
+ *
  * Actions: `term.copy`, `term.paste`, `term.zoom-in`, `term.zoom-out`,
  * `term.zoom-reset`, `term.open-link` (the link under the pointer when the
  * menu was opened); `term.find` is the tab's.
@@ -33,5 +39,9 @@ gboolean        tether_terminal_get_allocated       (TetherTerminal *self);
 void            tether_terminal_get_grid_size       (TetherTerminal *self,
                                                      guint          *columns,
                                                      guint          *rows);
+void            tether_terminal_set_broadcast       (TetherTerminal  *self,
+                                                     TetherBroadcast *broadcast);
+TetherBroadcast *tether_terminal_get_broadcast      (TetherTerminal *self);
+gboolean        tether_terminal_get_broadcasting    (TetherTerminal *self);
 
 G_END_DECLS
