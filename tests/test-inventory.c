@@ -99,6 +99,48 @@ test_groups (void)
   g_assert_null (ini);
 }
 
+/* Folders nest: Prod/Staging is a child group of Prod, in both formats, and
+ * exporting Prod takes Staging along, and nothing above it. */
+static void
+test_nested (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autoptr(GError) error = NULL;
+  const char *expression = "','.join(d['Prod']['children']) + ' ' + ','.join(d['Prod']['hosts']) + ' ' + "
+                           "','.join(d['Prod_Staging']['hosts']) + ' ' + ','.join(d['Prod_Staging_db']['hosts']) + ' ' + "
+                           "','.join(d['Prod_Staging']['children'])";
+
+  add (manager, "prod01", "10.0.1.1", "Prod", NULL);
+  add (manager, "stage01", "10.0.2.1", "Prod/Staging", NULL);
+  add (manager, "stagedb", "10.0.2.2", "Prod/Staging/db", NULL);
+  add (manager, "lab01", "10.0.3.1", "Lab/Deep", NULL);
+
+  for (int format = TETHER_INVENTORY_FORMAT_INI; format <= TETHER_INVENTORY_FORMAT_YAML; format++)
+    {
+      g_autofree char *text = tether_inventory_export (manager, NULL, format, &error);
+      g_autofree char *seen = NULL;
+      g_autofree char *lab = NULL;
+      g_autofree char *staging = NULL;
+
+      g_assert_no_error (error);
+      seen = ansible_reads (text, format == TETHER_INVENTORY_FORMAT_INI ? "nested.ini" : "nested.yaml",
+                            expression);
+      g_assert_cmpstr (seen, ==, "Prod_Staging prod01 stage01 stagedb Prod_Staging_db");
+      /* A folder holding only folders is a group all the same. */
+      lab = ansible_reads (text, format == TETHER_INVENTORY_FORMAT_INI ? "lab.ini" : "lab.yaml",
+                           "','.join(d['Lab']['children']) + ' ' + str('Lab' in d['all']['children']) + ' ' + "
+                           "','.join(d['Lab_Deep']['hosts'])");
+      g_assert_cmpstr (lab, ==, "Lab_Deep True lab01");
+
+      g_free (text);
+      text = tether_inventory_export (manager, "Prod/Staging", format, &error);
+      g_assert_no_error (error);
+      staging = ansible_reads (text, format == TETHER_INVENTORY_FORMAT_INI ? "staging.ini" : "staging.yaml",
+                               "','.join(sorted(d['_meta']['hostvars'])) + ' ' + str('Prod' in d)");
+      g_assert_cmpstr (staging, ==, "stage01,stagedb False");
+    }
+}
+
 /* No session: still an inventory Ansible reads, with no host. */
 static void
 test_empty (void)
@@ -125,6 +167,7 @@ main (int   argc,
   tether_test_init (&argc, &argv);
 
   g_test_add_func ("/inventory/groups", test_groups);
+  g_test_add_func ("/inventory/nested", test_nested);
   g_test_add_func ("/inventory/empty", test_empty);
 
   return g_test_run ();

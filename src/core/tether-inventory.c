@@ -8,6 +8,7 @@
 #include "tether-error.h"
 #include "tether-inventory.h"
 #include "tether-invocation.h"
+#include "tether-session-definition.h"
 #include "tether-target.h"
 
 /*
@@ -146,12 +147,110 @@ append_yaml_host (GString    *out,
     }
 }
 
+static void
+append_ini_group (GString    *out,
+                  const char *name,
+                  GPtrArray  *hosts,
+                  GPtrArray  *children)
+{
+  if (*name != '\0')
+    g_string_append_printf (out, "\n[%s]\n", name);
+  for (guint j = 0; j < hosts->len; j++)
+    append_ini_host (out, g_ptr_array_index (hosts, j));
+  if (children != NULL)
+    {
+      g_string_append_printf (out, "\n[%s:children]\n", name);
+      for (guint j = 0; j < children->len; j++)
+        g_string_append_printf (out, "%s\n", (const char *) g_ptr_array_index (children, j));
+    }
+}
+
+static void
+append_yaml_group (GString    *out,
+                   const char *name,
+                   GPtrArray  *hosts,
+                   GPtrArray  *children)
+{
+  g_string_append_printf (out, "    %s:\n", *name != '\0' ? name : "ungrouped");
+  /* A group of folders only: an empty mapping, not a null one. */
+  g_string_append (out, hosts->len > 0 ? "      hosts:\n" : "      hosts: {}\n");
+  for (guint j = 0; j < hosts->len; j++)
+    append_yaml_host (out, g_ptr_array_index (hosts, j), "        ");
+  if (children != NULL)
+    {
+      g_string_append (out, "      children:\n");
+      for (guint j = 0; j < children->len; j++)
+        g_string_append_printf (out, "        %s: {}\n", (const char *) g_ptr_array_index (children, j));
+    }
+}
+
+typedef struct {
+  GPtrArray  *names;     /* the groups' names, "" for no folder */
+  GHashTable *hosts;     /* name → GPtrArray of Host */
+  GHashTable *children;  /* name → GPtrArray of its child groups' names */
+} Groups;
+
+static void
+groups_clear (Groups *groups)
+{
+  g_clear_pointer (&groups->names, g_ptr_array_unref);
+  g_clear_pointer (&groups->hosts, g_hash_table_unref);
+  g_clear_pointer (&groups->children, g_hash_table_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Groups, groups_clear)
+
+static GPtrArray *
+ensure_group (Groups     *groups,
+              const char *name)
+{
+  GPtrArray *hosts = g_hash_table_lookup (groups->hosts, name);
+
+  if (hosts == NULL)
+    {
+      hosts = g_ptr_array_new_with_free_func (host_free);
+      g_ptr_array_add (groups->names, g_strdup (name));
+      g_hash_table_insert (groups->hosts, g_strdup (name), hosts);
+    }
+  return hosts;
+}
+
+/* Folders nest (`Prod/Staging` is Staging inside Prod): each folder's group
+ * is a child of its parent folder's, as Ansible's `children`, so that a
+ * play on Prod reaches Staging's hosts too.  Nothing above @top, the folder
+ * exported, is added. */
+static void
+add_parents (Groups     *groups,
+             const char *folder,
+             const char *top)
+{
+  g_autofree char *path = g_strdup (folder);
+  char *slash;
+
+  while (g_strcmp0 (path, top) != 0 && (slash = strrchr (path, '/')) != NULL)
+    {
+      g_autofree char *child = ansible_name (path);
+      g_autofree char *parent = NULL;
+      GPtrArray *list;
+
+      *slash = '\0';
+      parent = ansible_name (path);
+      ensure_group (groups, parent);
+      if ((list = g_hash_table_lookup (groups->children, parent)) == NULL)
+        {
+          list = g_ptr_array_new_with_free_func (g_free);
+          g_hash_table_insert (groups->children, g_strdup (parent), list);
+        }
+      if (!g_ptr_array_find_with_equal_func (list, child, g_str_equal, NULL))
+        g_ptr_array_add (list, g_steal_pointer (&child));
+    }
+}
+
 /* Hosts by group, in list order; "" holds those in no folder. */
 static gboolean
 collect (TetherSessionManager  *manager,
          const char            *folder,
-         GPtrArray             *group_names,
-         GHashTable            *groups,
+         Groups                *groups,
          GError               **error)
 {
   GListModel *sessions = G_LIST_MODEL (manager);
@@ -161,23 +260,18 @@ collect (TetherSessionManager  *manager,
       g_autoptr(TetherSession) session = g_list_model_get_item (sessions, i);
       const char *session_folder = tether_session_get_folder (session);
       g_autofree char *group = session_folder != NULL ? ansible_name (session_folder) : g_strdup ("");
-      GPtrArray *hosts;
       Host *host;
 
-      if (folder != NULL && g_strcmp0 (session_folder, folder) != 0)
+      if (folder != NULL && !tether_session_folder_is_within (session_folder, folder))
         continue;
       if ((host = host_new (session, error)) == NULL)
         return FALSE;
-      if ((hosts = g_hash_table_lookup (groups, group)) == NULL)
-        {
-          hosts = g_ptr_array_new_with_free_func (host_free);
-          g_ptr_array_add (group_names, g_strdup (group));
-          g_hash_table_insert (groups, g_strdup (group), hosts);
-        }
-      g_ptr_array_add (hosts, host);
+      g_ptr_array_add (ensure_group (groups, group), host);
+      if (session_folder != NULL)
+        add_parents (groups, session_folder, folder);
     }
 
-  if (folder != NULL && group_names->len == 0)
+  if (folder != NULL && groups->names->len == 0)
     {
       g_set_error (error, TETHER_ERROR, TETHER_ERROR_NOT_FOUND,
                    _("No session is in the folder “%s”. Check the folder’s name in the session list."),
@@ -206,14 +300,16 @@ tether_inventory_export (TetherSessionManager   *manager,
                          TetherInventoryFormat   format,
                          GError                **error)
 {
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                        (GDestroyNotify) g_ptr_array_unref);
+  g_auto(Groups) groups = {
+    g_ptr_array_new_with_free_func (g_free),
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref),
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref),
+  };
   GString *out;
 
   g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (manager), NULL);
 
-  if (!collect (manager, folder, names, groups, error))
+  if (!collect (manager, folder, &groups, error))
     return NULL;
 
   out = g_string_new (format == TETHER_INVENTORY_FORMAT_INI
@@ -221,28 +317,20 @@ tether_inventory_export (TetherSessionManager   *manager,
                       : "# Ansible inventory exported by Tether\nall:\n");
   /* An empty mapping rather than a null one, which Ansible refuses. */
   if (format == TETHER_INVENTORY_FORMAT_YAML)
-    g_string_append (out, names->len > 0 ? "  hosts: {}\n  children:\n" : "  hosts: {}\n  children: {}\n");
+    g_string_append (out, groups.names->len > 0 ? "  hosts: {}\n  children:\n" : "  hosts: {}\n  children: {}\n");
 
   /* INI wants the hosts in no group first, before any [section]. */
-  g_ptr_array_sort (names, compare_names);
-  for (guint i = 0; i < names->len; i++)
+  g_ptr_array_sort (groups.names, compare_names);
+  for (guint i = 0; i < groups.names->len; i++)
     {
-      const char *name = g_ptr_array_index (names, i);
-      GPtrArray *hosts = g_hash_table_lookup (groups, name);
+      const char *name = g_ptr_array_index (groups.names, i);
 
       if (format == TETHER_INVENTORY_FORMAT_INI)
-        {
-          if (*name != '\0')
-            g_string_append_printf (out, "\n[%s]\n", name);
-          for (guint j = 0; j < hosts->len; j++)
-            append_ini_host (out, g_ptr_array_index (hosts, j));
-        }
+        append_ini_group (out, name, g_hash_table_lookup (groups.hosts, name),
+                          g_hash_table_lookup (groups.children, name));
       else
-        {
-          g_string_append_printf (out, "    %s:\n      hosts:\n", *name != '\0' ? name : "ungrouped");
-          for (guint j = 0; j < hosts->len; j++)
-            append_yaml_host (out, g_ptr_array_index (hosts, j), "        ");
-        }
+        append_yaml_group (out, name, g_hash_table_lookup (groups.hosts, name),
+                           g_hash_table_lookup (groups.children, name));
     }
   return g_string_free (out, FALSE);
 }
