@@ -78,8 +78,8 @@ items_changed_cb (GListModel           *store,
 
 /* Connections */
 
-static GPtrArray *
-all_sessions (TetherSessionManager *self)
+GPtrArray *
+_tether_session_manager_all_sessions (TetherSessionManager *self)
 {
   GPtrArray *all = g_ptr_array_new_with_free_func (g_object_unref);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sessions));
@@ -97,8 +97,12 @@ connection_broken (TetherConnection *connection,
                    gpointer          user_data)
 {
   TetherSessionManager *self = user_data;
-  g_autoptr(GPtrArray) sessions = all_sessions (self);
+  g_autoptr(GPtrArray) sessions = NULL;
 
+  if (_tether_session_manager_reconnect (self, connection, error))
+    return;
+
+  sessions = _tether_session_manager_all_sessions (self);
   for (guint i = 0; i < sessions->len; i++)
     {
       TetherSession *session = g_ptr_array_index (sessions, i);
@@ -136,9 +140,9 @@ report_ignored (TetherSessionManager       *self,
 }
 
 /* Where the session logs in: its target after ~/.ssh/config. */
-static TetherResolvedTarget *
-resolve_session (TetherSession  *session,
-                 GError        **error)
+TetherResolvedTarget *
+_tether_session_manager_resolve (TetherSession  *session,
+                                 GError        **error)
 {
   g_autoptr(TetherTarget) target = NULL;
   g_autofree char *ssh_dir = tether_get_ssh_dir ();
@@ -156,7 +160,7 @@ open_session (TetherSessionManager *self,
   g_autoptr(TetherResolvedTarget) resolved = NULL;
   GError *error = NULL;
 
-  if ((resolved = resolve_session (session, &error)) == NULL)
+  if ((resolved = _tether_session_manager_resolve (session, &error)) == NULL)
     {
       _tether_session_set_last_error (session, error->message);
       g_task_return_error (task, error);
@@ -177,6 +181,8 @@ tether_session_manager_dispose (GObject *object)
 
   if (self->sessions != NULL)
     tether_session_manager_close_all (self);
+  _tether_session_manager_stop_reconnects (self);
+  _tether_session_manager_unwatch_links (self);
   g_clear_pointer (&self->pool, _tether_connection_pool_free);
   if (self->sessions != NULL)
     g_signal_handlers_disconnect_by_data (self->sessions, self);
@@ -270,6 +276,8 @@ tether_session_manager_init (TetherSessionManager *self)
   self->sessions = g_list_store_new (TETHER_TYPE_SESSION);
   self->temporary = g_ptr_array_new_with_free_func (g_object_unref);
   self->pool = _tether_connection_pool_new (connection_broken, self);
+  _tether_session_manager_init_reconnects (self);
+  _tether_session_manager_watch_links (self);
   g_signal_connect (self->sessions, "items-changed", G_CALLBACK (items_changed_cb), self);
 }
 
@@ -779,6 +787,29 @@ tether_session_manager_open_session_finish (TetherSessionManager  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* What was typed for where @session (now Closed) went is wiped once no
+ * other session goes there: Close, Remove and quit wipe it. */
+static void
+forget_typed_secrets (TetherSessionManager *self,
+                      TetherSession        *session)
+{
+  const char *key = _tether_session_get_connection_key (session);
+  g_autoptr(GPtrArray) sessions = NULL;
+
+  if (key == NULL)
+    return;
+  sessions = _tether_session_manager_all_sessions (self);
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      TetherSession *other = g_ptr_array_index (sessions, i);
+
+      if (other != session && tether_session_get_state (other) != TETHER_SESSION_STATE_CLOSED
+          && g_strcmp0 (_tether_session_get_connection_key (other), key) == 0)
+        return;
+    }
+  _tether_connection_pool_forget_secrets (self->pool, key);
+}
+
 /**
  * tether_session_manager_close_session:
  *
@@ -800,6 +831,7 @@ tether_session_manager_close_session (TetherSessionManager *self,
     _tether_session_set_state (session, TETHER_SESSION_STATE_CLOSING);
   _tether_connection_pool_release (self->pool, session);
   _tether_session_set_state (session, TETHER_SESSION_STATE_CLOSED);
+  forget_typed_secrets (self, session);
 
   if (tether_session_get_temporary (session))
     {
@@ -883,7 +915,7 @@ tether_session_manager_forget_secrets_async (TetherSessionManager *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tether_session_manager_forget_secrets_async);
 
-  if ((resolved = resolve_session (session, &error)) == NULL)
+  if ((resolved = _tether_session_manager_resolve (session, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
@@ -915,7 +947,7 @@ tether_session_manager_close_all (TetherSessionManager *self)
 
   g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
 
-  sessions = all_sessions (self);
+  sessions = _tether_session_manager_all_sessions (self);
   for (guint i = 0; i < sessions->len; i++)
     {
       TetherSession *session = g_ptr_array_index (sessions, i);
