@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
-
 #include "tether-error.h"
 #include "tether-session-manager-private.h"
 #include "tether-session-private.h"

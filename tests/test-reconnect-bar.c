@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tether-test-window.h"
+
+/*
+ * A lost connection under an entered session, in the real window (issue
+ * #11, §1): the tab stays with its scrollback and a bar that counts down,
+ * then a new shell after a local line, or Broken with Reconnect.
+ */
+
+static void
+set_window (guint seconds)
+{
+  TetherConfig config = *tether_session_manager_get_config (manager ());
+
+  config.reconnect_window_s = seconds;
+  tether_session_manager_set_config (manager (), &config);
+}
+
+static TetherReconnectBar *
+bar_of (TetherSession *session)
+{
+  return tether_session_tab_get_reconnect_bar (tab_of (session));
+}
+
+typedef struct {
+  TetherSession      *session;
+  TetherSessionState  state;
+} StateWait;
+
+static gboolean
+state_is (gpointer data)
+{
+  StateWait *wait = data;
+
+  return tether_session_get_state (wait->session) == wait->state;
+}
+
+static void
+wait_state (TetherSession      *session,
+            TetherSessionState  state)
+{
+  StateWait wait = { session, state };
+
+  tether_test_wait_until (state_is, &wait, WAIT_MS);
+}
+
+typedef struct {
+  TetherReconnectBar *bar;
+  const char         *before;
+} TextWait;
+
+static gboolean
+bar_text_changed (gpointer data)
+{
+  TextWait *wait = data;
+
+  return g_strcmp0 (tether_reconnect_bar_get_text (wait->bar), wait->before) != 0;
+}
+
+static gboolean
+bar_hidden (gpointer data)
+{
+  return !tether_reconnect_bar_get_shown (data);
+}
+
+/* The server kills the session's connection: same tab, scrollback kept,
+ * the bar, then a new shell after the dimmed local line. */
+static void
+test_comes_back (void)
+{
+  g_autoptr(TetherSession) session = NULL;
+  TetherSessionTab *tab;
+  g_autofree char *text = NULL;
+
+  set_window (60);
+  session = g_object_ref (add_session (tether_test_sshd_get_target (sshd), "Blip", NULL));
+  enter (session);
+  tab = tab_of (session);
+  type (session, "MARK=kept; echo before-$((6*7))\n");
+  wait_for_text (session, "before-42");
+
+  tether_test_sshd_kill_connections (sshd);
+  wait_state (session, TETHER_SESSION_STATE_CONNECTING);
+  g_assert_true (tab_of (session) == tab);
+  g_assert_true (tether_reconnect_bar_get_shown (bar_of (session)));
+  g_assert_nonnull (strstr (tether_reconnect_bar_get_text (bar_of (session)), "was interrupted. Reconnecting… "));
+
+  wait_state (session, TETHER_SESSION_STATE_OPENED);
+  tether_test_wait_until (bar_hidden, bar_of (session), WAIT_MS);
+  wait_for_text (session, "The previous shell ended with the connection.");
+  type (session, "echo \"after-[$MARK]-$((6*7))\"\n");
+  wait_for_text (session, "after-[]-42");
+  text = vte_terminal_get_text (terminal_of (session), NULL, NULL, NULL);
+  g_assert_nonnull (strstr (text, "before-42"));
+  g_assert_true (tab_of (session) == tab);
+  g_assert_cmpint (tether_session_tab_get_state (tab), ==, TETHER_SESSION_TAB_STATE_ENTERED);
+
+  tether_session_manager_remove_session (manager (), session);
+  tether_test_wait_until (no_pages, NULL, WAIT_MS);
+}
+
+/* The server stays away longer than the window: the bar counts down, the
+ * session is Broken, its tab keeps the scrollback and offers Reconnect,
+ * which works once the server is back. */
+static void
+test_broken_then_reconnect (void)
+{
+  g_autoptr(TetherTestSshd) away = tether_test_sshd_new (NULL);
+  g_autoptr(TetherSession) session = NULL;
+  TetherReconnectBar *bar;
+  g_autofree char *first = NULL;
+  g_autofree char *text = NULL;
+  TextWait wait;
+
+  tether_test_sshd_trust (away);
+  set_window (3);
+  session = g_object_ref (add_session (tether_test_sshd_get_target (away), "Away", NULL));
+  enter (session);
+  bar = bar_of (session);
+  type (session, "echo before-$((7*7))\n");
+  wait_for_text (session, "before-49");
+
+  tether_test_sshd_shut_down (away);
+  wait_state (session, TETHER_SESSION_STATE_CONNECTING);
+  first = g_strdup (tether_reconnect_bar_get_text (bar));
+  g_assert_nonnull (strstr (first, "0:0"));
+  wait = (TextWait) { bar, first };
+  tether_test_wait_until (bar_text_changed, &wait, WAIT_MS);
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_CONNECTING);
+
+  wait_state (session, TETHER_SESSION_STATE_BROKEN);
+  g_assert_true (tether_reconnect_bar_get_shown (bar));
+  g_assert_nonnull (strstr (tether_reconnect_bar_get_text (bar), "is lost"));
+  g_assert_cmpint (tether_session_tab_get_state (tab_of (session)), ==, TETHER_SESSION_TAB_STATE_FAILED);
+  text = vte_terminal_get_text (terminal_of (session), NULL, NULL, NULL);
+  g_assert_nonnull (strstr (text, "before-49"));
+
+  tether_test_sshd_restart (away);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (bar), "reconnect.reconnect", NULL));
+  tether_test_wait_until (is_entered, session, WAIT_MS);
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
+  g_assert_false (tether_reconnect_bar_get_shown (bar));
+  type (session, "echo again-$((7*7))\n");
+  wait_for_text (session, "again-49");
+  g_clear_pointer (&text, g_free);
+  text = vte_terminal_get_text (terminal_of (session), NULL, NULL, NULL);
+  g_assert_nonnull (strstr (text, "before-49"));
+
+  tether_session_manager_remove_session (manager (), session);
+  tether_test_wait_until (no_pages, NULL, WAIT_MS);
+  set_window (60);
+}
+
+/* Close Session on the bar while it retries: the session is Closed and its
+ * tab goes. */
+static void
+test_close_from_bar (void)
+{
+  g_autoptr(TetherTestSshd) away = tether_test_sshd_new (NULL);
+  g_autoptr(TetherSession) session = NULL;
+
+  tether_test_sshd_trust (away);
+  set_window (60);
+  session = g_object_ref (add_session (tether_test_sshd_get_target (away), "Closing", NULL));
+  enter (session);
+
+  tether_test_sshd_shut_down (away);
+  wait_state (session, TETHER_SESSION_STATE_CONNECTING);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (bar_of (session)), "reconnect.close", NULL));
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_CLOSED);
+  tether_test_wait_until (no_pages, NULL, WAIT_MS);
+  tether_session_manager_remove_session (manager (), session);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  tether_test_window_setup (&argc, &argv);
+
+  g_test_add_func ("/reconnect-bar/comes-back", test_comes_back);
+  g_test_add_func ("/reconnect-bar/broken-then-reconnect", test_broken_then_reconnect);
+  g_test_add_func ("/reconnect-bar/close", test_close_from_bar);
+
+  status = g_test_run ();
+
+  tether_test_window_teardown ();
+  tether_test_window_free ();
+
+  return status;
+}
