@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "tether-test-session.h"
 #include "tether-test-window.h"
 
 /*
@@ -22,28 +23,6 @@ static TetherReconnectBar *
 bar_of (TetherSession *session)
 {
   return tether_session_tab_get_reconnect_bar (tab_of (session));
-}
-
-typedef struct {
-  TetherSession      *session;
-  TetherSessionState  state;
-} StateWait;
-
-static gboolean
-state_is (gpointer data)
-{
-  StateWait *wait = data;
-
-  return tether_session_get_state (wait->session) == wait->state;
-}
-
-static void
-wait_state (TetherSession      *session,
-            TetherSessionState  state)
-{
-  StateWait wait = { session, state };
-
-  tether_test_wait_until (state_is, &wait, WAIT_MS);
 }
 
 typedef struct {
@@ -82,12 +61,12 @@ test_comes_back (void)
   wait_for_text (session, "before-42");
 
   tether_test_sshd_kill_connections (sshd);
-  wait_state (session, TETHER_SESSION_STATE_CONNECTING);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_CONNECTING, WAIT_MS);
   g_assert_true (tab_of (session) == tab);
   g_assert_true (tether_reconnect_bar_get_shown (bar_of (session)));
   g_assert_nonnull (strstr (tether_reconnect_bar_get_text (bar_of (session)), "was interrupted. Reconnecting… "));
 
-  wait_state (session, TETHER_SESSION_STATE_OPENED);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_OPENED, WAIT_MS);
   tether_test_wait_until (bar_hidden, bar_of (session), WAIT_MS);
   wait_for_text (session, "The previous shell ended with the connection.");
   type (session, "echo \"after-[$MARK]-$((6*7))\"\n");
@@ -123,14 +102,14 @@ test_broken_then_reconnect (void)
   wait_for_text (session, "before-49");
 
   tether_test_sshd_shut_down (away);
-  wait_state (session, TETHER_SESSION_STATE_CONNECTING);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_CONNECTING, WAIT_MS);
   first = g_strdup (tether_reconnect_bar_get_text (bar));
   g_assert_nonnull (strstr (first, "0:0"));
   wait = (TextWait) { bar, first };
   tether_test_wait_until (bar_text_changed, &wait, WAIT_MS);
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_CONNECTING);
 
-  wait_state (session, TETHER_SESSION_STATE_BROKEN);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_BROKEN, WAIT_MS);
   g_assert_true (tether_reconnect_bar_get_shown (bar));
   g_assert_nonnull (strstr (tether_reconnect_bar_get_text (bar), "is lost"));
   g_assert_cmpint (tether_session_tab_get_state (tab_of (session)), ==, TETHER_SESSION_TAB_STATE_FAILED);
@@ -167,7 +146,7 @@ test_close_from_bar (void)
   enter (session);
 
   tether_test_sshd_shut_down (away);
-  wait_state (session, TETHER_SESSION_STATE_CONNECTING);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_CONNECTING, WAIT_MS);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (bar_of (session)), "reconnect.close", NULL));
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_CLOSED);
   tether_test_wait_until (no_pages, NULL, WAIT_MS);

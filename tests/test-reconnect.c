@@ -16,29 +16,6 @@
 
 #define WAIT_MS 20000
 
-typedef struct {
-  TetherSession      *session;
-  TetherSessionState  state;
-} StateWait;
-
-static gboolean
-state_is (gpointer data)
-{
-  StateWait *wait = data;
-
-  return tether_session_get_state (wait->session) == wait->state;
-}
-
-static void
-wait_state (TetherSession      *session,
-            TetherSessionState  state,
-            guint               timeout_ms)
-{
-  StateWait wait = { session, state };
-
-  tether_test_wait_until (state_is, &wait, timeout_ms);
-}
-
 static TetherSessionManager *
 new_manager (guint reconnect_window_s,
              guint keepalive_ms)
@@ -97,13 +74,13 @@ test_killed (void)
   g_signal_connect (session, "reconnected", G_CALLBACK (reconnected_cb), &reconnected);
 
   tether_test_sshd_kill_connections (sshd);
-  wait_state (session, TETHER_SESSION_STATE_CONNECTING, WAIT_MS);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_CONNECTING, WAIT_MS);
   /* The viewer stays, and knows until when the retries go on. */
   g_assert_true (tether_session_get_attached (session));
   g_assert_cmpint (tether_session_get_reconnect_deadline (session), >, g_get_monotonic_time ());
   g_assert_nonnull (strstr (tether_session_get_last_error (session), "was lost"));
 
-  wait_state (session, TETHER_SESSION_STATE_OPENED, WAIT_MS);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_OPENED, WAIT_MS);
   g_assert_cmpint (tether_session_get_reconnect_deadline (session), ==, 0);
   tether_test_wait_for_output (session, "before-42");
   /* A new shell, to the same viewer: the variable died with the old one. */
@@ -135,8 +112,8 @@ test_window_runs_out (void)
   tether_test_attach (session);
 
   tether_test_sshd_shut_down (sshd);
-  wait_state (session, TETHER_SESSION_STATE_CONNECTING, WAIT_MS);
-  wait_state (session, TETHER_SESSION_STATE_BROKEN, WAIT_MS);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_CONNECTING, WAIT_MS);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_BROKEN, WAIT_MS);
   g_assert_false (tether_session_get_attached (session));
   g_assert_cmpint (tether_session_get_reconnect_deadline (session), ==, 0);
   /* The last attempt's reason: nobody listens there any more. */
@@ -166,7 +143,7 @@ test_frozen (void)
   g_assert_no_error (error);
 
   tether_test_sshd_stop_connections (sshd, TRUE);
-  wait_state (session, TETHER_SESSION_STATE_BROKEN, 600 + 1000);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_BROKEN, 600 + 1000);
   g_assert_nonnull (strstr (tether_session_get_last_error (session), "stopped answering"));
   tether_test_sshd_stop_connections (sshd, FALSE);
   tether_test_sshd_kill_connections (sshd);
@@ -195,12 +172,12 @@ test_check_now (void)
 
   tether_test_sshd_stop_connections (sshd, TRUE);
   tether_session_manager_check_connections (manager);
-  wait_state (session, TETHER_SESSION_STATE_CONNECTING, 3000 + 1000);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_CONNECTING, 3000 + 1000);
   g_assert_nonnull (strstr (tether_session_get_last_error (session), "within 3 seconds"));
   /* Thawed and then killed: the retries bring it back. */
   tether_test_sshd_stop_connections (sshd, FALSE);
   tether_test_sshd_kill_connections (sshd);
-  wait_state (session, TETHER_SESSION_STATE_OPENED, WAIT_MS);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_OPENED, WAIT_MS);
   tether_session_manager_close_session (manager, session);
 }
 
@@ -236,8 +213,8 @@ test_password_reused (void)
   g_assert_cmpuint (tether_test_interaction_get_prompts (interaction)->len, ==, 1);
 
   tether_test_sshd_kill_connections (sshd);
-  wait_state (session, TETHER_SESSION_STATE_CONNECTING, WAIT_MS);
-  wait_state (session, TETHER_SESSION_STATE_OPENED, WAIT_MS);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_CONNECTING, WAIT_MS);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_OPENED, WAIT_MS);
   /* No dialog while retrying. */
   g_assert_cmpuint (tether_test_interaction_get_prompts (interaction)->len, ==, 1);
 
@@ -266,7 +243,7 @@ test_host_key_changed (void)
   g_assert_no_error (error);
 
   tether_test_sshd_change_host_key (sshd);
-  wait_state (session, TETHER_SESSION_STATE_BROKEN, WAIT_MS);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_BROKEN, WAIT_MS);
   g_assert_nonnull (strstr (tether_session_get_last_error (session), "changed"));
   /* Refused, never asked about, even by an interaction that accepts keys. */
   g_assert_cmpuint (tether_test_interaction_get_prompts (interaction)->len, ==, 0);
@@ -291,10 +268,10 @@ test_shared (void)
   g_assert_cmpuint (count_logins (sshd), ==, 1);
 
   tether_test_sshd_kill_connections (sshd);
-  wait_state (a, TETHER_SESSION_STATE_CONNECTING, WAIT_MS);
+  tether_test_wait_state (a, TETHER_SESSION_STATE_CONNECTING, WAIT_MS);
   g_assert_cmpint (tether_session_get_state (b), ==, TETHER_SESSION_STATE_CONNECTING);
-  wait_state (a, TETHER_SESSION_STATE_OPENED, WAIT_MS);
-  wait_state (b, TETHER_SESSION_STATE_OPENED, WAIT_MS);
+  tether_test_wait_state (a, TETHER_SESSION_STATE_OPENED, WAIT_MS);
+  tether_test_wait_state (b, TETHER_SESSION_STATE_OPENED, WAIT_MS);
 
   g_assert_cmpuint (count_logins (sshd), ==, 2);
   g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 1);
@@ -317,7 +294,7 @@ test_close_while_connecting (void)
   g_assert_no_error (error);
 
   tether_test_sshd_shut_down (sshd);
-  wait_state (session, TETHER_SESSION_STATE_CONNECTING, WAIT_MS);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_CONNECTING, WAIT_MS);
   tether_session_manager_close_session (manager, session);
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_CLOSED);
   tether_test_sshd_restart (sshd);

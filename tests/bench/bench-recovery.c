@@ -8,6 +8,8 @@
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
 
+#include "bench-common.h"
+
 /*
  * Recovery (issue #11, Benchmark): the server side of an entered session's
  * connection is killed while the server stays up; the time until the
@@ -15,52 +17,6 @@
  * true` measured in the same run.  Medians over ROUNDS (argv[1], 10 by
  * default).  Never part of the test suite: numbers, no asserts.
  */
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (GArray *samples)
-{
-  g_array_sort (samples, compare_doubles);
-  return g_array_index (samples, double, samples->len / 2);
-}
-
-static double
-now_ms (void)
-{
-  return g_get_monotonic_time () / 1000.0;
-}
-
-static double
-time_openssh (TetherTestSshd *sshd)
-{
-  g_autofree char *home_ssh = g_build_filename (g_get_home_dir (), ".ssh", NULL);
-  g_autofree char *known = g_build_filename (home_ssh, "known_hosts", NULL);
-  g_autofree char *key = g_build_filename (home_ssh, "id_ed25519", NULL);
-  g_autofree char *port = g_strdup_printf ("%u", tether_test_sshd_get_port (sshd));
-  g_autofree char *kh_option = g_strconcat ("UserKnownHostsFile=", known, NULL);
-  g_autofree char *dest = g_strconcat (tether_test_sshd_get_user (sshd), "@127.0.0.1", NULL);
-  const char *argv[] = {
-    "ssh", "-F", "/dev/null", "-o", "BatchMode=yes", "-o", kh_option,
-    "-o", "IdentitiesOnly=yes", "-i", key, "-p", port, dest, "true", NULL
-  };
-  g_autoptr(GError) error = NULL;
-  double start = now_ms ();
-  int status = -1;
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return now_ms () - start;
-}
 
 static gboolean
 is_opened (gpointer data)
@@ -79,12 +35,12 @@ static double
 time_recovery (TetherTestSshd *sshd,
                TetherSession  *session)
 {
-  double start = now_ms ();
+  double start = bench_now_ms ();
 
   tether_test_sshd_kill_connections (sshd);
   tether_test_wait_until (is_lost, session, 20000);
   tether_test_wait_until (is_opened, session, 20000);
-  return now_ms () - start;
+  return bench_now_ms () - start;
 }
 
 int
@@ -114,15 +70,15 @@ main (int   argc,
   /* Interleaved, so that machine noise hits both series alike. */
   for (int i = 0; i < rounds; i++)
     {
-      double t = time_openssh (sshd);
+      double t = bench_time_openssh (sshd);
 
       g_array_append_val (openssh, t);
       t = time_recovery (sshd, session);
       g_array_append_val (recovery, t);
     }
 
-  ref = median (openssh);
-  rec = median (recovery);
+  ref = bench_median (openssh);
+  rec = bench_median (recovery);
   printf ("recovery: medians over %d rounds, loopback sshd, connection killed on the server\n", rounds);
   printf ("  %-44s %8.1f ms  1.00x\n", "ssh -o BatchMode=yes host true (reference)", ref);
   printf ("  %-44s %8.1f ms  %.2fx\n", "Tether: killed until Opened again", rec, rec / ref);
