@@ -371,9 +371,12 @@ system_bus_cb (GObject      *source,
                                                        prepare_for_sleep_cb, self, NULL);
 }
 
+/* Once per manager; later calls do nothing. */
 void
 _tether_session_manager_watch_links (TetherSessionManager *self)
 {
+  if (self->link_cancellable != NULL)
+    return;
   self->link_cancellable = g_cancellable_new ();
   g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
                            G_CALLBACK (network_changed_cb), self, 0);
@@ -383,8 +386,10 @@ _tether_session_manager_watch_links (TetherSessionManager *self)
 void
 _tether_session_manager_unwatch_links (TetherSessionManager *self)
 {
-  if (self->link_cancellable != NULL)
-    g_cancellable_cancel (self->link_cancellable);
+  if (self->link_cancellable == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (g_network_monitor_get_default (), network_changed_cb, self);
+  g_cancellable_cancel (self->link_cancellable);
   g_clear_object (&self->link_cancellable);
   if (self->system_bus != NULL && self->sleep_id != 0)
     g_dbus_connection_signal_unsubscribe (self->system_bus, self->sleep_id);

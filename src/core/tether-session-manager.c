@@ -168,6 +168,9 @@ open_session (TetherSessionManager *self,
     }
 
   report_ignored (self, session, resolved);
+  /* Only once there is a connection to lose: a manager that never
+   * connects (tether --get-session) starts faster without. */
+  _tether_session_manager_watch_links (self);
   _tether_connection_pool_open (self->pool, session, resolved, self->interaction, &self->config,
                                 task);
 }
@@ -277,7 +280,6 @@ tether_session_manager_init (TetherSessionManager *self)
   self->temporary = g_ptr_array_new_with_free_func (g_object_unref);
   self->pool = _tether_connection_pool_new (connection_broken, self);
   _tether_session_manager_init_reconnects (self);
-  _tether_session_manager_watch_links (self);
   g_signal_connect (self->sessions, "items-changed", G_CALLBACK (items_changed_cb), self);
 }
 
