@@ -181,6 +181,67 @@ test_check_now (void)
   tether_session_manager_close_session (manager, session);
 }
 
+/* What calls "check every connection now": the network monitor's
+ * network-changed, and logind's PrepareForSleep(false) on the system bus
+ * (here the test's private bus, where the test owns logind's name).  A
+ * frozen connection is then lost within 3 s (plus the scheduling of a
+ * loaded machine), not after its keepalives (15 s × 3). */
+static void
+test_link_events (gconstpointer data)
+{
+  gboolean resume = GPOINTER_TO_INT (data);
+  g_autoptr(TetherTestSshd) sshd = tether_test_sshd_new (NULL);
+  g_autoptr(TetherSessionManager) manager = new_manager (60, 0);
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  if (resume)
+    {
+      /* The manager subscribes when its first session connects. */
+      bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+      g_assert_no_error (error);
+      reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                           "org.freedesktop.DBus", "RequestName",
+                                           g_variant_new ("(su)", "org.freedesktop.login1", 0),
+                                           G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                           NULL, &error);
+      g_assert_no_error (error);
+    }
+  tether_test_sshd_trust (sshd);
+  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Link", &error);
+  g_assert_no_error (error);
+  /* The manager's system bus is connected and subscribed once a round
+   * trip on it is done: wait for its match rule to be there. */
+  if (resume)
+    while (manager->sleep_id == 0)
+      g_main_context_iteration (NULL, TRUE);
+
+  tether_test_sshd_stop_connections (sshd, TRUE);
+  if (resume)
+    {
+      /* Going to sleep changes nothing; waking up checks. */
+      g_dbus_connection_emit_signal (bus, NULL, "/org/freedesktop/login1",
+                                     "org.freedesktop.login1.Manager", "PrepareForSleep",
+                                     g_variant_new ("(b)", TRUE), &error);
+      g_assert_no_error (error);
+      g_dbus_connection_emit_signal (bus, NULL, "/org/freedesktop/login1",
+                                     "org.freedesktop.login1.Manager", "PrepareForSleep",
+                                     g_variant_new ("(b)", FALSE), &error);
+      g_assert_no_error (error);
+    }
+  else
+    g_signal_emit_by_name (g_network_monitor_get_default (), "network-changed", TRUE);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_CONNECTING, 3000 + 1000);
+  g_assert_nonnull (strstr (tether_session_get_last_error (session), "within 3 seconds"));
+
+  tether_test_sshd_stop_connections (sshd, FALSE);
+  tether_test_sshd_kill_connections (sshd);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_OPENED, WAIT_MS);
+  tether_session_manager_close_session (manager, session);
+}
+
 /* A password typed once logs in again unasked; Close wipes it. */
 static void
 test_password_reused (void)
@@ -310,11 +371,16 @@ main (int   argc,
       char *argv[])
 {
   tether_test_init (&argc, &argv);
+  /* The system bus is the test's own session bus, where /reconnect/resume
+   * plays logind. */
+  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", g_getenv ("DBUS_SESSION_BUS_ADDRESS"), TRUE);
 
   g_test_add_func ("/reconnect/killed", test_killed);
   g_test_add_func ("/reconnect/window-runs-out", test_window_runs_out);
   g_test_add_func ("/reconnect/frozen", test_frozen);
   g_test_add_func ("/reconnect/check-now", test_check_now);
+  g_test_add_data_func ("/reconnect/network-changed", GINT_TO_POINTER (FALSE), test_link_events);
+  g_test_add_data_func ("/reconnect/resume", GINT_TO_POINTER (TRUE), test_link_events);
   g_test_add_func ("/reconnect/password-reused", test_password_reused);
   g_test_add_func ("/reconnect/host-key-changed", test_host_key_changed);
   g_test_add_func ("/reconnect/shared", test_shared);
