@@ -44,6 +44,23 @@ bar_hidden (gpointer data)
   return !tether_reconnect_bar_get_shown (data);
 }
 
+static gboolean
+is_label (GtkWidget     *widget,
+          gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+         && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+/* The session list shows @text somewhere (its state column). */
+static gboolean
+tree_shows (gpointer text)
+{
+  GtkWidget *tree = GTK_WIDGET (tether_window_get_session_tree (window));
+
+  return tether_test_find_widget (tree, is_label, text) != NULL;
+}
+
 /* The server kills the session's connection: same tab, scrollback kept,
  * the bar, then a new shell after the dimmed local line. */
 static void
@@ -132,13 +149,15 @@ test_broken_then_reconnect (void)
   set_window (60);
 }
 
-/* Close Session on the bar while it retries: the session is Closed and its
- * tab goes. */
+/* While a session retries, the list says Connecting and the window stays
+ * usable; Close Session on its bar: the session is Closed and its tab
+ * goes. */
 static void
 test_close_from_bar (void)
 {
   g_autoptr(TetherTestSshd) away = tether_test_sshd_new (NULL);
   g_autoptr(TetherSession) session = NULL;
+  g_autoptr(TetherSession) other = NULL;
 
   tether_test_sshd_trust (away);
   set_window (60);
@@ -147,6 +166,15 @@ test_close_from_bar (void)
 
   tether_test_sshd_shut_down (away);
   tether_test_wait_state (session, TETHER_SESSION_STATE_CONNECTING, WAIT_MS);
+  /* The list says so too, and the window stays usable: another session
+   * opens, is entered and answers meanwhile. */
+  tether_test_wait_until (tree_shows, (gpointer) "Connecting", WAIT_MS);
+  other = g_object_ref (add_session (tether_test_sshd_get_target (sshd), "Meanwhile", NULL));
+  enter (other);
+  type (other, "echo meanwhile-$((7*7))\n");
+  wait_for_text (other, "meanwhile-49");
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_CONNECTING);
+  tether_session_manager_remove_session (manager (), other);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (bar_of (session)), "reconnect.close", NULL));
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_CLOSED);
   tether_test_wait_until (no_pages, NULL, WAIT_MS);
