@@ -340,6 +340,37 @@ test_shared (void)
   tether_session_manager_close_all (manager);
 }
 
+static gboolean
+no_connection (gpointer manager)
+{
+  return tether_session_manager_get_n_connections (manager) == 0;
+}
+
+/* Reconnect Now: between two retries (no connection under way), the next
+ * attempt starts right away instead of at the next second. */
+static void
+test_reconnect_now (void)
+{
+  g_autoptr(TetherTestSshd) sshd = tether_test_sshd_new (NULL);
+  g_autoptr(TetherSessionManager) manager = new_manager (60, 0);
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tether_test_sshd_trust (sshd);
+  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Now", &error);
+  g_assert_no_error (error);
+
+  tether_test_sshd_shut_down (sshd);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_CONNECTING, WAIT_MS);
+  tether_test_wait_until (no_connection, manager, WAIT_MS);
+  tether_test_sshd_restart (sshd);
+  /* No main loop turn in between: only Reconnect Now can start it. */
+  tether_session_manager_reconnect_now (manager, session);
+  g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 1);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_OPENED, WAIT_MS);
+  tether_session_manager_close_session (manager, session);
+}
+
 /* Close during the retries: the session stays Closed, and nothing comes
  * back for it. */
 static void
@@ -384,6 +415,7 @@ main (int   argc,
   g_test_add_func ("/reconnect/password-reused", test_password_reused);
   g_test_add_func ("/reconnect/host-key-changed", test_host_key_changed);
   g_test_add_func ("/reconnect/shared", test_shared);
+  g_test_add_func ("/reconnect/reconnect-now", test_reconnect_now);
   g_test_add_func ("/reconnect/close-while-connecting", test_close_while_connecting);
 
   return g_test_run ();
