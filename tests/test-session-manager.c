@@ -597,6 +597,8 @@ test_broken_and_reopen (void)
   tether_test_sshd_trust (own);
   config.keepalive_interval_ms = 300;
   config.keepalive_max_missed = 2;
+  /* Never retried (reconnect-window 0): test-reconnect.c retries. */
+  config.reconnect_window_s = 0;
   manager = tether_session_manager_new (NULL, &config);
   a = tether_test_new_session (manager, tether_test_sshd_get_target (own), "BrokenA", &error);
   g_assert_no_error (error);
@@ -660,12 +662,16 @@ static void
 test_broken_is_not_exit (void)
 {
   TetherTestSshd *own = tether_test_sshd_new (NULL);
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  TetherConfig never = *tether_test_config ();
+  g_autoptr(TetherSessionManager) manager = NULL;
   g_autoptr(TetherSession) session = NULL;
   g_autoptr(TetherChannel) shell = NULL;
   g_autoptr(GError) error = NULL;
   Lost lost = { 0 };
 
+  /* Never retried (reconnect-window 0): test-reconnect.c retries. */
+  never.reconnect_window_s = 0;
+  manager = tether_session_manager_new (NULL, &never);
   tether_test_sshd_trust (own);
   session = tether_test_new_session (manager, tether_test_sshd_get_target (own), "Lost", &error);
   g_assert_no_error (error);

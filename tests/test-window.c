@@ -833,19 +833,20 @@ test_connection_lost (gconstpointer data)
   const char *message;
   TetherConfig config = *tether_session_manager_get_config (manager ());
   TetherConfig quick = config;
+  TetherConfig never = config;
   Lost lost;
 
   /* Keepalives that give up quickly, for this session's connection only:
    * it takes them when it opens. */
   quick.keepalive_interval_ms = 300;
   quick.keepalive_max_missed = 2;
-  if (silent)
-    tether_session_manager_set_config (manager (), &quick);
+  /* Never retried (reconnect-window 0): test-reconnect-bar.c retries. */
+  quick.reconnect_window_s = 0;
+  never.reconnect_window_s = 0;
+  tether_session_manager_set_config (manager (), silent ? &quick : &never);
   session = add_session (tether_test_sshd_get_target (sshd), silent ? "Silent" : "Killed", NULL);
   keep = g_object_ref (session);
   enter (session);
-  if (silent)
-    tether_session_manager_set_config (manager (), &config);
   tab = tab_of (session);
   shell = g_object_ref (tether_session_get_shell (session));
   type (session, "echo before-$((6*7))-break\n");
@@ -876,6 +877,7 @@ test_connection_lost (gconstpointer data)
     }
   remove_and_wait_closed (session);
   tether_test_wait_until (no_pages, NULL, WAIT_MS);
+  tether_session_manager_set_config (manager (), &config);
 }
 
 static gboolean

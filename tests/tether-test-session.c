@@ -201,3 +201,26 @@ tether_test_wait_shell_exit (TetherSession *session)
   g_signal_handler_disconnect (session, id);
   return status;
 }
+
+typedef struct {
+  TetherSession      *session;
+  TetherSessionState  state;
+} StateWait;
+
+static gboolean
+state_is (gpointer data)
+{
+  StateWait *wait = data;
+
+  return tether_session_get_state (wait->session) == wait->state;
+}
+
+void
+tether_test_wait_state (TetherSession      *session,
+                        TetherSessionState  state,
+                        guint               timeout_ms)
+{
+  StateWait wait = { session, state };
+
+  tether_test_wait_until (state_is, &wait, timeout_ms);
+}

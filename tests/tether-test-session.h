@@ -42,6 +42,10 @@ void           tether_test_wait_for_output  (TetherSession        *session,
 void           tether_test_clear_output     (TetherSession        *session);
 /* Waits until the transcript holds anything at all. */
 void           tether_test_wait_for_any_output (TetherSession     *session);
+/* Waits (at most @timeout_ms) until the session is in @state. */
+void           tether_test_wait_state       (TetherSession        *session,
+                                             TetherSessionState    state,
+                                             guint                 timeout_ms);
 /* Waits until the shell exits; returns its status. */
 int            tether_test_wait_shell_exit  (TetherSession        *session);
 

@@ -891,6 +891,19 @@ tether_test_sshd_change_host_key (TetherTestSshd *sshd)
 }
 
 void
+tether_test_sshd_shut_down (TetherTestSshd *sshd)
+{
+  tether_test_sshd_stop (sshd);
+}
+
+void
+tether_test_sshd_restart (TetherTestSshd *sshd)
+{
+  g_assert_cmpint (sshd->pid, ==, 0);
+  start_on_free_port (sshd, TRUE);
+}
+
+void
 tether_test_sshd_authorize_key (TetherTestSshd *sshd,
                                 const char     *pubkey_path)
 {

@@ -57,6 +57,10 @@ const char     *tether_test_sshd_get_log_path     (TetherTestSshd  *sshd);
 void            tether_test_sshd_trust            (TetherTestSshd  *sshd);
 /* Restarts the server on the same port with a new host key (a "changed key"). */
 void            tether_test_sshd_change_host_key  (TetherTestSshd  *sshd);
+/* Stops the server and its connections (a server that went away)... */
+void            tether_test_sshd_shut_down        (TetherTestSshd  *sshd);
+/* ...and starts it again on the same port with the same host key. */
+void            tether_test_sshd_restart          (TetherTestSshd  *sshd);
 /* Authorizes one more public key file. */
 void            tether_test_sshd_authorize_key    (TetherTestSshd  *sshd,
                                                    const char      *pubkey_path);

@@ -21,6 +21,7 @@ tether_config_init_from_settings (TetherConfig *config,
   config->connect_timeout_s = g_settings_get_uint (settings, "connect-timeout");
   config->keepalive_interval_ms = g_settings_get_uint (settings, "keepalive-interval") * 1000;
   config->keepalive_max_missed = g_settings_get_uint (settings, "keepalive-max-missed");
+  config->reconnect_window_s = g_settings_get_uint (settings, "reconnect-window");
   config->columns = g_settings_get_uint (settings, "terminal-columns");
   config->rows = g_settings_get_uint (settings, "terminal-rows");
   config->throttle_limit = g_settings_get_uint (settings, "throttle-limit");

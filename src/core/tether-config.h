@@ -12,6 +12,7 @@ G_BEGIN_DECLS
  *   keepalive is sent
  * @keepalive_max_missed: how many keepalives in a row may go unanswered
  *   before the connection is Broken
+ * @reconnect_window_s: how long a lost connection is retried (0: never)
  * @columns: the width a session's shell starts at, before a terminal shows it
  * @rows: its height
  * @throttle_limit: how many hosts Invoke-Command runs on at once
@@ -25,6 +26,7 @@ typedef struct {
   guint connect_timeout_s;
   guint keepalive_interval_ms;
   guint keepalive_max_missed;
+  guint reconnect_window_s;
   guint columns;
   guint rows;
   guint throttle_limit;

@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tether-connection-pool.h"
+#include "tether-connection-private.h"
 #include "tether-error.h"
 #include "tether-session-private.h"
 
@@ -16,6 +17,9 @@ typedef struct {
 struct _TetherConnectionPool
 {
   GHashTable                 *entries;    /* key -> PoolEntry* */
+  /* key -> TetherSecretMemory*: what was typed for each place this run,
+   * kept across a lost connection, wiped once no session goes there. */
+  GHashTable                 *memories;
   TetherConnectionBrokenFunc  broken;
   gpointer                    user_data;
 };
@@ -48,6 +52,8 @@ _tether_connection_pool_new (TetherConnectionBrokenFunc broken,
 
   pool->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) pool_entry_free);
+  pool->memories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) _tether_secret_memory_unref);
   pool->broken = broken;
   pool->user_data = user_data;
   return pool;
@@ -59,6 +65,7 @@ pool_clear (gpointer data)
   TetherConnectionPool *pool = data;
 
   g_hash_table_unref (pool->entries);
+  g_hash_table_unref (pool->memories);
 }
 
 void
@@ -66,6 +73,7 @@ _tether_connection_pool_free (TetherConnectionPool *pool)
 {
   /* Closing every connection now; callbacks still queued find no entry. */
   g_hash_table_remove_all (pool->entries);
+  _tether_connection_pool_forget_secrets (pool, NULL);
   pool->broken = NULL;
   g_rc_box_release_full (pool, pool_clear);
 }
@@ -150,13 +158,51 @@ _tether_connection_pool_release (TetherConnectionPool *pool,
 
   entry = lookup_by_connection (pool, connection);
   if (entry != NULL && --entry->users == 0)
-    forget (pool, connection);
+    {
+      gboolean lost = tether_connection_get_state (connection) == TETHER_CONNECTION_STATE_BROKEN;
+
+      forget (pool, connection);
+      /* A lost connection is retried with what was typed for it. */
+      if (!lost)
+        _tether_connection_pool_forget_secrets (pool, tether_connection_get_key (connection));
+    }
 }
 
 void
 _tether_connection_pool_clear (TetherConnectionPool *pool)
 {
   g_hash_table_remove_all (pool->entries);
+  _tether_connection_pool_forget_secrets (pool, NULL);
+}
+
+/* Wipes what was typed for @key (every place when %NULL). */
+void
+_tether_connection_pool_forget_secrets (TetherConnectionPool *pool,
+                                        const char           *key)
+{
+  GHashTableIter iter;
+  gpointer k, memory;
+
+  g_hash_table_iter_init (&iter, pool->memories);
+  while (g_hash_table_iter_next (&iter, &k, &memory))
+    if (key == NULL || g_str_equal (k, key))
+      {
+        /* A worker logging in may still hold a reference: empty it now. */
+        _tether_secret_memory_wipe (memory);
+        g_hash_table_iter_remove (&iter);
+      }
+}
+
+/* Asks every ready connection to prove it is alive within 3 s. */
+void
+_tether_connection_pool_check_all (TetherConnectionPool *pool)
+{
+  GHashTableIter iter;
+  PoolEntry *entry;
+
+  g_hash_table_iter_init (&iter, pool->entries);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
+    tether_connection_check (entry->connection);
 }
 
 static void
@@ -196,7 +242,8 @@ finish_waiter (GTask        *task,
     }
   else if (g_task_return_error_if_cancelled (task))
     _tether_session_set_state (data->session, data->previous);
-  else if (tether_session_get_state (data->session) != TETHER_SESSION_STATE_OPENING)
+  else if (tether_session_get_state (data->session) != TETHER_SESSION_STATE_OPENING
+           && tether_session_get_state (data->session) != TETHER_SESSION_STATE_CONNECTING)
     g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_NOT_OPENED,
                              _("The session “%s” was closed while it was opening."),
                              tether_session_get_name (data->session));
@@ -246,12 +293,20 @@ new_entry (TetherConnectionPool       *pool,
 {
   g_autofree char *ssh_dir = tether_get_ssh_dir ();
   PoolEntry *entry = g_new0 (PoolEntry, 1);
+  TetherSecretMemory *memory = g_hash_table_lookup (pool->memories, key);
+
+  if (memory == NULL)
+    {
+      memory = _tether_secret_memory_new ();
+      g_hash_table_insert (pool->memories, g_strdup (key), memory);
+    }
 
   entry->connection = tether_connection_new (resolved, ssh_dir, config);
   entry->waiters = g_ptr_array_new_with_free_func (g_object_unref);
   tether_connection_set_interaction (entry->connection, interaction);
   tether_connection_set_identity_file (entry->connection, tether_session_get_identity_file (session));
   tether_connection_set_known_hosts_file (entry->connection, tether_session_get_known_hosts_file (session));
+  _tether_connection_set_secret_memory (entry->connection, memory);
   g_signal_connect (entry->connection, "broken", G_CALLBACK (connection_broken_cb), pool);
   g_hash_table_insert (pool->entries, g_strdup (key), entry);
 
@@ -278,7 +333,9 @@ _tether_connection_pool_open (TetherConnectionPool       *pool,
   data->columns = config->columns;
   data->rows = config->rows;
   g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
-  _tether_session_set_state (session, TETHER_SESSION_STATE_OPENING);
+  /* A session whose connection was lost stays Connecting while retried. */
+  if (data->previous != TETHER_SESSION_STATE_CONNECTING)
+    _tether_session_set_state (session, TETHER_SESSION_STATE_OPENING);
 
   entry = g_hash_table_lookup (pool->entries, key);
   if (entry != NULL && tether_connection_get_state (entry->connection) == TETHER_CONNECTION_STATE_READY)

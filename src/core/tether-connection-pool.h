@@ -40,5 +40,8 @@ void                  _tether_connection_pool_open     (TetherConnectionPool    
 void                  _tether_connection_pool_release  (TetherConnectionPool       *pool,
                                                         TetherSession              *session);
 void                  _tether_connection_pool_clear    (TetherConnectionPool       *pool);
+void                  _tether_connection_pool_forget_secrets (TetherConnectionPool *pool,
+                                                        const char                 *key);
+void                  _tether_connection_pool_check_all (TetherConnectionPool      *pool);
 
 G_END_DECLS

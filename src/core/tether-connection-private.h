@@ -4,6 +4,7 @@
 #include <libssh/libssh.h>
 
 #include "tether-connection.h"
+#include "tether-secret-memory.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,7 @@ typedef enum {
   TETHER_COMMAND_EOF,
   TETHER_COMMAND_RESIZE,
   TETHER_COMMAND_CLOSE_CHANNEL,
+  TETHER_COMMAND_PROBE,         /* a keepalive now, answered within 3 s */
   TETHER_COMMAND_CLOSE,
 } TetherCommandType;
 
@@ -94,6 +96,7 @@ typedef struct {
   guint              keepalive_ms;
   guint              keepalive_max_missed;
   GMainContext      *main_context;
+  TetherSecretMemory *memory;       /* what was typed in this run, or NULL */
 
   GMutex             mutex;
   GQueue             commands;      /* TetherCommand*, under mutex */
@@ -139,5 +142,7 @@ void                    _tether_channel_add_in_flight   (TetherChannel          
 void                    _tether_connection_send         (TetherConnection       *self,
                                                          TetherCommand          *command);
 void                    _tether_connection_wake_object  (TetherConnection       *self);
+void                    _tether_connection_set_secret_memory (TetherConnection  *self,
+                                                         TetherSecretMemory     *memory);
 
 G_END_DECLS

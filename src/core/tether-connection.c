@@ -61,6 +61,7 @@ shared_clear (gpointer data)
   g_free (shared->ssh_dir);
   g_free (shared->identity_file);
   g_free (shared->known_hosts_file);
+  g_clear_pointer (&shared->memory, _tether_secret_memory_unref);
   g_main_context_unref (shared->main_context);
   g_queue_clear_full (&shared->commands, (GDestroyNotify) _tether_command_free);
   g_queue_clear_full (&shared->events, (GDestroyNotify) _tether_event_free);
@@ -636,6 +637,22 @@ tether_connection_set_interaction (TetherConnection  *self,
 }
 
 /**
+ * _tether_connection_set_secret_memory:
+ * @memory: (nullable): where the secrets typed for this login are kept, and
+ *   looked up first (before the keyring, before asking)
+ */
+void
+_tether_connection_set_secret_memory (TetherConnection   *self,
+                                      TetherSecretMemory *memory)
+{
+  g_return_if_fail (TETHER_IS_CONNECTION (self));
+  g_return_if_fail (self->state == TETHER_CONNECTION_STATE_NEW);
+
+  g_clear_pointer (&self->shared->memory, _tether_secret_memory_unref);
+  self->shared->memory = memory ? _tether_secret_memory_ref (memory) : NULL;
+}
+
+/**
  * tether_connection_set_identity_file:
  * @path: (nullable): a private key tried before the default ones
  */
@@ -825,6 +842,28 @@ tether_connection_open_channel_finish (TetherConnection  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_connection_open_channel_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * tether_connection_check:
+ *
+ * Asks the server for a keepalive reply now: a connection that stays silent
+ * for 3 seconds is Broken (`broken`).  For the moments a connection may
+ * have died unseen, such as after the network changed or a resume.  Does
+ * nothing unless the connection is Ready.
+ */
+void
+tether_connection_check (TetherConnection *self)
+{
+  TetherCommand *command;
+
+  g_return_if_fail (TETHER_IS_CONNECTION (self));
+
+  if (self->state != TETHER_CONNECTION_STATE_READY)
+    return;
+  command = g_new0 (TetherCommand, 1);
+  command->type = TETHER_COMMAND_PROBE;
+  _tether_connection_send (self, command);
 }
 
 /**

@@ -64,6 +64,7 @@ void                   tether_connection_open_channel_async (TetherConnection   
 TetherChannel         *tether_connection_open_channel_finish (TetherConnection        *self,
                                                            GAsyncResult               *result,
                                                            GError                    **error);
+void                   tether_connection_check            (TetherConnection           *self);
 void                   tether_connection_close            (TetherConnection           *self);
 
 G_END_DECLS

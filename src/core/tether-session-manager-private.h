@@ -6,6 +6,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _TetherReconnect TetherReconnect;
+
 struct _TetherSessionManager
 {
   GObject            parent_instance;
@@ -22,7 +24,28 @@ struct _TetherSessionManager
   TetherInteraction *interaction;
   TetherConfig       config;
   GListStore        *invocations; /* TetherInvocation, oldest first */
+  /* tether-reconnect.c: lost connections being retried (TetherReconnect*),
+   * and what tells of losses nobody noticed yet. */
+  GPtrArray         *reconnects;
+  GCancellable      *link_cancellable;
+  GDBusConnection   *system_bus;
+  guint              sleep_id;
 };
+
+/* tether-session-manager.c */
+GPtrArray            *_tether_session_manager_all_sessions (TetherSessionManager  *self);
+void                  _tether_session_manager_open_resolved (TetherSessionManager *self,
+                                                             TetherSession        *session,
+                                                             GTask                *task);
+
+/* tether-reconnect.c */
+void     _tether_session_manager_init_reconnects (TetherSessionManager *self);
+void     _tether_session_manager_stop_reconnects (TetherSessionManager *self);
+gboolean _tether_session_manager_reconnect       (TetherSessionManager *self,
+                                                  TetherConnection     *connection,
+                                                  const GError         *error);
+void     _tether_session_manager_watch_links     (TetherSessionManager *self);
+void     _tether_session_manager_unwatch_links   (TetherSessionManager *self);
 
 /* tether-session-manager-store.c */
 void     _tether_session_manager_save        (TetherSessionManager  *self);

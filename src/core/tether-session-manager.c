@@ -80,8 +80,8 @@ items_changed_cb (GListModel           *store,
 
 /* Connections */
 
-static GPtrArray *
-all_sessions (TetherSessionManager *self)
+GPtrArray *
+_tether_session_manager_all_sessions (TetherSessionManager *self)
 {
   GPtrArray *all = g_ptr_array_new_with_free_func (g_object_unref);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sessions));
@@ -99,8 +99,12 @@ connection_broken (TetherConnection *connection,
                    gpointer          user_data)
 {
   TetherSessionManager *self = user_data;
-  g_autoptr(GPtrArray) sessions = all_sessions (self);
+  g_autoptr(GPtrArray) sessions = NULL;
 
+  if (_tether_session_manager_reconnect (self, connection, error))
+    return;
+
+  sessions = _tether_session_manager_all_sessions (self);
   for (guint i = 0; i < sessions->len; i++)
     {
       TetherSession *session = g_ptr_array_index (sessions, i);
@@ -149,7 +153,8 @@ report_ignored (TetherSessionManager       *self,
 typedef struct {
   GTask              *task;       /* the open's */
   TetherSession      *session;
-  TetherSessionState  previous;
+  TetherSessionState  previous;   /* given back if the open fails */
+  TetherSessionState  expected;   /* while resolving; else closed meanwhile */
 } Resolving;
 
 static void
@@ -177,7 +182,7 @@ resolved_cb (GObject      *object,
       g_task_return_error (resolving->task, error);
     }
   /* Closed (or removed) while `ssh -G` ran: nothing to open any more. */
-  else if (tether_session_get_state (resolving->session) != TETHER_SESSION_STATE_OPENING)
+  else if (tether_session_get_state (resolving->session) != resolving->expected)
     g_task_return_new_error (resolving->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                              _("The connection was closed before it was open."));
   else
@@ -192,13 +197,20 @@ resolved_cb (GObject      *object,
   resolving_free (resolving);
 }
 
-/* Where the session logs in is its target after the SSH configuration,
- * which `ssh -G` tells without blocking: the session is Opening meanwhile,
- * so that a second open is refused rather than run twice. */
-static void
-open_session (TetherSessionManager *self,
-              TetherSession        *session,
-              GTask                *task)
+/**
+ * _tether_session_manager_open_resolved:
+ * @task: the open's: returns once @session has a connection
+ *
+ * Where the session logs in is its target after the SSH configuration,
+ * which `ssh -G` tells without blocking; then the pool opens it.  A new
+ * open is Opening meanwhile, so that a second one is refused rather than
+ * run twice; a reconnection stays Connecting.  A session closed meanwhile
+ * is not opened.
+ */
+void
+_tether_session_manager_open_resolved (TetherSessionManager *self,
+                                       TetherSession        *session,
+                                       GTask                *task)
 {
   g_autoptr(TetherTarget) target = NULL;
   g_autofree char *ssh_dir = tether_get_ssh_dir ();
@@ -212,11 +224,17 @@ open_session (TetherSessionManager *self,
       return;
     }
 
+  /* Only once there is a connection to lose: a manager that never
+   * connects (tether --get-session) starts faster without. */
+  _tether_session_manager_watch_links (self);
+
   resolving = g_new0 (Resolving, 1);
   resolving->task = g_object_ref (task);
   resolving->session = g_object_ref (session);
   resolving->previous = tether_session_get_state (session);
-  _tether_session_set_state (session, TETHER_SESSION_STATE_OPENING);
+  if (resolving->previous != TETHER_SESSION_STATE_CONNECTING)
+    _tether_session_set_state (session, TETHER_SESSION_STATE_OPENING);
+  resolving->expected = tether_session_get_state (session);
   tether_target_resolve_async (target, ssh_dir, g_task_get_cancellable (task), resolved_cb,
                                resolving);
 }
@@ -234,6 +252,8 @@ tether_session_manager_dispose (GObject *object)
   g_clear_object (&self->invocations);
   if (self->sessions != NULL)
     tether_session_manager_close_all (self);
+  _tether_session_manager_stop_reconnects (self);
+  _tether_session_manager_unwatch_links (self);
   g_clear_pointer (&self->pool, _tether_connection_pool_free);
   if (self->sessions != NULL)
     g_signal_handlers_disconnect_by_data (self->sessions, self);
@@ -328,6 +348,7 @@ tether_session_manager_init (TetherSessionManager *self)
   self->temporary = g_ptr_array_new_with_free_func (g_object_unref);
   self->invocations = g_list_store_new (TETHER_TYPE_INVOCATION);
   self->pool = _tether_connection_pool_new (connection_broken, self);
+  _tether_session_manager_init_reconnects (self);
   g_signal_connect (self->sessions, "items-changed", G_CALLBACK (items_changed_cb), self);
 }
 
@@ -571,7 +592,7 @@ static gboolean
 id_is_free (TetherSessionManager *self,
             guint                 id)
 {
-  g_autoptr(GPtrArray) all = all_sessions (self);
+  g_autoptr(GPtrArray) all = _tether_session_manager_all_sessions (self);
 
   for (guint i = 0; i < all->len; i++)
     if (tether_session_get_id (g_ptr_array_index (all, i)) == id)
@@ -983,7 +1004,7 @@ tether_session_manager_open_session_async (TetherSessionManager *self,
 
     case TETHER_SESSION_STATE_CLOSED:
     case TETHER_SESSION_STATE_BROKEN:
-      open_session (self, session, task);
+      _tether_session_manager_open_resolved (self, session, task);
       return;
 
     case TETHER_SESSION_STATE_OPENING:
@@ -1009,6 +1030,29 @@ tether_session_manager_open_session_finish (TetherSessionManager  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* What was typed for where @session (now Closed) went is wiped once no
+ * other session goes there: Close, Remove and quit wipe it. */
+static void
+forget_typed_secrets (TetherSessionManager *self,
+                      TetherSession        *session)
+{
+  const char *key = _tether_session_get_connection_key (session);
+  g_autoptr(GPtrArray) sessions = NULL;
+
+  if (key == NULL)
+    return;
+  sessions = _tether_session_manager_all_sessions (self);
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      TetherSession *other = g_ptr_array_index (sessions, i);
+
+      if (other != session && tether_session_get_state (other) != TETHER_SESSION_STATE_CLOSED
+          && g_strcmp0 (_tether_session_get_connection_key (other), key) == 0)
+        return;
+    }
+  _tether_connection_pool_forget_secrets (self->pool, key);
+}
+
 /**
  * tether_session_manager_close_session:
  *
@@ -1030,6 +1074,7 @@ tether_session_manager_close_session (TetherSessionManager *self,
     _tether_session_set_state (session, TETHER_SESSION_STATE_CLOSING);
   _tether_connection_pool_release (self->pool, session);
   _tether_session_set_state (session, TETHER_SESSION_STATE_CLOSED);
+  forget_typed_secrets (self, session);
 
   if (tether_session_get_temporary (session))
     {
@@ -1165,7 +1210,7 @@ tether_session_manager_close_all (TetherSessionManager *self)
 
   g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
 
-  sessions = all_sessions (self);
+  sessions = _tether_session_manager_all_sessions (self);
   for (guint i = 0; i < sessions->len; i++)
     {
       TetherSession *session = g_ptr_array_index (sessions, i);

@@ -107,6 +107,9 @@ void                  tether_session_manager_close_session      (TetherSessionMa
 void                  tether_session_manager_remove_session     (TetherSessionManager  *self,
                                                                  TetherSession         *session);
 void                  tether_session_manager_close_all          (TetherSessionManager  *self);
+void                  tether_session_manager_reconnect_now      (TetherSessionManager  *self,
+                                                                 TetherSession         *session);
+void                  tether_session_manager_check_connections  (TetherSessionManager  *self);
 void                  tether_session_manager_forget_secrets_async  (TetherSessionManager *self,
                                                                  TetherSession         *session,
                                                                  GCancellable          *cancellable,

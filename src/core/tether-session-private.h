@@ -29,6 +29,9 @@ void              _tether_session_set_connection (TetherSession      *self,
                                                   guint               columns,
                                                   guint               rows);
 TetherConnection *_tether_session_get_connection (TetherSession      *self);
+const char       *_tether_session_get_connection_key (TetherSession  *self);
+void              _tether_session_set_reconnect_deadline (TetherSession *self,
+                                                  gint64              deadline);
 /* Closes the shell and gives the connection back (transfer full). */
 TetherConnection *_tether_session_release        (TetherSession      *self);
 

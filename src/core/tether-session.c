@@ -31,6 +31,10 @@ struct _TetherSession
 
   /* Owned while Opened: the shared connection and the shell on it. */
   TetherConnection          *connection;
+  /* Where it last connected (user@host:port): whose typed secrets are its. */
+  char                      *connection_key;
+  /* While Connecting: when the retries stop (monotonic µs), else 0. */
+  gint64                     reconnect_deadline;
   TetherChannel             *shell;
   gboolean                   opening_shell;
   /* FALSE for Invoke-Command's temporary sessions: their exec channel is
@@ -65,12 +69,14 @@ enum {
   PROP_PERSISTENT,
   PROP_ATTACHED,
   PROP_LAST_ERROR,
+  PROP_RECONNECT_DEADLINE,
   N_PROPS
 };
 
 enum {
   OUTPUT,
   SHELL_EXITED,
+  RECONNECTED,
   N_SIGNALS
 };
 
@@ -133,6 +139,8 @@ notify (TetherSession *self,
 }
 
 static void drop_shell (TetherSession *self);
+static void set_attached (TetherSession *self,
+                          gboolean       attached);
 
 static void
 tether_session_dispose (GObject *object)
@@ -161,6 +169,7 @@ tether_session_finalize (GObject *object)
   g_free (self->known_hosts_file);
   g_free (self->folder);
   g_free (self->last_error);
+  g_free (self->connection_key);
 
   G_OBJECT_CLASS (tether_session_parent_class)->finalize (object);
 }
@@ -190,6 +199,7 @@ tether_session_get_property (GObject    *object,
     case PROP_PERSISTENT: g_value_set_boolean (value, self->persistent); break;
     case PROP_ATTACHED: g_value_set_boolean (value, tether_session_get_attached (self)); break;
     case PROP_LAST_ERROR: g_value_set_string (value, self->last_error); break;
+    case PROP_RECONNECT_DEADLINE: g_value_set_int64 (value, self->reconnect_deadline); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -261,6 +271,9 @@ tether_session_class_init (TetherSessionClass *klass)
   properties[PROP_PERSISTENT] = boolean_property ("persistent");
   properties[PROP_ATTACHED] = boolean_property ("attached");
   properties[PROP_LAST_ERROR] = string_property ("last-error", FALSE);
+  properties[PROP_RECONNECT_DEADLINE] =
+    g_param_spec_int64 ("reconnect-deadline", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Returns TRUE when a handler took the output, to give it back to the
@@ -273,6 +286,13 @@ tether_session_class_init (TetherSessionClass *klass)
     g_signal_new ("shell-exited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_INT);
+  /* The connection came back after a loss; @same_shell says whether the
+   * shell survived it (a fresh one follows otherwise).  Emitted before
+   * any output of the shell that follows. */
+  signals[RECONNECTED] =
+    g_signal_new ("reconnected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 }
 
 static void
@@ -355,14 +375,45 @@ void
 _tether_session_set_state (TetherSession      *self,
                            TetherSessionState  state)
 {
-  if (self->state == state)
+  TetherSessionState old = self->state;
+
+  if (old == state)
     return;
 
   self->state = state;
   g_object_freeze_notify (G_OBJECT (self));
   notify (self, PROP_STATE);
   notify (self, PROP_AVAILABILITY);
+  /* Its viewer waited through Connecting; unless the session is back, it
+   * has nothing to view any more. */
+  if (old == TETHER_SESSION_STATE_CONNECTING && state != TETHER_SESSION_STATE_OPENED)
+    set_attached (self, FALSE);
+  if (old == TETHER_SESSION_STATE_CONNECTING)
+    _tether_session_set_reconnect_deadline (self, 0);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+_tether_session_set_reconnect_deadline (TetherSession *self,
+                                        gint64         deadline)
+{
+  if (self->reconnect_deadline == deadline)
+    return;
+  self->reconnect_deadline = deadline;
+  notify (self, PROP_RECONNECT_DEADLINE);
+}
+
+/**
+ * tether_session_get_reconnect_deadline:
+ *
+ * Returns: while Connecting, when Tether stops retrying its connection
+ *   (g_get_monotonic_time()'s clock), else 0
+ */
+gint64
+tether_session_get_reconnect_deadline (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), 0);
+  return self->reconnect_deadline;
 }
 
 void
@@ -507,6 +558,14 @@ open_shell_cb (GObject      *object,
   g_signal_connect (shell, "closed", G_CALLBACK (shell_closed_cb), self);
   if (self->attach_task != NULL)
     finish_attach (self);
+  else if (self->attached)
+    {
+      /* Its viewer stayed through a lost connection (resume()): the new
+       * shell goes to it, after it was told the old one is gone. */
+      g_signal_emit (self, signals[RECONNECTED], 0, FALSE);
+      tether_channel_resize (self->shell, self->columns, self->rows);
+      tether_channel_start (self->shell);
+    }
 }
 
 static void
@@ -533,7 +592,30 @@ drop_shell (TetherSession *self)
       tether_channel_close (self->shell);
       g_clear_object (&self->shell);
     }
-  set_attached (self, FALSE);
+  /* A lost connection keeps its viewer: the tab waits for the session to
+   * come back (see resume()). */
+  if (self->state != TETHER_SESSION_STATE_CONNECTING)
+    set_attached (self, FALSE);
+}
+
+/*
+ * The connection of a Connecting session is back: what comes back to the
+ * viewer depends on the configuration, and this is the one place that
+ * decides it.
+ */
+static void
+resume (TetherSession *self)
+{
+  if (g_strcmp0 (self->configuration_name, TETHER_DEFAULT_CONFIGURATION_NAME) != 0)
+    {
+      /* ConfigurationName tmux (issue #11, §2) re-attaches its tmux session
+       * here, same shell and same screen, and emits `reconnected` with
+       * same_shell TRUE.  Until then every configuration is DefaultShell. */
+    }
+
+  /* DefaultShell: the shell died with the connection; a fresh one goes to
+   * the viewer that stayed (open_shell_cb()). */
+  open_shell (self);
 }
 
 /* Joins the session to its (shared) connection and starts its shell at
@@ -546,6 +628,13 @@ _tether_session_set_connection (TetherSession    *self,
 {
   drop_shell (self);
   g_set_object (&self->connection, connection);
+  tether_set_str (&self->connection_key, tether_connection_get_key (connection));
+  if (self->state == TETHER_SESSION_STATE_CONNECTING)
+    {
+      /* Back after a loss: the viewer keeps its own size. */
+      resume (self);
+      return;
+    }
   self->columns = MAX (columns, 1);
   self->rows = MAX (rows, 1);
   if (self->shell_on_open)
@@ -570,6 +659,13 @@ _tether_session_set_shell_on_open (TetherSession *self,
                                    gboolean       shell_on_open)
 {
   self->shell_on_open = shell_on_open;
+}
+
+/* (nullable): user@host:port of its last connection */
+const char *
+_tether_session_get_connection_key (TetherSession *self)
+{
+  return self->connection_key;
 }
 
 TetherConnection *

@@ -54,6 +54,8 @@ G_DECLARE_FINAL_TYPE (TetherSession, tether_session, TETHER, SESSION, GObject)
  * - `shell-exited (int status)`: the shell ended (e.g. `exit`).  The session
  *   stays Opened and is no longer attached; the next attach starts a fresh
  *   shell.
+ * - `reconnected (gboolean same_shell)`: the session is back after its
+ *   connection was lost (Connecting → Opened) and its viewer stayed.
  */
 
 const char               *tether_session_state_to_string        (TetherSessionState state);
@@ -84,6 +86,7 @@ char                     *tether_session_dup_shown_computer     (TetherSession *
 gboolean                  tether_session_get_attached           (TetherSession *self);
 gboolean                  tether_session_get_has_shell          (TetherSession *self);
 TetherChannel            *tether_session_get_shell              (TetherSession *self);
+gint64                    tether_session_get_reconnect_deadline (TetherSession *self);
 
 void                      tether_session_attach_async           (TetherSession        *self,
                                                                  guint                 columns,

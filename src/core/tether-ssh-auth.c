@@ -328,6 +328,10 @@ typedef struct {
   /* Typed with Remember on, kept until the server accepts it. */
   char                   *pending;
   TetherSecretKind        pending_kind;
+  /* Typed in the current attempt, kept in memory once the server accepts
+   * it (TetherSecretMemory: a lost connection logs in again unasked). */
+  char                   *typed;
+  TetherSecretKind        typed_kind;
   /* A remembered secret was given in the current attempt. */
   gboolean                used_stored;
   /* A remembered secret failed: ask instead, for this connection. */
@@ -339,12 +343,18 @@ typedef struct {
   guint                   wrong_passphrases;
 } Auth;
 
+/* What was typed in this run first, then the keyring. */
 static char *
 recall (Auth             *auth,
         TetherSecretKind  kind)
 {
+  char *secret;
+
   if (auth->refused[kind])
     return NULL;
+  if (auth->shared->memory != NULL &&
+      (secret = _tether_secret_memory_recall (auth->shared->memory, kind)) != NULL)
+    return secret;
   return _tether_secrets_lookup_sync (auth->shared->host, auth->shared->port,
                                       auth->shared->user, kind);
 }
@@ -357,6 +367,8 @@ refuse_stored (Auth             *auth,
                gboolean          forget)
 {
   auth->refused[kind] = TRUE;
+  if (auth->shared->memory != NULL)
+    _tether_secret_memory_forget (auth->shared->memory, kind);
   if (forget)
     _tether_secrets_clear_sync (auth->shared->host, auth->shared->port,
                                 auth->shared->user, kind);
@@ -397,11 +409,27 @@ hold_if_remembered (Auth             *auth,
     }
 }
 
+static void
+hold_typed (Auth             *auth,
+            TetherSecretKind  kind,
+            const char       *answer)
+{
+  g_clear_pointer (&auth->typed, tether_secret_free);
+  if (answer != NULL && auth->shared->memory != NULL)
+    {
+      auth->typed = tether_secret_dup (answer);
+      auth->typed_kind = kind;
+    }
+}
+
 /* After an attempt: keep what the server accepted, drop the rest. */
 static void
 store_pending (Auth *auth,
                int   rc)
 {
+  if (auth->typed != NULL && (rc == SSH_AUTH_SUCCESS || rc == SSH_AUTH_PARTIAL))
+    _tether_secret_memory_keep (auth->shared->memory, auth->typed_kind, auth->typed);
+  g_clear_pointer (&auth->typed, tether_secret_free);
   if (auth->pending != NULL && (rc == SSH_AUTH_SUCCESS || rc == SSH_AUTH_PARTIAL))
     _tether_secrets_store_sync (auth->shared->host, auth->shared->port, auth->shared->user,
                                 auth->pending_kind, auth->pending);
@@ -464,6 +492,7 @@ passphrase_cb (const char *libssh_prompt,
     }
   g_strlcpy (buf, answer, len);
   hold_if_remembered (auth, prompt, TETHER_SECRET_PASSPHRASE);
+  hold_typed (auth, TETHER_SECRET_PASSPHRASE, answer);
   tether_prompt_wipe_answers (prompt);
   auth->typed_passphrase = TRUE;
   return 0;
@@ -582,6 +611,8 @@ answer_kbdint_round (Auth *auth,
 
       ssh_userauth_kbdint_setanswer (auth->ssh, (unsigned) g_array_index (asked, int, j),
                                      answer ? answer : "");
+      if (g_array_index (asked, int, j) == password)
+        hold_typed (auth, TETHER_SECRET_PASSWORD, answer);
     }
   hold_if_remembered (auth, prompt, TETHER_SECRET_PASSWORD);
   tether_prompt_wipe_answers (prompt);
@@ -651,6 +682,7 @@ try_password (Auth     *auth,
 
   answer = tether_prompt_get_answer (prompt, 0);
   hold_if_remembered (auth, prompt, TETHER_SECRET_PASSWORD);
+  hold_typed (auth, TETHER_SECRET_PASSWORD, answer);
   rc = ssh_userauth_password (auth->ssh, NULL, answer ? answer : "");
   tether_prompt_wipe_answers (prompt);
   store_pending (auth, rc);
@@ -755,6 +787,7 @@ _tether_ssh_authenticate (ssh_session              ssh,
   /* libssh keeps the pointer: leave it one that outlives this frame. */
   ssh_set_callbacks (ssh, &no_callbacks);
   g_clear_pointer (&auth.pending, tether_secret_free);
+  g_clear_pointer (&auth.typed, tether_secret_free);
   if (rc == SSH_AUTH_SUCCESS && auth.withdrawn == NULL)
     return TRUE;
 

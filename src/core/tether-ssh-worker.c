@@ -53,7 +53,12 @@ typedef struct {
   GPtrArray              *channels;   /* WorkerChannel* */
   gint64                  last_rx;
   guint                   missed;      /* keepalive intervals without a byte */
+  gint64                  probe_sent;  /* a probe waits for a byte since then */
 } Worker;
+
+/* After the network changed or the machine woke up, a connection that
+ * cannot answer this fast is taken for lost (issue #11: "within 3 s"). */
+#define PROBE_TIMEOUT_US (3 * G_USEC_PER_SEC)
 
 static void
 worker_channel_free (WorkerChannel *wc)
@@ -420,6 +425,16 @@ run_command (Worker        *w,
         wc->close_requested = TRUE;
       break;
 
+    case TETHER_COMMAND_PROBE:
+      /* One probe at a time: the first one's deadline stands. */
+      if (w->probe_sent == 0)
+        {
+          w->probe_sent = g_get_monotonic_time ();
+          ssh_send_keepalive (w->ssh);
+          ssh_send_keepalive (w->ssh);
+        }
+      break;
+
     case TETHER_COMMAND_CLOSE:
     default:
       g_assert_not_reached ();
@@ -718,13 +733,40 @@ keepalive (Worker  *w,
   return TRUE;
 }
 
-/* Until the next keepalive is due. */
+/* A probe (tether_connection_check()) any byte answers; none within
+ * PROBE_TIMEOUT_US means the connection is lost. */
+static gboolean
+probe (Worker  *w,
+       gint64   now,
+       GError **error)
+{
+  if (w->probe_sent == 0)
+    return TRUE;
+  if (w->last_rx >= w->probe_sent)
+    {
+      w->probe_sent = 0;
+      return TRUE;
+    }
+  if (now < w->probe_sent + PROBE_TIMEOUT_US)
+    return TRUE;
+
+  g_set_error (error, TETHER_ERROR, TETHER_ERROR_BROKEN,
+               _("The connection to %s did not answer within 3 seconds when Tether checked it, after the network changed or the computer woke up. Check the network, then connect the session again."),
+               w->shared->key);
+  return FALSE;
+}
+
+/* Until the next keepalive (or the probe's deadline) is due. */
 static int
 poll_timeout (Worker *w)
 {
   gint64 next = w->last_rx + (gint64) w->shared->keepalive_ms * 1000 * (w->missed + 1);
   /* Rounded up: waking a little early would only spin. */
-  gint64 wait = (next - g_get_monotonic_time () + 999) / 1000;
+  gint64 wait;
+
+  if (w->probe_sent != 0)
+    next = MIN (next, w->probe_sent + PROBE_TIMEOUT_US);
+  wait = (next - g_get_monotonic_time () + 999) / 1000;
 
   return (int) CLAMP (wait, 0, G_MAXINT);
 }
@@ -779,7 +821,7 @@ io_loop (Worker *w)
 
       if (!ssh_is_connected (w->ssh) || (fds[0].revents & (POLLERR | POLLHUP)))
         return lost_error (w);
-      if (!keepalive (w, now, &error))
+      if (!keepalive (w, now, &error) || !probe (w, now, &error))
         return error;
     }
 }

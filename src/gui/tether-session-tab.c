@@ -27,6 +27,7 @@ struct _TetherSessionTab
   GtkWidget              parent_instance;
 
   /* Template widgets */
+  TetherReconnectBar    *reconnect_bar;
   GtkRevealer           *message_revealer;
   GtkLabel              *message_label;
   GtkRevealer           *broadcast_revealer;
@@ -198,6 +199,25 @@ on_session_state (TetherSession    *session,
                                  tether_session_state_to_display (state));
       show_message (self, message);
     }
+}
+
+/* A DefaultShell session back from a lost connection: a new shell follows
+ * in this terminal, after a dimmed local line (never sent to the server)
+ * that says the old one is gone. */
+static void
+on_reconnected (TetherSession    *session,
+                gboolean          same_shell,
+                TetherSessionTab *self)
+{
+  g_autofree char *line = NULL;
+
+  if (same_shell)
+    return;
+  line = g_strdup_printf ("\r\n\033[2m%s\033[0m\r\n",
+                          _("The previous shell ended with the connection. This is a new shell."));
+  tether_terminal_feed_local (self->terminal, line);
+  self->shell_started = g_get_monotonic_time ();
+  self->typed = FALSE;
 }
 
 static void
@@ -629,6 +649,8 @@ tether_session_tab_constructed (GObject *object)
   g_signal_connect_swapped (self->terminal, "commit", G_CALLBACK (on_commit), self);
   g_signal_connect (self->session, "shell-exited", G_CALLBACK (on_shell_exited), self);
   g_signal_connect (self->session, "notify::state", G_CALLBACK (on_session_state), self);
+  g_signal_connect (self->session, "reconnected", G_CALLBACK (on_reconnected), self);
+  tether_reconnect_bar_set_session (self->reconnect_bar, self->session);
   g_signal_connect_swapped (self->session, "notify::name", G_CALLBACK (update_title), self);
   g_signal_connect_swapped (self->session, "notify::user-name", G_CALLBACK (notify_tooltip), self);
   g_signal_connect_swapped (self->session, "notify::computer-name", G_CALLBACK (notify_tooltip), self);
@@ -713,8 +735,10 @@ tether_session_tab_class_init (TetherSessionTabClass *klass)
                   G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_BOOLEAN);
 
   g_type_ensure (TETHER_TYPE_TERMINAL);
+  g_type_ensure (TETHER_TYPE_RECONNECT_BAR);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tetherapp/Tether/ui/tether-session-tab.ui");
+  gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, reconnect_bar);
   gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, message_revealer);
   gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, message_label);
   gtk_widget_class_bind_template_child (widget_class, TetherSessionTab, broadcast_revealer);
@@ -814,4 +838,16 @@ tether_session_tab_get_message (TetherSessionTab *self)
   if (!gtk_revealer_get_reveal_child (self->message_revealer))
     return NULL;
   return gtk_label_get_text (self->message_label);
+}
+
+/**
+ * tether_session_tab_get_reconnect_bar:
+ *
+ * Returns: (transfer none): the bar shown while the connection is lost
+ */
+TetherReconnectBar *
+tether_session_tab_get_reconnect_bar (TetherSessionTab *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION_TAB (self), NULL);
+  return self->reconnect_bar;
 }

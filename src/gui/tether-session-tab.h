@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "tether-reconnect-bar.h"
 #include <gtk/gtk.h>
 
 #include "tether-session.h"
@@ -36,6 +37,9 @@ G_DECLARE_FINAL_TYPE (TetherSessionTab, tether_session_tab, TETHER, SESSION_TAB,
  * ended; @stays_open when it ended within a second of starting, and the tab
  * then says why in its message bar and must stay open.
  *
+ * While its connection is lost, a #TetherReconnectBar across its top says
+ * so; the terminal and its scrollback stay.
+ *
  * Actions: `term.find`, `term.find-next`, `term.find-previous`, with their
  * keys (`tether_session_tab_shortcuts`).
  */
@@ -43,6 +47,7 @@ G_DECLARE_FINAL_TYPE (TetherSessionTab, tether_session_tab, TETHER, SESSION_TAB,
 TetherSessionTab      *tether_session_tab_new           (TetherSession        *session);
 TetherSession         *tether_session_tab_get_session   (TetherSessionTab     *self);
 TetherTerminal        *tether_session_tab_get_terminal  (TetherSessionTab     *self);
+TetherReconnectBar    *tether_session_tab_get_reconnect_bar (TetherSessionTab *self);
 TetherSessionTabState  tether_session_tab_get_state     (TetherSessionTab     *self);
 const char            *tether_session_tab_get_title     (TetherSessionTab     *self);
 void                   tether_session_tab_enter_async   (TetherSessionTab     *self,

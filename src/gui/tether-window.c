@@ -198,6 +198,57 @@ on_terminal_grid_changed (TetherTerminal *terminal,
     tether_session_manager_set_terminal_size (self->manager, (guint) columns, (guint) rows);
 }
 
+typedef struct {
+  TetherWindow  *window;
+  TetherSession *session;
+} Reconnect;
+
+static void
+reconnect_free (Reconnect *data)
+{
+  g_object_unref (data->window);
+  g_object_unref (data->session);
+  g_free (data);
+}
+
+static void
+on_reconnected (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Reconnect *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tether_session_manager_open_session_finish (TETHER_SESSION_MANAGER (source), result, &error))
+    tether_window_show_error (data->window, _("Could Not Reconnect"), error->message);
+  else
+    /* Back in the tab it kept, with its scrollback. */
+    _tether_window_enter (data->window, data->session);
+  reconnect_free (data);
+}
+
+/* The buttons of a tab's bar while its connection is lost. */
+static void
+on_reconnect_response (TetherReconnectBar *bar,
+                       const char         *response,
+                       TetherWindow       *self)
+{
+  TetherSession *session = tether_reconnect_bar_get_session (bar);
+  Reconnect *data;
+
+  if (g_str_equal (response, "reconnect-now"))
+    tether_session_manager_reconnect_now (self->manager, session);
+  else if (g_str_equal (response, "close"))
+    tether_session_manager_close_session (self->manager, session);
+  else
+    {
+      data = g_new0 (Reconnect, 1);
+      data->window = g_object_ref (self);
+      data->session = g_object_ref (session);
+      tether_session_manager_open_session_async (self->manager, session, NULL, on_reconnected, data);
+    }
+}
+
 static gboolean
 escape_markup (GBinding     *binding,
                const GValue *from,
@@ -286,6 +337,8 @@ ensure_tab (TetherWindow  *self,
       tab = g_object_ref_sink (tether_session_tab_new (session));
       g_hash_table_insert (self->tabs, g_object_ref (session), tab);
       g_signal_connect_object (tab, "shell-exited", G_CALLBACK (on_tab_shell_exited), self, 0);
+      g_signal_connect_object (tether_session_tab_get_reconnect_bar (tab), "response",
+                               G_CALLBACK (on_reconnect_response), self, 0);
       g_signal_connect_object (tether_session_tab_get_terminal (tab), "grid-size-changed",
                                G_CALLBACK (on_terminal_grid_changed), self, 0);
       g_signal_connect_object (session, "notify::state", G_CALLBACK (on_session_state), self, 0);

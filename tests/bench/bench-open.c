@@ -8,6 +8,8 @@
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
 
+#include "bench-common.h"
+
 /*
  * How long New-PSSession takes against a private sshd on loopback, as ratios
  * to OpenSSH's `ssh -o BatchMode=yes host true` measured in the same run:
@@ -19,28 +21,6 @@
  */
 
 #define RUNS 20
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (GArray *samples)
-{
-  g_array_sort (samples, compare_doubles);
-  return g_array_index (samples, double, samples->len / 2);
-}
-
-static double
-now_ms (void)
-{
-  return g_get_monotonic_time () / 1000.0;
-}
 
 static void
 exec_done (GObject      *object,
@@ -82,40 +62,16 @@ time_new_session (TetherSessionManager *manager,
                   gboolean              with_exec)
 {
   g_autoptr(TetherSession) session = NULL;
-  double start = now_ms ();
+  double start = bench_now_ms ();
   double elapsed;
 
   session = tether_test_new_session (manager, target, NULL, NULL);
   g_assert_nonnull (session);
   if (with_exec)
     run_true (session);
-  elapsed = now_ms () - start;
+  elapsed = bench_now_ms () - start;
   tether_session_manager_remove_session (manager, session);
   return elapsed;
-}
-
-static double
-time_openssh (TetherTestSshd *sshd)
-{
-  g_autofree char *home_ssh = g_build_filename (g_get_home_dir (), ".ssh", NULL);
-  g_autofree char *known = g_build_filename (home_ssh, "known_hosts", NULL);
-  g_autofree char *key = g_build_filename (home_ssh, "id_ed25519", NULL);
-  g_autofree char *port = g_strdup_printf ("%u", tether_test_sshd_get_port (sshd));
-  g_autofree char *kh_option = g_strconcat ("UserKnownHostsFile=", known, NULL);
-  g_autofree char *dest = g_strconcat (tether_test_sshd_get_user (sshd), "@127.0.0.1", NULL);
-  const char *argv[] = {
-    "ssh", "-F", "/dev/null", "-o", "BatchMode=yes", "-o", kh_option,
-    "-o", "IdentitiesOnly=yes", "-i", key, "-p", port, dest, "true", NULL
-  };
-  g_autoptr(GError) error = NULL;
-  double start = now_ms ();
-  int status = -1;
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return now_ms () - start;
 }
 
 int
@@ -145,7 +101,7 @@ main (int   argc,
     {
       double t;
 
-      t = time_openssh (sshd);
+      t = bench_time_openssh (sshd);
       g_array_append_val (openssh, t);
       t = time_new_session (manager, target, FALSE);
       g_array_append_val (fresh, t);
@@ -163,20 +119,20 @@ main (int   argc,
       g_array_append_val (second, t);
       t = time_new_session (manager, target, TRUE);
       g_array_append_val (second_exec, t);
-      start = now_ms ();
+      start = bench_now_ms ();
       run_true (anchor);
-      t = now_ms () - start;
+      t = bench_now_ms () - start;
       g_array_append_val (exec_open, t);
     }
 
-  ref = median (openssh);
+  ref = bench_median (openssh);
   printf ("open: medians over %d runs, loopback sshd\n", RUNS);
   printf ("  %-44s %8.1f ms  1.00x\n", "ssh -o BatchMode=yes host true (reference)", ref);
-  printf ("  %-44s %8.1f ms  %.2fx\n", "Tether: new session (new connection)", median (fresh), median (fresh) / ref);
-  printf ("  %-44s %8.1f ms  %.2fx\n", "Tether: new session + exec true", median (fresh_exec), median (fresh_exec) / ref);
-  printf ("  %-44s %8.1f ms  %.3fx\n", "Tether: second session, same host", median (second), median (second) / ref);
-  printf ("  %-44s %8.1f ms  %.2fx\n", "Tether: second session + exec true", median (second_exec), median (second_exec) / ref);
-  printf ("  %-44s %8.1f ms  %.2fx\n", "Tether: exec true on an open session", median (exec_open), median (exec_open) / ref);
+  printf ("  %-44s %8.1f ms  %.2fx\n", "Tether: new session (new connection)", bench_median (fresh), bench_median (fresh) / ref);
+  printf ("  %-44s %8.1f ms  %.2fx\n", "Tether: new session + exec true", bench_median (fresh_exec), bench_median (fresh_exec) / ref);
+  printf ("  %-44s %8.1f ms  %.3fx\n", "Tether: second session, same host", bench_median (second), bench_median (second) / ref);
+  printf ("  %-44s %8.1f ms  %.2fx\n", "Tether: second session + exec true", bench_median (second_exec), bench_median (second_exec) / ref);
+  printf ("  %-44s %8.1f ms  %.2fx\n", "Tether: exec true on an open session", bench_median (exec_open), bench_median (exec_open) / ref);
 
   tether_session_manager_close_all (manager);
   tether_test_sshd_free (sshd);

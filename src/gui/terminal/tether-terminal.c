@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "tether-terminal-private.h"
 
@@ -859,4 +860,24 @@ _tether_terminal_set_pacing (TetherTerminal *self,
   self->slice_min = slice_min;
   self->slice_max = slice_max;
   self->slice = CLAMP (self->slice, slice_min, slice_max);
+}
+
+/**
+ * tether_terminal_feed_local:
+ * @text: what Tether itself says, in the terminal's own stream
+ *
+ * Shows @text after the output already queued, as if the shell had
+ * printed it; nothing is sent to the shell.
+ */
+void
+tether_terminal_feed_local (TetherTerminal *self,
+                            const char     *text)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_if_fail (TETHER_IS_TERMINAL (self));
+  g_return_if_fail (text != NULL);
+
+  bytes = g_bytes_new (text, strlen (text));
+  _tether_terminal_push (self, NULL, bytes);
 }

@@ -35,6 +35,8 @@ TetherTerminal *tether_terminal_new                 (void);
 void            tether_terminal_set_session         (TetherTerminal *self,
                                                      TetherSession  *session);
 TetherSession  *tether_terminal_get_session         (TetherTerminal *self);
+void            tether_terminal_feed_local          (TetherTerminal *self,
+                                                     const char     *text);
 gboolean        tether_terminal_get_allocated       (TetherTerminal *self);
 void            tether_terminal_get_grid_size       (TetherTerminal *self,
                                                      guint          *columns,
