@@ -346,6 +346,19 @@ no_connection (gpointer manager)
   return tether_session_manager_get_n_connections (manager) == 0;
 }
 
+typedef struct {
+  TetherSessionManager *manager;
+  TetherSession        *session;
+} Attempting;
+
+static gboolean
+between_attempts (gpointer data)
+{
+  Attempting *a = data;
+
+  return !_tether_session_manager_is_attempting (a->manager, a->session);
+}
+
 /* Reconnect Now: between two retries (no connection under way), the next
  * attempt starts right away instead of at the next second. */
 static void
@@ -355,6 +368,7 @@ test_reconnect_now (void)
   g_autoptr(TetherSessionManager) manager = new_manager (60, 0);
   g_autoptr(TetherSession) session = NULL;
   g_autoptr(GError) error = NULL;
+  Attempting data;
 
   tether_test_sshd_trust (sshd);
   session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Now", &error);
@@ -364,9 +378,13 @@ test_reconnect_now (void)
   tether_test_wait_state (session, TETHER_SESSION_STATE_CONNECTING, WAIT_MS);
   tether_test_wait_until (no_connection, manager, WAIT_MS);
   tether_test_sshd_restart (sshd);
-  /* No main loop turn in between: only Reconnect Now can start it. */
+  /* Between two attempts, and no main loop turn after: only Reconnect Now
+   * can start the next one. */
+  data.manager = manager;
+  data.session = session;
+  tether_test_wait_until (between_attempts, &data, WAIT_MS);
   tether_session_manager_reconnect_now (manager, session);
-  g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 1);
+  g_assert_true (_tether_session_manager_is_attempting (manager, session));
   tether_test_wait_state (session, TETHER_SESSION_STATE_OPENED, WAIT_MS);
   tether_session_manager_close_session (manager, session);
 }

@@ -289,6 +289,22 @@ tether_session_manager_reconnect_now (TetherSessionManager *self,
     }
 }
 
+/* For the tests: whether an attempt for @session is under way (started,
+ * not finished), as opposed to waiting for its next second. */
+gboolean
+_tether_session_manager_is_attempting (TetherSessionManager *self,
+                                       TetherSession        *session)
+{
+  for (guint i = 0; i < self->reconnects->len; i++)
+    {
+      TetherReconnect *r = g_ptr_array_index (self->reconnects, i);
+
+      if (g_ptr_array_find (r->sessions, session, NULL))
+        return r->pending > 0;
+    }
+  return FALSE;
+}
+
 /**
  * tether_session_manager_check_connections:
  *

@@ -46,6 +46,8 @@ gboolean _tether_session_manager_reconnect       (TetherSessionManager *self,
                                                   const GError         *error);
 void     _tether_session_manager_watch_links     (TetherSessionManager *self);
 void     _tether_session_manager_unwatch_links   (TetherSessionManager *self);
+gboolean _tether_session_manager_is_attempting   (TetherSessionManager *self,
+                                                  TetherSession        *session);
 
 /* tether-session-manager-store.c */
 void     _tether_session_manager_save        (TetherSessionManager  *self);
