@@ -163,13 +163,18 @@ tether_invocation_to_text (TetherInvocation *self,
   return g_string_free (out, FALSE);
 }
 
-static void
-append_json_result (GString                *out,
-                    TetherInvocationResult *result)
+/**
+ * tether_invocation_result_append_json_head:
+ *
+ * Opens a JSON record of @result with its `computer` and `session` (null
+ * for a computer name with no session): every record starts so, the
+ * results' and the command line's streamed lines alike.
+ */
+void
+tether_invocation_result_append_json_head (GString                *out,
+                                           TetherInvocationResult *result)
 {
   TetherSession *session = tether_invocation_result_get_session (result);
-  const char *message = tether_invocation_result_get_error_message (result);
-  char duration[G_ASCII_DTOSTR_BUF_SIZE];
 
   g_string_append (out, "{\"computer\":");
   tether_json_append_string (out, tether_invocation_result_get_computer_name (result), -1);
@@ -178,6 +183,16 @@ append_json_result (GString                *out,
     tether_json_append_string (out, tether_session_get_name (session), -1);
   else
     g_string_append (out, "null");
+}
+
+static void
+append_json_result (GString                *out,
+                    TetherInvocationResult *result)
+{
+  const char *message = tether_invocation_result_get_error_message (result);
+  char duration[G_ASCII_DTOSTR_BUF_SIZE];
+
+  tether_invocation_result_append_json_head (out, result);
   g_string_append (out, ",\"status\":");
   tether_json_append_string (out, tether_invocation_status_to_string (tether_invocation_result_get_status (result)), -1);
   g_string_append_printf (out, ",\"exit_status\":%d", tether_invocation_result_get_exit_status (result));

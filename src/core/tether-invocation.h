@@ -168,6 +168,8 @@ void        tether_invocation_cancel             (TetherInvocation    *self);
 char       *tether_invocation_to_text            (TetherInvocation    *self,
                                                   gboolean             gathered);
 char       *tether_invocation_to_json            (TetherInvocation    *self);
+void        tether_invocation_result_append_json_head (GString                *out,
+                                                       TetherInvocationResult *result);
 
 /* One JSON string literal (quotes included) for @len bytes of @text, invalid
  * UTF-8 replaced: for the command line's records. */

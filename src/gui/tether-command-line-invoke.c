@@ -29,7 +29,6 @@ print_record (Invoke                 *invoke,
               gssize                  len)
 {
   GApplicationCommandLine *command_line = invoke->command->command_line;
-  TetherSession *session = tether_invocation_result_get_session (result);
   g_autoptr(GString) out = g_string_new (NULL);
 
   if (!invoke->json)
@@ -45,13 +44,7 @@ print_record (Invoke                 *invoke,
       return;
     }
 
-  g_string_append (out, "{\"computer\":");
-  tether_json_append_string (out, tether_invocation_result_get_computer_name (result), -1);
-  g_string_append (out, ",\"session\":");
-  if (session != NULL)
-    tether_json_append_string (out, tether_session_get_name (session), -1);
-  else
-    g_string_append (out, "null");
+  tether_invocation_result_append_json_head (out, result);
   g_string_append_printf (out, ",\"stream\":\"%s\",\"text\":", is_stderr ? "stderr" : "stdout");
   tether_json_append_string (out, text, len);
   g_string_append (out, "}\n");
