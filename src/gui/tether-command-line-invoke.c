@@ -114,7 +114,6 @@ print_end (Invoke                 *invoke,
            TetherInvocationResult *result)
 {
   TetherInvocationStatus status = tether_invocation_result_get_status (result);
-  TetherSession *session = tether_invocation_result_get_session (result);
   const char *message = tether_invocation_result_get_error_message (result);
   g_autoptr(GString) out = g_string_new (NULL);
   char duration[G_ASCII_DTOSTR_BUF_SIZE];
@@ -122,13 +121,7 @@ print_end (Invoke                 *invoke,
   if (!invoke->json)
     return;
 
-  g_string_append (out, "{\"computer\":");
-  tether_json_append_string (out, tether_invocation_result_get_computer_name (result), -1);
-  g_string_append (out, ",\"session\":");
-  if (session != NULL)
-    tether_json_append_string (out, tether_session_get_name (session), -1);
-  else
-    g_string_append (out, "null");
+  tether_invocation_result_append_json_head (out, result);
   g_ascii_formatd (duration, sizeof duration, "%.3f", tether_invocation_result_get_duration (result));
   g_string_append_printf (out, ",\"status\":\"%s\",\"exit_status\":%d,\"duration\":%s,\"error\":",
                           tether_invocation_status_to_string (status),
