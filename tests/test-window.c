@@ -574,6 +574,66 @@ test_end_session_asks (void)
   tether_test_wait_until (no_pages, NULL, WAIT_MS);
 }
 
+/* Types @accelerator, checks the question it asks names @session, and
+ * answers Cancel. */
+static void
+end_key_asks_about (const char    *accelerator,
+                    TetherSession *session)
+{
+  g_autofree char *heading = g_strdup_printf ("“%s”?", tether_session_get_name (session));
+  AdwMessageDialog *dialog;
+
+  tether_test_send_keys (GTK_WIDGET (window), accelerator);
+  tether_test_wait_until (end_dialog_shown, NULL, WAIT_MS);
+  dialog = ADW_MESSAGE_DIALOG (find_toplevel ("tether-end-session-dialog"));
+  g_assert_true (g_str_has_suffix (adw_message_dialog_get_heading (dialog), heading));
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static gboolean
+list_has_focus (gpointer data)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  return focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (tether_window_get_session_tree (window)));
+}
+
+/* Close and Remove typed in a terminal are about that terminal's session,
+ * whichever one the list selects; typed in the list, about the selected
+ * one. */
+static void
+test_end_keys_follow_focus (void)
+{
+  TetherSessionTree *tree = tether_window_get_session_tree (window);
+  TetherSession *listed;
+  TetherSession *typed;
+
+  TETHER_TEST_NEEDS_XTEST ();
+  listed = add_session (tether_test_sshd_get_target (sshd), "Listed", NULL);
+  typed = add_session (tether_test_sshd_get_target (sshd), "Typed", NULL);
+  enter (listed);
+  enter (typed);
+  g_assert_true (tether_session_tree_select_session (tree, listed));
+  tether_test_wait_until (terminal_has_focus, typed, WAIT_MS);
+
+  end_key_asks_about ("<Control><Shift>w", typed);
+  end_key_asks_about ("<Control><Shift>Delete", typed);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.focus-list", NULL);
+  tether_test_wait_until (list_has_focus, NULL, WAIT_MS);
+  g_assert_true (tether_session_tree_get_selected_session (tree) == listed);
+  end_key_asks_about ("<Control><Shift>w", listed);
+  end_key_asks_about ("<Control><Shift>Delete", listed);
+
+  g_assert_cmpint (tether_session_get_state (listed), ==, TETHER_SESSION_STATE_OPENED);
+  g_assert_cmpint (tether_session_get_state (typed), ==, TETHER_SESSION_STATE_OPENED);
+  while (adw_tab_view_get_n_pages (tab_view ()) > 0)
+    adw_tab_view_close_page (tab_view (), adw_tab_view_get_nth_page (tab_view (), 0));
+  remove_and_wait_closed (listed);
+  remove_and_wait_closed (typed);
+}
+
 static gboolean
 is_shortcut_titled (GtkWidget     *widget,
                     gconstpointer  title)
@@ -1103,6 +1163,7 @@ main (int   argc,
   g_test_add_func ("/window/enter-exit", test_enter_exit);
   g_test_add_func ("/window/terminal-keys", test_terminal_keys);
   g_test_add_func ("/window/end-session-asks", test_end_session_asks);
+  g_test_add_func ("/window/end-keys-follow-focus", test_end_keys_follow_focus);
   g_test_add_func ("/window/enter-again-focus", test_enter_again_focus);
   g_test_add_func ("/window/column-one-press", test_column_one_press);
   g_test_add_func ("/window/shortcuts-window", test_shortcuts_window);
