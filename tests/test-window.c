@@ -665,9 +665,107 @@ check_shortcuts_have_keys (GtkWidget *widget)
 
 /* Every line of the shortcuts window shows its keys, the terminal's and the
  * tab's too, which are not the application's. */
+/* The README's section headed @heading, up to the next one. */
+static char *
+readme_section (const char *heading)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("TETHER_TEST_SRCDIR"), "..", "README.md", NULL);
+  g_autofree char *readme = NULL;
+  g_autofree char *line = g_strdup_printf ("\n## %s\n", heading);
+  g_autoptr(GError) error = NULL;
+  const char *start;
+  const char *end;
+
+  g_assert_true (g_file_get_contents (path, &readme, NULL, &error));
+  g_assert_no_error (error);
+  start = strstr (readme, line);
+  g_assert_nonnull (start);
+  start += strlen (line);
+  end = strstr (start, "\n## ");
+  return end != NULL ? g_strndup (start, end - start) : g_strdup (start);
+}
+
+/* One accelerator as the README writes it: Ctrl+Shift+W. */
+static void
+append_key_label (GString    *label,
+                  const char *accelerator)
+{
+  static const struct { const char *name; const char *shown; } names[] = {
+    { "plus", "+" }, { "equal", "=" }, { "minus", "-" }, { "question", "?" }, { "comma", "," },
+  };
+  GdkModifierType modifiers;
+  const char *name;
+  guint key;
+
+  /* The shortcuts window's range of keys, Alt+1 to Alt+9. */
+  if (strstr (accelerator, "...") != NULL)
+    {
+      g_auto(GStrv) ends = g_strsplit (accelerator, "...", 2);
+
+      append_key_label (label, ends[0]);
+      g_string_append (label, "…");
+      append_key_label (label, ends[1]);
+      return;
+    }
+  g_assert_true (gtk_accelerator_parse (accelerator, &key, &modifiers));
+  if (modifiers & GDK_CONTROL_MASK)
+    g_string_append (label, "Ctrl+");
+  if (modifiers & GDK_SHIFT_MASK)
+    g_string_append (label, "Shift+");
+  if (modifiers & GDK_ALT_MASK)
+    g_string_append (label, "Alt+");
+  name = gdk_keyval_name (key);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (name, names[i].name))
+      {
+        g_string_append (label, names[i].shown);
+        return;
+      }
+  if (g_ascii_isalnum (name[0]) && name[1] == '\0')
+    g_string_append_c (label, g_ascii_toupper (name[0]));
+  else
+    {
+      g_autofree char *spaced = g_strdelimit (g_strdup (name), "_", ' ');
+
+      g_string_append (label, spaced);
+    }
+}
+
+/* Each line of the shortcuts window is a row of the README's table of keys,
+ * with the same title and keys. */
+static void
+check_readme_lists (GtkWidget  *widget,
+                    const char *keys)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *title = NULL;
+      g_autofree char *accelerator = NULL;
+      g_auto(GStrv) accelerators = NULL;
+      g_autoptr(GString) row = g_string_new ("\n| ");
+
+      g_object_get (widget, "title", &title, "accelerator", &accelerator, NULL);
+      accelerators = g_strsplit (accelerator, " ", -1);
+      for (guint i = 0; accelerators[i] != NULL; i++)
+        {
+          if (i > 0)
+            g_string_append (row, ", ");
+          append_key_label (row, accelerators[i]);
+        }
+      g_string_append_printf (row, " | %s |\n", title);
+      if (strstr (keys, row->str) == NULL)
+        g_error ("The README's keys have no row%s", row->str);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_readme_lists (child, keys);
+}
+
 static void
 test_shortcuts_window (void)
 {
+  g_autofree char *readme_keys = readme_section ("Keys");
   g_autofree char *accelerator = NULL;
   GtkWindow *overlay;
   GtkWidget *copy;
@@ -677,6 +775,7 @@ test_shortcuts_window (void)
   g_assert_nonnull (overlay);
   tether_test_wait_until (widget_mapped, overlay, WAIT_MS);
   check_shortcuts_have_keys (GTK_WIDGET (overlay));
+  check_readme_lists (GTK_WIDGET (overlay), readme_keys);
   copy = tether_test_find_widget (GTK_WIDGET (overlay), is_shortcut_titled, "Copy");
   g_assert_nonnull (copy);
   g_object_get (copy, "accelerator", &accelerator, NULL);
