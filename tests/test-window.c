@@ -827,6 +827,86 @@ test_temporary (void)
 }
 
 static gboolean
+one_page (gpointer data)
+{
+  return adw_tab_view_get_n_pages (tab_view ()) == 1;
+}
+
+/* The one tab shows a temporary session by its computer: its title, the
+ * page's, and no row of the list holds it under the SessionN name it got;
+ * then it is exited and ends. */
+static void
+check_temporary_tab (void)
+{
+  AdwTabPage *page = adw_tab_view_get_nth_page (tab_view (), 0);
+  TetherSessionTab *tab = TETHER_SESSION_TAB (adw_tab_page_get_child (page));
+  g_autoptr(TetherSession) session = g_object_ref (tether_session_tab_get_session (tab));
+  TetherSessionTree *tree = tether_window_get_session_tree (window);
+  GListModel *rows = tether_session_tree_get_rows (tree);
+  g_autofree char *computer = g_strdup_printf ("[127.0.0.1:%u]", tether_test_sshd_get_port (sshd));
+
+  g_assert_true (tether_session_get_temporary (session));
+  tether_test_wait_until (is_entered, session, WAIT_MS);
+  g_assert_true (g_str_has_prefix (tether_session_tab_get_title (tab), computer));
+  g_assert_cmpstr (adw_tab_page_get_title (page), ==, tether_session_tab_get_title (tab));
+  g_assert_null (strstr (adw_tab_page_get_title (page), tether_session_get_name (session)));
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      guint depth;
+      g_autoptr(GObject) item = row_item (i, &depth);
+
+      g_assert_true (item != G_OBJECT (session));
+      if (TETHER_IS_SESSION (item))
+        g_assert_cmpstr (tether_session_get_name (TETHER_SESSION (item)), !=, tether_session_get_name (session));
+    }
+  g_assert_true (tether_session_tree_get_selected_session (tree) != session);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
+  tether_test_wait_until (no_pages, NULL, WAIT_MS);
+  tether_test_wait_until (state_is_closed, session, WAIT_MS);
+}
+
+/* `tether --enter-computer TARGET` as the running instance gets it. */
+static void
+run_enter_computer (const char *target)
+{
+  const char *argv[] = { "tether", NULL };
+  g_autoptr(GVariantDict) options = g_variant_dict_new (NULL);
+  g_autoptr(GApplicationCommandLine) command_line = NULL;
+  int status = -1;
+
+  g_variant_dict_insert (options, "enter-computer", "s", target);
+  command_line = g_object_new (G_TYPE_APPLICATION_COMMAND_LINE,
+                               "arguments", g_variant_new_bytestring_array (argv, -1),
+                               "options", g_variant_dict_end (options),
+                               NULL);
+  g_signal_emit_by_name (app, "command-line", command_line, &status);
+  g_assert_cmpint (status, ==, 0);
+}
+
+/* A temporary session entered from the quick-connect field or from
+ * `tether --enter-computer` is titled with its computer, never with the
+ * SessionN nobody chose, and has no row in the list. */
+static void
+test_temporary_titles (void)
+{
+  GtkWidget *entry;
+
+  /* The action moves the keyboard to the field. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.quick-connect", NULL);
+  entry = gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_TYPE_ENTRY);
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), tether_test_sshd_get_target (sshd));
+  g_signal_emit_by_name (entry, "activate");
+  tether_test_wait_until (one_page, NULL, WAIT_MS);
+  check_temporary_tab ();
+
+  run_enter_computer (tether_test_sshd_get_target (sshd));
+  tether_test_wait_until (one_page, NULL, WAIT_MS);
+  check_temporary_tab ();
+}
+
+static gboolean
 editable_empty (gpointer editable)
 {
   return *gtk_editable_get_text (editable) == '\0';
@@ -1268,6 +1348,7 @@ main (int   argc,
   g_test_add_func ("/window/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/window/temporary", test_temporary);
   g_test_add_func ("/window/quick-connect-field", test_quick_connect_field);
+  g_test_add_func ("/window/temporary-titles", test_temporary_titles);
   g_test_add_func ("/window/resize", test_resize);
   g_test_add_func ("/window/connection-settings", test_connection_settings);
   g_test_add_data_func ("/window/connection-lost/killed", GINT_TO_POINTER (FALSE), test_connection_lost);
