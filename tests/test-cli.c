@@ -409,6 +409,46 @@ test_version_and_unknown_option (void)
   g_assert_null (strstr (r.out, "tether-hints"));
 }
 
+/* Every option `tether --help` prints is in the README's section on the
+ * command line. */
+static void
+test_readme_lists_options (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("TETHER_TEST_SRCDIR"), "..", "README.md", NULL);
+  g_autofree char *readme = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRegex) option = g_regex_new ("^\\s+(?:-\\w, )?(--[a-z-]+)", G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_auto(Result) r = { 0 };
+  const char *section;
+  const char *end;
+  guint n_options = 0;
+
+  g_assert_true (g_file_get_contents (path, &readme, NULL, &error));
+  g_assert_no_error (error);
+  section = strstr (readme, "\n## Command line\n");
+  g_assert_nonnull (section);
+  end = strstr (section + 1, "\n## ");
+  if (end != NULL)
+    readme[end - readme] = '\0';
+
+  run (&r, "--help");
+  assert_ok (&r);
+  /* The application's options, after GLib's own (--help, --gapplication-…). */
+  g_assert_nonnull (strstr (r.out, "\n  --version"));
+  g_regex_match (option, strstr (r.out, "\n  --version"), 0, &match);
+  for (; g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      g_autofree char *name = g_match_info_fetch (match, 1);
+      g_autofree char *quoted = g_strdup_printf ("`%s", name);
+
+      if (strstr (section, quoted) == NULL)
+        g_error ("The README's command line section does not say what %s does", name);
+      n_options++;
+    }
+  g_assert_cmpuint (n_options, >=, 20);
+}
+
 /* Invoke-Command from the command line, against four ports of one sshd and
  * a closed one. */
 static TetherTestSshd *fleet;
@@ -968,6 +1008,7 @@ main (int   argc,
   g_test_add_func ("/cli/close-remove", test_close_remove);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/cli/version-and-unknown-option", test_version_and_unknown_option);
+  g_test_add_func ("/cli/readme-lists-options", test_readme_lists_options);
   g_test_add_func ("/cli/invoke-command", test_invoke_command);
   g_test_add_func ("/cli/invoke-sessions-and-inventory", test_invoke_sessions_and_inventory);
   g_test_add_func ("/cli/new-session-server-dies-at-question", test_new_session_server_dies_at_question);

@@ -479,13 +479,35 @@ shows_failure (gpointer data)
   return dialog != NULL && find_button (GTK_WIDGET (dialog), "_Save Without Connecting") != NULL;
 }
 
-/* A Create the server refuses keeps the dialog, what was typed and the
- * reason; Save Without Connecting lists the session Closed. */
-static void
-test_new_session_refused (void)
+static gboolean
+is_row_titled (GtkWidget     *widget,
+               gconstpointer  title)
 {
-  g_autofree char *port = g_strdup_printf ("%u", tether_test_sshd_get_port (sshd));
-  g_autofree char *target = g_strdup_printf ("tether-nobody@127.0.0.1:%s", port);
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static GtkEditable *
+find_row (TetherNewSessionDialog *dialog,
+          const char             *title)
+{
+  GtkWidget *row = tether_test_find_widget (GTK_WIDGET (dialog), is_row_titled, title);
+
+  g_assert_nonnull (row);
+  return GTK_EDITABLE (row);
+}
+
+/* A Create that fails (@user refused by the server, or nothing listening
+ * on @port) keeps the dialog, every field as typed and the reason
+ * (@reason) in it; Save Without Connecting lists the session Closed. */
+static void
+check_create_fails (const char *name,
+                    const char *user,
+                    guint       port,
+                    const char *reason)
+{
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  g_autofree char *target = g_strdup_printf ("%s@127.0.0.1:%u", user, port);
   TetherNewSessionDialog *dialog;
   TetherSessionDefinition def;
   TetherSession *saved;
@@ -493,29 +515,53 @@ test_new_session_refused (void)
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new-session", NULL);
   dialog = TETHER_NEW_SESSION_DIALOG (find_toplevel ("tether-new-session-dialog"));
-  tether_new_session_dialog_set_fields (dialog, "127.0.0.1", "Refused", "tether-nobody", port);
+  tether_new_session_dialog_set_fields (dialog, "127.0.0.1", name, user, port_text);
+  gtk_editable_set_text (find_row (dialog, "Configuration Name (empty for DefaultShell)"), "Lab.Shell");
+  gtk_editable_set_text (find_row (dialog, "Folder"), "Lab");
   g_assert_true (tether_new_session_dialog_get_valid (dialog));
   g_signal_emit_by_name (dialog, "create");
 
   tether_test_wait_until (shows_failure, NULL, WAIT_MS);
   g_assert_true (find_toplevel ("tether-new-session-dialog") == GTK_WINDOW (dialog));
-  g_assert_true (label_contains (GTK_WIDGET (dialog), "refused the login of “tether-nobody”"));
+  g_assert_true (label_contains (GTK_WIDGET (dialog), reason));
   g_assert_true (tether_new_session_dialog_get_valid (dialog));
+  g_assert_cmpstr (gtk_editable_get_text (find_row (dialog, "User (empty for the target’s or your own)")), ==, user);
+  g_assert_cmpstr (gtk_editable_get_text (find_row (dialog, "Port (empty for 22 or the ssh config’s)")), ==, port_text);
   tether_new_session_dialog_get_definition (dialog, &def);
-  g_assert_cmpstr (def.name, ==, "Refused");
+  g_assert_cmpstr (def.name, ==, name);
   g_assert_cmpstr (def.target, ==, target);
-  g_assert_null (tether_session_manager_lookup (manager (), "Refused"));
+  g_assert_cmpstr (def.configuration_name, ==, "Lab.Shell");
+  g_assert_cmpstr (def.folder, ==, "Lab");
+  g_assert_null (tether_session_manager_lookup (manager (), name));
   g_assert_null (find_toplevel ("tether-error-dialog"));
 
   save = find_button (GTK_WIDGET (dialog), "_Save Without Connecting");
   g_assert_true (gtk_widget_get_sensitive (save));
   g_signal_emit_by_name (save, "clicked");
   tether_test_wait_until (new_session_dialog_gone, NULL, WAIT_MS);
-  saved = tether_session_manager_lookup (manager (), "Refused");
+  saved = tether_session_manager_lookup (manager (), name);
   g_assert_nonnull (saved);
   g_assert_cmpint (tether_session_get_state (saved), ==, TETHER_SESSION_STATE_CLOSED);
   g_assert_cmpstr (tether_session_get_target (saved), ==, target);
+  g_assert_cmpstr (tether_session_get_folder (saved), ==, "Lab");
   tether_session_manager_remove_session (manager (), saved);
+}
+
+static void
+test_new_session_refused (void)
+{
+  check_create_fails ("Refused", "tether-nobody", tether_test_sshd_get_port (sshd),
+                      "refused the login of “tether-nobody”");
+}
+
+/* Nothing listens on the port: the same, with the reason the core gives. */
+static void
+test_new_session_unreachable (void)
+{
+  guint port = tether_test_closed_port ();
+  g_autofree char *reason = g_strdup_printf ("The computer “127.0.0.1” refused the connection on port %u.", port);
+
+  check_create_fails ("Unreachable", tether_test_sshd_get_user (sshd), port, reason);
 }
 
 static void
@@ -970,6 +1016,7 @@ main (int   argc,
   g_test_add_func ("/dialogs/keyboard-interactive", test_keyboard_interactive_dialog);
   g_test_add_func ("/dialogs/identity-file", test_identity_file);
   g_test_add_func ("/dialogs/new-session-refused", test_new_session_refused);
+  g_test_add_func ("/dialogs/new-session-unreachable", test_new_session_unreachable);
   g_test_add_func ("/dialogs/import-ssh-config", test_import_ssh_config);
   g_test_add_func ("/dialogs/ssh-config-warning", test_ssh_config_warning);
   /* Last: libadwaita 1.2 aborts (show_toast: !info->widget) when a

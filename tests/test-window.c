@@ -574,6 +574,66 @@ test_end_session_asks (void)
   tether_test_wait_until (no_pages, NULL, WAIT_MS);
 }
 
+/* Types @accelerator, checks the question it asks names @session, and
+ * answers Cancel. */
+static void
+end_key_asks_about (const char    *accelerator,
+                    TetherSession *session)
+{
+  g_autofree char *heading = g_strdup_printf ("“%s”?", tether_session_get_name (session));
+  AdwMessageDialog *dialog;
+
+  tether_test_send_keys (GTK_WIDGET (window), accelerator);
+  tether_test_wait_until (end_dialog_shown, NULL, WAIT_MS);
+  dialog = ADW_MESSAGE_DIALOG (find_toplevel ("tether-end-session-dialog"));
+  g_assert_true (g_str_has_suffix (adw_message_dialog_get_heading (dialog), heading));
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static gboolean
+list_has_focus (gpointer data)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  return focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (tether_window_get_session_tree (window)));
+}
+
+/* Close and Remove typed in a terminal are about that terminal's session,
+ * whichever one the list selects; typed in the list, about the selected
+ * one. */
+static void
+test_end_keys_follow_focus (void)
+{
+  TetherSessionTree *tree = tether_window_get_session_tree (window);
+  TetherSession *listed;
+  TetherSession *typed;
+
+  TETHER_TEST_NEEDS_XTEST ();
+  listed = add_session (tether_test_sshd_get_target (sshd), "Listed", NULL);
+  typed = add_session (tether_test_sshd_get_target (sshd), "Typed", NULL);
+  enter (listed);
+  enter (typed);
+  g_assert_true (tether_session_tree_select_session (tree, listed));
+  tether_test_wait_until (terminal_has_focus, typed, WAIT_MS);
+
+  end_key_asks_about ("<Control><Shift>w", typed);
+  end_key_asks_about ("<Control><Shift>Delete", typed);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.focus-list", NULL);
+  tether_test_wait_until (list_has_focus, NULL, WAIT_MS);
+  g_assert_true (tether_session_tree_get_selected_session (tree) == listed);
+  end_key_asks_about ("<Control><Shift>w", listed);
+  end_key_asks_about ("<Control><Shift>Delete", listed);
+
+  g_assert_cmpint (tether_session_get_state (listed), ==, TETHER_SESSION_STATE_OPENED);
+  g_assert_cmpint (tether_session_get_state (typed), ==, TETHER_SESSION_STATE_OPENED);
+  while (adw_tab_view_get_n_pages (tab_view ()) > 0)
+    adw_tab_view_close_page (tab_view (), adw_tab_view_get_nth_page (tab_view (), 0));
+  remove_and_wait_closed (listed);
+  remove_and_wait_closed (typed);
+}
+
 static gboolean
 is_shortcut_titled (GtkWidget     *widget,
                     gconstpointer  title)
@@ -605,9 +665,107 @@ check_shortcuts_have_keys (GtkWidget *widget)
 
 /* Every line of the shortcuts window shows its keys, the terminal's and the
  * tab's too, which are not the application's. */
+/* The README's section headed @heading, up to the next one. */
+static char *
+readme_section (const char *heading)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("TETHER_TEST_SRCDIR"), "..", "README.md", NULL);
+  g_autofree char *readme = NULL;
+  g_autofree char *line = g_strdup_printf ("\n## %s\n", heading);
+  g_autoptr(GError) error = NULL;
+  const char *start;
+  const char *end;
+
+  g_assert_true (g_file_get_contents (path, &readme, NULL, &error));
+  g_assert_no_error (error);
+  start = strstr (readme, line);
+  g_assert_nonnull (start);
+  start += strlen (line);
+  end = strstr (start, "\n## ");
+  return end != NULL ? g_strndup (start, end - start) : g_strdup (start);
+}
+
+/* One accelerator as the README writes it: Ctrl+Shift+W. */
+static void
+append_key_label (GString    *label,
+                  const char *accelerator)
+{
+  static const struct { const char *name; const char *shown; } names[] = {
+    { "plus", "+" }, { "equal", "=" }, { "minus", "-" }, { "question", "?" }, { "comma", "," },
+  };
+  GdkModifierType modifiers;
+  const char *name;
+  guint key;
+
+  /* The shortcuts window's range of keys, Alt+1 to Alt+9. */
+  if (strstr (accelerator, "...") != NULL)
+    {
+      g_auto(GStrv) ends = g_strsplit (accelerator, "...", 2);
+
+      append_key_label (label, ends[0]);
+      g_string_append (label, "…");
+      append_key_label (label, ends[1]);
+      return;
+    }
+  g_assert_true (gtk_accelerator_parse (accelerator, &key, &modifiers));
+  if (modifiers & GDK_CONTROL_MASK)
+    g_string_append (label, "Ctrl+");
+  if (modifiers & GDK_SHIFT_MASK)
+    g_string_append (label, "Shift+");
+  if (modifiers & GDK_ALT_MASK)
+    g_string_append (label, "Alt+");
+  name = gdk_keyval_name (key);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (name, names[i].name))
+      {
+        g_string_append (label, names[i].shown);
+        return;
+      }
+  if (g_ascii_isalnum (name[0]) && name[1] == '\0')
+    g_string_append_c (label, g_ascii_toupper (name[0]));
+  else
+    {
+      g_autofree char *spaced = g_strdelimit (g_strdup (name), "_", ' ');
+
+      g_string_append (label, spaced);
+    }
+}
+
+/* Each line of the shortcuts window is a row of the README's table of keys,
+ * with the same title and keys. */
+static void
+check_readme_lists (GtkWidget  *widget,
+                    const char *keys)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *title = NULL;
+      g_autofree char *accelerator = NULL;
+      g_auto(GStrv) accelerators = NULL;
+      g_autoptr(GString) row = g_string_new ("\n| ");
+
+      g_object_get (widget, "title", &title, "accelerator", &accelerator, NULL);
+      accelerators = g_strsplit (accelerator, " ", -1);
+      for (guint i = 0; accelerators[i] != NULL; i++)
+        {
+          if (i > 0)
+            g_string_append (row, ", ");
+          append_key_label (row, accelerators[i]);
+        }
+      g_string_append_printf (row, " | %s |\n", title);
+      if (strstr (keys, row->str) == NULL)
+        g_error ("The README's keys have no row%s", row->str);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_readme_lists (child, keys);
+}
+
 static void
 test_shortcuts_window (void)
 {
+  g_autofree char *readme_keys = readme_section ("Keys");
   g_autofree char *accelerator = NULL;
   GtkWindow *overlay;
   GtkWidget *copy;
@@ -617,6 +775,7 @@ test_shortcuts_window (void)
   g_assert_nonnull (overlay);
   tether_test_wait_until (widget_mapped, overlay, WAIT_MS);
   check_shortcuts_have_keys (GTK_WIDGET (overlay));
+  check_readme_lists (GTK_WIDGET (overlay), readme_keys);
   copy = tether_test_find_widget (GTK_WIDGET (overlay), is_shortcut_titled, "Copy");
   g_assert_nonnull (copy);
   g_object_get (copy, "accelerator", &accelerator, NULL);
@@ -665,6 +824,86 @@ test_temporary (void)
   tether_test_wait_until (no_pages, NULL, WAIT_MS);
   tether_test_wait_until (state_is_closed, session, WAIT_MS);
   g_assert_null (tab_of (session));
+}
+
+static gboolean
+one_page (gpointer data)
+{
+  return adw_tab_view_get_n_pages (tab_view ()) == 1;
+}
+
+/* The one tab shows a temporary session by its computer: its title, the
+ * page's, and no row of the list holds it under the SessionN name it got;
+ * then it is exited and ends. */
+static void
+check_temporary_tab (void)
+{
+  AdwTabPage *page = adw_tab_view_get_nth_page (tab_view (), 0);
+  TetherSessionTab *tab = TETHER_SESSION_TAB (adw_tab_page_get_child (page));
+  g_autoptr(TetherSession) session = g_object_ref (tether_session_tab_get_session (tab));
+  TetherSessionTree *tree = tether_window_get_session_tree (window);
+  GListModel *rows = tether_session_tree_get_rows (tree);
+  g_autofree char *computer = g_strdup_printf ("[127.0.0.1:%u]", tether_test_sshd_get_port (sshd));
+
+  g_assert_true (tether_session_get_temporary (session));
+  tether_test_wait_until (is_entered, session, WAIT_MS);
+  g_assert_true (g_str_has_prefix (tether_session_tab_get_title (tab), computer));
+  g_assert_cmpstr (adw_tab_page_get_title (page), ==, tether_session_tab_get_title (tab));
+  g_assert_null (strstr (adw_tab_page_get_title (page), tether_session_get_name (session)));
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      guint depth;
+      g_autoptr(GObject) item = row_item (i, &depth);
+
+      g_assert_true (item != G_OBJECT (session));
+      if (TETHER_IS_SESSION (item))
+        g_assert_cmpstr (tether_session_get_name (TETHER_SESSION (item)), !=, tether_session_get_name (session));
+    }
+  g_assert_true (tether_session_tree_get_selected_session (tree) != session);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
+  tether_test_wait_until (no_pages, NULL, WAIT_MS);
+  tether_test_wait_until (state_is_closed, session, WAIT_MS);
+}
+
+/* `tether --enter-computer TARGET` as the running instance gets it. */
+static void
+run_enter_computer (const char *target)
+{
+  const char *argv[] = { "tether", NULL };
+  g_autoptr(GVariantDict) options = g_variant_dict_new (NULL);
+  g_autoptr(GApplicationCommandLine) command_line = NULL;
+  int status = -1;
+
+  g_variant_dict_insert (options, "enter-computer", "s", target);
+  command_line = g_object_new (G_TYPE_APPLICATION_COMMAND_LINE,
+                               "arguments", g_variant_new_bytestring_array (argv, -1),
+                               "options", g_variant_dict_end (options),
+                               NULL);
+  g_signal_emit_by_name (app, "command-line", command_line, &status);
+  g_assert_cmpint (status, ==, 0);
+}
+
+/* A temporary session entered from the quick-connect field or from
+ * `tether --enter-computer` is titled with its computer, never with the
+ * SessionN nobody chose, and has no row in the list. */
+static void
+test_temporary_titles (void)
+{
+  GtkWidget *entry;
+
+  /* The action moves the keyboard to the field. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.quick-connect", NULL);
+  entry = gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_TYPE_ENTRY);
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), tether_test_sshd_get_target (sshd));
+  g_signal_emit_by_name (entry, "activate");
+  tether_test_wait_until (one_page, NULL, WAIT_MS);
+  check_temporary_tab ();
+
+  run_enter_computer (tether_test_sshd_get_target (sshd));
+  tether_test_wait_until (one_page, NULL, WAIT_MS);
+  check_temporary_tab ();
 }
 
 static gboolean
@@ -1111,11 +1350,13 @@ main (int   argc,
   g_test_add_func ("/window/enter-exit", test_enter_exit);
   g_test_add_func ("/window/terminal-keys", test_terminal_keys);
   g_test_add_func ("/window/end-session-asks", test_end_session_asks);
+  g_test_add_func ("/window/end-keys-follow-focus", test_end_keys_follow_focus);
   g_test_add_func ("/window/enter-again-focus", test_enter_again_focus);
   g_test_add_func ("/window/column-one-press", test_column_one_press);
   g_test_add_func ("/window/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/window/temporary", test_temporary);
   g_test_add_func ("/window/quick-connect-field", test_quick_connect_field);
+  g_test_add_func ("/window/temporary-titles", test_temporary_titles);
   g_test_add_func ("/window/resize", test_resize);
   g_test_add_func ("/window/connection-settings", test_connection_settings);
   g_test_add_data_func ("/window/connection-lost/killed", GINT_TO_POINTER (FALSE), test_connection_lost);

@@ -5,6 +5,7 @@
 
 #include "tether-error.h"
 #include "tether-new-session-dialog.h"
+#include "tether-session-tab.h"
 #include "tether-ssh-config-import.h"
 #include "tether-target.h"
 #include "tether-window-private.h"
@@ -97,15 +98,46 @@ selected_session (TetherWindow *self)
   return tether_session_tree_get_selected_session (self->session_tree);
 }
 
+/* The session Close and Remove end: the one whose tab has the keyboard
+ * (its terminal, its search, its tab in the bar), else the one selected in
+ * the list.  Their keys are the window's, so they reach it from anywhere,
+ * and a key typed in one session's terminal must not end another that the
+ * list happens to select. */
+static TetherSession *
+session_in_focus (TetherWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  AdwTabPage *page = adw_tab_view_get_selected_page (self->tab_view);
+  GtkWidget *tab;
+
+  if (focus == NULL || page == NULL)
+    return selected_session (self);
+  if (gtk_widget_is_ancestor (focus, GTK_WIDGET (self->tab_view)))
+    tab = gtk_widget_get_ancestor (focus, TETHER_TYPE_SESSION_TAB);
+  else if (gtk_widget_is_ancestor (focus, GTK_WIDGET (self->tab_bar)))
+    tab = adw_tab_page_get_child (page);
+  else
+    return selected_session (self);
+
+  return tab != NULL ? tether_session_tab_get_session (TETHER_SESSION_TAB (tab)) : NULL;
+}
+
 void
 _tether_window_update_actions (TetherWindow *self)
 {
-  gboolean has_session = selected_session (self) != NULL;
+  gboolean has_session;
+  gboolean can_end;
   GtkWidget *widget = GTK_WIDGET (self);
 
+  /* The focus moves while the window's widgets go. */
+  if (self->session_tree == NULL || self->tab_view == NULL)
+    return;
+  has_session = selected_session (self) != NULL;
+  can_end = session_in_focus (self) != NULL;
+
   gtk_widget_action_set_enabled (widget, "win.enter", has_session);
-  gtk_widget_action_set_enabled (widget, "win.close-session", has_session);
-  gtk_widget_action_set_enabled (widget, "win.remove-session", has_session);
+  gtk_widget_action_set_enabled (widget, "win.close-session", can_end);
+  gtk_widget_action_set_enabled (widget, "win.remove-session", can_end);
   gtk_widget_action_set_enabled (widget, "win.edit-session", has_session);
   gtk_widget_action_set_enabled (widget, "win.duplicate-session", has_session);
   gtk_widget_action_set_enabled (widget, "win.duplicate-and-enter", has_session);
@@ -401,7 +433,7 @@ close_session_activated (GtkWidget  *widget,
                          GVariant   *parameter)
 {
   TetherWindow *self = TETHER_WINDOW (widget);
-  TetherSession *session = selected_session (self);
+  TetherSession *session = session_in_focus (self);
 
   if (session != NULL)
     confirm_end_session (self, session, FALSE);
@@ -413,7 +445,7 @@ remove_session_activated (GtkWidget  *widget,
                           GVariant   *parameter)
 {
   TetherWindow *self = TETHER_WINDOW (widget);
-  TetherSession *session = selected_session (self);
+  TetherSession *session = session_in_focus (self);
 
   if (session != NULL)
     confirm_end_session (self, session, TRUE);

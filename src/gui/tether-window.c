@@ -951,6 +951,9 @@ tether_window_init (TetherWindow *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tab_view, "notify::selected-page", G_CALLBACK (_tether_window_update_actions),
                            self, G_CONNECT_SWAPPED);
+  /* Close and Remove follow the focus (session_in_focus()). */
+  g_signal_connect_object (self, "notify::focus-widget", G_CALLBACK (_tether_window_update_actions),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session_tree, "session-activated", G_CALLBACK (on_session_activated), self, 0);
   _tether_window_watch_folders (self);
   g_signal_connect_object (self->quick_connect_entry, "activate", G_CALLBACK (on_quick_connect_activate), self, 0);
