@@ -98,11 +98,12 @@ selected_session (TetherWindow *self)
   return tether_session_tree_get_selected_session (self->session_tree);
 }
 
-/* The session Close and Remove end: the one whose tab has the keyboard
- * (its terminal, its search, its tab in the bar), else the one selected in
- * the list.  Their keys are the window's, so they reach it from anywhere,
- * and a key typed in one session's terminal must not end another that the
- * list happens to select. */
+/* The session Close, Remove, Edit, Duplicate and Forget Password act on:
+ * the one whose tab has the keyboard (its terminal, its search, its tab in
+ * the bar), else the one selected in the list.  Their keys are the
+ * window's, so they reach it from anywhere, and a key typed in one
+ * session's terminal must not act on another that the list happens to
+ * select. */
 static TetherSession *
 session_in_focus (TetherWindow *self)
 {
@@ -126,22 +127,22 @@ void
 _tether_window_update_actions (TetherWindow *self)
 {
   gboolean has_session;
-  gboolean can_end;
+  gboolean in_focus;
   GtkWidget *widget = GTK_WIDGET (self);
 
   /* The focus moves while the window's widgets go. */
   if (self->session_tree == NULL || self->tab_view == NULL)
     return;
   has_session = selected_session (self) != NULL;
-  can_end = session_in_focus (self) != NULL;
+  in_focus = session_in_focus (self) != NULL;
 
   gtk_widget_action_set_enabled (widget, "win.enter", has_session);
-  gtk_widget_action_set_enabled (widget, "win.close-session", can_end);
-  gtk_widget_action_set_enabled (widget, "win.remove-session", can_end);
-  gtk_widget_action_set_enabled (widget, "win.edit-session", has_session);
-  gtk_widget_action_set_enabled (widget, "win.duplicate-session", has_session);
+  gtk_widget_action_set_enabled (widget, "win.close-session", in_focus);
+  gtk_widget_action_set_enabled (widget, "win.remove-session", in_focus);
+  gtk_widget_action_set_enabled (widget, "win.edit-session", in_focus);
+  gtk_widget_action_set_enabled (widget, "win.duplicate-session", in_focus);
   gtk_widget_action_set_enabled (widget, "win.duplicate-and-enter", has_session);
-  gtk_widget_action_set_enabled (widget, "win.forget-password", has_session);
+  gtk_widget_action_set_enabled (widget, "win.forget-password", in_focus);
   gtk_widget_action_set_enabled (widget, "win.exit",
                                  adw_tab_view_get_selected_page (self->tab_view) != NULL);
   gtk_widget_action_set_enabled (widget, "win.broadcast", adw_tab_view_get_n_pages (self->tab_view) > 0);
@@ -308,7 +309,7 @@ edit_session_activated (GtkWidget  *widget,
                         GVariant   *parameter)
 {
   TetherWindow *self = TETHER_WINDOW (widget);
-  TetherSession *session = selected_session (self);
+  TetherSession *session = session_in_focus (self);
 
   if (session != NULL)
     present_session_dialog (self, session);
@@ -471,7 +472,7 @@ forget_password_activated (GtkWidget  *widget,
                            GVariant   *parameter)
 {
   TetherWindow *self = TETHER_WINDOW (widget);
-  TetherSession *session = selected_session (self);
+  TetherSession *session = session_in_focus (self);
 
   if (session != NULL)
     tether_session_manager_forget_secrets_async (self->manager, session, NULL,
@@ -525,7 +526,7 @@ duplicate_session_activated (GtkWidget  *widget,
                              GVariant   *parameter)
 {
   TetherWindow *self = TETHER_WINDOW (widget);
-  TetherSession *session = selected_session (self);
+  TetherSession *session = session_in_focus (self);
 
   if (session != NULL)
     duplicate_session (self, session);
