@@ -408,6 +408,30 @@ test_new_session_dialog (void)
   g_assert_cmpstr (tether_session_get_name (created), ==, "Renamed");
   g_assert_null (find_toplevel ("tether-new-session-dialog"));
 
+  /* Jump hosts: checked as targets are, kept, shown again by Edit. */
+  g_assert_true (tether_session_tree_select_session (tether_window_get_session_tree (window), created));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.edit-session", NULL);
+  dialog = TETHER_NEW_SESSION_DIALOG (find_toplevel ("tether-new-session-dialog"));
+  tether_new_session_dialog_set_jump_hosts (dialog, "a@@b");
+  g_assert_false (tether_new_session_dialog_get_valid (dialog));
+  tether_new_session_dialog_set_jump_hosts (dialog, "bastion,,inner");
+  g_assert_false (tether_new_session_dialog_get_valid (dialog));
+  tether_new_session_dialog_set_jump_hosts (dialog, "ops@bastion:2222,inner");
+  g_assert_true (tether_new_session_dialog_get_valid (dialog));
+  g_signal_emit_by_name (dialog, "create");
+  g_assert_cmpstr (tether_session_get_jump_hosts (created), ==, "ops@bastion:2222,inner");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.edit-session", NULL);
+  dialog = TETHER_NEW_SESSION_DIALOG (find_toplevel ("tether-new-session-dialog"));
+  {
+    TetherSessionDefinition def;
+
+    tether_new_session_dialog_get_definition (dialog, &def);
+    g_assert_cmpstr (def.jump_hosts, ==, "ops@bastion:2222,inner");
+  }
+  tether_new_session_dialog_set_jump_hosts (dialog, "");
+  g_signal_emit_by_name (dialog, "create");
+  g_assert_null (tether_session_get_jump_hosts (created));
+
   /* Close: Closed, still listed. */
   g_assert_true (tether_session_tree_select_session (tether_window_get_session_tree (window), created));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.close-session", NULL);

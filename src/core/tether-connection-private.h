@@ -21,6 +21,7 @@ typedef enum {
   TETHER_COMMAND_EOF,
   TETHER_COMMAND_RESIZE,
   TETHER_COMMAND_CLOSE_CHANNEL,
+  TETHER_COMMAND_OPEN_TUNNEL,
   TETHER_COMMAND_CLOSE,
 } TetherCommandType;
 
@@ -31,6 +32,11 @@ typedef struct {
   char              *command;
   guint              columns;
   guint              rows;
+  /* OPEN_TUNNEL: a `direct-tcpip` channel to @command port @port, bridged
+   * to @fd (owned until the worker takes it), @data sent to @fd first. */
+  guint              port;
+  guint              tunnel_id;
+  int                fd;
 } TetherCommand;
 
 /*
@@ -56,6 +62,9 @@ typedef struct {
  *   main side fails them on BROKEN).  So the sessions on the connection
  *   are Broken by the time their shells report closed, and a shell lost
  *   with its connection never looks like the user's `exit`.
+ * - TUNNEL_OPENED: once per tunnel the worker read, with an error when it
+ *   was refused or the connection ended first.  A tunnel ends by closing
+ *   its descriptor, without an event.
  * - FINISHED: once, last, after a successful CONNECTED.
  */
 typedef enum {
@@ -66,6 +75,7 @@ typedef enum {
   TETHER_EVENT_EXITED,
   TETHER_EVENT_CHANNEL_CLOSED,
   TETHER_EVENT_BROKEN,
+  TETHER_EVENT_TUNNEL_OPENED,
   TETHER_EVENT_FINISHED,
 } TetherEventType;
 
@@ -77,6 +87,7 @@ typedef struct {
   GBytes          *data;
   gboolean         is_stderr;
   int              status;
+  guint            tunnel_id;
   GError          *error;
 } TetherEvent;
 
@@ -92,6 +103,9 @@ typedef struct {
   guint              timeout_s;
   guint              keepalive_ms;
   guint              keepalive_max_missed;
+  int                tunnel_fd;     /* -1, or the socket to use instead of TCP:
+                                     * a tunnel through the jump host */
+  char              *via;           /* the jump host's key, or NULL */
   GMainContext      *main_context;
 
   GMutex             mutex;

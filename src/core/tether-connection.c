@@ -11,6 +11,7 @@
 #include "tether-connection-private.h"
 #include "tether-enums.h"
 #include "tether-error.h"
+#include "tether-util.h"
 
 struct _TetherConnection
 {
@@ -22,6 +23,8 @@ struct _TetherConnection
   GTask                  *connect_task;
   gulong                  cancel_id;
   GHashTable             *opening;        /* TetherChannel* -> GTask* */
+  GHashTable             *tunnels;        /* tunnel id -> GTask*, while opening */
+  guint                   last_tunnel_id;
   GCancellable           *prompt_cancellable;
 };
 
@@ -60,6 +63,9 @@ shared_clear (gpointer data)
   g_free (shared->key);
   g_free (shared->ssh_dir);
   g_free (shared->identity_file);
+  g_free (shared->via);
+  if (shared->tunnel_fd >= 0)
+    close (shared->tunnel_fd);
   g_main_context_unref (shared->main_context);
   g_queue_clear_full (&shared->commands, (GDestroyNotify) _tether_command_free);
   g_queue_clear_full (&shared->events, (GDestroyNotify) _tether_event_free);
@@ -93,6 +99,8 @@ _tether_command_free (TetherCommand *command)
   g_clear_object (&command->channel);
   g_clear_pointer (&command->data, g_bytes_unref);
   g_free (command->command);
+  if (command->type == TETHER_COMMAND_OPEN_TUNNEL && command->fd >= 0)
+    close (command->fd);
   g_free (command);
 }
 
@@ -414,6 +422,37 @@ fail_opening (TetherConnection *self,
 }
 
 static void
+fail_tunnels (TetherConnection *self,
+              const GError     *error)
+{
+  GHashTableIter iter;
+  gpointer task;
+
+  g_hash_table_iter_init (&iter, self->tunnels);
+  while (g_hash_table_iter_next (&iter, NULL, &task))
+    {
+      g_task_return_error (task, g_error_copy (error));
+      g_hash_table_iter_remove (&iter);
+    }
+}
+
+static void
+handle_tunnel_opened (TetherConnection *self,
+                      TetherEvent      *event)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (!g_hash_table_steal_extended (self->tunnels, GUINT_TO_POINTER (event->tunnel_id), NULL,
+                                    (gpointer *) &task))
+    return;
+
+  if (event->error != NULL)
+    g_task_return_error (task, g_error_copy (event->error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
 handle_channel_opened (TetherConnection *self,
                        TetherEvent      *event)
 {
@@ -450,6 +489,10 @@ handle_event (TetherConnection *self,
       handle_channel_opened (self, event);
       break;
 
+    case TETHER_EVENT_TUNNEL_OPENED:
+      handle_tunnel_opened (self, event);
+      break;
+
     case TETHER_EVENT_OUTPUT:
     case TETHER_EVENT_EXITED:
     case TETHER_EVENT_CHANNEL_CLOSED:
@@ -460,6 +503,7 @@ handle_event (TetherConnection *self,
       /* Before the channels' own ends (tether-connection-private.h): who
        * listens to `broken` learns why first. */
       fail_opening (self, event->error);
+      fail_tunnels (self, event->error);
       if (self->state == TETHER_CONNECTION_STATE_READY)
         {
           set_state (self, TETHER_CONNECTION_STATE_BROKEN);
@@ -493,6 +537,7 @@ tether_connection_finalize (GObject *object)
   TetherConnection *self = TETHER_CONNECTION (object);
 
   g_hash_table_unref (self->opening);
+  g_hash_table_unref (self->tunnels);
   g_weak_ref_set (&self->shared->object, NULL);
   _tether_connection_shared_unref (self->shared);
 
@@ -542,6 +587,7 @@ static void
 tether_connection_init (TetherConnection *self)
 {
   self->opening = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->tunnels = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
 }
 
 /**
@@ -582,6 +628,7 @@ tether_connection_new (const TetherResolvedTarget *target,
   shared->cancellable = g_cancellable_new ();
   shared->wake_fd = -1;
   shared->socket_fd = -1;
+  shared->tunnel_fd = -1;
   g_mutex_init (&shared->mutex);
   g_queue_init (&shared->commands);
   g_queue_init (&shared->events);
@@ -642,6 +689,91 @@ tether_connection_set_identity_file (TetherConnection *self,
 
   g_free (self->shared->identity_file);
   self->shared->identity_file = g_strdup (path);
+}
+
+/**
+ * tether_connection_set_tunnel:
+ * @fd: (transfer full): the socket to speak SSH on, instead of a TCP
+ *   connection: a tunnel through @via (tether_connection_open_tunnel_async())
+ * @via: the jump connection's key, for messages
+ */
+void
+tether_connection_set_tunnel (TetherConnection *self,
+                              int               fd,
+                              const char       *via)
+{
+  g_return_if_fail (TETHER_IS_CONNECTION (self));
+  g_return_if_fail (self->state == TETHER_CONNECTION_STATE_NEW);
+  g_return_if_fail (fd >= 0);
+
+  if (self->shared->tunnel_fd >= 0)
+    close (self->shared->tunnel_fd);
+  self->shared->tunnel_fd = fd;
+  tether_set_str (&self->shared->via, via);
+}
+
+/**
+ * tether_connection_open_tunnel_async:
+ * @host: where the server connects on to
+ * @port: its port
+ * @fd: (transfer full): the local descriptor the channel's bytes go to and
+ *   come from; closed when the tunnel ends (or fails)
+ * @reply: (nullable): bytes written to @fd once the channel is open, before
+ *   any from the channel (a SOCKS reply)
+ *
+ * Opens a `direct-tcpip` channel from the server to @host:@port and lets
+ * the connection's worker copy bytes between it and @fd until either side
+ * closes.  The task returns once the channel is open.
+ */
+void
+tether_connection_open_tunnel_async (TetherConnection    *self,
+                                     const char          *host,
+                                     guint                port,
+                                     int                  fd,
+                                     GBytes              *reply,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  TetherCommand *cmd;
+
+  g_return_if_fail (TETHER_IS_CONNECTION (self));
+  g_return_if_fail (host != NULL);
+  g_return_if_fail (fd >= 0);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tether_connection_open_tunnel_async);
+
+  if (self->state != TETHER_CONNECTION_STATE_READY)
+    {
+      close (fd);
+      g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_NOT_OPENED,
+                               _("The connection to %s is not open. Open the session again."),
+                               self->shared->key);
+      return;
+    }
+
+  cmd = g_new0 (TetherCommand, 1);
+  cmd->type = TETHER_COMMAND_OPEN_TUNNEL;
+  cmd->command = g_strdup (host);
+  cmd->port = port;
+  cmd->fd = fd;
+  cmd->data = reply != NULL ? g_bytes_ref (reply) : NULL;
+  cmd->tunnel_id = ++self->last_tunnel_id;
+  g_hash_table_insert (self->tunnels, GUINT_TO_POINTER (cmd->tunnel_id), g_steal_pointer (&task));
+  _tether_connection_send (self, cmd);
+}
+
+gboolean
+tether_connection_open_tunnel_finish (TetherConnection  *self,
+                                      GAsyncResult      *result,
+                                      GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_connection_open_tunnel_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void

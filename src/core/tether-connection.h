@@ -61,6 +61,20 @@ void                   tether_connection_open_channel_async (TetherConnection   
 TetherChannel         *tether_connection_open_channel_finish (TetherConnection        *self,
                                                            GAsyncResult               *result,
                                                            GError                    **error);
+void                   tether_connection_set_tunnel       (TetherConnection           *self,
+                                                           int                         fd,
+                                                           const char                 *via);
+void                   tether_connection_open_tunnel_async (TetherConnection          *self,
+                                                           const char                 *host,
+                                                           guint                       port,
+                                                           int                         fd,
+                                                           GBytes                     *reply,
+                                                           GCancellable               *cancellable,
+                                                           GAsyncReadyCallback         callback,
+                                                           gpointer                    user_data);
+gboolean               tether_connection_open_tunnel_finish (TetherConnection         *self,
+                                                           GAsyncResult               *result,
+                                                           GError                    **error);
 void                   tether_connection_close            (TetherConnection           *self);
 
 G_END_DECLS

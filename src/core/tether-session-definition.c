@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tether-error.h"
+#include "tether-jump.h"
 #include "tether-session-definition.h"
 #include "tether-target.h"
 
@@ -39,6 +40,7 @@ tether_session_definition_new_for_session (TetherSession *session)
   def->target = g_strdup (tether_session_get_target (session));
   def->configuration_name = g_strdup (tether_session_get_configuration_name (session));
   def->identity_file = g_strdup (tether_session_get_identity_file (session));
+  def->jump_hosts = g_strdup (tether_session_get_jump_hosts (session));
   def->folder = g_strdup (tether_session_get_folder (session));
   def->persistent = tether_session_get_persistent (session);
   return def;
@@ -60,6 +62,7 @@ tether_session_definition_free (TetherSessionDefinition *def)
   g_free ((char *) def->target);
   g_free ((char *) def->configuration_name);
   g_free ((char *) def->identity_file);
+  g_free ((char *) def->jump_hosts);
   g_free ((char *) def->folder);
   g_free (def);
 }
@@ -214,6 +217,11 @@ static const FieldMessages folder_messages = {
   N_("The folder name contains a control character. Use letters, digits, spaces and punctuation only."),
 };
 
+static const FieldMessages jump_messages = {
+  N_("The jump hosts are too long. Use an alias from your SSH configuration instead."),
+  N_("The jump hosts contain a control character. Write them as “user@host:port”, separated by commas."),
+};
+
 static gboolean
 check_text_field (const char           *text,
                   const FieldMessages  *messages,
@@ -321,5 +329,7 @@ tether_session_definition_check (const TetherSessionDefinition  *def,
     return FALSE;
   return check_text_field (def->configuration_name, &configuration_messages, error) &&
          check_text_field (def->folder, &folder_messages, error) &&
+         check_text_field (def->jump_hosts, &jump_messages, error) &&
+         tether_jump_hosts_check (def->jump_hosts, error) &&
          check_identity_file (def->identity_file, error);
 }

@@ -13,6 +13,8 @@ G_BEGIN_DECLS
  * @configuration_name: (nullable): %NULL gives `DefaultShell`
  * @identity_file: (nullable): a private key file to try before the defaults
  * @folder: (nullable): the folder the session is listed in
+ * @jump_hosts: (nullable): jump hosts it goes through, as ProxyJump says
+ *   them (`[user@]host[:port]` or aliases, comma-separated)
  * @persistent: remembered in the sessions file (the Demo session is not)
  *
  * What defines a named session: what New-PSSession is told, what Edit
@@ -30,6 +32,7 @@ typedef struct {
   const char *configuration_name;
   const char *identity_file;
   const char *folder;
+  const char *jump_hosts;
   gboolean    persistent;
 } TetherSessionDefinition;
 

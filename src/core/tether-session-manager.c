@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tether-error.h"
+#include "tether-jump.h"
 #include "tether-secrets.h"
 #include "tether-session-manager-private.h"
 #include "tether-session-private.h"
@@ -154,9 +155,13 @@ open_session (TetherSessionManager *self,
               GTask                *task)
 {
   g_autoptr(TetherResolvedTarget) resolved = NULL;
+  g_autoptr(GPtrArray) jumps = NULL;
+  g_autofree char *ssh_dir = tether_get_ssh_dir ();
   GError *error = NULL;
 
-  if ((resolved = resolve_session (session, &error)) == NULL)
+  if ((resolved = resolve_session (session, &error)) == NULL ||
+      (jumps = tether_jump_hosts_resolve (tether_session_get_jump_hosts (session), ssh_dir,
+                                          &error)) == NULL)
     {
       _tether_session_set_last_error (session, error->message);
       g_task_return_error (task, error);
@@ -164,8 +169,10 @@ open_session (TetherSessionManager *self,
     }
 
   report_ignored (self, session, resolved);
-  _tether_connection_pool_open (self->pool, session, resolved, self->interaction, &self->config,
-                                task);
+  g_ptr_array_add (jumps, NULL);
+  _tether_connection_pool_open (self->pool, session, resolved,
+                                (const TetherResolvedTarget **) jumps->pdata,
+                                self->interaction, &self->config, task);
 }
 
 /* GObject */
@@ -561,6 +568,7 @@ tether_session_manager_update_session (TetherSessionManager           *self,
   tether_session_set_folder (session, def->folder);
   _tether_session_set_target (session, def->target, def->configuration_name,
                               def->identity_file);
+  _tether_session_set_jump_hosts (session, def->jump_hosts);
   _tether_session_manager_save (self);
   return TRUE;
 }

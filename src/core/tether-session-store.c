@@ -163,6 +163,7 @@ build_key_file (GPtrArray  *definitions,
       set_optional (key_file, group, "ConfigurationName", def->configuration_name);
       set_optional (key_file, group, "IdentityFile", identity_file);
       set_optional (key_file, group, "Folder", def->folder);
+      set_optional (key_file, group, "JumpHosts", def->jump_hosts);
     }
 
   return g_steal_pointer (&key_file);
@@ -630,7 +631,7 @@ read_definition (GKeyFile   *key_file,
 {
   g_autoptr(TetherSessionDefinition) def = tether_session_definition_new ();
   char *name = NULL, *target = NULL, *configuration_name = NULL;
-  char *identity_file = NULL, *folder = NULL;
+  char *identity_file = NULL, *folder = NULL, *jump_hosts = NULL;
   gboolean read;
 
   /* Everything in the file is remembered, by definition. */
@@ -640,12 +641,14 @@ read_definition (GKeyFile   *key_file,
          read_field (key_file, group, "ComputerName", &target) &&
          read_field (key_file, group, "ConfigurationName", &configuration_name) &&
          read_identity_file (key_file, group, &identity_file) &&
-         read_field (key_file, group, "Folder", &folder);
+         read_field (key_file, group, "Folder", &folder) &&
+         read_field (key_file, group, "JumpHosts", &jump_hosts);
   def->name = name;
   def->target = target;
   def->configuration_name = configuration_name;
   def->identity_file = identity_file;
   def->folder = folder;
+  def->jump_hosts = jump_hosts;
 
   /* The rules every way in follows: what is read here could be saved. */
   if (!read || name == NULL || *name == '\0' || !tether_session_definition_check (def, NULL))

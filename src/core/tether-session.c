@@ -22,6 +22,7 @@ struct _TetherSession
   guint                      port;
   char                      *configuration_name;
   char                      *identity_file;
+  char                      *jump_hosts;
   char                      *folder;
   char                      *last_error;
   TetherSessionState         state;
@@ -53,6 +54,7 @@ enum {
   PROP_PORT,
   PROP_CONFIGURATION_NAME,
   PROP_IDENTITY_FILE,
+  PROP_JUMP_HOSTS,
   PROP_FOLDER,
   PROP_STATE,
   PROP_AVAILABILITY,
@@ -152,6 +154,7 @@ tether_session_finalize (GObject *object)
   g_free (self->user_name);
   g_free (self->configuration_name);
   g_free (self->identity_file);
+  g_free (self->jump_hosts);
   g_free (self->folder);
   g_free (self->last_error);
 
@@ -176,6 +179,7 @@ tether_session_get_property (GObject    *object,
     case PROP_PORT: g_value_set_uint (value, self->port); break;
     case PROP_CONFIGURATION_NAME: g_value_set_string (value, self->configuration_name); break;
     case PROP_IDENTITY_FILE: g_value_set_string (value, self->identity_file); break;
+    case PROP_JUMP_HOSTS: g_value_set_string (value, self->jump_hosts); break;
     case PROP_FOLDER: g_value_set_string (value, self->folder); break;
     case PROP_STATE: g_value_set_enum (value, self->state); break;
     case PROP_AVAILABILITY: g_value_set_enum (value, tether_session_get_availability (self)); break;
@@ -241,6 +245,7 @@ tether_session_class_init (TetherSessionClass *klass)
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CONFIGURATION_NAME] = string_property ("configuration-name", FALSE);
   properties[PROP_IDENTITY_FILE] = string_property ("identity-file", FALSE);
+  properties[PROP_JUMP_HOSTS] = string_property ("jump-hosts", FALSE);
   properties[PROP_FOLDER] = string_property ("folder", TRUE);
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL,
@@ -304,6 +309,7 @@ _tether_session_new (const TetherSessionDefinition *def,
   self->temporary = temporary;
   self->persistent = def->persistent && !temporary;
   _tether_session_set_target (self, def->target, def->configuration_name, def->identity_file);
+  _tether_session_set_jump_hosts (self, def->jump_hosts);
   return self;
 }
 
@@ -790,6 +796,25 @@ tether_session_get_configuration_name (TetherSession *self)
 {
   g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
   return self->configuration_name;
+}
+
+/* The ProxyJump value it goes through, or NULL for none: applies at the
+ * next open, as the target does. */
+void
+_tether_session_set_jump_hosts (TetherSession *self,
+                                const char    *jump_hosts)
+{
+  if (g_strcmp0 (self->jump_hosts, jump_hosts && *jump_hosts ? jump_hosts : NULL) == 0)
+    return;
+  tether_set_str (&self->jump_hosts, jump_hosts && *jump_hosts ? jump_hosts : NULL);
+  notify (self, PROP_JUMP_HOSTS);
+}
+
+const char *
+tether_session_get_jump_hosts (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
+  return self->jump_hosts;
 }
 
 const char *

@@ -70,6 +70,7 @@ const char               *tether_session_get_user_name          (TetherSession *
 guint                     tether_session_get_port               (TetherSession *self);
 const char               *tether_session_get_configuration_name (TetherSession *self);
 const char               *tether_session_get_identity_file      (TetherSession *self);
+const char               *tether_session_get_jump_hosts         (TetherSession *self);
 const char               *tether_session_get_folder             (TetherSession *self);
 void                      tether_session_set_folder             (TetherSession *self,
                                                                  const char    *folder);

@@ -15,6 +15,7 @@
 #include "tether-connection-private.h"
 #include "tether-error.h"
 #include "tether-ssh-auth.h"
+#include "tether-ssh-tunnel.h"
 
 /*
  * The worker thread owns the libssh session for its whole life: it connects
@@ -51,6 +52,8 @@ typedef struct {
   int                     fd;          /* libssh's duplicate of the socket */
   gboolean                ssh_owns_fd; /* libssh will close it (see worker_free) */
   GPtrArray              *channels;   /* WorkerChannel* */
+  GPtrArray              *tunnels;    /* TetherTunnel* */
+  GArray                 *pollfds;    /* struct pollfd: socket, wake, tunnels */
   gint64                  last_rx;
   guint                   missed;      /* keepalive intervals without a byte */
 } Worker;
@@ -156,6 +159,27 @@ quick_ack (int fd)
   setsockopt (fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
 }
 
+/* Through a jump host: the socket is one end of a socket pair whose other
+ * end the jump connection's worker bridges to a `direct-tcpip` channel. */
+static gboolean
+tunnel_connect (Worker  *w,
+                GError **error)
+{
+  w->fd = dup (w->shared->tunnel_fd);
+  if (w->fd < 0)
+    {
+      g_set_error (error, TETHER_ERROR, TETHER_ERROR_FAILED,
+                   _("Tether could not start a connection (%s). Close some sessions and try again."),
+                   g_strerror (errno));
+      return FALSE;
+    }
+
+  g_mutex_lock (&w->shared->mutex);
+  w->shared->socket_fd = w->shared->tunnel_fd;
+  g_mutex_unlock (&w->shared->mutex);
+  return TRUE;
+}
+
 static gboolean
 tcp_connect (Worker  *w,
              GError **error)
@@ -164,6 +188,9 @@ tcp_connect (Worker  *w,
   g_autoptr(GSocketConnectable) address = g_network_address_new (w->shared->host, w->shared->port);
   g_autoptr(GError) local_error = NULL;
   GSocket *socket;
+
+  if (w->shared->tunnel_fd >= 0)
+    return tunnel_connect (w, error);
 
   g_socket_client_set_timeout (client, w->shared->timeout_s);
   w->socket = g_socket_client_connect (client, address, w->shared->cancellable, &local_error);
@@ -349,6 +376,13 @@ run_command (Worker        *w,
     case TETHER_COMMAND_CLOSE_CHANNEL:
       if (wc != NULL)
         wc->close_requested = TRUE;
+      break;
+
+    case TETHER_COMMAND_OPEN_TUNNEL:
+      g_ptr_array_add (w->tunnels,
+                       _tether_tunnel_new (w->ssh, command->tunnel_id, command->command,
+                                           command->port, command->fd, command->data));
+      command->fd = -1;
       break;
 
     case TETHER_COMMAND_CLOSE:
@@ -591,6 +625,39 @@ service_channels (Worker *w)
     }
 }
 
+static void
+post_tunnel_opened (Worker *w,
+                    guint   id,
+                    GError *error)
+{
+  TetherEvent *event = g_new0 (TetherEvent, 1);
+
+  event->type = TETHER_EVENT_TUNNEL_OPENED;
+  event->tunnel_id = id;
+  event->error = error;
+  _tether_connection_post_event (w->shared, event);
+}
+
+static void
+service_tunnels (Worker *w)
+{
+  for (guint i = 0; i < w->tunnels->len;)
+    {
+      TetherTunnel *t = g_ptr_array_index (w->tunnels, i);
+      guint id = _tether_tunnel_get_id (t);
+      GError *error = NULL;
+      gboolean opened;
+      gboolean keep = _tether_tunnel_service (t, w->shared->key, &opened, &error);
+
+      if (opened)
+        post_tunnel_opened (w, id, error);
+      if (keep)
+        i++;
+      else
+        g_ptr_array_remove_index (w->tunnels, i);
+    }
+}
+
 /* Tells every channel it is gone, with @error (NULL for a normal close).
  * After TETHER_EVENT_BROKEN when the connection broke: see the order in
  * tether-connection-private.h. */
@@ -611,6 +678,20 @@ drop_channels (Worker       *w,
         post (w, TETHER_EVENT_CHANNEL_CLOSED, wc->object, error ? g_error_copy (error) : NULL);
     }
   g_ptr_array_set_size (w->channels, 0);
+
+  /* Closing a tunnel's descriptor is its end: a connection through this
+   * one sees its socket closed and breaks too. */
+  for (guint i = 0; i < w->tunnels->len; i++)
+    {
+      TetherTunnel *t = g_ptr_array_index (w->tunnels, i);
+
+      if (!_tether_tunnel_is_open (t))
+        post_tunnel_opened (w, _tether_tunnel_get_id (t),
+                            error ? g_error_copy (error)
+                                  : g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                         _("The connection was closed before the channel opened.")));
+    }
+  g_ptr_array_set_size (w->tunnels, 0);
 }
 
 /* Keepalive: libssh ignores ServerAliveInterval, so it is done here.  Each
@@ -678,17 +759,21 @@ io_loop (Worker *w)
 
   for (;;)
     {
-      struct pollfd fds[2] = {
-        { .fd = w->fd, .events = POLLIN },
-        { .fd = w->shared->wake_fd, .events = POLLIN },
-      };
+      struct pollfd *fds;
       gint64 now;
       guint64 count;
+
+      g_array_set_size (w->pollfds, 2 + w->tunnels->len);
+      fds = (struct pollfd *) (void *) w->pollfds->data;
+      fds[0] = (struct pollfd) { .fd = w->fd, .events = POLLIN };
+      fds[1] = (struct pollfd) { .fd = w->shared->wake_fd, .events = POLLIN };
+      for (guint i = 0; i < w->tunnels->len; i++)
+        _tether_tunnel_get_pollfd (g_ptr_array_index (w->tunnels, i), &fds[2 + i]);
 
       if (ssh_get_poll_flags (w->ssh) & SSH_WRITE_PENDING)
         fds[0].events |= POLLOUT;
 
-      if (poll (fds, G_N_ELEMENTS (fds), poll_timeout (w)) < 0 && errno != EINTR)
+      if (poll (fds, w->pollfds->len, poll_timeout (w)) < 0 && errno != EINTR)
         return lost_error (w);
 
       now = g_get_monotonic_time ();
@@ -699,6 +784,8 @@ io_loop (Worker *w)
         }
       if ((fds[1].revents & POLLIN) && read (w->shared->wake_fd, &count, sizeof count) < 0)
         count = 0;
+      for (guint i = 0; i < w->tunnels->len; i++)
+        _tether_tunnel_set_revents (g_ptr_array_index (w->tunnels, i), fds[2 + i].revents);
 
       ssh_event_dopoll (w->event, 0);
       if (fds[0].revents & POLLIN)
@@ -707,6 +794,7 @@ io_loop (Worker *w)
       if (!run_commands (w))
         return NULL;
       service_channels (w);
+      service_tunnels (w);
 
       if (!ssh_is_connected (w->ssh) || (fds[0].revents & (POLLERR | POLLHUP)))
         return lost_error (w);
@@ -719,6 +807,8 @@ static void
 worker_free (Worker *w)
 {
   g_ptr_array_unref (w->channels);
+  g_ptr_array_unref (w->tunnels);
+  g_array_unref (w->pollfds);
   if (w->event != NULL)
     {
       ssh_event_remove_session (w->event, w->ssh);
@@ -742,6 +832,9 @@ worker_free (Worker *w)
 
   g_mutex_lock (&w->shared->mutex);
   w->shared->socket_fd = -1;
+  if (w->shared->tunnel_fd >= 0)
+    close (w->shared->tunnel_fd);
+  w->shared->tunnel_fd = -1;
   g_mutex_unlock (&w->shared->mutex);
   if (w->socket != NULL)
     g_io_stream_close (G_IO_STREAM (w->socket), NULL, NULL);
@@ -761,6 +854,8 @@ _tether_ssh_worker_run (gpointer data)
   w->shared = data;
   w->fd = -1;
   w->channels = g_ptr_array_new_with_free_func ((GDestroyNotify) worker_channel_free);
+  w->tunnels = g_ptr_array_new_with_free_func ((GDestroyNotify) _tether_tunnel_free);
+  w->pollfds = g_array_new (FALSE, TRUE, sizeof (struct pollfd));
   tether_ssh_init ();
 
   event = g_new0 (TetherEvent, 1);

@@ -65,6 +65,7 @@ assert_definitions_valid (GPtrArray *definitions)
       assert_clean (def->target);
       assert_clean (def->configuration_name);
       assert_clean (def->folder);
+      assert_clean (def->jump_hosts);
 
       target = tether_target_parse (def->target, NULL);
       g_assert_nonnull (target);
@@ -97,6 +98,8 @@ assert_nothing_dropped (const uint8_t *data,
         g_assert_nonnull (def->identity_file);
       if (g_key_file_has_key (key_file, group, "Folder", NULL))
         g_assert_nonnull (def->folder);
+      if (g_key_file_has_key (key_file, group, "JumpHosts", NULL))
+        g_assert_nonnull (def->jump_hosts);
     }
 }
 
@@ -116,6 +119,7 @@ assert_same_definitions (GPtrArray *a,
       g_assert_cmpstr (x->configuration_name, ==, y->configuration_name);
       g_assert_cmpstr (x->identity_file, ==, y->identity_file);
       g_assert_cmpstr (x->folder, ==, y->folder);
+      g_assert_cmpstr (x->jump_hosts, ==, y->jump_hosts);
     }
 }
 

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-unix.h>
+#include <libssh/libssh.h>
+#include <poll.h>
+
+G_BEGIN_DECLS
+
+/* A `direct-tcpip` channel bridged to a local descriptor, on the worker
+ * thread (tether-ssh-tunnel.c). */
+typedef struct _TetherTunnel TetherTunnel;
+
+TetherTunnel *_tether_tunnel_new         (ssh_session    ssh,
+                                          guint          id,
+                                          const char    *host,
+                                          guint          port,
+                                          int            fd,
+                                          GBytes        *reply);
+void          _tether_tunnel_free        (TetherTunnel  *t);
+guint         _tether_tunnel_get_id      (TetherTunnel  *t);
+gboolean      _tether_tunnel_is_open     (TetherTunnel  *t);
+void          _tether_tunnel_get_pollfd  (TetherTunnel  *t,
+                                          struct pollfd *pfd);
+void          _tether_tunnel_set_revents (TetherTunnel  *t,
+                                          short          revents);
+gboolean      _tether_tunnel_service     (TetherTunnel  *t,
+                                          const char    *via,
+                                          gboolean      *opened,
+                                          GError       **error);
+
+G_END_DECLS
