@@ -418,8 +418,15 @@ test_new_session_dialog (void)
   g_assert_false (tether_new_session_dialog_get_valid (dialog));
   tether_new_session_dialog_set_jump_hosts (dialog, "ops@bastion:2222,inner");
   g_assert_true (tether_new_session_dialog_get_valid (dialog));
+  tether_new_session_dialog_set_forwards (dialog, "-L 8080");
+  g_assert_false (tether_new_session_dialog_get_valid (dialog));
+  tether_new_session_dialog_set_forwards (dialog, "-L 127.0.0.1:0:localhost:80 -D 0");
+  g_assert_false (tether_new_session_dialog_get_valid (dialog));
+  tether_new_session_dialog_set_forwards (dialog, "-R 0:localhost:22 -D 1080");
+  g_assert_true (tether_new_session_dialog_get_valid (dialog));
   g_signal_emit_by_name (dialog, "create");
   g_assert_cmpstr (tether_session_get_jump_hosts (created), ==, "ops@bastion:2222,inner");
+  g_assert_cmpstr (tether_session_get_forwards_spec (created), ==, "-R 0:localhost:22 -D 1080");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.edit-session", NULL);
   dialog = TETHER_NEW_SESSION_DIALOG (find_toplevel ("tether-new-session-dialog"));
   {
@@ -427,8 +434,10 @@ test_new_session_dialog (void)
 
     tether_new_session_dialog_get_definition (dialog, &def);
     g_assert_cmpstr (def.jump_hosts, ==, "ops@bastion:2222,inner");
+    g_assert_cmpstr (def.forwards, ==, "-R 0:localhost:22 -D 1080");
   }
   tether_new_session_dialog_set_jump_hosts (dialog, "");
+  tether_new_session_dialog_set_forwards (dialog, "");
   g_signal_emit_by_name (dialog, "create");
   g_assert_null (tether_session_get_jump_hosts (created));
 

@@ -50,6 +50,7 @@ three_definitions (void)
   g_ptr_array_add (defs, make_definition ("a1", "alpha", "u@[::1]:2222", "/keys/id", "Lab"));
   g_ptr_array_add (defs, make_definition ("b2", "Mid", "mid:22", NULL, "Lab"));
   ((TetherSessionDefinition *) defs->pdata[1])->jump_hosts = g_strdup ("ops@bastion:2222,inner");
+  ((TetherSessionDefinition *) defs->pdata[1])->forwards = g_strdup ("-L 8080:localhost:80 -D 1080");
   return defs;
 }
 
@@ -113,6 +114,7 @@ test_round_trip (void)
       g_assert_cmpstr (got->identity_file, ==, want->identity_file);
       g_assert_cmpstr (got->folder, ==, want->folder);
       g_assert_cmpstr (got->jump_hosts, ==, want->jump_hosts);
+      g_assert_cmpstr (got->forwards, ==, want->forwards);
       g_assert_true (got->persistent);
     }
 }
@@ -177,7 +179,7 @@ test_no_secret_keys (void)
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) keys = NULL;
   const char *allowed[] = { "Name", "ComputerName", "ConfigurationName", "IdentityFile",
-                            "Folder", "JumpHosts", NULL };
+                            "Folder", "JumpHosts", "Forwards", NULL };
 
   save_ok (path, defs);
   g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, &error);

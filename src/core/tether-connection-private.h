@@ -22,6 +22,8 @@ typedef enum {
   TETHER_COMMAND_RESIZE,
   TETHER_COMMAND_CLOSE_CHANNEL,
   TETHER_COMMAND_OPEN_TUNNEL,
+  TETHER_COMMAND_LISTEN_REMOTE,
+  TETHER_COMMAND_CANCEL_REMOTE,
   TETHER_COMMAND_CLOSE,
 } TetherCommandType;
 
@@ -37,6 +39,11 @@ typedef struct {
   guint              port;
   guint              tunnel_id;
   int                fd;
+  /* LISTEN_REMOTE: the server listens on @bind_address port @listen_port
+   * and each connection there goes to @command port @port from here.
+   * CANCEL_REMOTE: stops listener @tunnel_id. */
+  char              *bind_address;
+  guint              listen_port;
 } TetherCommand;
 
 /*
@@ -62,9 +69,10 @@ typedef struct {
  *   main side fails them on BROKEN).  So the sessions on the connection
  *   are Broken by the time their shells report closed, and a shell lost
  *   with its connection never looks like the user's `exit`.
- * - TUNNEL_OPENED: once per tunnel the worker read, with an error when it
- *   was refused or the connection ended first.  A tunnel ends by closing
- *   its descriptor, without an event.
+ * - TUNNEL_OPENED: once per tunnel or remote listener the worker read,
+ *   with an error when it was refused or the connection ended first; for
+ *   a listener, @status is the port the server listens on.  A tunnel ends
+ *   by closing its descriptor, without an event.
  * - FINISHED: once, last, after a successful CONNECTED.
  */
 typedef enum {

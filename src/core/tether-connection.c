@@ -99,6 +99,7 @@ _tether_command_free (TetherCommand *command)
   g_clear_object (&command->channel);
   g_clear_pointer (&command->data, g_bytes_unref);
   g_free (command->command);
+  g_free (command->bind_address);
   if (command->type == TETHER_COMMAND_OPEN_TUNNEL && command->fd >= 0)
     close (command->fd);
   g_free (command);
@@ -449,7 +450,7 @@ handle_tunnel_opened (TetherConnection *self,
   if (event->error != NULL)
     g_task_return_error (task, g_error_copy (event->error));
   else
-    g_task_return_boolean (task, TRUE);
+    g_task_return_int (task, event->status);
 }
 
 static void
@@ -773,7 +774,98 @@ tether_connection_open_tunnel_finish (TetherConnection  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_connection_open_tunnel_async, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return g_task_propagate_int (G_TASK (result), error) >= 0;
+}
+
+/**
+ * tether_connection_listen_remote_async:
+ * @bind_address: (nullable): where the server listens (its loopback for
+ *   %NULL, as ssh -R)
+ * @listen_port: the server's port, 0 for one it chooses
+ * @host: where each connection the server accepts goes, from here
+ * @port: its port
+ *
+ * Asks the server to listen (`tcpip-forward`), as `ssh -R` does.  The
+ * task returns the port the server listens on.
+ *
+ * Returns: the listener's id, for tether_connection_cancel_remote()
+ */
+guint
+tether_connection_listen_remote_async (TetherConnection    *self,
+                                       const char          *bind_address,
+                                       guint                listen_port,
+                                       const char          *host,
+                                       guint                port,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  TetherCommand *cmd;
+
+  g_return_val_if_fail (TETHER_IS_CONNECTION (self), 0);
+  g_return_val_if_fail (host != NULL, 0);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tether_connection_listen_remote_async);
+
+  if (self->state != TETHER_CONNECTION_STATE_READY)
+    {
+      g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_NOT_OPENED,
+                               _("The connection to %s is not open. Open the session again."),
+                               self->shared->key);
+      return 0;
+    }
+
+  cmd = g_new0 (TetherCommand, 1);
+  cmd->type = TETHER_COMMAND_LISTEN_REMOTE;
+  cmd->bind_address = g_strdup (bind_address);
+  cmd->listen_port = listen_port;
+  cmd->command = g_strdup (host);
+  cmd->port = port;
+  cmd->tunnel_id = ++self->last_tunnel_id;
+  g_hash_table_insert (self->tunnels, GUINT_TO_POINTER (cmd->tunnel_id), g_steal_pointer (&task));
+  _tether_connection_send (self, cmd);
+  return cmd->tunnel_id;
+}
+
+/**
+ * tether_connection_listen_remote_finish:
+ *
+ * Returns: the port the server listens on, or 0 with @error
+ */
+guint
+tether_connection_listen_remote_finish (TetherConnection  *self,
+                                        GAsyncResult      *result,
+                                        GError           **error)
+{
+  gssize port;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_connection_listen_remote_async, 0);
+
+  port = g_task_propagate_int (G_TASK (result), error);
+  return port > 0 ? (guint) port : 0;
+}
+
+/**
+ * tether_connection_cancel_remote:
+ * @id: from tether_connection_listen_remote_async()
+ *
+ * Stops a remote listener; connections it already brought stay.
+ */
+void
+tether_connection_cancel_remote (TetherConnection *self,
+                                 guint             id)
+{
+  TetherCommand *cmd;
+
+  g_return_if_fail (TETHER_IS_CONNECTION (self));
+
+  cmd = g_new0 (TetherCommand, 1);
+  cmd->type = TETHER_COMMAND_CANCEL_REMOTE;
+  cmd->tunnel_id = id;
+  _tether_connection_send (self, cmd);
 }
 
 static void

@@ -75,6 +75,19 @@ void                   tether_connection_open_tunnel_async (TetherConnection    
 gboolean               tether_connection_open_tunnel_finish (TetherConnection         *self,
                                                            GAsyncResult               *result,
                                                            GError                    **error);
+guint                  tether_connection_listen_remote_async (TetherConnection        *self,
+                                                           const char                 *bind_address,
+                                                           guint                       listen_port,
+                                                           const char                 *host,
+                                                           guint                       port,
+                                                           GCancellable               *cancellable,
+                                                           GAsyncReadyCallback         callback,
+                                                           gpointer                    user_data);
+guint                  tether_connection_listen_remote_finish (TetherConnection       *self,
+                                                           GAsyncResult               *result,
+                                                           GError                    **error);
+void                   tether_connection_cancel_remote    (TetherConnection           *self,
+                                                           guint                       id);
 void                   tether_connection_close            (TetherConnection           *self);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tether-error.h"
+#include "tether-forward.h"
 #include "tether-jump.h"
 #include "tether-session-definition.h"
 #include "tether-target.h"
@@ -41,6 +42,7 @@ tether_session_definition_new_for_session (TetherSession *session)
   def->configuration_name = g_strdup (tether_session_get_configuration_name (session));
   def->identity_file = g_strdup (tether_session_get_identity_file (session));
   def->jump_hosts = g_strdup (tether_session_get_jump_hosts (session));
+  def->forwards = g_strdup (tether_session_get_forwards_spec (session));
   def->folder = g_strdup (tether_session_get_folder (session));
   def->persistent = tether_session_get_persistent (session);
   return def;
@@ -63,6 +65,7 @@ tether_session_definition_free (TetherSessionDefinition *def)
   g_free ((char *) def->configuration_name);
   g_free ((char *) def->identity_file);
   g_free ((char *) def->jump_hosts);
+  g_free ((char *) def->forwards);
   g_free ((char *) def->folder);
   g_free (def);
 }
@@ -222,6 +225,20 @@ static const FieldMessages jump_messages = {
   N_("The jump hosts contain a control character. Write them as “user@host:port”, separated by commas."),
 };
 
+static const FieldMessages forward_messages = {
+  N_("The forwards are too long. Keep the ones you need."),
+  N_("The forwards contain a control character. Write them as ssh options, like “-L 8080:localhost:80”."),
+};
+
+static gboolean
+check_forwards (const char  *forwards,
+                GError     **error)
+{
+  g_autoptr(GPtrArray) parsed = tether_forwards_parse (forwards, error);
+
+  return parsed != NULL;
+}
+
 static gboolean
 check_text_field (const char           *text,
                   const FieldMessages  *messages,
@@ -331,5 +348,7 @@ tether_session_definition_check (const TetherSessionDefinition  *def,
          check_text_field (def->folder, &folder_messages, error) &&
          check_text_field (def->jump_hosts, &jump_messages, error) &&
          tether_jump_hosts_check (def->jump_hosts, error) &&
+         check_text_field (def->forwards, &forward_messages, error) &&
+         check_forwards (def->forwards, error) &&
          check_identity_file (def->identity_file, error);
 }

@@ -15,6 +15,8 @@ G_BEGIN_DECLS
  * @folder: (nullable): the folder the session is listed in
  * @jump_hosts: (nullable): jump hosts it goes through, as ProxyJump says
  *   them (`[user@]host[:port]` or aliases, comma-separated)
+ * @forwards: (nullable): port forwards as ssh options write them
+ *   (`-L 8080:localhost:80 -R 9000:localhost:22 -D 1080`)
  * @persistent: remembered in the sessions file (the Demo session is not)
  *
  * What defines a named session: what New-PSSession is told, what Edit
@@ -33,6 +35,7 @@ typedef struct {
   const char *identity_file;
   const char *folder;
   const char *jump_hosts;
+  const char *forwards;
   gboolean    persistent;
 } TetherSessionDefinition;
 

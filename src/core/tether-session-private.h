@@ -17,6 +17,8 @@ void              _tether_session_set_target     (TetherSession      *self,
                                                   const char         *identity_file);
 void              _tether_session_set_jump_hosts (TetherSession      *self,
                                                   const char         *jump_hosts);
+void              _tether_session_set_forwards   (TetherSession      *self,
+                                                  const char         *forwards);
 void              _tether_session_set_state      (TetherSession      *self,
                                                   TetherSessionState  state);
 void              _tether_session_set_last_error (TetherSession      *self,

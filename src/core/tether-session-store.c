@@ -164,6 +164,7 @@ build_key_file (GPtrArray  *definitions,
       set_optional (key_file, group, "IdentityFile", identity_file);
       set_optional (key_file, group, "Folder", def->folder);
       set_optional (key_file, group, "JumpHosts", def->jump_hosts);
+      set_optional (key_file, group, "Forwards", def->forwards);
     }
 
   return g_steal_pointer (&key_file);
@@ -631,7 +632,7 @@ read_definition (GKeyFile   *key_file,
 {
   g_autoptr(TetherSessionDefinition) def = tether_session_definition_new ();
   char *name = NULL, *target = NULL, *configuration_name = NULL;
-  char *identity_file = NULL, *folder = NULL, *jump_hosts = NULL;
+  char *identity_file = NULL, *folder = NULL, *jump_hosts = NULL, *forwards = NULL;
   gboolean read;
 
   /* Everything in the file is remembered, by definition. */
@@ -642,13 +643,15 @@ read_definition (GKeyFile   *key_file,
          read_field (key_file, group, "ConfigurationName", &configuration_name) &&
          read_identity_file (key_file, group, &identity_file) &&
          read_field (key_file, group, "Folder", &folder) &&
-         read_field (key_file, group, "JumpHosts", &jump_hosts);
+         read_field (key_file, group, "JumpHosts", &jump_hosts) &&
+         read_field (key_file, group, "Forwards", &forwards);
   def->name = name;
   def->target = target;
   def->configuration_name = configuration_name;
   def->identity_file = identity_file;
   def->folder = folder;
   def->jump_hosts = jump_hosts;
+  def->forwards = forwards;
 
   /* The rules every way in follows: what is read here could be saved. */
   if (!read || name == NULL || *name == '\0' || !tether_session_definition_check (def, NULL))

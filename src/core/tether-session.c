@@ -5,6 +5,7 @@
 
 #include "tether-enums.h"
 #include "tether-error.h"
+#include "tether-forward.h"
 #include "tether-session-private.h"
 #include "tether-target.h"
 #include "tether-util.h"
@@ -23,6 +24,8 @@ struct _TetherSession
   char                      *configuration_name;
   char                      *identity_file;
   char                      *jump_hosts;
+  char                      *forwards_spec;
+  GListStore                *forwards;     /* TetherForward*, from forwards_spec */
   char                      *folder;
   char                      *last_error;
   TetherSessionState         state;
@@ -55,6 +58,7 @@ enum {
   PROP_CONFIGURATION_NAME,
   PROP_IDENTITY_FILE,
   PROP_JUMP_HOSTS,
+  PROP_FORWARDS,
   PROP_FOLDER,
   PROP_STATE,
   PROP_AVAILABILITY,
@@ -131,6 +135,24 @@ notify (TetherSession *self,
 
 static void drop_shell (TetherSession *self);
 
+/* Starts the forwards on the session's connection, or stops them when it
+ * has none: every open and re-open starts them anew. */
+static void
+sync_forwards (TetherSession *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->forwards));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TetherForward) forward = g_list_model_get_item (G_LIST_MODEL (self->forwards), i);
+
+      if (self->connection != NULL)
+        _tether_forward_start (forward, self->connection);
+      else
+        _tether_forward_stop (forward);
+    }
+}
+
 static void
 tether_session_dispose (GObject *object)
 {
@@ -138,6 +160,10 @@ tether_session_dispose (GObject *object)
 
   drop_shell (self);
   g_clear_object (&self->connection);
+  /* No connection: this stops them, and frees their ports. */
+  if (self->forwards != NULL)
+    sync_forwards (self);
+  g_clear_object (&self->forwards);
 
   G_OBJECT_CLASS (tether_session_parent_class)->dispose (object);
 }
@@ -155,6 +181,7 @@ tether_session_finalize (GObject *object)
   g_free (self->configuration_name);
   g_free (self->identity_file);
   g_free (self->jump_hosts);
+  g_free (self->forwards_spec);
   g_free (self->folder);
   g_free (self->last_error);
 
@@ -180,6 +207,7 @@ tether_session_get_property (GObject    *object,
     case PROP_CONFIGURATION_NAME: g_value_set_string (value, self->configuration_name); break;
     case PROP_IDENTITY_FILE: g_value_set_string (value, self->identity_file); break;
     case PROP_JUMP_HOSTS: g_value_set_string (value, self->jump_hosts); break;
+    case PROP_FORWARDS: g_value_set_string (value, self->forwards_spec); break;
     case PROP_FOLDER: g_value_set_string (value, self->folder); break;
     case PROP_STATE: g_value_set_enum (value, self->state); break;
     case PROP_AVAILABILITY: g_value_set_enum (value, tether_session_get_availability (self)); break;
@@ -246,6 +274,7 @@ tether_session_class_init (TetherSessionClass *klass)
   properties[PROP_CONFIGURATION_NAME] = string_property ("configuration-name", FALSE);
   properties[PROP_IDENTITY_FILE] = string_property ("identity-file", FALSE);
   properties[PROP_JUMP_HOSTS] = string_property ("jump-hosts", FALSE);
+  properties[PROP_FORWARDS] = string_property ("forwards", FALSE);
   properties[PROP_FOLDER] = string_property ("folder", TRUE);
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL,
@@ -310,6 +339,7 @@ _tether_session_new (const TetherSessionDefinition *def,
   self->persistent = def->persistent && !temporary;
   _tether_session_set_target (self, def->target, def->configuration_name, def->identity_file);
   _tether_session_set_jump_hosts (self, def->jump_hosts);
+  _tether_session_set_forwards (self, def->forwards);
   return self;
 }
 
@@ -537,13 +567,18 @@ _tether_session_set_connection (TetherSession    *self,
   self->columns = MAX (columns, 1);
   self->rows = MAX (rows, 1);
   open_shell (self);
+  sync_forwards (self);
 }
 
 TetherConnection *
 _tether_session_release (TetherSession *self)
 {
+  TetherConnection *connection;
+
   drop_shell (self);
-  return g_steal_pointer (&self->connection);
+  connection = g_steal_pointer (&self->connection);
+  sync_forwards (self);
+  return connection;
 }
 
 /**
@@ -808,6 +843,54 @@ _tether_session_set_jump_hosts (TetherSession *self,
     return;
   tether_set_str (&self->jump_hosts, jump_hosts && *jump_hosts ? jump_hosts : NULL);
   notify (self, PROP_JUMP_HOSTS);
+}
+
+/* Its forwards, as ssh options (checked already); they start at once
+ * when the session is open. */
+void
+_tether_session_set_forwards (TetherSession *self,
+                              const char    *forwards)
+{
+  g_autoptr(GPtrArray) parsed = NULL;
+  const char *spec = forwards && *forwards ? forwards : NULL;
+
+  if (self->forwards != NULL && g_strcmp0 (self->forwards_spec, spec) == 0)
+    return;
+  tether_set_str (&self->forwards_spec, spec);
+  if (self->forwards == NULL)
+    self->forwards = g_list_store_new (TETHER_TYPE_FORWARD);
+  parsed = tether_forwards_parse (spec, NULL);
+  g_return_if_fail (parsed != NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->forwards)); i++)
+    {
+      g_autoptr(TetherForward) old = g_list_model_get_item (G_LIST_MODEL (self->forwards), i);
+
+      _tether_forward_stop (old);
+    }
+  g_list_store_splice (self->forwards, 0, g_list_model_get_n_items (G_LIST_MODEL (self->forwards)),
+                       parsed->pdata, parsed->len);
+  sync_forwards (self);
+  notify (self, PROP_FORWARDS);
+}
+
+const char *
+tether_session_get_forwards_spec (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
+  return self->forwards_spec;
+}
+
+/**
+ * tether_session_get_forwards:
+ *
+ * Returns: (transfer none): its forwards (TetherForward), with their state
+ */
+GListModel *
+tether_session_get_forwards (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
+  return G_LIST_MODEL (self->forwards);
 }
 
 const char *

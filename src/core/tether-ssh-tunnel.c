@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <libssh/libssh.h>
+#include <libssh/server.h>   /* ssh_send_keepalive(), usable by clients too */
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -264,4 +265,170 @@ _tether_tunnel_service (TetherTunnel  *t,
       && ssh_channel_poll (t->channel, 0) <= 0)
     return FALSE;
   return TRUE;
+}
+
+/* A tunnel for a channel the server opened (a remote forward's
+ * connection), already open. */
+TetherTunnel *
+_tether_tunnel_new_accepted (ssh_session ssh,
+                             ssh_channel channel,
+                             int         fd)
+{
+  TetherTunnel *t = _tether_tunnel_new (ssh, 0, "", 0, fd, NULL);
+
+  ssh_channel_free (t->channel);
+  t->channel = channel;
+  t->step = TUNNEL_RUNNING;
+  return t;
+}
+
+/* Remote forwards: the server listens (`tcpip-forward`) and opens a
+ * `forwarded-tcpip` channel for each connection, which is joined to a
+ * connection made here to the destination. */
+
+struct _TetherRemoteListener {
+  guint  id;
+  char  *bind_address;
+  guint  bound_port;
+  char  *host;
+  guint  port;
+};
+
+/* The global request is made in blocking mode, one round trip: libssh has
+ * one global request state per session, and a keepalive left pending
+ * would take its reply.  The keepalive first collects such a reply (or
+ * makes one round trip of its own). */
+static int
+global_request (ssh_session  ssh,
+                const char  *bind_address,
+                guint        port,
+                int         *bound,
+                gboolean     cancel)
+{
+  int rc;
+
+  ssh_set_blocking (ssh, 1);
+  ssh_send_keepalive (ssh);
+  rc = cancel ? ssh_channel_cancel_forward (ssh, bind_address, (int) port)
+              : ssh_channel_listen_forward (ssh, bind_address, (int) port, bound);
+  ssh_set_blocking (ssh, 0);
+  return rc;
+}
+
+TetherRemoteListener *
+_tether_remote_listen (ssh_session   ssh,
+                       guint         id,
+                       const char   *bind_address,
+                       guint         listen_port,
+                       const char   *host,
+                       guint         port,
+                       const char   *via,
+                       GError      **error)
+{
+  TetherRemoteListener *l;
+  int bound = 0;
+
+  if (global_request (ssh, bind_address, listen_port, &bound, FALSE) != SSH_OK)
+    {
+      g_set_error (error, TETHER_ERROR, TETHER_ERROR_CHANNEL_REFUSED,
+                   _("The server %s refused to listen on port %u for a remote forward (%s). Check that the port is free there and that its sshd allows it (AllowTcpForwarding, GatewayPorts)."),
+                   via, listen_port, ssh_get_error (ssh));
+      return NULL;
+    }
+
+  l = g_new0 (TetherRemoteListener, 1);
+  l->id = id;
+  l->bind_address = g_strdup (bind_address);
+  l->bound_port = listen_port != 0 ? listen_port : (guint) bound;
+  l->host = g_strdup (host);
+  l->port = port;
+  return l;
+}
+
+guint
+_tether_remote_listener_get_id (TetherRemoteListener *l)
+{
+  return l->id;
+}
+
+guint
+_tether_remote_listener_get_port (TetherRemoteListener *l)
+{
+  return l->bound_port;
+}
+
+void
+_tether_remote_listener_free (TetherRemoteListener *l)
+{
+  g_free (l->bind_address);
+  g_free (l->host);
+  g_free (l);
+}
+
+/* Stops the server's listener (the tunnels it brought stay). */
+void
+_tether_remote_listener_cancel (TetherRemoteListener *l,
+                                ssh_session           ssh)
+{
+  global_request (ssh, l->bind_address, l->bound_port, NULL, TRUE);
+}
+
+static int
+connect_locally (const char *host,
+                 guint       port,
+                 guint       timeout_s)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_socket_client_set_timeout (client, timeout_s);
+  connection = g_socket_client_connect_to_host (client, host, (guint16) port, NULL, &error);
+  if (connection == NULL)
+    {
+      g_message ("A remote forward could not reach %s port %u: %s", host, port, error->message);
+      return -1;
+    }
+  /* The duplicate outlives the GSocketConnection, which closes its own. */
+  return dup (g_socket_get_fd (g_socket_connection_get_socket (connection)));
+}
+
+/* Takes every connection the server has brought to a listener: a tunnel
+ * each, added to @tunnels.  The local connect blocks this worker (a
+ * destination is usually on this computer or its network). */
+void
+_tether_remote_accept (ssh_session  ssh,
+                       GPtrArray   *listeners,
+                       GPtrArray   *tunnels,
+                       guint        timeout_s)
+{
+  ssh_channel channel;
+  int port = 0;
+
+  if (listeners->len == 0)
+    return;
+
+  while ((channel = ssh_channel_open_forward_port (ssh, 0, &port, NULL, NULL)) != NULL)
+    {
+      TetherRemoteListener *found = NULL;
+      int fd = -1;
+
+      for (guint i = 0; i < listeners->len; i++)
+        {
+          TetherRemoteListener *l = g_ptr_array_index (listeners, i);
+
+          if (l->bound_port == (guint) port)
+            found = l;
+        }
+      if (found != NULL)
+        fd = connect_locally (found->host, found->port, timeout_s);
+      if (fd < 0)
+        {
+          /* An accepted channel is open: closing it is safe. */
+          ssh_channel_close (channel);
+          ssh_channel_free (channel);
+          continue;
+        }
+      g_ptr_array_add (tunnels, _tether_tunnel_new_accepted (ssh, channel, fd));
+    }
 }

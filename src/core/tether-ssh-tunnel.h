@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <gio/gio.h>
 #include <glib-unix.h>
 #include <libssh/libssh.h>
 #include <poll.h>
@@ -28,5 +29,29 @@ gboolean      _tether_tunnel_service     (TetherTunnel  *t,
                                           const char    *via,
                                           gboolean      *opened,
                                           GError       **error);
+
+TetherTunnel *_tether_tunnel_new_accepted (ssh_session    ssh,
+                                          ssh_channel    channel,
+                                          int            fd);
+
+typedef struct _TetherRemoteListener TetherRemoteListener;
+
+TetherRemoteListener *_tether_remote_listen           (ssh_session            ssh,
+                                                       guint                  id,
+                                                       const char            *bind_address,
+                                                       guint                  listen_port,
+                                                       const char            *host,
+                                                       guint                  port,
+                                                       const char            *via,
+                                                       GError               **error);
+guint                 _tether_remote_listener_get_id   (TetherRemoteListener  *l);
+guint                 _tether_remote_listener_get_port (TetherRemoteListener  *l);
+void                  _tether_remote_listener_cancel   (TetherRemoteListener  *l,
+                                                        ssh_session            ssh);
+void                  _tether_remote_listener_free     (TetherRemoteListener  *l);
+void                  _tether_remote_accept            (ssh_session            ssh,
+                                                        GPtrArray             *listeners,
+                                                        GPtrArray             *tunnels,
+                                                        guint                  timeout_s);
 
 G_END_DECLS

@@ -53,6 +53,7 @@ typedef struct {
   gboolean                ssh_owns_fd; /* libssh will close it (see worker_free) */
   GPtrArray              *channels;   /* WorkerChannel* */
   GPtrArray              *tunnels;    /* TetherTunnel* */
+  GPtrArray              *listeners;  /* TetherRemoteListener* */
   GArray                 *pollfds;    /* struct pollfd: socket, wake, tunnels */
   gint64                  last_rx;
   guint                   missed;      /* keepalive intervals without a byte */
@@ -333,6 +334,43 @@ find_channel (Worker        *w,
   return NULL;
 }
 
+static void post_tunnel_opened (Worker *w,
+                                guint   id,
+                                int     status,
+                                GError *error);
+
+static void
+listen_remote (Worker        *w,
+               TetherCommand *command)
+{
+  GError *error = NULL;
+  TetherRemoteListener *l = _tether_remote_listen (w->ssh, command->tunnel_id, command->bind_address,
+                                                   command->listen_port, command->command,
+                                                   command->port, w->shared->key, &error);
+
+  if (l != NULL)
+    g_ptr_array_add (w->listeners, l);
+  post_tunnel_opened (w, command->tunnel_id, l != NULL ? (int) _tether_remote_listener_get_port (l) : 0,
+                      error);
+}
+
+static void
+cancel_remote (Worker *w,
+               guint   id)
+{
+  for (guint i = 0; i < w->listeners->len; i++)
+    {
+      TetherRemoteListener *l = g_ptr_array_index (w->listeners, i);
+
+      if (_tether_remote_listener_get_id (l) == id)
+        {
+          _tether_remote_listener_cancel (l, w->ssh);
+          g_ptr_array_remove_index (w->listeners, i);
+          return;
+        }
+    }
+}
+
 static void
 run_command (Worker        *w,
              TetherCommand *command)
@@ -383,6 +421,14 @@ run_command (Worker        *w,
                        _tether_tunnel_new (w->ssh, command->tunnel_id, command->command,
                                            command->port, command->fd, command->data));
       command->fd = -1;
+      break;
+
+    case TETHER_COMMAND_LISTEN_REMOTE:
+      listen_remote (w, command);
+      break;
+
+    case TETHER_COMMAND_CANCEL_REMOTE:
+      cancel_remote (w, command->tunnel_id);
       break;
 
     case TETHER_COMMAND_CLOSE:
@@ -628,12 +674,14 @@ service_channels (Worker *w)
 static void
 post_tunnel_opened (Worker *w,
                     guint   id,
+                    int     status,
                     GError *error)
 {
   TetherEvent *event = g_new0 (TetherEvent, 1);
 
   event->type = TETHER_EVENT_TUNNEL_OPENED;
   event->tunnel_id = id;
+  event->status = status;
   event->error = error;
   _tether_connection_post_event (w->shared, event);
 }
@@ -650,7 +698,7 @@ service_tunnels (Worker *w)
       gboolean keep = _tether_tunnel_service (t, w->shared->key, &opened, &error);
 
       if (opened)
-        post_tunnel_opened (w, id, error);
+        post_tunnel_opened (w, id, 0, error);
       if (keep)
         i++;
       else
@@ -686,12 +734,13 @@ drop_channels (Worker       *w,
       TetherTunnel *t = g_ptr_array_index (w->tunnels, i);
 
       if (!_tether_tunnel_is_open (t))
-        post_tunnel_opened (w, _tether_tunnel_get_id (t),
+        post_tunnel_opened (w, _tether_tunnel_get_id (t), 0,
                             error ? g_error_copy (error)
                                   : g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                                          _("The connection was closed before the channel opened.")));
     }
   g_ptr_array_set_size (w->tunnels, 0);
+  g_ptr_array_set_size (w->listeners, 0);
 }
 
 /* Keepalive: libssh ignores ServerAliveInterval, so it is done here.  Each
@@ -794,6 +843,7 @@ io_loop (Worker *w)
       if (!run_commands (w))
         return NULL;
       service_channels (w);
+      _tether_remote_accept (w->ssh, w->listeners, w->tunnels, w->shared->timeout_s);
       service_tunnels (w);
 
       if (!ssh_is_connected (w->ssh) || (fds[0].revents & (POLLERR | POLLHUP)))
@@ -808,6 +858,7 @@ worker_free (Worker *w)
 {
   g_ptr_array_unref (w->channels);
   g_ptr_array_unref (w->tunnels);
+  g_ptr_array_unref (w->listeners);
   g_array_unref (w->pollfds);
   if (w->event != NULL)
     {
@@ -855,6 +906,7 @@ _tether_ssh_worker_run (gpointer data)
   w->fd = -1;
   w->channels = g_ptr_array_new_with_free_func ((GDestroyNotify) worker_channel_free);
   w->tunnels = g_ptr_array_new_with_free_func ((GDestroyNotify) _tether_tunnel_free);
+  w->listeners = g_ptr_array_new_with_free_func ((GDestroyNotify) _tether_remote_listener_free);
   w->pollfds = g_array_new (FALSE, TRUE, sizeof (struct pollfd));
   tether_ssh_init ();
 

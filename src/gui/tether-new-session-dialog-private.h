@@ -15,6 +15,8 @@ void     tether_new_session_dialog_set_fields (TetherNewSessionDialog *self,
                                                const char             *port);
 void     tether_new_session_dialog_set_jump_hosts (TetherNewSessionDialog *self,
                                                    const char             *jump_hosts);
+void     tether_new_session_dialog_set_forwards   (TetherNewSessionDialog *self,
+                                                   const char             *forwards);
 gboolean tether_new_session_dialog_get_valid  (TetherNewSessionDialog *self);
 
 G_END_DECLS

@@ -21,6 +21,7 @@ struct _TetherNewSessionDialog
   GtkButton            *identity_button;
   GtkButton            *identity_clear_button;
   AdwEntryRow          *jump_row;
+  AdwEntryRow          *forwards_row;
   AdwEntryRow          *configuration_row;
   AdwEntryRow          *folder_row;
   GtkLabel             *error_label;
@@ -281,6 +282,7 @@ tether_new_session_dialog_class_init (TetherNewSessionDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, identity_button);
   gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, identity_clear_button);
   gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, jump_row);
+  gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, forwards_row);
   gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, configuration_row);
   gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, folder_row);
   gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, error_label);
@@ -299,6 +301,7 @@ tether_new_session_dialog_init (TetherNewSessionDialog *self)
   g_signal_connect_object (self->user_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->port_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->jump_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->forwards_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->create_button, "clicked", G_CALLBACK (on_create_clicked), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->cancel_button, "clicked", G_CALLBACK (gtk_window_destroy), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->identity_button, "clicked", G_CALLBACK (on_identity_clicked), self, G_CONNECT_SWAPPED);
@@ -336,6 +339,8 @@ tether_new_session_dialog_new (GtkWindow            *parent,
         gtk_editable_set_text (GTK_EDITABLE (self->folder_row), tether_session_get_folder (session));
       if (tether_session_get_jump_hosts (session) != NULL)
         gtk_editable_set_text (GTK_EDITABLE (self->jump_row), tether_session_get_jump_hosts (session));
+      if (tether_session_get_forwards_spec (session) != NULL)
+        gtk_editable_set_text (GTK_EDITABLE (self->forwards_row), tether_session_get_forwards_spec (session));
       set_identity_file (self, tether_session_get_identity_file (session));
     }
 
@@ -379,6 +384,7 @@ tether_new_session_dialog_get_definition (TetherNewSessionDialog  *self,
   def->identity_file = self->identity_file;
   def->folder = nullable_text (self->folder_row);
   def->jump_hosts = nullable_text (self->jump_row);
+  def->forwards = nullable_text (self->forwards_row);
 }
 
 void
@@ -406,6 +412,13 @@ tether_new_session_dialog_set_jump_hosts (TetherNewSessionDialog *self,
                                           const char             *jump_hosts)
 {
   gtk_editable_set_text (GTK_EDITABLE (self->jump_row), jump_hosts ? jump_hosts : "");
+}
+
+void
+tether_new_session_dialog_set_forwards (TetherNewSessionDialog *self,
+                                        const char             *forwards)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->forwards_row), forwards ? forwards : "");
 }
 
 gboolean

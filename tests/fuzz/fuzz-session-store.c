@@ -66,6 +66,7 @@ assert_definitions_valid (GPtrArray *definitions)
       assert_clean (def->configuration_name);
       assert_clean (def->folder);
       assert_clean (def->jump_hosts);
+      assert_clean (def->forwards);
 
       target = tether_target_parse (def->target, NULL);
       g_assert_nonnull (target);
@@ -100,6 +101,8 @@ assert_nothing_dropped (const uint8_t *data,
         g_assert_nonnull (def->folder);
       if (g_key_file_has_key (key_file, group, "JumpHosts", NULL))
         g_assert_nonnull (def->jump_hosts);
+      if (g_key_file_has_key (key_file, group, "Forwards", NULL))
+        g_assert_nonnull (def->forwards);
     }
 }
 
@@ -120,6 +123,7 @@ assert_same_definitions (GPtrArray *a,
       g_assert_cmpstr (x->identity_file, ==, y->identity_file);
       g_assert_cmpstr (x->folder, ==, y->folder);
       g_assert_cmpstr (x->jump_hosts, ==, y->jump_hosts);
+      g_assert_cmpstr (x->forwards, ==, y->forwards);
     }
 }
 
