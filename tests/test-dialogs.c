@@ -424,9 +424,11 @@ test_new_session_dialog (void)
   g_assert_false (tether_new_session_dialog_get_valid (dialog));
   tether_new_session_dialog_set_forwards (dialog, "-R 0:localhost:22 -D 1080");
   g_assert_true (tether_new_session_dialog_get_valid (dialog));
+  tether_new_session_dialog_set_forward_agent (dialog, TRUE);
   g_signal_emit_by_name (dialog, "create");
   g_assert_cmpstr (tether_session_get_jump_hosts (created), ==, "ops@bastion:2222,inner");
   g_assert_cmpstr (tether_session_get_forwards_spec (created), ==, "-R 0:localhost:22 -D 1080");
+  g_assert_true (tether_session_get_forward_agent (created));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.edit-session", NULL);
   dialog = TETHER_NEW_SESSION_DIALOG (find_toplevel ("tether-new-session-dialog"));
   {
@@ -435,11 +437,14 @@ test_new_session_dialog (void)
     tether_new_session_dialog_get_definition (dialog, &def);
     g_assert_cmpstr (def.jump_hosts, ==, "ops@bastion:2222,inner");
     g_assert_cmpstr (def.forwards, ==, "-R 0:localhost:22 -D 1080");
+    g_assert_true (def.forward_agent);
   }
+  tether_new_session_dialog_set_forward_agent (dialog, FALSE);
   tether_new_session_dialog_set_jump_hosts (dialog, "");
   tether_new_session_dialog_set_forwards (dialog, "");
   g_signal_emit_by_name (dialog, "create");
   g_assert_null (tether_session_get_jump_hosts (created));
+  g_assert_false (tether_session_get_forward_agent (created));
 
   /* Close: Closed, still listed. */
   g_assert_true (tether_session_tree_select_session (tether_window_get_session_tree (window), created));

@@ -316,6 +316,78 @@ test_back_after_reconnect (void)
   tether_session_manager_close_all (manager);
 }
 
+static TetherSession *
+new_agent_session (TetherSessionManager *manager,
+                   gboolean              forward_agent,
+                   const char           *name)
+{
+  TetherSessionDefinition def = {
+    .target = tether_test_sshd_get_target (sshd), .name = name, .forward_agent = forward_agent,
+  };
+  g_autoptr(GError) error = NULL;
+  TetherTestWait wait = { 0 };
+  TetherSession *session;
+
+  tether_session_manager_new_session_async (manager, &def, NULL, tether_test_store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  session = tether_session_manager_new_session_finish (manager, wait.result, &error);
+  g_object_unref (wait.result);
+  g_assert_no_error (error);
+  return session;
+}
+
+static char *
+fingerprint (const char *public_key)
+{
+  g_autofree char *out = NULL;
+  g_auto(GStrv) fields = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "ssh-keygen", "-l", "-f", public_key, NULL };
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  fields = g_strsplit (out, " ", -1);
+  g_assert_cmpuint (g_strv_length (fields), >=, 2);
+  return g_strdup (fields[1]);
+}
+
+/* ssh-add -l on the server lists the local agent's key in a session that
+ * asked for the agent, and in no other: not even one to the same
+ * computer, opened before or after. */
+static void
+test_agent (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autoptr(TetherSession) without = NULL;
+  g_autoptr(TetherSession) with = NULL;
+  g_autoptr(TetherSession) after = NULL;
+  g_autofree char *key = tether_test_make_key ("agent-key", NULL);
+  g_autofree char *public_key = g_strconcat (key, ".pub", NULL);
+  g_autofree char *print = fingerprint (public_key);
+  const char *command = "ssh-add -l; echo \"agent-done-$?\"\n";
+
+  tether_test_start_agent (key);
+
+  without = new_agent_session (manager, FALSE, "NoAgent");
+  tether_test_attach (without);
+  tether_test_type (without, command);
+  tether_test_wait_for_output (without, "agent-done-2");
+
+  with = new_agent_session (manager, TRUE, "Agent");
+  g_assert_true (tether_session_get_forward_agent (with));
+  tether_test_attach (with);
+  tether_test_type (with, command);
+  tether_test_wait_for_output (with, print);
+  tether_test_wait_for_output (with, "agent-done-0");
+
+  after = new_agent_session (manager, FALSE, "NoAgentAfter");
+  tether_test_attach (after);
+  tether_test_type (after, command);
+  tether_test_wait_for_output (after, "agent-done-2");
+
+  tether_session_manager_close_all (manager);
+}
+
 static void
 test_parse (void)
 {
@@ -358,6 +430,8 @@ main (int   argc,
   g_test_add_func ("/forward/remote", test_remote);
   g_test_add_func ("/forward/busy-port", test_busy_port);
   g_test_add_func ("/forward/back-after-reconnect", test_back_after_reconnect);
+  /* Last: it gives the test process an agent. */
+  g_test_add_func ("/forward/agent", test_agent);
 
   status = g_test_run ();
   tether_test_sshd_free (sshd);

@@ -51,6 +51,7 @@ three_definitions (void)
   g_ptr_array_add (defs, make_definition ("b2", "Mid", "mid:22", NULL, "Lab"));
   ((TetherSessionDefinition *) defs->pdata[1])->jump_hosts = g_strdup ("ops@bastion:2222,inner");
   ((TetherSessionDefinition *) defs->pdata[1])->forwards = g_strdup ("-L 8080:localhost:80 -D 1080");
+  ((TetherSessionDefinition *) defs->pdata[1])->forward_agent = TRUE;
   return defs;
 }
 
@@ -115,6 +116,7 @@ test_round_trip (void)
       g_assert_cmpstr (got->folder, ==, want->folder);
       g_assert_cmpstr (got->jump_hosts, ==, want->jump_hosts);
       g_assert_cmpstr (got->forwards, ==, want->forwards);
+      g_assert_cmpint (got->forward_agent, ==, want->forward_agent);
       g_assert_true (got->persistent);
     }
 }
@@ -179,7 +181,7 @@ test_no_secret_keys (void)
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) keys = NULL;
   const char *allowed[] = { "Name", "ComputerName", "ConfigurationName", "IdentityFile",
-                            "Folder", "JumpHosts", "Forwards", NULL };
+                            "Folder", "JumpHosts", "Forwards", "ForwardAgent", NULL };
 
   save_ok (path, defs);
   g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, &error);

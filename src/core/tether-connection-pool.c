@@ -380,10 +380,12 @@ jump_acquired (TetherConnectionPool *pool,
                                        tunnel_cb, next);
 }
 
-/* The key of the connection to chain[n] through chain[0..n-1]. */
+/* The key of the connection to chain[n] through chain[0..n-1], with
+ * @variant for connections that must not be shared with others. */
 static char *
 chain_key (const TetherResolvedTarget *const *chain,
-           guint                              n)
+           guint                              n,
+           const char                        *variant)
 {
   g_autoptr(GString) key = g_string_new (NULL);
 
@@ -395,6 +397,8 @@ chain_key (const TetherResolvedTarget *const *chain,
         g_string_append_c (key, '>');
       g_string_append (key, hop);
     }
+  if (variant != NULL)
+    g_string_append (key, variant);
   return g_string_free (g_steal_pointer (&key), FALSE);
 }
 
@@ -405,6 +409,7 @@ static void
 acquire (TetherConnectionPool              *pool,
          const TetherResolvedTarget *const *chain,
          guint                              n,
+         const char                        *variant,
          TetherInteraction                 *interaction,
          const TetherConfig                *config,
          const char                        *identity_file,
@@ -412,7 +417,7 @@ acquire (TetherConnectionPool              *pool,
          gpointer                           data,
          GDestroyNotify                     destroy)
 {
-  g_autofree char *key = chain_key (chain, n);
+  g_autofree char *key = chain_key (chain, n, variant);
   g_autofree char *ssh_dir = NULL;
   PoolEntry *entry = g_hash_table_lookup (pool->entries, key);
   Waiter waiter = { func, data, destroy };
@@ -455,7 +460,7 @@ acquire (TetherConnectionPool              *pool,
 
       /* A jump host logs in with its own keys, as `ssh -J` does: the
        * session's identity file is for the computer it names. */
-      acquire (pool, chain, n - 1, interaction, config, NULL,
+      acquire (pool, chain, n - 1, NULL, interaction, config, NULL,
                jump_acquired, hop, (GDestroyNotify) hop_free);
     }
 }
@@ -483,7 +488,10 @@ _tether_connection_pool_open (TetherConnectionPool        *pool,
     g_ptr_array_add (chain, (gpointer) jumps[i]);
   g_ptr_array_add (chain, (gpointer) resolved);
 
+  /* sshd hands the agent to every later channel of a connection once one
+   * asked for it: a session that forwards the agent gets a connection of
+   * its own, so that the others never reach it. */
   acquire (pool, (const TetherResolvedTarget *const *) chain->pdata, chain->len - 1,
-           interaction, config, tether_session_get_identity_file (session),
+           tether_session_get_forward_agent (session) ? "+agent" : NULL, interaction, config, tether_session_get_identity_file (session),
            session_acquired, g_object_ref (task), g_object_unref);
 }

@@ -44,6 +44,7 @@ typedef struct {
    * CANCEL_REMOTE: stops listener @tunnel_id. */
   char              *bind_address;
   guint              listen_port;
+  gboolean           forward_agent;   /* OPEN_CHANNEL: ask for the agent */
 } TetherCommand;
 
 /*
@@ -114,6 +115,7 @@ typedef struct {
   int                tunnel_fd;     /* -1, or the socket to use instead of TCP:
                                      * a tunnel through the jump host */
   char              *via;           /* the jump host's key, or NULL */
+  char              *agent_socket;  /* $SSH_AUTH_SOCK, for agent forwarding */
   GMainContext      *main_context;
 
   GMutex             mutex;
@@ -160,5 +162,9 @@ void                    _tether_channel_add_in_flight   (TetherChannel          
 void                    _tether_connection_send         (TetherConnection       *self,
                                                          TetherCommand          *command);
 void                    _tether_connection_wake_object  (TetherConnection       *self);
+TetherConnectionShared *_tether_connection_get_shared   (TetherConnection       *self);
+guint                   _tether_connection_send_tunnel  (TetherConnection       *self,
+                                                         TetherCommand          *command,
+                                                         GTask                  *task);
 
 G_END_DECLS

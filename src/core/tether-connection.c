@@ -11,7 +11,6 @@
 #include "tether-connection-private.h"
 #include "tether-enums.h"
 #include "tether-error.h"
-#include "tether-util.h"
 
 struct _TetherConnection
 {
@@ -64,6 +63,7 @@ shared_clear (gpointer data)
   g_free (shared->ssh_dir);
   g_free (shared->identity_file);
   g_free (shared->via);
+  g_free (shared->agent_socket);
   if (shared->tunnel_fd >= 0)
     close (shared->tunnel_fd);
   g_main_context_unref (shared->main_context);
@@ -630,6 +630,8 @@ tether_connection_new (const TetherResolvedTarget *target,
   shared->wake_fd = -1;
   shared->socket_fd = -1;
   shared->tunnel_fd = -1;
+  /* Read here, on the main thread: the environment is not thread-safe. */
+  shared->agent_socket = g_strdup (g_getenv ("SSH_AUTH_SOCK"));
   g_mutex_init (&shared->mutex);
   g_queue_init (&shared->commands);
   g_queue_init (&shared->events);
@@ -692,180 +694,23 @@ tether_connection_set_identity_file (TetherConnection *self,
   self->shared->identity_file = g_strdup (path);
 }
 
-/**
- * tether_connection_set_tunnel:
- * @fd: (transfer full): the socket to speak SSH on, instead of a TCP
- *   connection: a tunnel through @via (tether_connection_open_tunnel_async())
- * @via: the jump connection's key, for messages
- */
-void
-tether_connection_set_tunnel (TetherConnection *self,
-                              int               fd,
-                              const char       *via)
-{
-  g_return_if_fail (TETHER_IS_CONNECTION (self));
-  g_return_if_fail (self->state == TETHER_CONNECTION_STATE_NEW);
-  g_return_if_fail (fd >= 0);
-
-  if (self->shared->tunnel_fd >= 0)
-    close (self->shared->tunnel_fd);
-  self->shared->tunnel_fd = fd;
-  tether_set_str (&self->shared->via, via);
-}
-
-/**
- * tether_connection_open_tunnel_async:
- * @host: where the server connects on to
- * @port: its port
- * @fd: (transfer full): the local descriptor the channel's bytes go to and
- *   come from; closed when the tunnel ends (or fails)
- * @reply: (nullable): bytes written to @fd once the channel is open, before
- *   any from the channel (a SOCKS reply)
- *
- * Opens a `direct-tcpip` channel from the server to @host:@port and lets
- * the connection's worker copy bytes between it and @fd until either side
- * closes.  The task returns once the channel is open.
- */
-void
-tether_connection_open_tunnel_async (TetherConnection    *self,
-                                     const char          *host,
-                                     guint                port,
-                                     int                  fd,
-                                     GBytes              *reply,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  TetherCommand *cmd;
-
-  g_return_if_fail (TETHER_IS_CONNECTION (self));
-  g_return_if_fail (host != NULL);
-  g_return_if_fail (fd >= 0);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tether_connection_open_tunnel_async);
-
-  if (self->state != TETHER_CONNECTION_STATE_READY)
-    {
-      close (fd);
-      g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_NOT_OPENED,
-                               _("The connection to %s is not open. Open the session again."),
-                               self->shared->key);
-      return;
-    }
-
-  cmd = g_new0 (TetherCommand, 1);
-  cmd->type = TETHER_COMMAND_OPEN_TUNNEL;
-  cmd->command = g_strdup (host);
-  cmd->port = port;
-  cmd->fd = fd;
-  cmd->data = reply != NULL ? g_bytes_ref (reply) : NULL;
-  cmd->tunnel_id = ++self->last_tunnel_id;
-  g_hash_table_insert (self->tunnels, GUINT_TO_POINTER (cmd->tunnel_id), g_steal_pointer (&task));
-  _tether_connection_send (self, cmd);
-}
-
-gboolean
-tether_connection_open_tunnel_finish (TetherConnection  *self,
-                                      GAsyncResult      *result,
-                                      GError           **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_connection_open_tunnel_async, FALSE);
-
-  return g_task_propagate_int (G_TASK (result), error) >= 0;
-}
-
-/**
- * tether_connection_listen_remote_async:
- * @bind_address: (nullable): where the server listens (its loopback for
- *   %NULL, as ssh -R)
- * @listen_port: the server's port, 0 for one it chooses
- * @host: where each connection the server accepts goes, from here
- * @port: its port
- *
- * Asks the server to listen (`tcpip-forward`), as `ssh -R` does.  The
- * task returns the port the server listens on.
- *
- * Returns: the listener's id, for tether_connection_cancel_remote()
- */
+/* Main thread: queues @cmd (a tunnel or remote listener) with its task,
+ * which the worker's TUNNEL_OPENED returns.  Returns its id. */
 guint
-tether_connection_listen_remote_async (TetherConnection    *self,
-                                       const char          *bind_address,
-                                       guint                listen_port,
-                                       const char          *host,
-                                       guint                port,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data)
+_tether_connection_send_tunnel (TetherConnection *self,
+                                TetherCommand    *cmd,
+                                GTask            *task)
 {
-  g_autoptr(GTask) task = NULL;
-  TetherCommand *cmd;
-
-  g_return_val_if_fail (TETHER_IS_CONNECTION (self), 0);
-  g_return_val_if_fail (host != NULL, 0);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tether_connection_listen_remote_async);
-
-  if (self->state != TETHER_CONNECTION_STATE_READY)
-    {
-      g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_NOT_OPENED,
-                               _("The connection to %s is not open. Open the session again."),
-                               self->shared->key);
-      return 0;
-    }
-
-  cmd = g_new0 (TetherCommand, 1);
-  cmd->type = TETHER_COMMAND_LISTEN_REMOTE;
-  cmd->bind_address = g_strdup (bind_address);
-  cmd->listen_port = listen_port;
-  cmd->command = g_strdup (host);
-  cmd->port = port;
   cmd->tunnel_id = ++self->last_tunnel_id;
-  g_hash_table_insert (self->tunnels, GUINT_TO_POINTER (cmd->tunnel_id), g_steal_pointer (&task));
+  g_hash_table_insert (self->tunnels, GUINT_TO_POINTER (cmd->tunnel_id), g_object_ref (task));
   _tether_connection_send (self, cmd);
   return cmd->tunnel_id;
 }
 
-/**
- * tether_connection_listen_remote_finish:
- *
- * Returns: the port the server listens on, or 0 with @error
- */
-guint
-tether_connection_listen_remote_finish (TetherConnection  *self,
-                                        GAsyncResult      *result,
-                                        GError           **error)
+TetherConnectionShared *
+_tether_connection_get_shared (TetherConnection *self)
 {
-  gssize port;
-
-  g_return_val_if_fail (g_task_is_valid (result, self), 0);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_connection_listen_remote_async, 0);
-
-  port = g_task_propagate_int (G_TASK (result), error);
-  return port > 0 ? (guint) port : 0;
-}
-
-/**
- * tether_connection_cancel_remote:
- * @id: from tether_connection_listen_remote_async()
- *
- * Stops a remote listener; connections it already brought stay.
- */
-void
-tether_connection_cancel_remote (TetherConnection *self,
-                                 guint             id)
-{
-  TetherCommand *cmd;
-
-  g_return_if_fail (TETHER_IS_CONNECTION (self));
-
-  cmd = g_new0 (TetherCommand, 1);
-  cmd->type = TETHER_COMMAND_CANCEL_REMOTE;
-  cmd->tunnel_id = id;
-  _tether_connection_send (self, cmd);
+  return self->shared;
 }
 
 static void
@@ -977,6 +822,27 @@ tether_connection_open_channel_async (TetherConnection    *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
+  tether_connection_open_channel_full_async (self, command, columns, rows, TETHER_CHANNEL_FLAGS_NONE,
+                                             cancellable, callback, user_data);
+}
+
+/**
+ * tether_connection_open_channel_full_async:
+ * @flags: %TETHER_CHANNEL_FLAGS_FORWARD_AGENT: the channel's programs reach
+ *   the local agent (`SSH_AUTH_SOCK` on the remote side), as `ssh -A`
+ *
+ * tether_connection_open_channel_async() with @flags; the same finish.
+ */
+void
+tether_connection_open_channel_full_async (TetherConnection    *self,
+                                           const char          *command,
+                                           guint                columns,
+                                           guint                rows,
+                                           TetherChannelFlags   flags,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
   g_autoptr(TetherChannel) channel = NULL;
   TetherCommand *cmd;
@@ -1002,6 +868,7 @@ tether_connection_open_channel_async (TetherConnection    *self,
   cmd->command = g_strdup (command);
   cmd->columns = MAX (columns, 1);
   cmd->rows = MAX (rows, 1);
+  cmd->forward_agent = (flags & TETHER_CHANNEL_FLAGS_FORWARD_AGENT) != 0;
   _tether_channel_send (channel, cmd);
 }
 

@@ -18,6 +18,11 @@ typedef enum {
   TETHER_CONNECTION_STATE_CLOSED,
 } TetherConnectionState;
 
+typedef enum {
+  TETHER_CHANNEL_FLAGS_NONE          = 0,
+  TETHER_CHANNEL_FLAGS_FORWARD_AGENT = 1 << 0,
+} TetherChannelFlags;
+
 #define TETHER_TYPE_CONNECTION (tether_connection_get_type ())
 G_DECLARE_FINAL_TYPE (TetherConnection, tether_connection, TETHER, CONNECTION, GObject)
 
@@ -55,6 +60,14 @@ void                   tether_connection_open_channel_async (TetherConnection   
                                                            const char                 *command,
                                                            guint                       columns,
                                                            guint                       rows,
+                                                           GCancellable               *cancellable,
+                                                           GAsyncReadyCallback         callback,
+                                                           gpointer                    user_data);
+void                   tether_connection_open_channel_full_async (TetherConnection    *self,
+                                                           const char                 *command,
+                                                           guint                       columns,
+                                                           guint                       rows,
+                                                           TetherChannelFlags          flags,
                                                            GCancellable               *cancellable,
                                                            GAsyncReadyCallback         callback,
                                                            gpointer                    user_data);

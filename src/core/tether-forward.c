@@ -418,6 +418,40 @@ _tether_forward_stop (TetherForward *self)
     set_state (self, TETHER_FORWARD_STATE_STOPPED, NULL);
 }
 
+/* A session's list of forwards */
+
+/* Replaces the forwards of @store (stopped first) with those of @spec,
+ * already checked. */
+void
+_tether_forwards_replace (GListStore *store,
+                          const char *spec)
+{
+  g_autoptr(GPtrArray) parsed = tether_forwards_parse (spec, NULL);
+
+  g_return_if_fail (parsed != NULL);
+  _tether_forwards_sync (store, NULL);
+  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)),
+                       parsed->pdata, parsed->len);
+}
+
+/* Starts every forward of @store on @connection, or stops them all. */
+void
+_tether_forwards_sync (GListStore       *store,
+                       TetherConnection *connection)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TetherForward) forward = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      if (connection != NULL)
+        _tether_forward_start (forward, connection);
+      else
+        _tether_forward_stop (forward);
+    }
+}
+
 /* GObject */
 
 static void

@@ -47,5 +47,9 @@ const char         *tether_forward_state_to_string (TetherForwardState state);
 void                _tether_forward_start        (TetherForward      *self,
                                                   TetherConnection   *connection);
 void                _tether_forward_stop         (TetherForward      *self);
+void                _tether_forwards_replace     (GListStore         *store,
+                                                  const char         *spec);
+void                _tether_forwards_sync        (GListStore         *store,
+                                                  TetherConnection   *connection);
 
 G_END_DECLS

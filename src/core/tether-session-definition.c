@@ -43,6 +43,7 @@ tether_session_definition_new_for_session (TetherSession *session)
   def->identity_file = g_strdup (tether_session_get_identity_file (session));
   def->jump_hosts = g_strdup (tether_session_get_jump_hosts (session));
   def->forwards = g_strdup (tether_session_get_forwards_spec (session));
+  def->forward_agent = tether_session_get_forward_agent (session);
   def->folder = g_strdup (tether_session_get_folder (session));
   def->persistent = tether_session_get_persistent (session);
   return def;

@@ -17,6 +17,7 @@ G_BEGIN_DECLS
  *   them (`[user@]host[:port]` or aliases, comma-separated)
  * @forwards: (nullable): port forwards as ssh options write them
  *   (`-L 8080:localhost:80 -R 9000:localhost:22 -D 1080`)
+ * @forward_agent: its programs reach the local agent (ssh -A)
  * @persistent: remembered in the sessions file (the Demo session is not)
  *
  * What defines a named session: what New-PSSession is told, what Edit
@@ -36,6 +37,7 @@ typedef struct {
   const char *folder;
   const char *jump_hosts;
   const char *forwards;
+  gboolean    forward_agent;
   gboolean    persistent;
 } TetherSessionDefinition;
 

@@ -568,8 +568,7 @@ tether_session_manager_update_session (TetherSessionManager           *self,
   tether_session_set_folder (session, def->folder);
   _tether_session_set_target (session, def->target, def->configuration_name,
                               def->identity_file);
-  _tether_session_set_jump_hosts (session, def->jump_hosts);
-  _tether_session_set_forwards (session, def->forwards);
+  _tether_session_set_ssh_options (session, def);
   _tether_session_manager_save (self);
   return TRUE;
 }

@@ -15,10 +15,8 @@ void              _tether_session_set_target     (TetherSession      *self,
                                                   const char         *target,
                                                   const char         *configuration_name,
                                                   const char         *identity_file);
-void              _tether_session_set_jump_hosts (TetherSession      *self,
-                                                  const char         *jump_hosts);
-void              _tether_session_set_forwards   (TetherSession      *self,
-                                                  const char         *forwards);
+void              _tether_session_set_ssh_options (TetherSession                 *self,
+                                                  const TetherSessionDefinition *def);
 void              _tether_session_set_state      (TetherSession      *self,
                                                   TetherSessionState  state);
 void              _tether_session_set_last_error (TetherSession      *self,

@@ -165,6 +165,8 @@ build_key_file (GPtrArray  *definitions,
       set_optional (key_file, group, "Folder", def->folder);
       set_optional (key_file, group, "JumpHosts", def->jump_hosts);
       set_optional (key_file, group, "Forwards", def->forwards);
+      if (def->forward_agent)
+        g_key_file_set_boolean (key_file, group, "ForwardAgent", TRUE);
     }
 
   return g_steal_pointer (&key_file);
@@ -633,6 +635,7 @@ read_definition (GKeyFile   *key_file,
   g_autoptr(TetherSessionDefinition) def = tether_session_definition_new ();
   char *name = NULL, *target = NULL, *configuration_name = NULL;
   char *identity_file = NULL, *folder = NULL, *jump_hosts = NULL, *forwards = NULL;
+  g_autofree char *forward_agent = NULL;
   gboolean read;
 
   /* Everything in the file is remembered, by definition. */
@@ -644,7 +647,8 @@ read_definition (GKeyFile   *key_file,
          read_identity_file (key_file, group, &identity_file) &&
          read_field (key_file, group, "Folder", &folder) &&
          read_field (key_file, group, "JumpHosts", &jump_hosts) &&
-         read_field (key_file, group, "Forwards", &forwards);
+         read_field (key_file, group, "Forwards", &forwards) &&
+         read_field (key_file, group, "ForwardAgent", &forward_agent);
   def->name = name;
   def->target = target;
   def->configuration_name = configuration_name;
@@ -652,6 +656,9 @@ read_definition (GKeyFile   *key_file,
   def->folder = folder;
   def->jump_hosts = jump_hosts;
   def->forwards = forwards;
+  /* Only what this file writes: anything else is not dropped silently. */
+  def->forward_agent = g_strcmp0 (forward_agent, "true") == 0;
+  read = read && (forward_agent == NULL || def->forward_agent || g_strcmp0 (forward_agent, "false") == 0);
 
   /* The rules every way in follows: what is read here could be saved. */
   if (!read || name == NULL || *name == '\0' || !tether_session_definition_check (def, NULL))

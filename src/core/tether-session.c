@@ -26,6 +26,7 @@ struct _TetherSession
   char                      *jump_hosts;
   char                      *forwards_spec;
   GListStore                *forwards;     /* TetherForward*, from forwards_spec */
+  gboolean                   forward_agent;
   char                      *folder;
   char                      *last_error;
   TetherSessionState         state;
@@ -59,6 +60,7 @@ enum {
   PROP_IDENTITY_FILE,
   PROP_JUMP_HOSTS,
   PROP_FORWARDS,
+  PROP_FORWARD_AGENT,
   PROP_FOLDER,
   PROP_STATE,
   PROP_AVAILABILITY,
@@ -135,22 +137,18 @@ notify (TetherSession *self,
 
 static void drop_shell (TetherSession *self);
 
+static TetherChannelFlags
+channel_flags (TetherSession *self)
+{
+  return self->forward_agent ? TETHER_CHANNEL_FLAGS_FORWARD_AGENT : TETHER_CHANNEL_FLAGS_NONE;
+}
+
 /* Starts the forwards on the session's connection, or stops them when it
  * has none: every open and re-open starts them anew. */
 static void
 sync_forwards (TetherSession *self)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->forwards));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(TetherForward) forward = g_list_model_get_item (G_LIST_MODEL (self->forwards), i);
-
-      if (self->connection != NULL)
-        _tether_forward_start (forward, self->connection);
-      else
-        _tether_forward_stop (forward);
-    }
+  _tether_forwards_sync (self->forwards, self->connection);
 }
 
 static void
@@ -208,6 +206,7 @@ tether_session_get_property (GObject    *object,
     case PROP_IDENTITY_FILE: g_value_set_string (value, self->identity_file); break;
     case PROP_JUMP_HOSTS: g_value_set_string (value, self->jump_hosts); break;
     case PROP_FORWARDS: g_value_set_string (value, self->forwards_spec); break;
+    case PROP_FORWARD_AGENT: g_value_set_boolean (value, self->forward_agent); break;
     case PROP_FOLDER: g_value_set_string (value, self->folder); break;
     case PROP_STATE: g_value_set_enum (value, self->state); break;
     case PROP_AVAILABILITY: g_value_set_enum (value, tether_session_get_availability (self)); break;
@@ -287,6 +286,7 @@ tether_session_class_init (TetherSessionClass *klass)
   properties[PROP_TEMPORARY] = boolean_property ("temporary");
   properties[PROP_PERSISTENT] = boolean_property ("persistent");
   properties[PROP_ATTACHED] = boolean_property ("attached");
+  properties[PROP_FORWARD_AGENT] = boolean_property ("forward-agent");
   properties[PROP_LAST_ERROR] = string_property ("last-error", FALSE);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -338,8 +338,7 @@ _tether_session_new (const TetherSessionDefinition *def,
   self->temporary = temporary;
   self->persistent = def->persistent && !temporary;
   _tether_session_set_target (self, def->target, def->configuration_name, def->identity_file);
-  _tether_session_set_jump_hosts (self, def->jump_hosts);
-  _tether_session_set_forwards (self, def->forwards);
+  _tether_session_set_ssh_options (self, def);
   return self;
 }
 
@@ -534,8 +533,9 @@ open_shell (TetherSession *self)
     return;
 
   self->opening_shell = TRUE;
-  tether_connection_open_channel_async (self->connection, NULL, self->columns, self->rows, NULL,
-                                        open_shell_cb, g_object_ref (self));
+  tether_connection_open_channel_full_async (self->connection, NULL, self->columns, self->rows,
+                                             channel_flags (self), NULL,
+                                             open_shell_cb, g_object_ref (self));
 }
 
 /* The session leaves its connection: its shell ends with it. */
@@ -733,8 +733,8 @@ tether_session_exec_async (TetherSession       *self,
       return;
     }
 
-  tether_connection_open_channel_async (self->connection, command, 0, 0, cancellable,
-                                        exec_cb, g_steal_pointer (&task));
+  tether_connection_open_channel_full_async (self->connection, command, 0, 0, channel_flags (self),
+                                             cancellable, exec_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -833,45 +833,42 @@ tether_session_get_configuration_name (TetherSession *self)
   return self->configuration_name;
 }
 
-/* The ProxyJump value it goes through, or NULL for none: applies at the
- * next open, as the target does. */
+/* The definition's jump hosts (used at the next open, as the target),
+ * forwards (checked already; started at once when open) and agent
+ * forwarding (for channels opened from now on). */
 void
-_tether_session_set_jump_hosts (TetherSession *self,
-                                const char    *jump_hosts)
+_tether_session_set_ssh_options (TetherSession                 *self,
+                              const TetherSessionDefinition *def)
 {
-  if (g_strcmp0 (self->jump_hosts, jump_hosts && *jump_hosts ? jump_hosts : NULL) == 0)
-    return;
-  tether_set_str (&self->jump_hosts, jump_hosts && *jump_hosts ? jump_hosts : NULL);
-  notify (self, PROP_JUMP_HOSTS);
+  const char *jump_hosts = def->jump_hosts && *def->jump_hosts ? def->jump_hosts : NULL;
+  const char *forwards = def->forwards && *def->forwards ? def->forwards : NULL;
+
+  if (g_strcmp0 (self->jump_hosts, jump_hosts) != 0)
+    {
+      tether_set_str (&self->jump_hosts, jump_hosts);
+      notify (self, PROP_JUMP_HOSTS);
+    }
+  if (self->forwards == NULL || g_strcmp0 (self->forwards_spec, forwards) != 0)
+    {
+      tether_set_str (&self->forwards_spec, forwards);
+      if (self->forwards == NULL)
+        self->forwards = g_list_store_new (TETHER_TYPE_FORWARD);
+      _tether_forwards_replace (self->forwards, forwards);
+      sync_forwards (self);
+      notify (self, PROP_FORWARDS);
+    }
+  if (self->forward_agent != !!def->forward_agent)
+    {
+      self->forward_agent = !!def->forward_agent;
+      notify (self, PROP_FORWARD_AGENT);
+    }
 }
 
-/* Its forwards, as ssh options (checked already); they start at once
- * when the session is open. */
-void
-_tether_session_set_forwards (TetherSession *self,
-                              const char    *forwards)
+gboolean
+tether_session_get_forward_agent (TetherSession *self)
 {
-  g_autoptr(GPtrArray) parsed = NULL;
-  const char *spec = forwards && *forwards ? forwards : NULL;
-
-  if (self->forwards != NULL && g_strcmp0 (self->forwards_spec, spec) == 0)
-    return;
-  tether_set_str (&self->forwards_spec, spec);
-  if (self->forwards == NULL)
-    self->forwards = g_list_store_new (TETHER_TYPE_FORWARD);
-  parsed = tether_forwards_parse (spec, NULL);
-  g_return_if_fail (parsed != NULL);
-
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->forwards)); i++)
-    {
-      g_autoptr(TetherForward) old = g_list_model_get_item (G_LIST_MODEL (self->forwards), i);
-
-      _tether_forward_stop (old);
-    }
-  g_list_store_splice (self->forwards, 0, g_list_model_get_n_items (G_LIST_MODEL (self->forwards)),
-                       parsed->pdata, parsed->len);
-  sync_forwards (self);
-  notify (self, PROP_FORWARDS);
+  g_return_val_if_fail (TETHER_IS_SESSION (self), FALSE);
+  return self->forward_agent;
 }
 
 const char *

@@ -9,7 +9,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "tether-connection-private.h"
@@ -26,6 +28,7 @@
 
 typedef enum {
   STEP_OPEN,
+  STEP_AGENT,
   STEP_PTY,
   STEP_START,
   STEP_RUNNING,
@@ -42,6 +45,7 @@ typedef struct {
   gboolean       eof_requested;
   gboolean       close_requested;
   gboolean       resize_requested;
+  gboolean       forward_agent;
 } WorkerChannel;
 
 typedef struct {
@@ -55,6 +59,8 @@ typedef struct {
   GPtrArray              *tunnels;    /* TetherTunnel* */
   GPtrArray              *listeners;  /* TetherRemoteListener* */
   GArray                 *pollfds;    /* struct pollfd: socket, wake, tunnels */
+  struct ssh_callbacks_struct callbacks;
+  gboolean                agent_requested;  /* a channel asked for the agent */
   gint64                  last_rx;
   guint                   missed;      /* keepalive intervals without a byte */
 } Worker;
@@ -385,6 +391,7 @@ run_command (Worker        *w,
       wc->command = g_strdup (command->command);
       wc->columns = command->columns;
       wc->rows = command->rows;
+      wc->forward_agent = command->forward_agent;
       wc->pending = g_byte_array_new ();
       wc->channel = ssh_channel_new (w->ssh);
       wc->step = STEP_OPEN;
@@ -499,7 +506,20 @@ step_open (Worker        *w,
               return FALSE;
             }
           if (rc == SSH_OK)
-            wc->step = wc->command == NULL ? STEP_PTY : STEP_START;
+            wc->step = wc->forward_agent ? STEP_AGENT
+                       : wc->command == NULL ? STEP_PTY : STEP_START;
+          break;
+
+        case STEP_AGENT:
+          /* As ssh -A: a server that refuses leaves the channel without
+           * the agent, not failed. */
+          rc = ssh_channel_request_auth_agent (wc->channel);
+          if (rc != SSH_AGAIN)
+            {
+              w->agent_requested = TRUE;
+              wc->step = wc->command == NULL ? STEP_PTY : STEP_START;
+              rc = SSH_OK;
+            }
           break;
 
         case STEP_PTY:
@@ -704,6 +724,41 @@ service_tunnels (Worker *w)
       else
         g_ptr_array_remove_index (w->tunnels, i);
     }
+}
+
+/* The server opens an auth-agent@openssh.com channel for each program on
+ * its side that talks to SSH_AUTH_SOCK; it is joined to the local agent.
+ * Refused (NULL) unless a channel asked for the agent: a server must not
+ * reach it on its own. */
+static ssh_channel
+agent_channel_cb (ssh_session  session,
+                  void        *userdata)
+{
+  Worker *w = userdata;
+  struct sockaddr_un address = { .sun_family = AF_UNIX };
+  ssh_channel channel;
+  int fd;
+
+  if (!w->agent_requested || w->shared->agent_socket == NULL ||
+      strlen (w->shared->agent_socket) >= sizeof address.sun_path)
+    return NULL;
+  g_strlcpy (address.sun_path, w->shared->agent_socket, sizeof address.sun_path);
+  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return NULL;
+  if (connect (fd, (struct sockaddr *) &address, sizeof address) < 0)
+    {
+      close (fd);
+      return NULL;
+    }
+  channel = ssh_channel_new (session);
+  if (channel == NULL)
+    {
+      close (fd);
+      return NULL;
+    }
+  g_ptr_array_add (w->tunnels, _tether_tunnel_new_accepted (session, channel, fd));
+  return channel;
 }
 
 /* Tells every channel it is gone, with @error (NULL for a normal close).
@@ -921,6 +976,10 @@ _tether_ssh_worker_run (gpointer data)
     }
 
   ssh_set_blocking (w->ssh, 0);
+  w->callbacks.userdata = w;
+  w->callbacks.channel_open_request_auth_agent_function = agent_channel_cb;
+  ssh_callbacks_init (&w->callbacks);
+  ssh_set_callbacks (w->ssh, &w->callbacks);
   w->event = ssh_event_new ();
   ssh_event_add_session (w->event, w->ssh);
   _tether_connection_post_event (w->shared, event);

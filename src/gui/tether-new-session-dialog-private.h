@@ -17,6 +17,8 @@ void     tether_new_session_dialog_set_jump_hosts (TetherNewSessionDialog *self,
                                                    const char             *jump_hosts);
 void     tether_new_session_dialog_set_forwards   (TetherNewSessionDialog *self,
                                                    const char             *forwards);
+void     tether_new_session_dialog_set_forward_agent (TetherNewSessionDialog *self,
+                                                      gboolean                forward_agent);
 gboolean tether_new_session_dialog_get_valid  (TetherNewSessionDialog *self);
 
 G_END_DECLS

@@ -22,6 +22,7 @@ struct _TetherNewSessionDialog
   GtkButton            *identity_clear_button;
   AdwEntryRow          *jump_row;
   AdwEntryRow          *forwards_row;
+  GtkSwitch            *agent_switch;
   AdwEntryRow          *configuration_row;
   AdwEntryRow          *folder_row;
   GtkLabel             *error_label;
@@ -283,6 +284,7 @@ tether_new_session_dialog_class_init (TetherNewSessionDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, identity_clear_button);
   gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, jump_row);
   gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, forwards_row);
+  gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, agent_switch);
   gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, configuration_row);
   gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, folder_row);
   gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, error_label);
@@ -339,6 +341,7 @@ tether_new_session_dialog_new (GtkWindow            *parent,
         gtk_editable_set_text (GTK_EDITABLE (self->folder_row), tether_session_get_folder (session));
       if (tether_session_get_jump_hosts (session) != NULL)
         gtk_editable_set_text (GTK_EDITABLE (self->jump_row), tether_session_get_jump_hosts (session));
+      gtk_switch_set_active (self->agent_switch, tether_session_get_forward_agent (session));
       if (tether_session_get_forwards_spec (session) != NULL)
         gtk_editable_set_text (GTK_EDITABLE (self->forwards_row), tether_session_get_forwards_spec (session));
       set_identity_file (self, tether_session_get_identity_file (session));
@@ -385,6 +388,7 @@ tether_new_session_dialog_get_definition (TetherNewSessionDialog  *self,
   def->folder = nullable_text (self->folder_row);
   def->jump_hosts = nullable_text (self->jump_row);
   def->forwards = nullable_text (self->forwards_row);
+  def->forward_agent = gtk_switch_get_active (self->agent_switch);
 }
 
 void
@@ -412,6 +416,13 @@ tether_new_session_dialog_set_jump_hosts (TetherNewSessionDialog *self,
                                           const char             *jump_hosts)
 {
   gtk_editable_set_text (GTK_EDITABLE (self->jump_row), jump_hosts ? jump_hosts : "");
+}
+
+void
+tether_new_session_dialog_set_forward_agent (TetherNewSessionDialog *self,
+                                             gboolean                forward_agent)
+{
+  gtk_switch_set_active (self->agent_switch, forward_agent);
 }
 
 void

@@ -124,6 +124,7 @@ assert_same_definitions (GPtrArray *a,
       g_assert_cmpstr (x->folder, ==, y->folder);
       g_assert_cmpstr (x->jump_hosts, ==, y->jump_hosts);
       g_assert_cmpstr (x->forwards, ==, y->forwards);
+      g_assert_cmpint (x->forward_agent, ==, y->forward_agent);
     }
 }
 
