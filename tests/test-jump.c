@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tether-connection.h"
 #include "tether-error.h"
 #include "tether-session-manager-private.h"
 #include "tether-test-interaction.h"
@@ -307,6 +308,60 @@ test_bad_jump_host (void)
   g_assert_null (session);
 }
 
+static TetherConnection *
+connect_through_proxy (TetherTestSshd  *sshd,
+                       const char      *command,
+                       GError         **error)
+{
+  g_autoptr(TetherTarget) target = tether_target_parse (tether_test_sshd_get_target (sshd), NULL);
+  g_autofree char *ssh_dir = tether_get_ssh_dir ();
+  g_autoptr(TetherResolvedTarget) resolved = tether_target_resolve (target, ssh_dir, NULL);
+  g_autoptr(TetherConnection) connection = tether_connection_new (resolved, ssh_dir, tether_test_config ());
+  TetherTestWait wait = { 0 };
+
+  tether_connection_set_proxy_command (connection, command);
+  tether_connection_connect_async (connection, NULL, tether_test_store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  if (!tether_connection_connect_finish (connection, wait.result, error))
+    g_clear_object (&connection);
+  g_object_unref (wait.result);
+  return g_steal_pointer (&connection);
+}
+
+/* The user's ProxyCommand carries the connection (here a bash relay to
+ * the server), and what it says on stderr is the reason when it fails. */
+static void
+test_proxy_command (void)
+{
+  g_autoptr(TetherConnection) connection = NULL;
+  g_autoptr(TetherChannel) channel = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *relay = g_strdup_printf ("exec bash -c 'exec 3<>/dev/tcp/127.0.0.1/%u; cat <&3 & exec cat >&3'",
+                                            tether_test_sshd_get_port (target_sshd));
+  guint before = tether_test_sshd_count_connections (target_sshd);
+  TetherTestWait wait = { 0 };
+
+  connection = connect_through_proxy (target_sshd, relay, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tether_connection_get_state (connection), ==, TETHER_CONNECTION_STATE_READY);
+  g_assert_cmpuint (tether_test_sshd_count_connections (target_sshd), ==, before + 1);
+  g_assert_false (own_socket_to_port (tether_test_sshd_get_port (target_sshd)));
+  tether_connection_open_channel_async (connection, "true", 0, 0, NULL, tether_test_store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  channel = tether_connection_open_channel_finish (connection, wait.result, &error);
+  g_object_unref (wait.result);
+  g_assert_no_error (error);
+  tether_connection_close (connection);
+  g_clear_object (&connection);
+
+  connection = connect_through_proxy (target_sshd, "echo 'bastion.example: no route to host' >&2; exit 255",
+                                      &error);
+  g_assert_null (connection);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "ProxyCommand"));
+  g_assert_nonnull (strstr (error->message, "bastion.example: no route to host"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -324,6 +379,7 @@ main (int   argc,
   g_test_add_func ("/jump/lost-hop-breaks", test_lost_hop_breaks);
   g_test_add_func ("/jump/forwarding-refused", test_forwarding_refused);
   g_test_add_func ("/jump/bad-jump-host", test_bad_jump_host);
+  g_test_add_func ("/jump/proxy-command", test_proxy_command);
 
   status = g_test_run ();
   tether_test_sshd_free (target_sshd);

@@ -116,6 +116,7 @@ typedef struct {
                                      * a tunnel through the jump host */
   char              *via;           /* the jump host's key, or NULL */
   char              *agent_socket;  /* $SSH_AUTH_SOCK, for agent forwarding */
+  char              *proxy_command; /* the user's ProxyCommand, or NULL */
   GMainContext      *main_context;
 
   GMutex             mutex;

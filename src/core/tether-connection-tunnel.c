@@ -52,6 +52,24 @@ tether_connection_set_tunnel (TetherConnection *self,
 }
 
 /**
+ * tether_connection_set_proxy_command:
+ * @command: (nullable): the user's ProxyCommand, tokens expanded: run with
+ *   `/bin/sh -c`, SSH is spoken on its standard input and output
+ *
+ * Connects through the user's own command instead of TCP, as OpenSSH
+ * does; its standard error is shown when the connection fails.
+ */
+void
+tether_connection_set_proxy_command (TetherConnection *self,
+                                     const char       *command)
+{
+  g_return_if_fail (TETHER_IS_CONNECTION (self));
+  g_return_if_fail (tether_connection_get_state (self) == TETHER_CONNECTION_STATE_NEW);
+
+  tether_set_str (&_tether_connection_get_shared (self)->proxy_command, command);
+}
+
+/**
  * tether_connection_open_tunnel_async:
  * @host: where the server connects on to
  * @port: its port

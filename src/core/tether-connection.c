@@ -64,6 +64,7 @@ shared_clear (gpointer data)
   g_free (shared->identity_file);
   g_free (shared->via);
   g_free (shared->agent_socket);
+  g_free (shared->proxy_command);
   if (shared->tunnel_fd >= 0)
     close (shared->tunnel_fd);
   g_main_context_unref (shared->main_context);

@@ -77,6 +77,8 @@ TetherChannel         *tether_connection_open_channel_finish (TetherConnection  
 void                   tether_connection_set_tunnel       (TetherConnection           *self,
                                                            int                         fd,
                                                            const char                 *via);
+void                   tether_connection_set_proxy_command (TetherConnection          *self,
+                                                           const char                 *command);
 void                   tether_connection_open_tunnel_async (TetherConnection          *self,
                                                            const char                 *host,
                                                            guint                       port,

@@ -2,11 +2,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <gio/gunixinputstream.h>
 #include <glib/gi18n-lib.h>
 #include <libssh/libssh.h>
 #include <libssh/server.h>   /* ssh_send_keepalive(), usable by clients too */
 #include <poll.h>
+#include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "tether-error.h"
@@ -346,12 +349,6 @@ _tether_remote_listen (ssh_session   ssh,
 }
 
 guint
-_tether_remote_listener_get_id (TetherRemoteListener *l)
-{
-  return l->id;
-}
-
-guint
 _tether_remote_listener_get_port (TetherRemoteListener *l)
 {
   return l->bound_port;
@@ -365,12 +362,24 @@ _tether_remote_listener_free (TetherRemoteListener *l)
   g_free (l);
 }
 
-/* Stops the server's listener (the tunnels it brought stay). */
+/* Stops the server's listener @id of @listeners, and drops it (the
+ * tunnels it brought stay). */
 void
-_tether_remote_listener_cancel (TetherRemoteListener *l,
-                                ssh_session           ssh)
+_tether_remote_cancel (ssh_session  ssh,
+                       GPtrArray   *listeners,
+                       guint        id)
 {
-  global_request (ssh, l->bind_address, l->bound_port, NULL, TRUE);
+  for (guint i = 0; i < listeners->len; i++)
+    {
+      TetherRemoteListener *l = g_ptr_array_index (listeners, i);
+
+      if (l->id == id)
+        {
+          global_request (ssh, l->bind_address, l->bound_port, NULL, TRUE);
+          g_ptr_array_remove_index (listeners, i);
+          return;
+        }
+    }
 }
 
 static int
@@ -431,4 +440,122 @@ _tether_remote_accept (ssh_session  ssh,
         }
       g_ptr_array_add (tunnels, _tether_tunnel_new_accepted (ssh, channel, fd));
     }
+}
+
+ssh_channel
+_tether_tunnel_get_channel (TetherTunnel *t)
+{
+  return t->channel;
+}
+
+/* A channel the server opens to reach the agent, joined to the local
+ * agent's socket at @path; NULL when it cannot be reached. */
+TetherTunnel *
+_tether_tunnel_new_for_agent (ssh_session  ssh,
+                              const char  *path)
+{
+  struct sockaddr_un address = { .sun_family = AF_UNIX };
+  ssh_channel channel;
+  int fd;
+
+  if (strlen (path) >= sizeof address.sun_path)
+    return NULL;
+  g_strlcpy (address.sun_path, path, sizeof address.sun_path);
+  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return NULL;
+  if (connect (fd, (struct sockaddr *) &address, sizeof address) < 0 ||
+      (channel = ssh_channel_new (ssh)) == NULL)
+    {
+      close (fd);
+      return NULL;
+    }
+  return _tether_tunnel_new_accepted (ssh, channel, fd);
+}
+
+/* ProxyCommand, as OpenSSH runs it: `/bin/sh -c COMMAND` with SSH on its
+ * standard input and output (one end of a socket pair, the other in
+ * *@fd), its standard error kept for the error message. */
+GSubprocess *
+_tether_proxy_spawn (const char  *command,
+                     const char  *alias,
+                     int         *fd,
+                     GError     **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GError) local_error = NULL;
+  GSubprocess *proxy;
+  int fds[2];
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+    {
+      g_set_error (error, TETHER_ERROR, TETHER_ERROR_FAILED,
+                   _("Tether could not start a connection (%s). Close some sessions and try again."),
+                   g_strerror (errno));
+      return NULL;
+    }
+  g_subprocess_launcher_take_stdin_fd (launcher, fds[1]);
+  g_subprocess_launcher_take_stdout_fd (launcher, dup (fds[1]));
+  proxy = g_subprocess_launcher_spawn (launcher, &local_error, "/bin/sh", "-c", command, NULL);
+  if (proxy == NULL)
+    {
+      close (fds[0]);
+      g_set_error (error, TETHER_ERROR, TETHER_ERROR_FAILED,
+                   _("The ProxyCommand for “%s” in your SSH configuration could not start (%s)."),
+                   alias, local_error->message);
+      return NULL;
+    }
+  *fd = fds[0];
+  return proxy;
+}
+
+/* What the ProxyCommand printed on stderr, until it ended (or a second
+ * passed). */
+static char *
+proxy_stderr (GSubprocess *proxy)
+{
+  GInputStream *stream = g_subprocess_get_stderr_pipe (proxy);
+  g_autoptr(GByteArray) text = g_byte_array_new ();
+  gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+  struct pollfd pfd = { .fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (stream)), .events = POLLIN };
+
+  while (text->len < 4096 && g_get_monotonic_time () < deadline)
+    {
+      guint8 buffer[1024];
+      ssize_t n;
+
+      if (poll (&pfd, 1, (int) ((deadline - g_get_monotonic_time ()) / 1000) + 1) <= 0)
+        break;
+      n = read (pfd.fd, buffer, sizeof buffer);
+      if (n <= 0)
+        break;
+      g_byte_array_append (text, buffer, (guint) n);
+    }
+  g_byte_array_append (text, (const guint8 *) "", 1);
+  return g_utf8_make_valid (g_strstrip ((char *) text->data), -1);
+}
+
+/* A connection through the ProxyCommand failed with *@error: the reason
+ * the command gave goes first. */
+void
+_tether_proxy_explain (GSubprocess  *proxy,
+                       const char   *alias,
+                       GError      **error)
+{
+  g_autofree char *said = NULL;
+  GError *wrapped;
+
+  if (error == NULL || *error == NULL || g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  said = proxy_stderr (proxy);
+  if (*said == '\0')
+    wrapped = g_error_new (TETHER_ERROR, (*error)->code,
+                           _("The ProxyCommand for “%s” in your SSH configuration ended without a word, and: %s"),
+                           alias, (*error)->message);
+  else
+    wrapped = g_error_new (TETHER_ERROR, (*error)->code,
+                           _("The ProxyCommand for “%s” in your SSH configuration said: “%s”. %s"),
+                           alias, said, (*error)->message);
+  g_clear_error (error);
+  *error = wrapped;
 }

@@ -44,14 +44,26 @@ TetherRemoteListener *_tether_remote_listen           (ssh_session            ss
                                                        guint                  port,
                                                        const char            *via,
                                                        GError               **error);
-guint                 _tether_remote_listener_get_id   (TetherRemoteListener  *l);
 guint                 _tether_remote_listener_get_port (TetherRemoteListener  *l);
-void                  _tether_remote_listener_cancel   (TetherRemoteListener  *l,
-                                                        ssh_session            ssh);
+void                  _tether_remote_cancel            (ssh_session            ssh,
+                                                        GPtrArray             *listeners,
+                                                        guint                  id);
 void                  _tether_remote_listener_free     (TetherRemoteListener  *l);
 void                  _tether_remote_accept            (ssh_session            ssh,
                                                         GPtrArray             *listeners,
                                                         GPtrArray             *tunnels,
                                                         guint                  timeout_s);
+
+ssh_channel   _tether_tunnel_get_channel   (TetherTunnel  *t);
+TetherTunnel *_tether_tunnel_new_for_agent (ssh_session    ssh,
+                                            const char    *path);
+
+GSubprocess  *_tether_proxy_spawn          (const char    *command,
+                                            const char    *alias,
+                                            int           *fd,
+                                            GError       **error);
+void          _tether_proxy_explain        (GSubprocess   *proxy,
+                                            const char    *alias,
+                                            GError       **error);
 
 G_END_DECLS

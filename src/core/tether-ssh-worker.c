@@ -9,9 +9,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "tether-connection-private.h"
@@ -53,6 +51,7 @@ typedef struct {
   ssh_session             ssh;
   ssh_event               event;
   GSocketConnection      *socket;
+  GSubprocess            *proxy;      /* the ProxyCommand, if any */
   int                     fd;          /* libssh's duplicate of the socket */
   gboolean                ssh_owns_fd; /* libssh will close it (see worker_free) */
   GPtrArray              *channels;   /* WorkerChannel* */
@@ -187,6 +186,22 @@ tunnel_connect (Worker  *w,
   return TRUE;
 }
 
+/* ProxyCommand: the user's command speaks SSH for the socket. */
+static gboolean
+proxy_connect (Worker  *w,
+               GError **error)
+{
+  int fd;
+
+  w->proxy = _tether_proxy_spawn (w->shared->proxy_command, w->shared->alias, &fd, error);
+  if (w->proxy == NULL)
+    return FALSE;
+  g_mutex_lock (&w->shared->mutex);
+  w->shared->tunnel_fd = fd;
+  g_mutex_unlock (&w->shared->mutex);
+  return tunnel_connect (w, error);
+}
+
 static gboolean
 tcp_connect (Worker  *w,
              GError **error)
@@ -198,6 +213,8 @@ tcp_connect (Worker  *w,
 
   if (w->shared->tunnel_fd >= 0)
     return tunnel_connect (w, error);
+  if (w->shared->proxy_command != NULL)
+    return proxy_connect (w, error);
 
   g_socket_client_set_timeout (client, w->shared->timeout_s);
   w->socket = g_socket_client_connect (client, address, w->shared->cancellable, &local_error);
@@ -317,11 +334,15 @@ static gboolean
 worker_connect (Worker  *w,
                 GError **error)
 {
-  return tcp_connect (w, error)
-         && ssh_setup (w, error)
-         && ssh_handshake (w, error)
-         && _tether_ssh_check_host_key (w->ssh, w->shared, error)
-         && _tether_ssh_authenticate (w->ssh, w->shared, error);
+  if (tcp_connect (w, error)
+      && ssh_setup (w, error)
+      && ssh_handshake (w, error)
+      && _tether_ssh_check_host_key (w->ssh, w->shared, error)
+      && _tether_ssh_authenticate (w->ssh, w->shared, error))
+    return TRUE;
+  if (w->proxy != NULL)
+    _tether_proxy_explain (w->proxy, w->shared->alias, error);
+  return FALSE;
 }
 
 /* Channels */
@@ -358,23 +379,6 @@ listen_remote (Worker        *w,
     g_ptr_array_add (w->listeners, l);
   post_tunnel_opened (w, command->tunnel_id, l != NULL ? (int) _tether_remote_listener_get_port (l) : 0,
                       error);
-}
-
-static void
-cancel_remote (Worker *w,
-               guint   id)
-{
-  for (guint i = 0; i < w->listeners->len; i++)
-    {
-      TetherRemoteListener *l = g_ptr_array_index (w->listeners, i);
-
-      if (_tether_remote_listener_get_id (l) == id)
-        {
-          _tether_remote_listener_cancel (l, w->ssh);
-          g_ptr_array_remove_index (w->listeners, i);
-          return;
-        }
-    }
 }
 
 static void
@@ -435,7 +439,7 @@ run_command (Worker        *w,
       break;
 
     case TETHER_COMMAND_CANCEL_REMOTE:
-      cancel_remote (w, command->tunnel_id);
+      _tether_remote_cancel (w->ssh, w->listeners, command->tunnel_id);
       break;
 
     case TETHER_COMMAND_CLOSE:
@@ -730,35 +734,22 @@ service_tunnels (Worker *w)
  * its side that talks to SSH_AUTH_SOCK; it is joined to the local agent.
  * Refused (NULL) unless a channel asked for the agent: a server must not
  * reach it on its own. */
+/* The server opens an auth-agent@openssh.com channel for each program on
+ * its side that talks to SSH_AUTH_SOCK; it is joined to the local agent.
+ * Refused (NULL) unless a channel asked for the agent: a server must not
+ * reach it on its own. */
 static ssh_channel
 agent_channel_cb (ssh_session  session,
                   void        *userdata)
 {
   Worker *w = userdata;
-  struct sockaddr_un address = { .sun_family = AF_UNIX };
-  ssh_channel channel;
-  int fd;
+  TetherTunnel *t;
 
   if (!w->agent_requested || w->shared->agent_socket == NULL ||
-      strlen (w->shared->agent_socket) >= sizeof address.sun_path)
+      (t = _tether_tunnel_new_for_agent (session, w->shared->agent_socket)) == NULL)
     return NULL;
-  g_strlcpy (address.sun_path, w->shared->agent_socket, sizeof address.sun_path);
-  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return NULL;
-  if (connect (fd, (struct sockaddr *) &address, sizeof address) < 0)
-    {
-      close (fd);
-      return NULL;
-    }
-  channel = ssh_channel_new (session);
-  if (channel == NULL)
-    {
-      close (fd);
-      return NULL;
-    }
-  g_ptr_array_add (w->tunnels, _tether_tunnel_new_accepted (session, channel, fd));
-  return channel;
+  g_ptr_array_add (w->tunnels, t);
+  return _tether_tunnel_get_channel (t);
 }
 
 /* Tells every channel it is gone, with @error (NULL for a normal close).
@@ -945,6 +936,11 @@ worker_free (Worker *w)
   if (w->socket != NULL)
     g_io_stream_close (G_IO_STREAM (w->socket), NULL, NULL);
   g_clear_object (&w->socket);
+  /* Its socket is closed: a well-behaved proxy has ended; one that has
+   * not is not left behind. */
+  if (w->proxy != NULL)
+    g_subprocess_force_exit (w->proxy);
+  g_clear_object (&w->proxy);
 
   _tether_connection_shared_unref (w->shared);
   g_free (w);
