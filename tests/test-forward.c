@@ -5,6 +5,7 @@
 
 #include "tether-error.h"
 #include "tether-forward.h"
+#include "tether-session-format.h"
 #include "tether-session-manager-private.h"
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
@@ -272,6 +273,7 @@ test_busy_port (void)
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", port);
   g_autofree char *port_text = g_strdup_printf ("port %u", busy->port);
   g_autofree char *out = NULL;
+  g_autofree char *json = NULL;
   TetherForward *failed;
 
   session = new_session (manager, spec, "Busy");
@@ -280,6 +282,13 @@ test_busy_port (void)
   g_assert_nonnull (strstr (tether_forward_get_error (failed), "already in use"));
   g_assert_nonnull (strstr (tether_forward_get_error (failed), port_text));
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
+
+  /* The session's details (--get-session --json) list both, with their
+   * state, and the reason. */
+  json = tether_session_format_json_model (G_LIST_MODEL (manager));
+  g_assert_nonnull (strstr (json, "\"State\": \"Failed\""));
+  g_assert_nonnull (strstr (json, "already in use"));
+  g_assert_nonnull (strstr (json, "\"State\": \"Active\""));
 
   out = curl ((const char *[]) { url, NULL });
   g_assert_cmpstr (out, ==, "second-forward-works");

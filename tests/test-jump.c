@@ -6,6 +6,7 @@
 
 #include "tether-connection.h"
 #include "tether-error.h"
+#include "tether-session-format.h"
 #include "tether-session-manager-private.h"
 #include "tether-test-interaction.h"
 #include "tether-test-session.h"
@@ -120,6 +121,8 @@ static void
 test_one_hop (void)
 {
   g_autoptr(TetherTestSshd) jump = tether_test_sshd_new (JUMP_CONFIG);
+  g_autofree char *jump_member = g_strdup_printf ("\"JumpHosts\": \"%s\"", tether_test_sshd_get_target (jump));
+  g_autofree char *json = NULL;
   g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) session = NULL;
   g_autoptr(GError) error = NULL;
@@ -136,6 +139,8 @@ test_one_hop (void)
   g_assert_cmpuint (tether_test_sshd_count_connections (target_sshd), ==, 1);
   g_assert_false (own_socket_to_port (tether_test_sshd_get_port (target_sshd)));
   g_assert_true (own_socket_to_port (tether_test_sshd_get_port (jump)));
+  json = tether_session_format_json_model (G_LIST_MODEL (manager));
+  g_assert_nonnull (strstr (json, jump_member));
   /* Two pooled connections: the jump host's and the computer's. */
   g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 2);
 
