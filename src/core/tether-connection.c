@@ -702,10 +702,13 @@ _tether_connection_send_tunnel (TetherConnection *self,
                                 TetherCommand    *cmd,
                                 GTask            *task)
 {
-  cmd->tunnel_id = ++self->last_tunnel_id;
-  g_hash_table_insert (self->tunnels, GUINT_TO_POINTER (cmd->tunnel_id), g_object_ref (task));
+  guint id = ++self->last_tunnel_id;
+
+  /* The worker owns (and frees) the command once it is sent. */
+  cmd->tunnel_id = id;
+  g_hash_table_insert (self->tunnels, GUINT_TO_POINTER (id), g_object_ref (task));
   _tether_connection_send (self, cmd);
-  return cmd->tunnel_id;
+  return id;
 }
 
 TetherConnectionShared *
