@@ -265,7 +265,8 @@ test_lost_hop_breaks (void)
   while (tether_session_get_state (a) != TETHER_SESSION_STATE_BROKEN
          || tether_session_get_state (b) != TETHER_SESSION_STATE_BROKEN)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (tether_session_get_last_error (a));
+  g_assert_nonnull (strstr (tether_session_get_last_error (a), "jump host"));
+  g_assert_nonnull (strstr (tether_session_get_last_error (a), tether_test_sshd_get_target (jump)));
   while (tether_session_manager_get_n_connections (manager) > 0)
     g_main_context_iteration (NULL, TRUE);
 

@@ -839,6 +839,11 @@ poll_timeout (Worker *w)
 static GError *
 lost_error (Worker *w)
 {
+  /* Through a jump host, its loss is the likelier cause: name it. */
+  if (w->shared->via != NULL)
+    return g_error_new (TETHER_ERROR, TETHER_ERROR_BROKEN,
+                        _("The connection to %s through the jump host %s was lost (%s). Connect the session again when both are reachable."),
+                        w->shared->key, w->shared->via, ssh_get_error (w->ssh));
   return g_error_new (TETHER_ERROR, TETHER_ERROR_BROKEN,
                       _("The connection to %s was lost (%s). Connect the session again when the server is reachable."),
                       w->shared->key, ssh_get_error (w->ssh));
