@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "tether-new-session-dialog-private.h"
+#include "tether-test-session.h"
 #include "tether-test-window.h"
 
 /*
@@ -321,6 +322,52 @@ static gboolean
 undo_button_shown (gpointer data)
 {
   return find_button (GTK_WIDGET (window), "_Undo") != NULL;
+}
+
+static gboolean
+details_shown (gpointer data)
+{
+  return find_button (GTK_WIDGET (window), "_Details") != NULL;
+}
+
+/* A forward whose port is taken: the session opens, and the window says
+ * which forward is off and, behind Details, why. */
+static void
+test_forward_failed (void)
+{
+  g_autoptr(GSocketListener) busy = g_socket_listener_new ();
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *forwards = NULL;
+  TetherSessionDefinition def = { .target = tether_test_sshd_get_target (sshd), .name = "Forwarded" };
+  TetherSession *session;
+  AdwMessageDialog *dialog;
+
+  g_socket_listener_add_address (busy, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
+                                 &effective, &error);
+  g_assert_no_error (error);
+  forwards = g_strdup_printf ("-L %u:127.0.0.1:22",
+                              g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective)));
+  def.forwards = forwards;
+  session = tether_session_manager_add_session (manager (), &def, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (tether_test_open_session (manager (), session, &error));
+  g_assert_no_error (error);
+  tether_test_wait_until (details_shown, NULL, WAIT_MS);
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
+
+  g_signal_emit_by_name (find_button (GTK_WIDGET (window), "_Details"), "clicked");
+  dialog = ADW_MESSAGE_DIALOG (find_toplevel ("tether-forward-dialog"));
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), forwards));
+  /* The sentence is the dialog's selectable label. */
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (adw_message_dialog_get_extra_child (dialog))),
+                            "already in use"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  tether_session_manager_remove_session (manager (), session);
 }
 
 static gboolean
@@ -689,6 +736,7 @@ main (int   argc,
   g_test_add_func ("/dialogs/password", test_password_dialog);
   g_test_add_func ("/dialogs/keyboard-interactive", test_keyboard_interactive_dialog);
   g_test_add_func ("/dialogs/identity-file", test_identity_file);
+  g_test_add_func ("/dialogs/forward-failed", test_forward_failed);
   /* Last: libadwaita 1.2 aborts (show_toast: !info->widget) when a
    * high-priority toast goes within the 300 ms in which the toast it put off
    * is still hiding, and this test's Undo does that once the main loop runs

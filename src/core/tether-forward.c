@@ -421,14 +421,19 @@ _tether_forward_stop (TetherForward *self)
 /* A session's list of forwards */
 
 /* Replaces the forwards of @store (stopped first) with those of @spec,
- * already checked. */
+ * already checked; @on_state (notify::state) is connected to each, for
+ * as long as @data (a GObject) lives. */
 void
 _tether_forwards_replace (GListStore *store,
-                          const char *spec)
+                          const char *spec,
+                          GCallback   on_state,
+                          gpointer    data)
 {
   g_autoptr(GPtrArray) parsed = tether_forwards_parse (spec, NULL);
 
   g_return_if_fail (parsed != NULL);
+  for (guint i = 0; i < parsed->len; i++)
+    g_signal_connect_object (parsed->pdata[i], "notify::state", on_state, data, 0);
   _tether_forwards_sync (store, NULL);
   g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)),
                        parsed->pdata, parsed->len);

@@ -48,7 +48,9 @@ void                _tether_forward_start        (TetherForward      *self,
                                                   TetherConnection   *connection);
 void                _tether_forward_stop         (TetherForward      *self);
 void                _tether_forwards_replace     (GListStore         *store,
-                                                  const char         *spec);
+                                                  const char         *spec,
+                                                  GCallback           on_state,
+                                                  gpointer            data);
 void                _tether_forwards_sync        (GListStore         *store,
                                                   TetherConnection   *connection);
 

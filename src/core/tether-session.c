@@ -74,6 +74,7 @@ enum {
 enum {
   OUTPUT,
   SHELL_EXITED,
+  FORWARD_FAILED,
   N_SIGNALS
 };
 
@@ -149,6 +150,15 @@ static void
 sync_forwards (TetherSession *self)
 {
   _tether_forwards_sync (self->forwards, self->connection);
+}
+
+static void
+forward_state_cb (TetherForward *forward,
+                  GParamSpec    *pspec,
+                  TetherSession *self)
+{
+  if (tether_forward_get_state (forward) == TETHER_FORWARD_STATE_FAILED)
+    g_signal_emit (self, signals[FORWARD_FAILED], 0, forward);
 }
 
 static void
@@ -300,6 +310,12 @@ tether_session_class_init (TetherSessionClass *klass)
     g_signal_new ("shell-exited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_INT);
+  /* A forward could not start (a port in use): the session stays open,
+   * the user is told. */
+  signals[FORWARD_FAILED] =
+    g_signal_new ("forward-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, TETHER_TYPE_FORWARD);
 }
 
 static void
@@ -853,7 +869,7 @@ _tether_session_set_ssh_options (TetherSession                 *self,
       tether_set_str (&self->forwards_spec, forwards);
       if (self->forwards == NULL)
         self->forwards = g_list_store_new (TETHER_TYPE_FORWARD);
-      _tether_forwards_replace (self->forwards, forwards);
+      _tether_forwards_replace (self->forwards, forwards, G_CALLBACK (forward_state_cb), self);
       sync_forwards (self);
       notify (self, PROP_FORWARDS);
     }

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tether-forward.h"
 #include "tether-target.h"
 #include "tether-window-private.h"
 
@@ -552,6 +553,58 @@ update_empty_description (TetherWindow *self)
 }
 
 static void
+on_forward_details (AdwToast     *toast,
+                    TetherWindow *self)
+{
+  AdwMessageDialog *dialog =
+    _tether_window_new_message_dialog (self, g_object_get_data (G_OBJECT (toast), "tether-heading"),
+                                       g_object_get_data (G_OBJECT (toast), "tether-message"));
+
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_widget_set_name (GTK_WIDGET (dialog), "tether-forward-dialog");
+  _tether_window_present_dialog (self, GTK_WINDOW (dialog));
+}
+
+/* A forward that cannot start (a port in use) leaves its session open: a
+ * toast says so, and its button the forward's whole sentence, since a
+ * toast shows one line. */
+static void
+on_forward_failed (TetherSession *session,
+                   TetherForward *forward,
+                   TetherWindow  *self)
+{
+  g_autofree char *heading = g_strdup_printf (_("The forward “%s” of “%s” is off"),
+                                              tether_forward_get_spec (forward),
+                                              tether_session_get_name (session));
+  AdwToast *toast = tether_window_new_toast (heading);
+
+  adw_toast_set_button_label (toast, _("_Details"));
+  g_object_set_data_full (G_OBJECT (toast), "tether-heading", g_steal_pointer (&heading), g_free);
+  g_object_set_data_full (G_OBJECT (toast), "tether-message", g_strdup (tether_forward_get_error (forward)),
+                          g_free);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_forward_details), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Every listed session, once, however often Remove and Undo list it. */
+static void
+watch_sessions (GListModel   *sessions,
+                guint         position,
+                guint         removed,
+                guint         added,
+                TetherWindow *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(TetherSession) session = g_list_model_get_item (sessions, i);
+
+      if (g_signal_handler_find (session, G_SIGNAL_MATCH_FUNC | G_SIGNAL_MATCH_DATA, 0, 0, NULL,
+                                 on_forward_failed, self) == 0)
+        g_signal_connect_object (session, "forward-failed", G_CALLBACK (on_forward_failed), self, 0);
+    }
+}
+
+static void
 on_sessions_changed (TetherWindow *self)
 {
   update_content (self);
@@ -652,6 +705,9 @@ setup (TetherWindow      *self,
   tether_session_tree_set_model (self->session_tree, G_LIST_MODEL (self->manager));
   g_signal_connect_object (self->manager, "items-changed", G_CALLBACK (on_sessions_changed),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->manager, "items-changed", G_CALLBACK (watch_sessions), self, 0);
+  watch_sessions (G_LIST_MODEL (self->manager), 0, 0,
+                  g_list_model_get_n_items (G_LIST_MODEL (self->manager)), self);
   g_signal_connect_object (tether_session_tree_get_rows (self->session_tree), "notify::selected-item",
                            G_CALLBACK (_tether_window_update_actions), self, G_CONNECT_SWAPPED);
   update_empty_description (self);
