@@ -553,21 +553,43 @@ update_empty_description (TetherWindow *self)
 }
 
 static void
-on_forward_details (AdwToast     *toast,
-                    TetherWindow *self)
+on_toast_details (AdwToast     *toast,
+                  TetherWindow *self)
 {
   AdwMessageDialog *dialog =
     _tether_window_new_message_dialog (self, g_object_get_data (G_OBJECT (toast), "tether-heading"),
                                        g_object_get_data (G_OBJECT (toast), "tether-message"));
 
   adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  gtk_widget_set_name (GTK_WIDGET (dialog), "tether-forward-dialog");
+  gtk_widget_set_name (GTK_WIDGET (dialog), g_object_get_data (G_OBJECT (toast), "tether-dialog-name"));
   _tether_window_present_dialog (self, GTK_WINDOW (dialog));
 }
 
-/* A forward that cannot start (a port in use) leaves its session open: a
- * toast says so, and its button the forward's whole sentence, since a
- * toast shows one line. */
+/**
+ * _tether_window_add_details_toast:
+ * @heading: plain text, one line
+ * @message: the whole sentence, behind the toast's Details button (a
+ *   toast shows one line)
+ * @dialog_name: the widget name of the dialog Details opens
+ */
+void
+_tether_window_add_details_toast (TetherWindow *self,
+                                  const char   *heading,
+                                  const char   *message,
+                                  const char   *dialog_name)
+{
+  AdwToast *toast = tether_window_new_toast (heading);
+
+  adw_toast_set_button_label (toast, _("_Details"));
+  g_object_set_data_full (G_OBJECT (toast), "tether-heading", g_strdup (heading), g_free);
+  g_object_set_data_full (G_OBJECT (toast), "tether-message", g_strdup (message), g_free);
+  g_object_set_data_full (G_OBJECT (toast), "tether-dialog-name", g_strdup (dialog_name), g_free);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_toast_details), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* A forward that cannot start (a port in use) leaves its session open:
+ * the window says which, and why. */
 static void
 on_forward_failed (TetherSession *session,
                    TetherForward *forward,
@@ -576,14 +598,9 @@ on_forward_failed (TetherSession *session,
   g_autofree char *heading = g_strdup_printf (_("The forward “%s” of “%s” is off"),
                                               tether_forward_get_spec (forward),
                                               tether_session_get_name (session));
-  AdwToast *toast = tether_window_new_toast (heading);
 
-  adw_toast_set_button_label (toast, _("_Details"));
-  g_object_set_data_full (G_OBJECT (toast), "tether-heading", g_steal_pointer (&heading), g_free);
-  g_object_set_data_full (G_OBJECT (toast), "tether-message", g_strdup (tether_forward_get_error (forward)),
-                          g_free);
-  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_forward_details), self, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  _tether_window_add_details_toast (self, heading, tether_forward_get_error (forward),
+                                    "tether-forward-dialog");
 }
 
 /* Every listed session, once, however often Remove and Undo list it. */
