@@ -7,6 +7,7 @@
 #include "tether-forward.h"
 #include "tether-session-format.h"
 #include "tether-session-manager-private.h"
+#include "tether-session-private.h"
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
 
@@ -397,6 +398,60 @@ test_agent (void)
   tether_session_manager_close_all (manager);
 }
 
+/* The configuration's LocalForward, RemoteForward and DynamicForward, as
+ * ssh -G prints them, become the same options; what Tether cannot run is
+ * set aside to be reported. */
+static void
+test_from_config (void)
+{
+  const char *local[] = { "8080 [localhost]:80", "[127.0.0.1]:8081 [::1]:81", "/tmp/a.sock /tmp/b.sock", NULL };
+  const char *remote[] = { "9000 [localhost]:22", "9001 [socks]:0", NULL };
+  const char *dynamic[] = { "1080", "[127.0.0.1]:1081", NULL };
+  g_autoptr(GPtrArray) skipped = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *spec = tether_forwards_from_config (local, remote, dynamic, skipped);
+  g_autoptr(GPtrArray) forwards = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (spec, ==, "-L 8080:[localhost]:80 -L [127.0.0.1]:8081:[::1]:81 -R 9000:[localhost]:22 "
+                             "-D 1080 -D [127.0.0.1]:1081");
+  g_assert_cmpuint (skipped->len, ==, 2);
+  g_assert_cmpstr (skipped->pdata[0], ==, "/tmp/a.sock /tmp/b.sock");
+  g_assert_cmpstr (skipped->pdata[1], ==, "9001 [socks]:0");
+  forwards = tether_forwards_parse (spec, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (forwards->len, ==, 5);
+  g_assert_null (tether_forwards_from_config (NULL, NULL, NULL, NULL));
+}
+
+/* The configuration's forwards run with the session's own, and are not
+ * kept as its own. */
+static void
+test_config_forwards (void)
+{
+  g_autoptr(Http) http = http_new ("config-forward-works");
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  guint port = free_port ();
+  g_autofree char *entry = g_strdup_printf ("%u [127.0.0.1]:%u", port, http->port);
+  const char *local[] = { entry, NULL };
+  g_autofree char *spec = tether_forwards_from_config (local, NULL, NULL, NULL);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", port);
+  g_autofree char *out = NULL;
+
+  session = new_session (manager, NULL, "FromConfig");
+  tether_session_manager_close_session (manager, session);
+  _tether_session_set_config_forwards (session, spec);
+  g_assert_true (tether_test_open_session (manager, session, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (tether_session_get_forwards (session)), ==, 1);
+  g_assert_null (tether_session_get_forwards_spec (session));
+  out = curl ((const char *[]) { url, NULL });
+  g_assert_cmpstr (out, ==, "config-forward-works");
+
+  tether_session_manager_close_all (manager);
+}
+
 static void
 test_parse (void)
 {
@@ -434,7 +489,9 @@ main (int   argc,
   tether_test_sshd_trust (sshd);
 
   g_test_add_func ("/forward/parse", test_parse);
+  g_test_add_func ("/forward/from-config", test_from_config);
   g_test_add_func ("/forward/local", test_local);
+  g_test_add_func ("/forward/config-forwards", test_config_forwards);
   g_test_add_func ("/forward/dynamic", test_dynamic);
   g_test_add_func ("/forward/remote", test_remote);
   g_test_add_func ("/forward/busy-port", test_busy_port);

@@ -11,6 +11,7 @@
 #include "tether-error.h"
 #include "tether-forward.h"
 #include "tether-socks.h"
+#include "tether-util.h"
 
 /*
  * Local and dynamic forwards listen here, on the main thread (a
@@ -197,6 +198,60 @@ tether_forwards_parse (const char  *text,
       g_ptr_array_add (forwards, forward);
     }
   return g_steal_pointer (&forwards);
+}
+
+static void
+add_config_entries (GString            *spec,
+                    const char         *option,
+                    const char * const *entries,
+                    GPtrArray          *skipped)
+{
+  for (guint i = 0; entries != NULL && entries[i] != NULL; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (entries[i], " ", -1);
+      g_autofree char *value = g_strjoinv (":", parts);
+      g_autofree char *one = g_strdup_printf ("%s %s", option, value);
+      g_autoptr(GPtrArray) parsed = NULL;
+
+      /* Unix sockets and remote SOCKS (RemoteForward with one port) are
+       * not forwards Tether runs. */
+      if (g_strv_length (parts) > 2 || (parsed = tether_forwards_parse (one, NULL)) == NULL ||
+          strstr (value, "[socks]") != NULL)
+        {
+          if (skipped != NULL)
+            g_ptr_array_add (skipped, g_strdup (entries[i]));
+          continue;
+        }
+      if (spec->len > 0)
+        g_string_append_c (spec, ' ');
+      g_string_append (spec, one);
+    }
+}
+
+/**
+ * tether_forwards_from_config:
+ * @local: (nullable) (array zero-terminated=1): `LocalForward` entries as
+ *   `ssh -G` prints them: "LISTEN CONNECT", like "8080 [localhost]:80"
+ * @remote: (nullable) (array zero-terminated=1): `RemoteForward` entries
+ * @dynamic: (nullable) (array zero-terminated=1): `DynamicForward` entries
+ * @skipped: (nullable) (element-type utf8): gets the entries Tether cannot
+ *   run (Unix sockets, remote SOCKS), to be reported
+ *
+ * Returns: (transfer full) (nullable): the same forwards as ssh options,
+ *   for tether_forwards_parse(), or %NULL for none
+ */
+char *
+tether_forwards_from_config (const char * const *local,
+                             const char * const *remote,
+                             const char * const *dynamic,
+                             GPtrArray          *skipped)
+{
+  g_autoptr(GString) spec = g_string_new (NULL);
+
+  add_config_entries (spec, "-L", local, skipped);
+  add_config_entries (spec, "-R", remote, skipped);
+  add_config_entries (spec, "-D", dynamic, skipped);
+  return spec->len > 0 ? g_string_free (g_steal_pointer (&spec), FALSE) : NULL;
 }
 
 /* State */
@@ -418,43 +473,99 @@ _tether_forward_stop (TetherForward *self)
     set_state (self, TETHER_FORWARD_STATE_STOPPED, NULL);
 }
 
-/* A session's list of forwards */
+/* A session's forwards: its own, then its configuration's (as ssh's -L on
+ * the command line adds to LocalForward), as one list. */
 
-/* Replaces the forwards of @store (stopped first) with those of @spec,
- * already checked; @on_state (notify::state) is connected to each, for
- * as long as @data (a GObject) lives. */
-void
-_tether_forwards_replace (GListStore *store,
-                          const char *spec,
-                          GCallback   on_state,
-                          gpointer    data)
+struct _TetherForwardSet {
+  GListStore *store;      /* TetherForward* */
+  char       *own;
+  char       *config;
+  GCallback   on_state;
+  GObject    *object;     /* not owned: the session */
+};
+
+TetherForwardSet *
+_tether_forward_set_new (GCallback  on_state,
+                         GObject   *object)
 {
-  g_autoptr(GPtrArray) parsed = tether_forwards_parse (spec, NULL);
+  TetherForwardSet *set = g_new0 (TetherForwardSet, 1);
 
-  g_return_if_fail (parsed != NULL);
-  for (guint i = 0; i < parsed->len; i++)
-    g_signal_connect_object (parsed->pdata[i], "notify::state", on_state, data, 0);
-  _tether_forwards_sync (store, NULL);
-  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)),
-                       parsed->pdata, parsed->len);
+  set->store = g_list_store_new (TETHER_TYPE_FORWARD);
+  set->on_state = on_state;
+  set->object = object;
+  return set;
 }
 
-/* Starts every forward of @store on @connection, or stops them all. */
 void
-_tether_forwards_sync (GListStore       *store,
-                       TetherConnection *connection)
+_tether_forward_set_free (TetherForwardSet *set)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+  _tether_forward_set_sync (set, NULL);
+  g_object_unref (set->store);
+  g_free (set->own);
+  g_free (set->config);
+  g_free (set);
+}
+
+/* Starts every forward on @connection, or stops them all. */
+void
+_tether_forward_set_sync (TetherForwardSet *set,
+                          TetherConnection *connection)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (set->store));
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(TetherForward) forward = g_list_model_get_item (G_LIST_MODEL (store), i);
+      g_autoptr(TetherForward) forward = g_list_model_get_item (G_LIST_MODEL (set->store), i);
 
       if (connection != NULL)
         _tether_forward_start (forward, connection);
       else
         _tether_forward_stop (forward);
     }
+}
+
+/* Sets both specs (already checked); the list is made again, stopped,
+ * when either changed, which it returns. */
+gboolean
+_tether_forward_set_specs (TetherForwardSet *set,
+                           const char       *own,
+                           const char       *config)
+{
+  g_autoptr(GPtrArray) parsed = NULL;
+  g_autofree char *spec = NULL;
+
+  if (g_strcmp0 (set->own, own) == 0 && g_strcmp0 (set->config, config) == 0)
+    return FALSE;
+  tether_set_str (&set->own, own);
+  tether_set_str (&set->config, config);
+  spec = g_strjoin (" ", own ? own : "", config ? config : "", NULL);
+  parsed = tether_forwards_parse (spec, NULL);
+  g_return_val_if_fail (parsed != NULL, TRUE);
+
+  _tether_forward_set_sync (set, NULL);
+  for (guint i = 0; i < parsed->len; i++)
+    g_signal_connect_object (parsed->pdata[i], "notify::state", set->on_state, set->object, 0);
+  g_list_store_splice (set->store, 0, g_list_model_get_n_items (G_LIST_MODEL (set->store)),
+                       parsed->pdata, parsed->len);
+  return TRUE;
+}
+
+const char *
+_tether_forward_set_get_own (TetherForwardSet *set)
+{
+  return set->own;
+}
+
+const char *
+_tether_forward_set_get_config (TetherForwardSet *set)
+{
+  return set->config;
+}
+
+GListModel *
+_tether_forward_set_get_model (TetherForwardSet *set)
+{
+  return G_LIST_MODEL (set->store);
 }
 
 /* GObject */

@@ -35,6 +35,10 @@ G_DECLARE_FINAL_TYPE (TetherForward, tether_forward, TETHER, FORWARD, GObject)
 
 GPtrArray          *tether_forwards_parse        (const char         *text,
                                                   GError            **error);
+char               *tether_forwards_from_config  (const char * const *local,
+                                                  const char * const *remote,
+                                                  const char * const *dynamic,
+                                                  GPtrArray          *skipped);
 TetherForwardKind   tether_forward_get_kind      (TetherForward      *self);
 /* As typed, e.g. "-L 8080:localhost:80". */
 const char         *tether_forward_get_spec      (TetherForward      *self);
@@ -47,11 +51,19 @@ const char         *tether_forward_state_to_string (TetherForwardState state);
 void                _tether_forward_start        (TetherForward      *self,
                                                   TetherConnection   *connection);
 void                _tether_forward_stop         (TetherForward      *self);
-void                _tether_forwards_replace     (GListStore         *store,
-                                                  const char         *spec,
-                                                  GCallback           on_state,
-                                                  gpointer            data);
-void                _tether_forwards_sync        (GListStore         *store,
-                                                  TetherConnection   *connection);
+/* A session's forwards (tether-forward.c). */
+typedef struct _TetherForwardSet TetherForwardSet;
+
+TetherForwardSet   *_tether_forward_set_new        (GCallback           on_state,
+                                                    GObject            *object);
+void                _tether_forward_set_free       (TetherForwardSet   *set);
+void                _tether_forward_set_sync       (TetherForwardSet   *set,
+                                                    TetherConnection   *connection);
+gboolean            _tether_forward_set_specs      (TetherForwardSet   *set,
+                                                    const char         *own,
+                                                    const char         *config);
+const char         *_tether_forward_set_get_own    (TetherForwardSet   *set);
+const char         *_tether_forward_set_get_config (TetherForwardSet   *set);
+GListModel         *_tether_forward_set_get_model  (TetherForwardSet   *set);
 
 G_END_DECLS

@@ -24,8 +24,7 @@ struct _TetherSession
   char                      *configuration_name;
   char                      *identity_file;
   char                      *jump_hosts;
-  char                      *forwards_spec;
-  GListStore                *forwards;     /* TetherForward*, from forwards_spec */
+  TetherForwardSet          *forwards;
   gboolean                   forward_agent;
   char                      *folder;
   char                      *last_error;
@@ -138,8 +137,9 @@ notify (TetherSession *self,
 
 static void drop_shell (TetherSession *self);
 
-static TetherChannelFlags
-channel_flags (TetherSession *self)
+/* How its channels open: with the agent when it forwards it. */
+TetherChannelFlags
+_tether_session_get_channel_flags (TetherSession *self)
 {
   return self->forward_agent ? TETHER_CHANNEL_FLAGS_FORWARD_AGENT : TETHER_CHANNEL_FLAGS_NONE;
 }
@@ -149,7 +149,7 @@ channel_flags (TetherSession *self)
 static void
 sync_forwards (TetherSession *self)
 {
-  _tether_forwards_sync (self->forwards, self->connection);
+  _tether_forward_set_sync (self->forwards, self->connection);
 }
 
 static void
@@ -161,6 +161,16 @@ forward_state_cb (TetherForward *forward,
     g_signal_emit (self, signals[FORWARD_FAILED], 0, forward);
 }
 
+/* The configuration's forwards (tether_forwards_from_config()), as each
+ * open resolves them: they start with the session's own. */
+void
+_tether_session_set_config_forwards (TetherSession *self,
+                                     const char    *forwards)
+{
+  if (_tether_forward_set_specs (self->forwards, _tether_forward_set_get_own (self->forwards), forwards))
+    sync_forwards (self);
+}
+
 static void
 tether_session_dispose (GObject *object)
 {
@@ -169,9 +179,7 @@ tether_session_dispose (GObject *object)
   drop_shell (self);
   g_clear_object (&self->connection);
   /* No connection: this stops them, and frees their ports. */
-  if (self->forwards != NULL)
-    sync_forwards (self);
-  g_clear_object (&self->forwards);
+  g_clear_pointer (&self->forwards, _tether_forward_set_free);
 
   G_OBJECT_CLASS (tether_session_parent_class)->dispose (object);
 }
@@ -189,7 +197,6 @@ tether_session_finalize (GObject *object)
   g_free (self->configuration_name);
   g_free (self->identity_file);
   g_free (self->jump_hosts);
-  g_free (self->forwards_spec);
   g_free (self->folder);
   g_free (self->last_error);
 
@@ -215,7 +222,7 @@ tether_session_get_property (GObject    *object,
     case PROP_CONFIGURATION_NAME: g_value_set_string (value, self->configuration_name); break;
     case PROP_IDENTITY_FILE: g_value_set_string (value, self->identity_file); break;
     case PROP_JUMP_HOSTS: g_value_set_string (value, self->jump_hosts); break;
-    case PROP_FORWARDS: g_value_set_string (value, self->forwards_spec); break;
+    case PROP_FORWARDS: g_value_set_string (value, _tether_forward_set_get_own (self->forwards)); break;
     case PROP_FORWARD_AGENT: g_value_set_boolean (value, self->forward_agent); break;
     case PROP_FOLDER: g_value_set_string (value, self->folder); break;
     case PROP_STATE: g_value_set_enum (value, self->state); break;
@@ -322,6 +329,7 @@ static void
 tether_session_init (TetherSession *self)
 {
   self->state = TETHER_SESSION_STATE_CLOSED;
+  self->forwards = _tether_forward_set_new (G_CALLBACK (forward_state_cb), G_OBJECT (self));
 }
 
 /* Splits the typed target into what the list shows: the host (or alias),
@@ -550,7 +558,7 @@ open_shell (TetherSession *self)
 
   self->opening_shell = TRUE;
   tether_connection_open_channel_full_async (self->connection, NULL, self->columns, self->rows,
-                                             channel_flags (self), NULL,
+                                             _tether_session_get_channel_flags (self), NULL,
                                              open_shell_cb, g_object_ref (self));
 }
 
@@ -702,73 +710,6 @@ tether_session_resize (TetherSession *self,
     tether_channel_resize (self->shell, columns, rows);
 }
 
-static void
-exec_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  TetherChannel *channel;
-
-  channel = tether_connection_open_channel_finish (TETHER_CONNECTION (object), result, &error);
-  if (channel == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, channel, g_object_unref);
-}
-
-/**
- * tether_session_exec_async:
- * @command: a command line for the remote shell
- *
- * Runs @command on its own channel of the session's connection, with
- * stdout, stderr and the exit status kept apart (see #TetherChannel; its
- * output flows once tether_channel_start() is called).
- */
-void
-tether_session_exec_async (TetherSession       *self,
-                           const char          *command,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (TETHER_IS_SESSION (self));
-  g_return_if_fail (command != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tether_session_exec_async);
-
-  if (self->state != TETHER_SESSION_STATE_OPENED || self->connection == NULL)
-    {
-      g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_NOT_OPENED,
-                               _("The session “%s” is not open (it is %s). Open it, then run the command again."),
-                               self->name, tether_session_state_to_display (self->state));
-      return;
-    }
-
-  tether_connection_open_channel_full_async (self->connection, command, 0, 0, channel_flags (self),
-                                             cancellable, exec_cb, g_steal_pointer (&task));
-}
-
-/**
- * tether_session_exec_finish:
- *
- * Returns: (transfer full): the command's channel
- */
-TetherChannel *
-tether_session_exec_finish (TetherSession  *self,
-                            GAsyncResult   *result,
-                            GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_session_exec_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 /* Accessors */
 
 guint
@@ -864,12 +805,8 @@ _tether_session_set_ssh_options (TetherSession                 *self,
       tether_set_str (&self->jump_hosts, jump_hosts);
       notify (self, PROP_JUMP_HOSTS);
     }
-  if (self->forwards == NULL || g_strcmp0 (self->forwards_spec, forwards) != 0)
+  if (_tether_forward_set_specs (self->forwards, forwards, _tether_forward_set_get_config (self->forwards)))
     {
-      tether_set_str (&self->forwards_spec, forwards);
-      if (self->forwards == NULL)
-        self->forwards = g_list_store_new (TETHER_TYPE_FORWARD);
-      _tether_forwards_replace (self->forwards, forwards, G_CALLBACK (forward_state_cb), self);
       sync_forwards (self);
       notify (self, PROP_FORWARDS);
     }
@@ -891,7 +828,7 @@ const char *
 tether_session_get_forwards_spec (TetherSession *self)
 {
   g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
-  return self->forwards_spec;
+  return _tether_forward_set_get_own (self->forwards);
 }
 
 /**
@@ -903,7 +840,7 @@ GListModel *
 tether_session_get_forwards (TetherSession *self)
 {
   g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
-  return G_LIST_MODEL (self->forwards);
+  return _tether_forward_set_get_model (self->forwards);
 }
 
 const char *
