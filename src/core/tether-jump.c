@@ -92,3 +92,55 @@ tether_jump_hosts_resolve (const char  *jump_hosts,
     }
   return g_steal_pointer (&resolved);
 }
+
+static void
+resolve_thread (GTask        *task,
+                gpointer      source,
+                gpointer      data,
+                GCancellable *cancellable)
+{
+  char **args = data;
+  GError *error = NULL;
+  GPtrArray *resolved = tether_jump_hosts_resolve (args[0], args[1], &error);
+
+  if (resolved == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, resolved, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * tether_jump_hosts_resolve_async:
+ *
+ * tether_jump_hosts_resolve() on a thread: the configuration is read (or
+ * `ssh -G` run) for each hop, never on the main loop.
+ */
+void
+tether_jump_hosts_resolve_async (const char          *jump_hosts,
+                                 const char          *ssh_dir,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  char **args = g_new0 (char *, 3);
+
+  args[0] = g_strdup (jump_hosts);
+  args[1] = g_strdup (ssh_dir);
+  g_task_set_source_tag (task, tether_jump_hosts_resolve_async);
+  g_task_set_task_data (task, args, (GDestroyNotify) g_strfreev);
+  g_task_run_in_thread (task, resolve_thread);
+}
+
+/**
+ * tether_jump_hosts_resolve_finish:
+ *
+ * Returns: (transfer full) (element-type TetherResolvedTarget): the hops
+ */
+GPtrArray *
+tether_jump_hosts_resolve_finish (GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_jump_hosts_resolve_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

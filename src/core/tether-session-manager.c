@@ -149,30 +149,92 @@ resolve_session (TetherSession  *session,
   return tether_target_resolve (target, ssh_dir, error);
 }
 
+/* Opening through jump hosts: their resolution runs on a thread. */
+typedef struct {
+  TetherSessionManager *self;
+  TetherSession        *session;
+  TetherResolvedTarget *resolved;
+  GTask                *task;
+} OpenThrough;
+
+static void
+open_through_free (OpenThrough *open)
+{
+  g_object_unref (open->self);
+  g_object_unref (open->session);
+  tether_resolved_target_free (open->resolved);
+  g_object_unref (open->task);
+  g_free (open);
+}
+
+static void
+open_on_pool (TetherSessionManager       *self,
+              TetherSession              *session,
+              const TetherResolvedTarget *resolved,
+              GPtrArray                  *jumps,
+              GTask                      *task)
+{
+  report_ignored (self, session, resolved);
+  if (jumps != NULL)
+    g_ptr_array_add (jumps, NULL);
+  _tether_connection_pool_open (self->pool, session, resolved,
+                                jumps != NULL ? (const TetherResolvedTarget **) jumps->pdata : NULL,
+                                self->interaction, &self->config, task);
+}
+
+static void
+jumps_resolved_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  OpenThrough *open = user_data;
+  g_autoptr(GPtrArray) jumps = NULL;
+  GError *error = NULL;
+
+  if ((jumps = tether_jump_hosts_resolve_finish (result, &error)) == NULL)
+    {
+      _tether_session_set_last_error (open->session, error->message);
+      g_task_return_error (open->task, error);
+    }
+  else if (open->self->pool != NULL)
+    open_on_pool (open->self, open->session, open->resolved, jumps, open->task);
+  else
+    g_task_return_new_error (open->task, TETHER_ERROR, TETHER_ERROR_NOT_OPENED,
+                             _("The session “%s” was closed while it was opening."),
+                             tether_session_get_name (open->session));
+  open_through_free (open);
+}
+
 static void
 open_session (TetherSessionManager *self,
               TetherSession        *session,
               GTask                *task)
 {
   g_autoptr(TetherResolvedTarget) resolved = NULL;
-  g_autoptr(GPtrArray) jumps = NULL;
   g_autofree char *ssh_dir = tether_get_ssh_dir ();
+  const char *jump_hosts = tether_session_get_jump_hosts (session);
   GError *error = NULL;
+  OpenThrough *open;
 
-  if ((resolved = resolve_session (session, &error)) == NULL ||
-      (jumps = tether_jump_hosts_resolve (tether_session_get_jump_hosts (session), ssh_dir,
-                                          &error)) == NULL)
+  if ((resolved = resolve_session (session, &error)) == NULL)
     {
       _tether_session_set_last_error (session, error->message);
       g_task_return_error (task, error);
       return;
     }
+  if (jump_hosts == NULL)
+    {
+      open_on_pool (self, session, resolved, NULL, task);
+      return;
+    }
 
-  report_ignored (self, session, resolved);
-  g_ptr_array_add (jumps, NULL);
-  _tether_connection_pool_open (self->pool, session, resolved,
-                                (const TetherResolvedTarget **) jumps->pdata,
-                                self->interaction, &self->config, task);
+  open = g_new0 (OpenThrough, 1);
+  open->self = g_object_ref (self);
+  open->session = g_object_ref (session);
+  open->resolved = g_steal_pointer (&resolved);
+  open->task = g_object_ref (task);
+  tether_jump_hosts_resolve_async (jump_hosts, ssh_dir, g_task_get_cancellable (task),
+                                   jumps_resolved_cb, open);
 }
 
 /* GObject */
