@@ -371,6 +371,8 @@ test_agent (void)
   g_autoptr(TetherSession) without = NULL;
   g_autoptr(TetherSession) with = NULL;
   g_autoptr(TetherSession) after = NULL;
+  g_autoptr(TetherSession) from_config = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *key = tether_test_make_key ("agent-key", NULL);
   g_autofree char *public_key = g_strconcat (key, ".pub", NULL);
   g_autofree char *print = fingerprint (public_key);
@@ -394,6 +396,17 @@ test_agent (void)
   tether_test_attach (after);
   tether_test_type (after, command);
   tether_test_wait_for_output (after, "agent-done-2");
+
+  /* ForwardAgent from the configuration does the same as the switch. */
+  from_config = new_agent_session (manager, FALSE, "AgentFromConfig");
+  tether_session_manager_close_session (manager, from_config);
+  _tether_session_set_config_forward_agent (from_config, TRUE);
+  g_assert_true (tether_test_open_session (manager, from_config, &error));
+  g_assert_no_error (error);
+  tether_test_attach (from_config);
+  tether_test_type (from_config, command);
+  tether_test_wait_for_output (from_config, print);
+  tether_test_wait_for_output (from_config, "agent-done-0");
 
   tether_session_manager_close_all (manager);
 }

@@ -492,6 +492,7 @@ _tether_connection_pool_open (TetherConnectionPool        *pool,
    * asked for it: a session that forwards the agent gets a connection of
    * its own, so that the others never reach it. */
   acquire (pool, (const TetherResolvedTarget *const *) chain->pdata, chain->len - 1,
-           tether_session_get_forward_agent (session) ? "+agent" : NULL, interaction, config, tether_session_get_identity_file (session),
+           (_tether_session_get_channel_flags (session) & TETHER_CHANNEL_FLAGS_FORWARD_AGENT) ? "+agent" : NULL,
+           interaction, config, tether_session_get_identity_file (session),
            session_acquired, g_object_ref (task), g_object_unref);
 }

@@ -32,6 +32,8 @@ void              _tether_session_set_connection (TetherSession      *self,
                                                   guint               rows);
 TetherConnection *_tether_session_get_connection (TetherSession      *self);
 TetherChannelFlags _tether_session_get_channel_flags (TetherSession  *self);
+void              _tether_session_set_config_forward_agent (TetherSession *self,
+                                                  gboolean            forward_agent);
 /* Closes the shell and gives the connection back (transfer full). */
 TetherConnection *_tether_session_release        (TetherSession      *self);
 

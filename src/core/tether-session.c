@@ -26,6 +26,7 @@ struct _TetherSession
   char                      *jump_hosts;
   TetherForwardSet          *forwards;
   gboolean                   forward_agent;
+  gboolean                   config_forward_agent;  /* ForwardAgent, from the configuration */
   char                      *folder;
   char                      *last_error;
   TetherSessionState         state;
@@ -137,11 +138,20 @@ notify (TetherSession *self,
 
 static void drop_shell (TetherSession *self);
 
-/* How its channels open: with the agent when it forwards it. */
+/* How its channels open: with the agent when its switch or its
+ * configuration's ForwardAgent says so. */
 TetherChannelFlags
 _tether_session_get_channel_flags (TetherSession *self)
 {
-  return self->forward_agent ? TETHER_CHANNEL_FLAGS_FORWARD_AGENT : TETHER_CHANNEL_FLAGS_NONE;
+  return self->forward_agent || self->config_forward_agent ? TETHER_CHANNEL_FLAGS_FORWARD_AGENT
+                                                           : TETHER_CHANNEL_FLAGS_NONE;
+}
+
+void
+_tether_session_set_config_forward_agent (TetherSession *self,
+                                          gboolean       forward_agent)
+{
+  self->config_forward_agent = forward_agent;
 }
 
 /* Starts the forwards on the session's connection, or stops them when it
@@ -520,6 +530,8 @@ fail_attach (TetherSession *self,
     g_error_free (error);
 }
 
+static void open_shell (TetherSession *self);
+
 static void
 open_shell_cb (GObject      *object,
                GAsyncResult *result,
@@ -531,15 +543,19 @@ open_shell_cb (GObject      *object,
 
   self->opening_shell = FALSE;
   shell = tether_connection_open_channel_finish (TETHER_CONNECTION (object), result, &error);
+  /* Closed (or opened elsewhere) meanwhile: this shell is nobody's, and a
+   * connection the session has now gets one of its own, which the open
+   * under way kept from starting. */
+  if (self->connection != TETHER_CONNECTION (object))
+    {
+      if (shell != NULL)
+        tether_channel_close (shell);
+      open_shell (self);
+      return;
+    }
   if (shell == NULL)
     {
       fail_attach (self, g_steal_pointer (&error));
-      return;
-    }
-  /* Closed (or opened elsewhere) meanwhile: this shell is nobody's. */
-  if (self->connection != TETHER_CONNECTION (object))
-    {
-      tether_channel_close (shell);
       return;
     }
 
