@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tether-error.h"
+#include "tether-jump.h"
 #include "tether-secrets.h"
 #include "tether-session-manager-private.h"
 #include "tether-session-private.h"
@@ -147,9 +148,10 @@ report_ignored (TetherSessionManager       *self,
 }
 
 typedef struct {
-  GTask              *task;       /* the open's */
-  TetherSession      *session;
-  TetherSessionState  previous;
+  GTask                *task;       /* the open's */
+  TetherSession        *session;
+  TetherSessionState    previous;
+  TetherResolvedTarget *resolved;   /* once `ssh -G` has told it */
 } Resolving;
 
 static void
@@ -157,7 +159,65 @@ resolving_free (Resolving *resolving)
 {
   g_object_unref (resolving->task);
   g_object_unref (resolving->session);
+  g_clear_pointer (&resolving->resolved, tether_resolved_target_free);
   g_free (resolving);
+}
+
+/* Whether the open can go on: the session may have been closed (or
+ * removed), or the manager disposed, while `ssh -G` ran. */
+static gboolean
+still_opening (TetherSessionManager *self,
+               Resolving            *resolving)
+{
+  if (self->pool != NULL &&
+      tether_session_get_state (resolving->session) == TETHER_SESSION_STATE_OPENING)
+    return TRUE;
+  g_task_return_new_error (resolving->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                           _("The connection was closed before it was open."));
+  return FALSE;
+}
+
+static void
+open_failed (Resolving *resolving,
+             GError    *error)
+{
+  _tether_session_set_last_error (resolving->session, error->message);
+  _tether_session_set_state (resolving->session, resolving->previous);
+  g_task_return_error (resolving->task, error);
+}
+
+/* @jumps: (nullable): the resolved jump hosts, in order */
+static void
+open_on_pool (TetherSessionManager *self,
+              Resolving            *resolving,
+              GPtrArray            *jumps)
+{
+  TetherInteraction *interaction = _tether_session_get_interaction (resolving->session);
+
+  if (jumps != NULL)
+    g_ptr_array_add (jumps, NULL);
+  _tether_connection_pool_open (self->pool, resolving->session, resolving->previous,
+                                resolving->resolved,
+                                jumps != NULL ? (const TetherResolvedTarget **) jumps->pdata : NULL,
+                                interaction != NULL ? interaction : self->interaction,
+                                &self->config, resolving->task);
+}
+
+static void
+jumps_resolved_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Resolving *resolving = user_data;
+  TetherSessionManager *self = g_task_get_source_object (resolving->task);
+  g_autoptr(GPtrArray) jumps = NULL;
+  GError *error = NULL;
+
+  if ((jumps = tether_jump_hosts_resolve_finish (result, &error)) == NULL)
+    open_failed (resolving, error);
+  else if (still_opening (self, resolving))
+    open_on_pool (self, resolving, jumps);
+  resolving_free (resolving);
 }
 
 static void
@@ -167,27 +227,25 @@ resolved_cb (GObject      *object,
 {
   Resolving *resolving = user_data;
   TetherSessionManager *self = g_task_get_source_object (resolving->task);
-  g_autoptr(TetherResolvedTarget) resolved = NULL;
+  const char *jump_hosts = tether_session_get_jump_hosts (resolving->session);
+  g_autofree char *ssh_dir = NULL;
   GError *error = NULL;
 
-  if ((resolved = tether_target_resolve_finish (result, &error)) == NULL)
+  if ((resolving->resolved = tether_target_resolve_finish (result, &error)) == NULL)
+    open_failed (resolving, error);
+  else if (still_opening (self, resolving))
     {
-      _tether_session_set_last_error (resolving->session, error->message);
-      _tether_session_set_state (resolving->session, resolving->previous);
-      g_task_return_error (resolving->task, error);
-    }
-  /* Closed (or removed) while `ssh -G` ran: nothing to open any more. */
-  else if (tether_session_get_state (resolving->session) != TETHER_SESSION_STATE_OPENING)
-    g_task_return_new_error (resolving->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                             _("The connection was closed before it was open."));
-  else
-    {
-      TetherInteraction *interaction = _tether_session_get_interaction (resolving->session);
-
-      report_ignored (self, resolving->session, resolved);
-      _tether_connection_pool_open (self->pool, resolving->session, resolving->previous, resolved,
-                                    interaction != NULL ? interaction : self->interaction,
-                                    &self->config, resolving->task);
+      report_ignored (self, resolving->session, resolving->resolved);
+      if (jump_hosts != NULL)
+        {
+          /* Each hop is resolved too, on a thread (`ssh -G` each). */
+          ssh_dir = tether_get_ssh_dir ();
+          tether_jump_hosts_resolve_async (jump_hosts, ssh_dir,
+                                           g_task_get_cancellable (resolving->task),
+                                           jumps_resolved_cb, resolving);
+          return;
+        }
+      open_on_pool (self, resolving, NULL);
     }
   resolving_free (resolving);
 }
@@ -668,6 +726,7 @@ tether_session_manager_update_session (TetherSessionManager           *self,
   tether_session_set_folder (session, def->folder);
   _tether_session_set_target (session, def->target, def->configuration_name,
                               def->identity_file);
+  _tether_session_set_ssh_options (session, def);
   _tether_session_manager_save (self);
   return TRUE;
 }

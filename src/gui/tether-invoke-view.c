@@ -59,8 +59,8 @@ tether_invoke_view_dup_summary (TetherInvocation *invocation)
   guint failed = tether_invocation_get_n_failed (invocation);
 
   if (tether_invocation_get_cancelled (invocation))
-    return g_strdup_printf (ngettext ("Cancelled: %u of %u computer done",
-                                      "Cancelled: %u of %u computers done", total), done, total);
+    return g_strdup_printf (ngettext ("Canceled: %u of %u computer done",
+                                      "Canceled: %u of %u computers done", total), done, total);
   if (tether_invocation_get_finished (invocation) && failed > 0)
     return g_strdup_printf (ngettext ("Done: %u of %u computer failed",
                                       "Done: %u of %u computers failed", total), failed, total);
