@@ -908,7 +908,7 @@ test_import_ssh_config (void)
   g_assert_nonnull (strstr (r.out, ": 1 new session, 0 updated, 0 already up to date."));
 
   run (&r, "--get-session", other);
-  assert_fails_with (&r, "Only --import-ssh-config takes a file, and only one.\n");
+  assert_fails_with (&r, "Only --import-ssh-config takes a file and --export-inventory a folder, and only one.\n");
 
   run (&r, "--remove", "clia");
   assert_ok (&r);
