@@ -24,6 +24,11 @@ struct _TetherSessionManager
   GListStore        *invocations; /* TetherInvocation, oldest first */
 };
 
+/* tether-session-manager.c */
+void     _tether_session_manager_warn        (TetherSessionManager  *self,
+                                              TetherSession         *session,
+                                              const char            *message);
+
 /* tether-session-manager-store.c */
 void     _tether_session_manager_save        (TetherSessionManager  *self);
 gboolean _tether_session_manager_check_store (TetherSessionManager  *self,
