@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "tether-error.h"
 #include "tether-forward.h"
 #include "tether-session-format.h"
@@ -136,12 +138,14 @@ curl (const char * const *args)
 }
 
 static TetherSession *
-new_session (TetherSessionManager  *manager,
-             const char            *forwards,
-             const char            *name)
+new_session_to (TetherSessionManager *manager,
+                const char           *target,
+                const char           *forwards,
+                gboolean              forward_agent,
+                const char           *name)
 {
   TetherSessionDefinition def = {
-    .target = tether_test_sshd_get_target (sshd), .name = name, .forwards = forwards,
+    .target = target, .name = name, .forwards = forwards, .forward_agent = forward_agent,
   };
   g_autoptr(GError) error = NULL;
   TetherTestWait wait = { 0 };
@@ -154,6 +158,29 @@ new_session (TetherSessionManager  *manager,
   g_assert_no_error (error);
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
   return session;
+}
+
+static TetherSession *
+new_session (TetherSessionManager *manager,
+             const char           *forwards,
+             const char           *name)
+{
+  return new_session_to (manager, tether_test_sshd_get_target (sshd), forwards, FALSE, name);
+}
+
+/* ~/.ssh/config (the test's own HOME) naming @alias for the sshd, with
+ * @extra lines; returns its path, to remove. */
+static char *
+write_ssh_config (const char *alias,
+                  const char *extra)
+{
+  char *path = g_build_filename (g_get_home_dir (), ".ssh", "config", NULL);
+  g_autofree char *text = g_strdup_printf ("Host %s\n  HostName 127.0.0.1\n  Port %u\n  User %s\n%s",
+                                           alias, tether_test_sshd_get_port (sshd),
+                                           tether_test_sshd_get_user (sshd), extra);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
 }
 
 static TetherForward *
@@ -326,26 +353,6 @@ test_back_after_reconnect (void)
   tether_session_manager_close_all (manager);
 }
 
-static TetherSession *
-new_agent_session (TetherSessionManager *manager,
-                   gboolean              forward_agent,
-                   const char           *name)
-{
-  TetherSessionDefinition def = {
-    .target = tether_test_sshd_get_target (sshd), .name = name, .forward_agent = forward_agent,
-  };
-  g_autoptr(GError) error = NULL;
-  TetherTestWait wait = { 0 };
-  TetherSession *session;
-
-  tether_session_manager_new_session_async (manager, &def, NULL, tether_test_store_result, &wait);
-  tether_test_wait_for_flag (&wait.done, WAIT_MS);
-  session = tether_session_manager_new_session_finish (manager, wait.result, &error);
-  g_object_unref (wait.result);
-  g_assert_no_error (error);
-  return session;
-}
-
 static char *
 fingerprint (const char *public_key)
 {
@@ -372,7 +379,7 @@ test_agent (void)
   g_autoptr(TetherSession) with = NULL;
   g_autoptr(TetherSession) after = NULL;
   g_autoptr(TetherSession) from_config = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *config = NULL;
   g_autofree char *key = tether_test_make_key ("agent-key", NULL);
   g_autofree char *public_key = g_strconcat (key, ".pub", NULL);
   g_autofree char *print = fingerprint (public_key);
@@ -380,35 +387,35 @@ test_agent (void)
 
   tether_test_start_agent (key);
 
-  without = new_agent_session (manager, FALSE, "NoAgent");
+  without = new_session_to (manager, tether_test_sshd_get_target (sshd), NULL, FALSE, "NoAgent");
   tether_test_attach (without);
   tether_test_type (without, command);
   tether_test_wait_for_output (without, "agent-done-2");
 
-  with = new_agent_session (manager, TRUE, "Agent");
+  with = new_session_to (manager, tether_test_sshd_get_target (sshd), NULL, TRUE, "Agent");
   g_assert_true (tether_session_get_forward_agent (with));
   tether_test_attach (with);
   tether_test_type (with, command);
   tether_test_wait_for_output (with, print);
   tether_test_wait_for_output (with, "agent-done-0");
 
-  after = new_agent_session (manager, FALSE, "NoAgentAfter");
+  after = new_session_to (manager, tether_test_sshd_get_target (sshd), NULL, FALSE, "NoAgentAfter");
   tether_test_attach (after);
   tether_test_type (after, command);
   tether_test_wait_for_output (after, "agent-done-2");
 
-  /* ForwardAgent from the configuration does the same as the switch. */
-  from_config = new_agent_session (manager, FALSE, "AgentFromConfig");
-  tether_session_manager_close_session (manager, from_config);
-  _tether_session_set_config_forward_agent (from_config, TRUE);
-  g_assert_true (tether_test_open_session (manager, from_config, &error));
-  g_assert_no_error (error);
+  /* ForwardAgent in ~/.ssh/config does the same as the switch, without
+   * turning it on. */
+  config = write_ssh_config ("cfgagent", "  ForwardAgent yes\n");
+  from_config = new_session_to (manager, "cfgagent", NULL, FALSE, "AgentFromConfig");
+  g_assert_false (tether_session_get_forward_agent (from_config));
   tether_test_attach (from_config);
   tether_test_type (from_config, command);
   tether_test_wait_for_output (from_config, print);
   tether_test_wait_for_output (from_config, "agent-done-0");
 
   tether_session_manager_close_all (manager);
+  g_remove (config);
 }
 
 /* The configuration's LocalForward, RemoteForward and DynamicForward, as
@@ -436,33 +443,45 @@ test_from_config (void)
   g_assert_null (tether_forwards_from_config (NULL, NULL, NULL, NULL));
 }
 
-/* The configuration's forwards run with the session's own, and are not
- * kept as its own. */
+static void
+store_warning (TetherSessionManager *manager,
+               TetherSession        *session,
+               const char           *message,
+               char                **warning)
+{
+  g_free (*warning);
+  *warning = g_strdup (message);
+}
+
+/* LocalForward in ~/.ssh/config runs with the session's own forwards, and
+ * is not kept as its own; one Tether cannot run (a Unix socket) is in the
+ * sentence of what is not applied. */
 static void
 test_config_forwards (void)
 {
   g_autoptr(Http) http = http_new ("config-forward-works");
   g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
   g_autoptr(TetherSession) session = NULL;
-  g_autoptr(GError) error = NULL;
   guint port = free_port ();
-  g_autofree char *entry = g_strdup_printf ("%u [127.0.0.1]:%u", port, http->port);
-  const char *local[] = { entry, NULL };
-  g_autofree char *spec = tether_forwards_from_config (local, NULL, NULL, NULL);
+  g_autofree char *extra = g_strdup_printf ("  LocalForward %u 127.0.0.1:%u\n"
+                                            "  LocalForward /tmp/tether-test-here.sock /tmp/tether-test-there.sock\n",
+                                            port, http->port);
+  g_autofree char *config = write_ssh_config ("cfgforward", extra);
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", port);
   g_autofree char *out = NULL;
+  g_autofree char *warning = NULL;
 
-  session = new_session (manager, NULL, "FromConfig");
-  tether_session_manager_close_session (manager, session);
-  _tether_session_set_config_forwards (session, spec);
-  g_assert_true (tether_test_open_session (manager, session, &error));
-  g_assert_no_error (error);
+  g_signal_connect (manager, "warning", G_CALLBACK (store_warning), &warning);
+  session = new_session_to (manager, "cfgforward", NULL, FALSE, "FromConfig");
   g_assert_cmpuint (g_list_model_get_n_items (tether_session_get_forwards (session)), ==, 1);
   g_assert_null (tether_session_get_forwards_spec (session));
   out = curl ((const char *[]) { url, NULL });
   g_assert_cmpstr (out, ==, "config-forward-works");
+  g_assert_nonnull (warning);
+  g_assert_nonnull (strstr (warning, "/tmp/tether-test-here.sock /tmp/tether-test-there.sock"));
 
   tether_session_manager_close_all (manager);
+  g_remove (config);
 }
 
 static void

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "tether-connection.h"
 #include "tether-error.h"
 #include "tether-session-format.h"
@@ -368,6 +370,80 @@ test_proxy_command (void)
   g_assert_nonnull (strstr (error->message, "bastion.example: no route to host"));
 }
 
+/* ~/.ssh/config (the test's own HOME) naming @alias for @sshd, with
+ * @extra lines; returns its path, to remove. */
+static char *
+write_ssh_config (const char     *alias,
+                  TetherTestSshd *sshd,
+                  const char     *extra)
+{
+  char *path = g_build_filename (g_get_home_dir (), ".ssh", "config", NULL);
+  g_autofree char *text = g_strdup_printf ("Host %s\n  HostName 127.0.0.1\n  Port %u\n  User %s\n%s",
+                                           alias, tether_test_sshd_get_port (sshd),
+                                           tether_test_sshd_get_user (sshd), extra);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+/* ProxyJump in ~/.ssh/config: the alias is reached through the jump
+ * server, as a session's own jump hosts are, without becoming the
+ * session's (nothing of it is saved). */
+static void
+test_config_proxy_jump (void)
+{
+  g_autoptr(TetherTestSshd) jump = tether_test_sshd_new (JUMP_CONFIG);
+  g_autofree char *extra = g_strdup_printf ("  ProxyJump %s\n", tether_test_sshd_get_target (jump));
+  g_autofree char *path = write_ssh_config ("cfgjump", target_sshd, extra);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tether_test_sshd_trust (jump);
+  session = new_session (manager, "cfgjump", NULL, "ConfigJump", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
+  assert_shell_works (session);
+  g_assert_true (forwarded_to (jump, target_sshd));
+  g_assert_false (own_socket_to_port (tether_test_sshd_get_port (target_sshd)));
+  g_assert_null (tether_session_get_jump_hosts (session));
+
+  tether_session_manager_close_all (manager);
+  g_remove (path);
+}
+
+/* ProxyCommand in ~/.ssh/config (with its %p token) carries the session:
+ * the user's own relay connects, not Tether. */
+static void
+test_config_proxy_command (void)
+{
+  g_autofree char *marker = g_build_filename (g_get_home_dir (), "proxy-command-ran", NULL);
+  g_autofree char *extra =
+    g_strdup_printf ("  ProxyCommand exec bash -c 'echo %%h:%%p >%s; exec 3<>/dev/tcp/127.0.0.1/%%p; cat <&3 & exec cat >&3'\n",
+                     marker);
+  g_autofree char *path = write_ssh_config ("cfgproxy", target_sshd, extra);
+  g_autofree char *expected = g_strdup_printf ("127.0.0.1:%u\n", tether_test_sshd_get_port (target_sshd));
+  g_autofree char *ran = NULL;
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  guint before = tether_test_sshd_count_connections (target_sshd);
+
+  session = new_session (manager, "cfgproxy", NULL, "ConfigProxy", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
+  assert_shell_works (session);
+  g_assert_cmpuint (tether_test_sshd_count_connections (target_sshd), ==, before + 1);
+  g_assert_false (own_socket_to_port (tether_test_sshd_get_port (target_sshd)));
+  /* The user's command ran, its tokens expanded. */
+  g_assert_true (g_file_get_contents (marker, &ran, NULL, NULL));
+  g_assert_cmpstr (ran, ==, expected);
+
+  tether_session_manager_close_all (manager);
+  g_remove (path);
+  g_remove (marker);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -386,6 +462,8 @@ main (int   argc,
   g_test_add_func ("/jump/forwarding-refused", test_forwarding_refused);
   g_test_add_func ("/jump/bad-jump-host", test_bad_jump_host);
   g_test_add_func ("/jump/proxy-command", test_proxy_command);
+  g_test_add_func ("/jump/config-proxy-jump", test_config_proxy_jump);
+  g_test_add_func ("/jump/config-proxy-command", test_config_proxy_command);
 
   status = g_test_run ();
   tether_test_sshd_free (target_sshd);

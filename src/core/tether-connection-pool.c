@@ -468,8 +468,9 @@ acquire (TetherConnectionPool              *pool,
   tether_connection_set_identity_file (entry->connection, identity_file);
   tether_connection_set_known_hosts_file (entry->connection, known_hosts_file);
   /* The first hop is reached the way its configuration says, its
-   * ProxyCommand included; a hop's own ProxyJump is not followed. */
-  if (n == 0 && chain[0]->proxy_command != NULL)
+   * ProxyCommand included; a hop's own ProxyJump is not followed (nor a
+   * command standing for it). */
+  if (n == 0 && chain[0]->proxy_command != NULL && chain[0]->proxy_jump == NULL)
     tether_connection_set_proxy_command (entry->connection, chain[0]->proxy_command);
   g_signal_connect (entry->connection, "broken", G_CALLBACK (connection_broken_cb), pool);
   g_hash_table_insert (pool->entries, g_steal_pointer (&key), entry);

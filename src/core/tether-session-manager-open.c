@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tether-error.h"
+#include "tether-forward.h"
 #include "tether-jump.h"
 #include "tether-session-manager-private.h"
 #include "tether-session-private.h"
@@ -20,13 +21,23 @@
 static void
 report_ignored (TetherSessionManager       *self,
                 TetherSession              *session,
-                const TetherResolvedTarget *resolved)
+                const TetherResolvedTarget *resolved,
+                GPtrArray                  *skipped_forwards)
 {
   g_autoptr(GString) message = g_string_new (NULL);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) ignored = NULL;
 
-  if (resolved->ignored[0] != NULL)
+  g_strv_builder_addv (builder, (const char **) resolved->ignored);
+  /* Forwards Tether cannot run (Unix sockets, remote SOCKS) are settings
+   * it does not apply, told in the same sentence. */
+  for (guint i = 0; i < skipped_forwards->len; i++)
+    g_strv_builder_add (builder, g_ptr_array_index (skipped_forwards, i));
+  ignored = g_strv_builder_end (builder);
+
+  if (ignored[0] != NULL)
     {
-      g_autofree char *lines = g_strjoinv ("; ", resolved->ignored);
+      g_autofree char *lines = g_strjoinv ("; ", ignored);
 
       g_string_append_printf (message, _("Tether does not apply these settings of your SSH configuration to “%s”: %s. Set what you need in the session itself, or ignore this if they do not matter."),
                               tether_session_get_computer_name (session), lines);
@@ -41,6 +52,25 @@ report_ignored (TetherSessionManager       *self,
     return;
 
   _tether_session_manager_warn (self, session, message->str);
+}
+
+/* What the configuration adds to the session for this open: its forwards
+ * (run after the session's own, never saved with it) and ForwardAgent;
+ * what of it Tether does not apply is said once. */
+static void
+apply_config (TetherSessionManager       *self,
+              TetherSession              *session,
+              const TetherResolvedTarget *resolved)
+{
+  g_autoptr(GPtrArray) skipped = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *forwards = tether_forwards_from_config ((const char *const *) resolved->local_forwards,
+                                                           (const char *const *) resolved->remote_forwards,
+                                                           (const char *const *) resolved->dynamic_forwards,
+                                                           skipped);
+
+  _tether_session_set_config_forwards (session, forwards);
+  _tether_session_set_config_forward_agent (session, resolved->forward_agent);
+  report_ignored (self, session, resolved, skipped);
 }
 
 typedef struct {
@@ -123,7 +153,7 @@ resolved_cb (GObject      *object,
 {
   Resolving *resolving = user_data;
   TetherSessionManager *self = g_task_get_source_object (resolving->task);
-  const char *jump_hosts = tether_session_get_jump_hosts (resolving->session);
+  const char *jump_hosts;
   g_autofree char *ssh_dir = NULL;
   GError *error = NULL;
 
@@ -131,7 +161,12 @@ resolved_cb (GObject      *object,
     open_failed (resolving, error);
   else if (still_opening (self, resolving))
     {
-      report_ignored (self, resolving->session, resolving->resolved);
+      apply_config (self, resolving->session, resolving->resolved);
+      /* The session's own jump hosts win over the configuration's, as
+       * `ssh -J` does over ProxyJump. */
+      jump_hosts = tether_session_get_jump_hosts (resolving->session);
+      if (jump_hosts == NULL)
+        jump_hosts = resolving->resolved->proxy_jump;
       if (jump_hosts != NULL)
         {
           /* Each hop is resolved too, on a thread (`ssh -G` each). */
