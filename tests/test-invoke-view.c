@@ -348,7 +348,7 @@ test_cancel (void)
 
   progress = tether_test_find_widget (GTK_WIDGET (view), tether_test_is_of_type,
                                       GSIZE_TO_POINTER (GTK_TYPE_PROGRESS_BAR));
-  g_assert_true (g_str_has_prefix (gtk_progress_bar_get_text (GTK_PROGRESS_BAR (progress)), "Cancelled"));
+  g_assert_true (g_str_has_prefix (gtk_progress_bar_get_text (GTK_PROGRESS_BAR (progress)), "Canceled"));
   g_assert_false (gtk_widget_is_sensitive (tether_test_find_widget (GTK_WIDGET (view), tether_test_is_of_type,
                                                                      GSIZE_TO_POINTER (GTK_TYPE_BUTTON))));
   wait_rows (view, 1);

@@ -510,7 +510,7 @@ test_rename_folder (void)
 
       if (TETHER_IS_SESSION_FOLDER (item) &&
           g_str_equal (tether_session_folder_get_path (TETHER_SESSION_FOLDER (item)), "Prod/Staging"))
-        gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (tether_session_tree_get_rows (tree)), i);
+        gtk_selection_model_select_item (GTK_SELECTION_MODEL (tether_session_tree_get_rows (tree)), i, TRUE);
     }
   g_assert_cmpstr (tether_session_tree_get_selected_folder (tree), ==, "Prod/Staging");
 

@@ -105,6 +105,14 @@ assert_nothing_dropped (const uint8_t *data,
         g_assert_nonnull (def->jump_hosts);
       if (g_key_file_has_key (key_file, group, "Forwards", NULL))
         g_assert_nonnull (def->forwards);
+      if (g_key_file_has_key (key_file, group, "ForwardAgent", NULL))
+        {
+          g_autofree char *value = g_key_file_get_string (key_file, group, "ForwardAgent", NULL);
+
+          /* Only "true" and "false" are read: the other values drop the
+           * session, never the switch alone. */
+          g_assert_cmpint (def->forward_agent, ==, g_strcmp0 (value, "true") == 0);
+        }
     }
 }
 
