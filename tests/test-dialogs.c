@@ -1061,10 +1061,10 @@ main (int   argc,
   g_test_add_func ("/dialogs/password", test_password_dialog);
   g_test_add_func ("/dialogs/keyboard-interactive", test_keyboard_interactive_dialog);
   g_test_add_func ("/dialogs/identity-file", test_identity_file);
+  g_test_add_func ("/dialogs/forward-failed", test_forward_failed);
   g_test_add_func ("/dialogs/new-session-refused", test_new_session_refused);
   g_test_add_func ("/dialogs/import-ssh-config", test_import_ssh_config);
   g_test_add_func ("/dialogs/ssh-config-warning", test_ssh_config_warning);
-  g_test_add_func ("/dialogs/forward-failed", test_forward_failed);
   /* Last: libadwaita 1.2 aborts (show_toast: !info->widget) when a
    * high-priority toast goes within the 300 ms in which the toast it put off
    * is still hiding, and this test's Undo does that once the main loop runs
