@@ -40,6 +40,17 @@ is_label_saying (GtkWidget     *widget,
   return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
 }
 
+/* Removing a session drops the manager's reference: the wait holds one of
+ * its own until the session is Closed. */
+static void
+remove_and_wait_closed (TetherSession *session)
+{
+  g_autoptr(TetherSession) held = g_object_ref (session);
+
+  tether_session_manager_remove_session (manager (), held);
+  tether_test_wait_until (state_is_closed, held, WAIT_MS);
+}
+
 static void
 test_presents (void)
 {
@@ -263,17 +274,6 @@ has_tooltip (GtkWidget     *widget,
   return g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) == 0;
 }
 
-/* Removes @session and waits until it is Closed, holding it meanwhile:
- * once removed and closed, nothing else need keep it. */
-static void
-remove_closed (TetherSession *session)
-{
-  g_autoptr(TetherSession) held = g_object_ref (session);
-
-  tether_session_manager_remove_session (manager (), held);
-  tether_test_wait_until (state_is_closed, held, WAIT_MS);
-}
-
 static void
 test_enter_exit (void)
 {
@@ -326,7 +326,7 @@ test_enter_exit (void)
   tether_test_wait_until (no_pages, NULL, WAIT_MS);
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
 
-  remove_closed (session);
+  remove_and_wait_closed (session);
 }
 
 static gboolean
@@ -436,7 +436,7 @@ test_enter_again_focus (void)
   g_signal_handlers_disconnect_by_data (terminal_of (session), typed);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
   tether_test_wait_until (no_pages, NULL, WAIT_MS);
-  remove_closed (session);
+  remove_and_wait_closed (session);
 }
 
 static void
@@ -484,7 +484,7 @@ test_column_one_press (void)
   gtk_widget_remove_controller (terminal, GTK_EVENT_CONTROLLER (watch));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
   tether_test_wait_until (no_pages, NULL, WAIT_MS);
-  remove_closed (session);
+  remove_and_wait_closed (session);
 }
 
 static gboolean
@@ -798,7 +798,7 @@ test_resize (void)
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
   tether_test_wait_until (no_pages, NULL, WAIT_MS);
-  remove_closed (session);
+  remove_and_wait_closed (session);
 }
 
 typedef struct {
@@ -874,7 +874,7 @@ test_connection_lost (gconstpointer data)
       tether_test_sshd_stop_connections (sshd, FALSE);
       tether_test_sshd_kill_connections (sshd);
     }
-  remove_closed (session);
+  remove_and_wait_closed (session);
   tether_test_wait_until (no_pages, NULL, WAIT_MS);
 }
 
@@ -921,7 +921,7 @@ test_duplicate_and_enter (void)
   g_assert_true (is_entered (session));
 
   tether_session_manager_remove_session (manager (), copy);
-  remove_closed (session);
+  remove_and_wait_closed (session);
   tether_test_wait_until (no_pages, NULL, WAIT_MS);
 }
 
@@ -956,7 +956,7 @@ test_broken_in_sight (void)
   g_assert_nonnull (toast_title);
   tether_test_wait_until (widget_mapped, toast_title, WAIT_MS);
 
-  remove_closed (session);
+  remove_and_wait_closed (session);
 }
 
 static gboolean
@@ -1021,7 +1021,7 @@ test_quit_confirmation (void)
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
   tether_test_wait_until (no_pages, NULL, WAIT_MS);
-  remove_closed (session);
+  remove_and_wait_closed (session);
 }
 
 static gboolean
