@@ -154,6 +154,9 @@ test_json (void)
   g_assert_nonnull (strstr (json, "\"Temporary\": false"));
   g_assert_nonnull (strstr (json, "\"InstanceId\": \""));
   g_assert_nonnull (strstr (json, "\"Availability\": "));
+  g_assert_nonnull (strstr (json, "\"JumpHosts\": null"));
+  g_assert_nonnull (strstr (json, "\"ForwardAgent\": false"));
+  g_assert_nonnull (strstr (json, "\"Forwards\": []"));
 
   g_free (json);
   json = tether_session_format_json_model (G_LIST_MODEL (empty));

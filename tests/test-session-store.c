@@ -51,6 +51,9 @@ three_definitions (void)
   g_ptr_array_add (defs, make_definition ("b2", "Mid", "mid:22", NULL, "Lab"));
   /* A session of its own known hosts file, as the Demo. */
   ((TetherSessionDefinition *) defs->pdata[2])->known_hosts_file = g_strdup ("/tmp/demo known_hosts");
+  ((TetherSessionDefinition *) defs->pdata[1])->jump_hosts = g_strdup ("ops@bastion:2222,inner");
+  ((TetherSessionDefinition *) defs->pdata[1])->forwards = g_strdup ("-L 8080:localhost:80 -D 1080");
+  ((TetherSessionDefinition *) defs->pdata[1])->forward_agent = TRUE;
   return defs;
 }
 
@@ -114,6 +117,9 @@ test_round_trip (void)
       g_assert_cmpstr (got->identity_file, ==, want->identity_file);
       g_assert_cmpstr (got->folder, ==, want->folder);
       g_assert_cmpstr (got->known_hosts_file, ==, want->known_hosts_file);
+      g_assert_cmpstr (got->jump_hosts, ==, want->jump_hosts);
+      g_assert_cmpstr (got->forwards, ==, want->forwards);
+      g_assert_cmpint (got->forward_agent, ==, want->forward_agent);
       g_assert_true (got->persistent);
     }
 }
@@ -178,7 +184,7 @@ test_no_secret_keys (void)
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) keys = NULL;
   const char *allowed[] = { "Name", "ComputerName", "ConfigurationName", "IdentityFile",
-                            "Folder", NULL };
+                            "Folder", "JumpHosts", "Forwards", "ForwardAgent", NULL };
 
   save_ok (path, defs);
   g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, &error);

@@ -1,17 +1,36 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "tether-connection-pool.h"
 #include "tether-connection-private.h"
 #include "tether-error.h"
 #include "tether-session-private.h"
 
+/* Told when a connection asked for is ready (and counted as used), or
+ * failed. */
+typedef void (*AcquiredFunc) (TetherConnectionPool *pool,
+                              TetherConnection     *connection,
+                              const GError         *error,
+                              gpointer              data);
+
+typedef struct {
+  AcquiredFunc   func;
+  gpointer       data;
+  GDestroyNotify destroy;
+} Waiter;
+
 typedef struct {
   TetherConnection *connection;
-  guint             users;
-  GPtrArray        *waiters;     /* GTask*, while connecting */
+  guint             users;      /* sessions, and connections through it */
+  gboolean          starting;   /* until connected or failed */
+  GArray           *waiters;    /* Waiter, while starting */
+  TetherConnection *parent;     /* the jump connection it tunnels through,
+                                 * counted among that one's users */
 } PoolEntry;
 
 struct _TetherConnectionPool
@@ -32,13 +51,21 @@ typedef struct {
 } OpenData;
 
 static void
+waiter_clear (Waiter *waiter)
+{
+  if (waiter->destroy != NULL)
+    waiter->destroy (waiter->data);
+}
+
+static void
 pool_entry_free (PoolEntry *entry)
 {
   g_signal_handlers_disconnect_matched (entry->connection, G_SIGNAL_MATCH_DATA,
                                         0, 0, NULL, NULL, NULL);
   tether_connection_close (entry->connection);
   g_object_unref (entry->connection);
-  g_ptr_array_unref (entry->waiters);
+  g_clear_object (&entry->parent);
+  g_array_unref (entry->waiters);
   g_free (entry);
 }
 
@@ -84,53 +111,56 @@ _tether_connection_pool_size (TetherConnectionPool *pool)
   return g_hash_table_size (pool->entries);
 }
 
-/* Where a session's connection is shared: its user@host:port, the keys
- * it logs in with, and the known hosts file that trusted its server when
- * not the user's.  A session with an identity file of its own must be
- * authenticated with that key, never ride on a connection another key
- * opened (nor the reverse), so the key files are part of the key; a
- * connection trusted through one session's own file (the Demo's) is not
- * shared with sessions that trust ~/.ssh/known_hosts. */
-static char *
-pool_key (const TetherResolvedTarget *resolved,
-          const char                 *identity_file,
-          const char                 *known_hosts_file)
-{
-  g_autofree char *target_key = tether_resolved_target_dup_key (resolved);
-  GString *key = g_string_new (target_key);
-
-  /* A newline never appears in a user or host: the parts stay apart. */
-  g_string_append_c (key, '\n');
-  if (identity_file != NULL)
-    g_string_append (key, identity_file);
-  for (guint i = 0; resolved->identity_files != NULL && resolved->identity_files[i] != NULL; i++)
-    g_string_append_printf (key, "\n%s", resolved->identity_files[i]);
-  if (known_hosts_file != NULL)
-    g_string_append_printf (key, "\nknown-hosts:%s", known_hosts_file);
-  return g_string_free (key, FALSE);
-}
-
 static gboolean
 entry_has_connection (gpointer key,
                       gpointer value,
-                      gpointer user_data)
+                      gpointer connection)
 {
-  return ((PoolEntry *) value)->connection == user_data;
+  return ((PoolEntry *) value)->connection == connection;
 }
+
+/* A few entries at most: a search costs less than a second index. */
+static PoolEntry *
+find_entry (TetherConnectionPool *pool,
+            TetherConnection     *connection)
+{
+  return g_hash_table_find (pool->entries, entry_has_connection, connection);
+}
+
+static void release_connection (TetherConnectionPool *pool,
+                                TetherConnection     *connection);
 
 static void
 forget (TetherConnectionPool *pool,
         TetherConnection     *connection)
 {
-  /* The pool's key is not the connection's: look the entry up by value. */
+  PoolEntry *entry = find_entry (pool, connection);
+  g_autoptr(TetherConnection) parent = NULL;
+
+  if (entry == NULL)
+    return;
+  parent = g_steal_pointer (&entry->parent);
   g_hash_table_foreach_remove (pool->entries, entry_has_connection, connection);
+  /* The last connection through a jump host lets it go. */
+  if (parent != NULL)
+    release_connection (pool, parent);
 }
 
-static PoolEntry *
-lookup_by_connection (TetherConnectionPool *pool,
-                      TetherConnection     *connection)
+static void
+release_connection (TetherConnectionPool *pool,
+                    TetherConnection     *connection)
 {
-  return g_hash_table_find (pool->entries, entry_has_connection, connection);
+  PoolEntry *entry = find_entry (pool, connection);
+
+  if (entry != NULL && --entry->users == 0)
+    {
+      gboolean lost = tether_connection_get_state (connection) == TETHER_CONNECTION_STATE_BROKEN;
+
+      forget (pool, connection);
+      /* A lost connection is retried with what was typed for it. */
+      if (!lost)
+        _tether_connection_pool_forget_secrets (pool, tether_connection_get_key (connection));
+    }
 }
 
 static void
@@ -141,7 +171,8 @@ connection_broken_cb (TetherConnection     *connection,
   g_object_ref (connection);
   if (pool->broken != NULL)
     pool->broken (connection, error, pool->user_data);
-  /* Its sessions let go of it; no later session may reuse a dead one. */
+  /* Its sessions let go of it; no later session may reuse a dead one.  The
+   * connections through it see their tunnels close and break in turn. */
   forget (pool, connection);
   g_object_unref (connection);
 }
@@ -151,21 +182,9 @@ _tether_connection_pool_release (TetherConnectionPool *pool,
                                  TetherSession        *session)
 {
   g_autoptr(TetherConnection) connection = _tether_session_release (session);
-  PoolEntry *entry;
 
-  if (connection == NULL)
-    return;
-
-  entry = lookup_by_connection (pool, connection);
-  if (entry != NULL && --entry->users == 0)
-    {
-      gboolean lost = tether_connection_get_state (connection) == TETHER_CONNECTION_STATE_BROKEN;
-
-      forget (pool, connection);
-      /* A lost connection is retried with what was typed for it. */
-      if (!lost)
-        _tether_connection_pool_forget_secrets (pool, tether_connection_get_key (connection));
-    }
+  if (connection != NULL)
+    release_connection (pool, connection);
 }
 
 void
@@ -206,16 +225,15 @@ _tether_connection_pool_check_all (TetherConnectionPool *pool)
 }
 
 static void
-join_connection (OpenData  *data,
-                 PoolEntry *entry)
+join_connection (OpenData         *data,
+                 TetherConnection *connection)
 {
   TetherSession *session = data->session;
 
-  entry->users++;
-  _tether_session_set_connection (session, entry->connection, data->columns, data->rows);
+  _tether_session_set_connection (session, connection, data->columns, data->rows);
   _tether_session_set_resolved (session,
-                                tether_connection_get_user (entry->connection),
-                                tether_connection_get_port (entry->connection));
+                                tether_connection_get_user (connection),
+                                tether_connection_get_port (connection));
   _tether_session_set_last_error (session, NULL);
   _tether_session_set_state (session, TETHER_SESSION_STATE_OPENED);
 }
@@ -227,11 +245,14 @@ open_data_free (OpenData *data)
   g_free (data);
 }
 
+/* The session's connection is ready (and counted), or failed. */
 static void
-finish_waiter (GTask        *task,
-               PoolEntry    *entry,
-               const GError *error)
+session_acquired (TetherConnectionPool *pool,
+                  TetherConnection     *connection,
+                  const GError         *error,
+                  gpointer              user_data)
 {
+  g_autoptr(GTask) task = g_object_ref (user_data);
   OpenData *data = g_task_get_task_data (task);
 
   if (error != NULL)
@@ -239,8 +260,10 @@ finish_waiter (GTask        *task,
       _tether_session_set_last_error (data->session, error->message);
       _tether_session_set_state (data->session, data->previous);
       g_task_return_error (task, g_error_copy (error));
+      return;
     }
-  else if (g_task_return_error_if_cancelled (task))
+
+  if (g_task_return_error_if_cancelled (task))
     _tether_session_set_state (data->session, data->previous);
   else if (tether_session_get_state (data->session) != TETHER_SESSION_STATE_OPENING
            && tether_session_get_state (data->session) != TETHER_SESSION_STATE_CONNECTING)
@@ -249,9 +272,40 @@ finish_waiter (GTask        *task,
                              tether_session_get_name (data->session));
   else
     {
-      join_connection (data, entry);
+      join_connection (data, connection);
       g_task_return_boolean (task, TRUE);
+      return;
     }
+  release_connection (pool, connection);
+}
+
+/* Connected, or failed on the way (the jump host, its tunnel or this
+ * connection's own login): every waiter learns it. */
+static void
+entry_done (TetherConnectionPool *pool,
+            PoolEntry            *entry,
+            const GError         *error)
+{
+  g_autoptr(TetherConnection) connection = g_object_ref (entry->connection);
+  g_autoptr(GArray) waiters = g_steal_pointer (&entry->waiters);
+
+  entry->waiters = g_array_new (FALSE, TRUE, sizeof (Waiter));
+  g_array_set_clear_func (entry->waiters, (GDestroyNotify) waiter_clear);
+  entry->starting = FALSE;
+  /* Counted before anyone is told: a waiter that lets go at once must not
+   * close it under the next one. */
+  if (error == NULL)
+    entry->users += waiters->len;
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      Waiter *waiter = &g_array_index (waiters, Waiter, i);
+
+      waiter->func (pool, error == NULL ? connection : NULL, error, waiter->data);
+    }
+
+  entry = find_entry (pool, connection);
+  if (entry != NULL && (error != NULL || entry->users == 0))
+    forget (pool, connection);
 }
 
 static void
@@ -262,75 +316,256 @@ connect_cb (GObject      *object,
   TetherConnectionPool *pool = user_data;
   TetherConnection *connection = TETHER_CONNECTION (object);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) waiters = NULL;
   PoolEntry *entry;
 
   tether_connection_connect_finish (connection, result, &error);
-  entry = lookup_by_connection (pool, connection);
-  if (entry == NULL)
-    {
-      g_rc_box_release_full (pool, pool_clear);
-      return;
-    }
-
-  waiters = g_steal_pointer (&entry->waiters);
-  entry->waiters = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < waiters->len; i++)
-    finish_waiter (g_ptr_array_index (waiters, i), entry, error);
-
-  if (error != NULL || entry->users == 0)
-    forget (pool, connection);
+  entry = find_entry (pool, connection);
+  if (entry != NULL)
+    entry_done (pool, entry, error);
   g_rc_box_release_full (pool, pool_clear);
 }
 
-static PoolEntry *
-new_entry (TetherConnectionPool       *pool,
-           TetherSession              *session,
-           const TetherResolvedTarget *resolved,
-           TetherInteraction          *interaction,
-           const TetherConfig         *config,
-           const char                 *key)
+/* Through a jump host: its connection, then a tunnel on it, then this
+ * connection over the tunnel. */
+typedef struct {
+  TetherConnectionPool *pool;
+  TetherConnection     *connection;
+  char                 *host;
+  guint                 port;
+  int                   fd;        /* this connection's end of the pair */
+} Hop;
+
+static Hop *
+hop_new (TetherConnectionPool *pool,
+         TetherConnection     *connection,
+         const char           *host,
+         guint                 port)
 {
-  g_autofree char *ssh_dir = tether_get_ssh_dir ();
-  /* What was typed is kept per user@host:port (the connection's key, not
-   * the pool's, which also tells identities apart): what
-   * _tether_connection_pool_forget_secrets() is given. */
-  g_autofree char *memory_key = tether_resolved_target_dup_key (resolved);
-  PoolEntry *entry = g_new0 (PoolEntry, 1);
-  TetherSecretMemory *memory = g_hash_table_lookup (pool->memories, memory_key);
+  Hop *hop = g_new0 (Hop, 1);
+
+  hop->pool = g_rc_box_acquire (pool);
+  hop->connection = g_object_ref (connection);
+  hop->host = g_strdup (host);
+  hop->port = port;
+  hop->fd = -1;
+  return hop;
+}
+
+static void
+hop_free (Hop *hop)
+{
+  g_rc_box_release_full (hop->pool, pool_clear);
+  g_object_unref (hop->connection);
+  g_free (hop->host);
+  if (hop->fd >= 0)
+    close (hop->fd);
+  g_free (hop);
+}
+
+static void
+tunnel_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Hop *hop = user_data;
+  g_autoptr(GError) error = NULL;
+  PoolEntry *entry = find_entry (hop->pool, hop->connection);
+
+  if (!tether_connection_open_tunnel_finish (TETHER_CONNECTION (object), result, &error))
+    {
+      if (entry != NULL)
+        entry_done (hop->pool, entry, error);
+    }
+  else if (entry != NULL)
+    {
+      tether_connection_set_tunnel (hop->connection, hop->fd, tether_connection_get_key (TETHER_CONNECTION (object)));
+      hop->fd = -1;
+      tether_connection_connect_async (hop->connection, NULL, connect_cb, g_rc_box_acquire (hop->pool));
+    }
+  hop_free (hop);
+}
+
+static void
+jump_acquired (TetherConnectionPool *pool,
+               TetherConnection     *jump,
+               const GError         *error,
+               gpointer              user_data)
+{
+  Hop *hop = user_data;
+  PoolEntry *entry = find_entry (pool, hop->connection);
+  g_autoptr(GError) local_error = NULL;
+  Hop *next;
+  int fds[2];
+
+  if (entry == NULL)
+    {
+      /* Nobody waits for it any more. */
+      if (jump != NULL)
+        release_connection (pool, jump);
+      return;
+    }
+  if (error != NULL)
+    {
+      entry_done (pool, entry, error);
+      return;
+    }
+
+  entry->parent = g_object_ref (jump);
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+    {
+      local_error = g_error_new (TETHER_ERROR, TETHER_ERROR_FAILED,
+                                 _("Tether could not start a connection (%s). Close some sessions and try again."),
+                                 g_strerror (errno));
+      entry_done (pool, entry, local_error);
+      return;
+    }
+
+  /* The waiter's data is freed once it returns: the tunnel gets a copy. */
+  next = hop_new (pool, hop->connection, hop->host, hop->port);
+  next->fd = fds[1];
+  tether_connection_open_tunnel_async (jump, hop->host, hop->port, fds[0], NULL, NULL,
+                                       tunnel_cb, next);
+}
+
+/* The key of the connection to chain[n] through chain[0..n-1]: where it
+ * is shared.  Each hop's user@host:port and the keys it logs in with (a
+ * session with a key of its own must be authenticated with that key, never
+ * ride on a connection another key opened, nor the reverse); then the
+ * session's own identity file and the known hosts file that trusted its
+ * server when not the user's (the Demo's: not shared with sessions that
+ * trust ~/.ssh/known_hosts), and @variant for connections that must not be
+ * shared with others. */
+static char *
+chain_key (const TetherResolvedTarget *const *chain,
+           guint                              n,
+           const char                        *identity_file,
+           const char                        *known_hosts_file,
+           const char                        *variant)
+{
+  g_autoptr(GString) key = g_string_new (NULL);
+
+  for (guint i = 0; i <= n; i++)
+    {
+      g_autofree char *hop = tether_resolved_target_dup_key (chain[i]);
+      const char *const *files = (const char *const *) chain[i]->identity_files;
+
+      if (i > 0)
+        g_string_append_c (key, '>');
+      g_string_append (key, hop);
+      /* A newline never appears in a user or host: the parts stay apart. */
+      for (guint j = 0; files != NULL && files[j] != NULL; j++)
+        g_string_append_printf (key, "\n%s", files[j]);
+    }
+  if (identity_file != NULL)
+    g_string_append_printf (key, "\nidentity:%s", identity_file);
+  if (known_hosts_file != NULL)
+    g_string_append_printf (key, "\nknown-hosts:%s", known_hosts_file);
+  if (variant != NULL)
+    g_string_append (key, variant);
+  return g_string_free (g_steal_pointer (&key), FALSE);
+}
+
+/* What was typed is kept per user@host:port (the connection's key, not
+ * the pool's, which also tells identities and hops apart): what
+ * _tether_connection_pool_forget_secrets() is given. */
+static TetherSecretMemory *
+secret_memory (TetherConnectionPool       *pool,
+               const TetherResolvedTarget *target)
+{
+  g_autofree char *key = tether_resolved_target_dup_key (target);
+  TetherSecretMemory *memory = g_hash_table_lookup (pool->memories, key);
 
   if (memory == NULL)
     {
       memory = _tether_secret_memory_new ();
-      g_hash_table_insert (pool->memories, g_steal_pointer (&memory_key), memory);
+      g_hash_table_insert (pool->memories, g_steal_pointer (&key), memory);
     }
+  return memory;
+}
 
-  entry->connection = tether_connection_new (resolved, ssh_dir, config);
-  entry->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+/* Gets the connection to chain[n], through the ones before it: shared if
+ * one is open or opening, else a new one.  @func gets it once it is ready
+ * (at once if it is), counted as used. */
+static void
+acquire (TetherConnectionPool              *pool,
+         const TetherResolvedTarget *const *chain,
+         guint                              n,
+         const char                        *variant,
+         TetherInteraction                 *interaction,
+         const TetherConfig                *config,
+         const char                        *identity_file,
+         const char                        *known_hosts_file,
+         AcquiredFunc                       func,
+         gpointer                           data,
+         GDestroyNotify                     destroy)
+{
+  g_autofree char *key = chain_key (chain, n, identity_file, known_hosts_file, variant);
+  g_autofree char *ssh_dir = NULL;
+  PoolEntry *entry = g_hash_table_lookup (pool->entries, key);
+  Waiter waiter = { func, data, destroy };
+
+  if (entry != NULL && tether_connection_get_state (entry->connection) == TETHER_CONNECTION_STATE_READY)
+    {
+      /* A second session to the same place: a new channel later, no new
+       * handshake now. */
+      entry->users++;
+      func (pool, entry->connection, NULL, data);
+      if (destroy != NULL)
+        destroy (data);
+      return;
+    }
+  if (entry != NULL && entry->starting)
+    {
+      g_array_append_val (entry->waiters, waiter);
+      return;
+    }
+  if (entry != NULL)
+    forget (pool, entry->connection);
+
+  ssh_dir = tether_get_ssh_dir ();
+  entry = g_new0 (PoolEntry, 1);
+  entry->connection = tether_connection_new (chain[n], ssh_dir, config);
+  entry->starting = TRUE;
+  entry->waiters = g_array_new (FALSE, TRUE, sizeof (Waiter));
+  g_array_set_clear_func (entry->waiters, (GDestroyNotify) waiter_clear);
+  g_array_append_val (entry->waiters, waiter);
   tether_connection_set_interaction (entry->connection, interaction);
-  tether_connection_set_identity_file (entry->connection, tether_session_get_identity_file (session));
-  tether_connection_set_known_hosts_file (entry->connection, tether_session_get_known_hosts_file (session));
-  _tether_connection_set_secret_memory (entry->connection, memory);
+  tether_connection_set_identity_file (entry->connection, identity_file);
+  tether_connection_set_known_hosts_file (entry->connection, known_hosts_file);
+  _tether_connection_set_secret_memory (entry->connection, secret_memory (pool, chain[n]));
+  /* The first hop is reached the way its configuration says, its
+   * ProxyCommand included; a hop's own ProxyJump is not followed (nor a
+   * command standing for it). */
+  if (n == 0 && chain[0]->proxy_command != NULL && chain[0]->proxy_jump == NULL)
+    tether_connection_set_proxy_command (entry->connection, chain[0]->proxy_command);
   g_signal_connect (entry->connection, "broken", G_CALLBACK (connection_broken_cb), pool);
-  g_hash_table_insert (pool->entries, g_strdup (key), entry);
+  g_hash_table_insert (pool->entries, g_steal_pointer (&key), entry);
 
-  tether_connection_connect_async (entry->connection, NULL, connect_cb, g_rc_box_acquire (pool));
-  return entry;
+  if (n == 0)
+    tether_connection_connect_async (entry->connection, NULL, connect_cb, g_rc_box_acquire (pool));
+  else
+    {
+      Hop *hop = hop_new (pool, entry->connection, chain[n]->host, chain[n]->port);
+
+      /* A jump host logs in with its own keys, as `ssh -J` does: the
+       * session's identity file is for the computer it names. */
+      acquire (pool, chain, n - 1, NULL, interaction, config, NULL, NULL,
+               jump_acquired, hop, (GDestroyNotify) hop_free);
+    }
 }
 
 void
-_tether_connection_pool_open (TetherConnectionPool       *pool,
-                              TetherSession              *session,
-                              TetherSessionState          previous,
-                              const TetherResolvedTarget *resolved,
-                              TetherInteraction          *interaction,
-                              const TetherConfig         *config,
-                              GTask                      *task)
+_tether_connection_pool_open (TetherConnectionPool        *pool,
+                              TetherSession               *session,
+                              TetherSessionState           previous,
+                              const TetherResolvedTarget  *resolved,
+                              const TetherResolvedTarget **jumps,
+                              TetherInteraction           *interaction,
+                              const TetherConfig          *config,
+                              GTask                       *task)
 {
-  g_autofree char *key = pool_key (resolved, tether_session_get_identity_file (session),
-                                   tether_session_get_known_hosts_file (session));
+  g_autoptr(GPtrArray) chain = g_ptr_array_new ();
   OpenData *data = g_new0 (OpenData, 1);
-  PoolEntry *entry;
 
   data->session = g_object_ref (session);
   data->previous = previous;
@@ -341,21 +576,16 @@ _tether_connection_pool_open (TetherConnectionPool       *pool,
   if (data->previous != TETHER_SESSION_STATE_CONNECTING)
     _tether_session_set_state (session, TETHER_SESSION_STATE_OPENING);
 
-  entry = g_hash_table_lookup (pool->entries, key);
-  if (entry != NULL && tether_connection_get_state (entry->connection) == TETHER_CONNECTION_STATE_READY)
-    {
-      /* A second session to the same place: a new channel later, no new
-       * handshake now. */
-      join_connection (data, entry);
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
+  for (guint i = 0; jumps != NULL && jumps[i] != NULL; i++)
+    g_ptr_array_add (chain, (gpointer) jumps[i]);
+  g_ptr_array_add (chain, (gpointer) resolved);
 
-  if (entry == NULL || tether_connection_get_state (entry->connection) != TETHER_CONNECTION_STATE_CONNECTING)
-    {
-      if (entry != NULL)
-        g_hash_table_remove (pool->entries, key);
-      entry = new_entry (pool, session, resolved, interaction, config, key);
-    }
-  g_ptr_array_add (entry->waiters, g_object_ref (task));
+  /* sshd hands the agent to every later channel of a connection once one
+   * asked for it: a session that forwards the agent gets a connection of
+   * its own, so that the others never reach it. */
+  acquire (pool, (const TetherResolvedTarget *const *) chain->pdata, chain->len - 1,
+           (_tether_session_get_channel_flags (session) & TETHER_CHANNEL_FLAGS_FORWARD_AGENT) ? "+agent" : NULL,
+           interaction, config, tether_session_get_identity_file (session),
+           tether_session_get_known_hosts_file (session),
+           session_acquired, g_object_ref (task), g_object_unref);
 }

@@ -9,9 +9,12 @@ G_BEGIN_DECLS
 
 /*
  * The manager's pool of connections: every session to the same
- * user@host:port with the same identity files (its own and the
- * configuration's) shares one TetherConnection, opened by the first
- * session, closed after the last.  Sessions that ask while it connects wait for it.
+ * user@host:port (through the same jump hosts) with the same identity
+ * files (its own and the configuration's) shares one TetherConnection,
+ * opened by the first session, closed after the last.  Sessions that ask
+ * while it connects wait for it.  A connection through a jump host has a
+ * parent, the jump host's pooled connection, which it counts as one user
+ * and reaches over a `direct-tcpip` tunnel (tether-ssh-tunnel.c).
  */
 
 typedef struct _TetherConnectionPool TetherConnectionPool;
@@ -27,15 +30,18 @@ TetherConnectionPool *_tether_connection_pool_new      (TetherConnectionBrokenFu
 void                  _tether_connection_pool_free     (TetherConnectionPool       *pool);
 guint                 _tether_connection_pool_size     (TetherConnectionPool       *pool);
 /* Opens @session on a shared connection (a new one made with @interaction
- * and @config, whose terminal size the shell starts at); @task (owned by
- * the caller) returns a boolean once the session is Opened, or the error. */
-void                  _tether_connection_pool_open     (TetherConnectionPool       *pool,
-                                                        TetherSession              *session,
-                                                        TetherSessionState          previous,
-                                                        const TetherResolvedTarget *resolved,
-                                                        TetherInteraction          *interaction,
-                                                        const TetherConfig         *config,
-                                                        GTask                      *task);
+ * and @config, whose terminal size the shell starts at), through the jump
+ * hosts @jumps (NULL-terminated, nullable) in order, each one's connection
+ * pooled too; @task (owned by the caller) returns a boolean once the
+ * session is Opened, or the error. */
+void                  _tether_connection_pool_open     (TetherConnectionPool        *pool,
+                                                        TetherSession               *session,
+                                                        TetherSessionState           previous,
+                                                        const TetherResolvedTarget  *resolved,
+                                                        const TetherResolvedTarget **jumps,
+                                                        TetherInteraction           *interaction,
+                                                        const TetherConfig          *config,
+                                                        GTask                       *task);
 /* Takes the session's connection back (closing it if it was the last). */
 void                  _tether_connection_pool_release  (TetherConnectionPool       *pool,
                                                         TetherSession              *session);

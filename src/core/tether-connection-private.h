@@ -23,6 +23,9 @@ typedef enum {
   TETHER_COMMAND_RESIZE,
   TETHER_COMMAND_CLOSE_CHANNEL,
   TETHER_COMMAND_PROBE,         /* a keepalive now, answered within 3 s */
+  TETHER_COMMAND_OPEN_TUNNEL,
+  TETHER_COMMAND_LISTEN_REMOTE,
+  TETHER_COMMAND_CANCEL_REMOTE,
   TETHER_COMMAND_CLOSE,
 } TetherCommandType;
 
@@ -33,6 +36,17 @@ typedef struct {
   char              *command;
   guint              columns;
   guint              rows;
+  /* OPEN_TUNNEL: a `direct-tcpip` channel to @command port @port, bridged
+   * to @fd (owned until the worker takes it), @data sent to @fd first. */
+  guint              port;
+  guint              tunnel_id;
+  int                fd;
+  /* LISTEN_REMOTE: the server listens on @bind_address port @listen_port
+   * and each connection there goes to @command port @port from here.
+   * CANCEL_REMOTE: stops listener @tunnel_id. */
+  char              *bind_address;
+  guint              listen_port;
+  gboolean           forward_agent;   /* OPEN_CHANNEL: ask for the agent */
 } TetherCommand;
 
 /*
@@ -58,6 +72,10 @@ typedef struct {
  *   main side fails them on BROKEN).  So the sessions on the connection
  *   are Broken by the time their shells report closed, and a shell lost
  *   with its connection never looks like the user's `exit`.
+ * - TUNNEL_OPENED: once per tunnel or remote listener the worker read,
+ *   with an error when it was refused or the connection ended first; for
+ *   a listener, @status is the port the server listens on.  A tunnel ends
+ *   by closing its descriptor, without an event.
  * - FINISHED: once, last, after a successful CONNECTED.
  */
 typedef enum {
@@ -68,6 +86,7 @@ typedef enum {
   TETHER_EVENT_EXITED,
   TETHER_EVENT_CHANNEL_CLOSED,
   TETHER_EVENT_BROKEN,
+  TETHER_EVENT_TUNNEL_OPENED,
   TETHER_EVENT_FINISHED,
 } TetherEventType;
 
@@ -79,6 +98,7 @@ typedef struct {
   GBytes          *data;
   gboolean         is_stderr;
   int              status;
+  guint            tunnel_id;
   GError          *error;
 } TetherEvent;
 
@@ -95,6 +115,11 @@ typedef struct {
   guint              timeout_s;
   guint              keepalive_ms;
   guint              keepalive_max_missed;
+  int                tunnel_fd;     /* -1, or the socket to use instead of TCP:
+                                     * a tunnel through the jump host */
+  char              *via;           /* the jump host's key, or NULL */
+  char              *agent_socket;  /* $SSH_AUTH_SOCK, for agent forwarding */
+  char              *proxy_command; /* the user's ProxyCommand, or NULL */
   GMainContext      *main_context;
   TetherSecretMemory *memory;       /* what was typed in this run, or NULL */
 
@@ -144,5 +169,9 @@ void                    _tether_connection_send         (TetherConnection       
 void                    _tether_connection_wake_object  (TetherConnection       *self);
 void                    _tether_connection_set_secret_memory (TetherConnection  *self,
                                                          TetherSecretMemory     *memory);
+TetherConnectionShared *_tether_connection_get_shared   (TetherConnection       *self);
+guint                   _tether_connection_send_tunnel  (TetherConnection       *self,
+                                                         TetherCommand          *command,
+                                                         GTask                  *task);
 
 G_END_DECLS

@@ -22,6 +22,8 @@ struct _TetherConnection
   GTask                  *connect_task;
   gulong                  cancel_id;
   GHashTable             *opening;        /* TetherChannel* -> GTask* */
+  GHashTable             *tunnels;        /* tunnel id -> GTask*, while opening */
+  guint                   last_tunnel_id;
   GCancellable           *prompt_cancellable;
 };
 
@@ -62,6 +64,11 @@ shared_clear (gpointer data)
   g_free (shared->identity_file);
   g_free (shared->known_hosts_file);
   g_clear_pointer (&shared->memory, _tether_secret_memory_unref);
+  g_free (shared->via);
+  g_free (shared->agent_socket);
+  g_free (shared->proxy_command);
+  if (shared->tunnel_fd >= 0)
+    close (shared->tunnel_fd);
   g_main_context_unref (shared->main_context);
   g_queue_clear_full (&shared->commands, (GDestroyNotify) _tether_command_free);
   g_queue_clear_full (&shared->events, (GDestroyNotify) _tether_event_free);
@@ -95,6 +102,9 @@ _tether_command_free (TetherCommand *command)
   g_clear_object (&command->channel);
   g_clear_pointer (&command->data, g_bytes_unref);
   g_free (command->command);
+  g_free (command->bind_address);
+  if (command->type == TETHER_COMMAND_OPEN_TUNNEL && command->fd >= 0)
+    close (command->fd);
   g_free (command);
 }
 
@@ -416,6 +426,37 @@ fail_opening (TetherConnection *self,
 }
 
 static void
+fail_tunnels (TetherConnection *self,
+              const GError     *error)
+{
+  GHashTableIter iter;
+  gpointer task;
+
+  g_hash_table_iter_init (&iter, self->tunnels);
+  while (g_hash_table_iter_next (&iter, NULL, &task))
+    {
+      g_task_return_error (task, g_error_copy (error));
+      g_hash_table_iter_remove (&iter);
+    }
+}
+
+static void
+handle_tunnel_opened (TetherConnection *self,
+                      TetherEvent      *event)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (!g_hash_table_steal_extended (self->tunnels, GUINT_TO_POINTER (event->tunnel_id), NULL,
+                                    (gpointer *) &task))
+    return;
+
+  if (event->error != NULL)
+    g_task_return_error (task, g_error_copy (event->error));
+  else
+    g_task_return_int (task, event->status);
+}
+
+static void
 handle_channel_opened (TetherConnection *self,
                        TetherEvent      *event)
 {
@@ -452,6 +493,10 @@ handle_event (TetherConnection *self,
       handle_channel_opened (self, event);
       break;
 
+    case TETHER_EVENT_TUNNEL_OPENED:
+      handle_tunnel_opened (self, event);
+      break;
+
     case TETHER_EVENT_OUTPUT:
     case TETHER_EVENT_EXITED:
     case TETHER_EVENT_CHANNEL_CLOSED:
@@ -462,6 +507,7 @@ handle_event (TetherConnection *self,
       /* Before the channels' own ends (tether-connection-private.h): who
        * listens to `broken` learns why first. */
       fail_opening (self, event->error);
+      fail_tunnels (self, event->error);
       if (self->state == TETHER_CONNECTION_STATE_READY)
         {
           set_state (self, TETHER_CONNECTION_STATE_BROKEN);
@@ -495,6 +541,7 @@ tether_connection_finalize (GObject *object)
   TetherConnection *self = TETHER_CONNECTION (object);
 
   g_hash_table_unref (self->opening);
+  g_hash_table_unref (self->tunnels);
   g_weak_ref_set (&self->shared->object, NULL);
   _tether_connection_shared_unref (self->shared);
 
@@ -544,6 +591,7 @@ static void
 tether_connection_init (TetherConnection *self)
 {
   self->opening = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->tunnels = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
 }
 
 /**
@@ -589,6 +637,9 @@ tether_connection_new (const TetherResolvedTarget *target,
   shared->cancellable = g_cancellable_new ();
   shared->wake_fd = -1;
   shared->socket_fd = -1;
+  shared->tunnel_fd = -1;
+  /* Read here, on the main thread: the environment is not thread-safe. */
+  shared->agent_socket = g_strdup (g_getenv ("SSH_AUTH_SOCK"));
   g_mutex_init (&shared->mutex);
   g_queue_init (&shared->commands);
   g_queue_init (&shared->events);
@@ -689,6 +740,28 @@ tether_connection_get_known_hosts_file (TetherConnection *self)
   g_return_val_if_fail (TETHER_IS_CONNECTION (self), NULL);
 
   return self->shared->known_hosts_file;
+}
+
+/* Main thread: queues @cmd (a tunnel or remote listener) with its task,
+ * which the worker's TUNNEL_OPENED returns.  Returns its id. */
+guint
+_tether_connection_send_tunnel (TetherConnection *self,
+                                TetherCommand    *cmd,
+                                GTask            *task)
+{
+  guint id = ++self->last_tunnel_id;
+
+  /* The worker owns (and frees) the command once it is sent. */
+  cmd->tunnel_id = id;
+  g_hash_table_insert (self->tunnels, GUINT_TO_POINTER (id), g_object_ref (task));
+  _tether_connection_send (self, cmd);
+  return id;
+}
+
+TetherConnectionShared *
+_tether_connection_get_shared (TetherConnection *self)
+{
+  return self->shared;
 }
 
 static void
@@ -800,6 +873,27 @@ tether_connection_open_channel_async (TetherConnection    *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
+  tether_connection_open_channel_full_async (self, command, columns, rows, TETHER_CHANNEL_FLAGS_NONE,
+                                             cancellable, callback, user_data);
+}
+
+/**
+ * tether_connection_open_channel_full_async:
+ * @flags: %TETHER_CHANNEL_FLAGS_FORWARD_AGENT: the channel's programs reach
+ *   the local agent (`SSH_AUTH_SOCK` on the remote side), as `ssh -A`
+ *
+ * tether_connection_open_channel_async() with @flags; the same finish.
+ */
+void
+tether_connection_open_channel_full_async (TetherConnection    *self,
+                                           const char          *command,
+                                           guint                columns,
+                                           guint                rows,
+                                           TetherChannelFlags   flags,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
   g_autoptr(TetherChannel) channel = NULL;
   TetherCommand *cmd;
@@ -825,6 +919,7 @@ tether_connection_open_channel_async (TetherConnection    *self,
   cmd->command = g_strdup (command);
   cmd->columns = MAX (columns, 1);
   cmd->rows = MAX (rows, 1);
+  cmd->forward_agent = (flags & TETHER_CHANNEL_FLAGS_FORWARD_AGENT) != 0;
   _tether_channel_send (channel, cmd);
 }
 

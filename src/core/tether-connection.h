@@ -18,6 +18,11 @@ typedef enum {
   TETHER_CONNECTION_STATE_CLOSED,
 } TetherConnectionState;
 
+typedef enum {
+  TETHER_CHANNEL_FLAGS_NONE          = 0,
+  TETHER_CHANNEL_FLAGS_FORWARD_AGENT = 1 << 0,
+} TetherChannelFlags;
+
 #define TETHER_TYPE_CONNECTION (tether_connection_get_type ())
 G_DECLARE_FINAL_TYPE (TetherConnection, tether_connection, TETHER, CONNECTION, GObject)
 
@@ -61,10 +66,47 @@ void                   tether_connection_open_channel_async (TetherConnection   
                                                            GCancellable               *cancellable,
                                                            GAsyncReadyCallback         callback,
                                                            gpointer                    user_data);
+void                   tether_connection_open_channel_full_async (TetherConnection    *self,
+                                                           const char                 *command,
+                                                           guint                       columns,
+                                                           guint                       rows,
+                                                           TetherChannelFlags          flags,
+                                                           GCancellable               *cancellable,
+                                                           GAsyncReadyCallback         callback,
+                                                           gpointer                    user_data);
 TetherChannel         *tether_connection_open_channel_finish (TetherConnection        *self,
                                                            GAsyncResult               *result,
                                                            GError                    **error);
 void                   tether_connection_check            (TetherConnection           *self);
+void                   tether_connection_set_tunnel       (TetherConnection           *self,
+                                                           int                         fd,
+                                                           const char                 *via);
+void                   tether_connection_set_proxy_command (TetherConnection          *self,
+                                                           const char                 *command);
+void                   tether_connection_open_tunnel_async (TetherConnection          *self,
+                                                           const char                 *host,
+                                                           guint                       port,
+                                                           int                         fd,
+                                                           GBytes                     *reply,
+                                                           GCancellable               *cancellable,
+                                                           GAsyncReadyCallback         callback,
+                                                           gpointer                    user_data);
+gboolean               tether_connection_open_tunnel_finish (TetherConnection         *self,
+                                                           GAsyncResult               *result,
+                                                           GError                    **error);
+guint                  tether_connection_listen_remote_async (TetherConnection        *self,
+                                                           const char                 *bind_address,
+                                                           guint                       listen_port,
+                                                           const char                 *host,
+                                                           guint                       port,
+                                                           GCancellable               *cancellable,
+                                                           GAsyncReadyCallback         callback,
+                                                           gpointer                    user_data);
+guint                  tether_connection_listen_remote_finish (TetherConnection       *self,
+                                                           GAsyncResult               *result,
+                                                           GError                    **error);
+void                   tether_connection_cancel_remote    (TetherConnection           *self,
+                                                           guint                       id);
 void                   tether_connection_close            (TetherConnection           *self);
 
 G_END_DECLS

@@ -6,6 +6,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "tether-error.h"
+#include "tether-forward.h"
+#include "tether-jump.h"
 #include "tether-session-definition.h"
 #include "tether-target.h"
 
@@ -39,6 +41,9 @@ tether_session_definition_new_for_session (TetherSession *session)
   def->target = g_strdup (tether_session_get_target (session));
   def->configuration_name = g_strdup (tether_session_get_configuration_name (session));
   def->identity_file = g_strdup (tether_session_get_identity_file (session));
+  def->jump_hosts = g_strdup (tether_session_get_jump_hosts (session));
+  def->forwards = g_strdup (tether_session_get_forwards_spec (session));
+  def->forward_agent = tether_session_get_forward_agent (session);
   def->folder = g_strdup (tether_session_get_folder (session));
   def->known_hosts_file = g_strdup (tether_session_get_known_hosts_file (session));
   def->persistent = tether_session_get_persistent (session);
@@ -61,6 +66,8 @@ tether_session_definition_free (TetherSessionDefinition *def)
   g_free ((char *) def->target);
   g_free ((char *) def->configuration_name);
   g_free ((char *) def->identity_file);
+  g_free ((char *) def->jump_hosts);
+  g_free ((char *) def->forwards);
   g_free ((char *) def->folder);
   g_free ((char *) def->known_hosts_file);
   g_free (def);
@@ -216,6 +223,25 @@ static const FieldMessages folder_messages = {
   N_("The folder name contains a control character. Use letters, digits, spaces and punctuation only."),
 };
 
+static const FieldMessages jump_messages = {
+  N_("The jump hosts are too long. Use an alias from your SSH configuration instead."),
+  N_("The jump hosts contain a control character. Write them as “user@host:port”, separated by commas."),
+};
+
+static const FieldMessages forward_messages = {
+  N_("The forwards are too long. Keep the ones you need."),
+  N_("The forwards contain a control character. Write them as ssh options, like “-L 8080:localhost:80”."),
+};
+
+static gboolean
+check_forwards (const char  *forwards,
+                GError     **error)
+{
+  g_autoptr(GPtrArray) parsed = tether_forwards_parse (forwards, error);
+
+  return parsed != NULL;
+}
+
 static gboolean
 check_text_field (const char           *text,
                   const FieldMessages  *messages,
@@ -340,6 +366,10 @@ tether_session_definition_check (const TetherSessionDefinition  *def,
     return FALSE;
   return check_text_field (def->configuration_name, &configuration_messages, error) &&
          check_text_field (def->folder, &folder_messages, error) &&
+         check_text_field (def->jump_hosts, &jump_messages, error) &&
+         tether_jump_hosts_check (def->jump_hosts, error) &&
+         check_text_field (def->forwards, &forward_messages, error) &&
+         check_forwards (def->forwards, error) &&
          check_identity_file (def->identity_file, error) &&
          check_known_hosts_file (def->known_hosts_file, error);
 }

@@ -17,6 +17,11 @@ G_BEGIN_DECLS
  * @known_hosts_file: (nullable): an absolute path: the known hosts file
  *   this session's server key is checked against and saved in, instead of
  *   `~/.ssh/known_hosts` (the Demo session's, written by build-aux/run)
+ * @jump_hosts: (nullable): jump hosts it goes through, as ProxyJump says
+ *   them (`[user@]host[:port]` or aliases, comma-separated)
+ * @forwards: (nullable): port forwards as ssh options write them
+ *   (`-L 8080:localhost:80 -R 9000:localhost:22 -D 1080`)
+ * @forward_agent: its programs reach the local agent (ssh -A)
  * @persistent: remembered in the sessions file (the Demo session is not)
  *
  * What defines a named session: what New-PSSession is told, what Edit
@@ -35,6 +40,9 @@ typedef struct {
   const char *identity_file;
   const char *folder;
   const char *known_hosts_file;
+  const char *jump_hosts;
+  const char *forwards;
+  gboolean    forward_agent;
   gboolean    persistent;
 } TetherSessionDefinition;
 

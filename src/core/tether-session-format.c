@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "tether-forward.h"
 #include "tether-session-format-private.h"
 
 /*
@@ -226,6 +227,33 @@ append_member (GString    *out,
   g_string_append (out, ": ");
 }
 
+/* Its forwards with their state: "Forward" as typed, the port it listens
+ * on while Active, and why it is off when Failed. */
+static void
+append_forwards (GString       *out,
+                 TetherSession *session)
+{
+  GListModel *forwards = tether_session_get_forwards (session);
+  guint n = g_list_model_get_n_items (forwards);
+
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TetherForward) forward = g_list_model_get_item (forwards, i);
+
+      g_string_append (out, i == 0 ? "{ " : ", { ");
+      tether_session_format_json_string (out, "Forward");
+      g_string_append (out, ": ");
+      tether_session_format_json_string (out, tether_forward_get_spec (forward));
+      g_string_append (out, ", \"State\": ");
+      tether_session_format_json_string (out, tether_forward_state_to_string (tether_forward_get_state (forward)));
+      g_string_append_printf (out, ", \"BoundPort\": %u, \"Error\": ", tether_forward_get_bound_port (forward));
+      tether_session_format_json_string (out, tether_forward_get_error (forward));
+      g_string_append (out, " }");
+    }
+  g_string_append_c (out, ']');
+}
+
 /* Every property of each session, named as PowerShell's ConvertTo-Json names
  * a PSSession's (PascalCase), with State and Availability as their English
  * names: a JSON array, ending with a newline. */
@@ -264,6 +292,12 @@ format_json (TetherSession * const *sessions,
       tether_session_format_json_string (out, tether_session_get_identity_file (session));
       append_member (out, "Folder", FALSE);
       tether_session_format_json_string (out, tether_session_get_folder (session));
+      append_member (out, "JumpHosts", FALSE);
+      tether_session_format_json_string (out, tether_session_get_jump_hosts (session));
+      append_member (out, "ForwardAgent", FALSE);
+      g_string_append (out, tether_session_get_forward_agent (session) ? "true" : "false");
+      append_member (out, "Forwards", FALSE);
+      append_forwards (out, session);
       append_member (out, "Temporary", FALSE);
       g_string_append (out, tether_session_get_temporary (session) ? "true" : "false");
       append_member (out, "Persistent", FALSE);

@@ -48,6 +48,9 @@ void     _tether_session_manager_watch_links     (TetherSessionManager *self);
 void     _tether_session_manager_unwatch_links   (TetherSessionManager *self);
 gboolean _tether_session_manager_is_attempting   (TetherSessionManager *self,
                                                   TetherSession        *session);
+void     _tether_session_manager_warn        (TetherSessionManager  *self,
+                                              TetherSession         *session,
+                                              const char            *message);
 
 /* tether-session-manager-store.c */
 void     _tether_session_manager_save        (TetherSessionManager  *self);

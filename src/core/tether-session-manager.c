@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tether-error.h"
+#include "tether-jump.h"
 #include "tether-secrets.h"
 #include "tether-session-manager-private.h"
 #include "tether-session-private.h"
@@ -121,122 +122,14 @@ connection_broken (TetherConnection *connection,
     }
 }
 
-/* What the configuration sets for this host that Tether does not apply,
- * and what it applies differently from OpenSSH, said once per open. */
-static void
-report_ignored (TetherSessionManager       *self,
-                TetherSession              *session,
-                const TetherResolvedTarget *resolved)
-{
-  g_autoptr(GString) message = g_string_new (NULL);
-
-  if (resolved->ignored[0] != NULL)
-    {
-      g_autofree char *lines = g_strjoinv ("; ", resolved->ignored);
-
-      g_string_append_printf (message, _("Tether does not apply these settings of your SSH configuration to “%s”: %s. Set what you need in the session itself, or ignore this if they do not matter."),
-                              tether_session_get_computer_name (session), lines);
-    }
-  if (resolved->host_key_policy == TETHER_HOST_KEY_POLICY_NO)
-    {
-      if (message->len > 0)
-        g_string_append_c (message, ' ');
-      g_string_append (message, _("“StrictHostKeyChecking no” is applied as “accept-new”: a new host key is saved without asking, but Tether never accepts a changed one."));
-    }
-  if (message->len == 0)
-    return;
-
-  g_message ("%s", message->str);
-  g_signal_emit (self, signals[WARNING], 0, session, message->str);
-}
-
-typedef struct {
-  GTask              *task;       /* the open's */
-  TetherSession      *session;
-  TetherSessionState  previous;   /* given back if the open fails */
-  TetherSessionState  expected;   /* while resolving; else closed meanwhile */
-} Resolving;
-
-static void
-resolving_free (Resolving *resolving)
-{
-  g_object_unref (resolving->task);
-  g_object_unref (resolving->session);
-  g_free (resolving);
-}
-
-static void
-resolved_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Resolving *resolving = user_data;
-  TetherSessionManager *self = g_task_get_source_object (resolving->task);
-  g_autoptr(TetherResolvedTarget) resolved = NULL;
-  GError *error = NULL;
-
-  if ((resolved = tether_target_resolve_finish (result, &error)) == NULL)
-    {
-      _tether_session_set_last_error (resolving->session, error->message);
-      _tether_session_set_state (resolving->session, resolving->previous);
-      g_task_return_error (resolving->task, error);
-    }
-  /* Closed (or removed) while `ssh -G` ran: nothing to open any more. */
-  else if (tether_session_get_state (resolving->session) != resolving->expected)
-    g_task_return_new_error (resolving->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                             _("The connection was closed before it was open."));
-  else
-    {
-      TetherInteraction *interaction = _tether_session_get_interaction (resolving->session);
-
-      report_ignored (self, resolving->session, resolved);
-      _tether_connection_pool_open (self->pool, resolving->session, resolving->previous, resolved,
-                                    interaction != NULL ? interaction : self->interaction,
-                                    &self->config, resolving->task);
-    }
-  resolving_free (resolving);
-}
-
-/**
- * _tether_session_manager_open_resolved:
- * @task: the open's: returns once @session has a connection
- *
- * Where the session logs in is its target after the SSH configuration,
- * which `ssh -G` tells without blocking; then the pool opens it.  A new
- * open is Opening meanwhile, so that a second one is refused rather than
- * run twice; a reconnection stays Connecting.  A session closed meanwhile
- * is not opened.
- */
+/* Something the user should know that did not stop anything. */
 void
-_tether_session_manager_open_resolved (TetherSessionManager *self,
-                                       TetherSession        *session,
-                                       GTask                *task)
+_tether_session_manager_warn (TetherSessionManager *self,
+                              TetherSession        *session,
+                              const char           *message)
 {
-  g_autoptr(TetherTarget) target = NULL;
-  g_autofree char *ssh_dir = tether_get_ssh_dir ();
-  Resolving *resolving;
-  GError *error = NULL;
-
-  if ((target = tether_target_parse (tether_session_get_target (session), &error)) == NULL)
-    {
-      _tether_session_set_last_error (session, error->message);
-      g_task_return_error (task, error);
-      return;
-    }
-
-  /* Only once there is a connection to lose: a manager that never
-   * connects (tether --get-session) starts faster without. */
-  _tether_session_manager_watch_links (self);
-
-  resolving = g_new0 (Resolving, 1);
-  resolving->task = g_object_ref (task);
-  resolving->session = g_object_ref (session);
-  resolving->previous = tether_session_get_state (session);
-  if (resolving->previous != TETHER_SESSION_STATE_CONNECTING)
-    _tether_session_set_state (session, TETHER_SESSION_STATE_OPENING);
-  resolving->expected = tether_session_get_state (session);
-  tether_target_resolve_async (target, ssh_dir, g_task_get_cancellable (task), resolved_cb,
-                               resolving);
+  g_message ("%s", message);
+  g_signal_emit (self, signals[WARNING], 0, session, message);
 }
 
 /* GObject */
@@ -689,6 +582,7 @@ tether_session_manager_update_session (TetherSessionManager           *self,
   tether_session_set_folder (session, def->folder);
   _tether_session_set_target (session, def->target, def->configuration_name,
                               def->identity_file);
+  _tether_session_set_ssh_options (session, def);
   _tether_session_manager_save (self);
   return TRUE;
 }
@@ -974,60 +868,6 @@ tether_session_manager_open_computer_finish (TetherSessionManager  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/**
- * tether_session_manager_open_session_async:
- *
- * Opens a Closed or Broken session again (or completes at once if Opened).
- */
-void
-tether_session_manager_open_session_async (TetherSessionManager *self,
-                                           TetherSession        *session,
-                                           GCancellable         *cancellable,
-                                           GAsyncReadyCallback   callback,
-                                           gpointer              user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
-  g_return_if_fail (TETHER_IS_SESSION (session));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tether_session_manager_open_session_async);
-
-  switch (tether_session_get_state (session))
-    {
-    case TETHER_SESSION_STATE_OPENED:
-      g_task_return_boolean (task, TRUE);
-      return;
-
-    case TETHER_SESSION_STATE_CLOSED:
-    case TETHER_SESSION_STATE_BROKEN:
-      _tether_session_manager_open_resolved (self, session, task);
-      return;
-
-    case TETHER_SESSION_STATE_OPENING:
-    case TETHER_SESSION_STATE_CLOSING:
-    case TETHER_SESSION_STATE_DISCONNECTING:
-    case TETHER_SESSION_STATE_DISCONNECTED:
-    case TETHER_SESSION_STATE_CONNECTING:
-    default:
-      g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_FAILED,
-                               _("The session “%s” cannot be opened while it is %s. Wait a moment and try again."),
-                               tether_session_get_name (session),
-                               tether_session_state_to_display (tether_session_get_state (session)));
-      return;
-    }
-}
-
-gboolean
-tether_session_manager_open_session_finish (TetherSessionManager  *self,
-                                            GAsyncResult          *result,
-                                            GError               **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* What was typed for where @session (now Closed) went is wiped once no

@@ -17,6 +17,10 @@ void              _tether_session_set_target     (TetherSession      *self,
                                                   const char         *target,
                                                   const char         *configuration_name,
                                                   const char         *identity_file);
+void              _tether_session_set_ssh_options (TetherSession                 *self,
+                                                  const TetherSessionDefinition *def);
+void              _tether_session_set_config_forwards (TetherSession *self,
+                                                  const char         *forwards);
 void              _tether_session_set_state      (TetherSession      *self,
                                                   TetherSessionState  state);
 void              _tether_session_set_last_error (TetherSession      *self,
@@ -32,6 +36,9 @@ TetherConnection *_tether_session_get_connection (TetherSession      *self);
 const char       *_tether_session_get_connection_key (TetherSession  *self);
 void              _tether_session_set_reconnect_deadline (TetherSession *self,
                                                   gint64              deadline);
+TetherChannelFlags _tether_session_get_channel_flags (TetherSession  *self);
+void              _tether_session_set_config_forward_agent (TetherSession *self,
+                                                  gboolean            forward_agent);
 /* Closes the shell and gives the connection back (transfer full). */
 TetherConnection *_tether_session_release        (TetherSession      *self);
 

@@ -168,6 +168,10 @@ build_key_file (GPtrArray  *definitions,
       set_optional (key_file, group, "IdentityFile", identity_file);
       set_optional (key_file, group, "Folder", def->folder);
       set_optional (key_file, group, "KnownHostsFile", known_hosts_file);
+      set_optional (key_file, group, "JumpHosts", def->jump_hosts);
+      set_optional (key_file, group, "Forwards", def->forwards);
+      if (def->forward_agent)
+        g_key_file_set_boolean (key_file, group, "ForwardAgent", TRUE);
     }
 
   return g_steal_pointer (&key_file);
@@ -637,6 +641,8 @@ read_definition (GKeyFile   *key_file,
   g_autoptr(TetherSessionDefinition) def = tether_session_definition_new ();
   char *name = NULL, *target = NULL, *configuration_name = NULL;
   char *identity_file = NULL, *folder = NULL, *known_hosts_file = NULL;
+  char *jump_hosts = NULL, *forwards = NULL;
+  g_autofree char *forward_agent = NULL;
   gboolean read;
 
   /* Everything in the file is remembered, by definition. */
@@ -647,13 +653,21 @@ read_definition (GKeyFile   *key_file,
          read_field (key_file, group, "ConfigurationName", &configuration_name) &&
          read_path (key_file, group, "IdentityFile", &identity_file) &&
          read_field (key_file, group, "Folder", &folder) &&
-         read_path (key_file, group, "KnownHostsFile", &known_hosts_file);
+         read_path (key_file, group, "KnownHostsFile", &known_hosts_file) &&
+         read_field (key_file, group, "JumpHosts", &jump_hosts) &&
+         read_field (key_file, group, "Forwards", &forwards) &&
+         read_field (key_file, group, "ForwardAgent", &forward_agent);
   def->name = name;
   def->target = target;
   def->configuration_name = configuration_name;
   def->identity_file = identity_file;
   def->folder = folder;
   def->known_hosts_file = known_hosts_file;
+  def->jump_hosts = jump_hosts;
+  def->forwards = forwards;
+  /* Only what this file writes: anything else is not dropped silently. */
+  def->forward_agent = g_strcmp0 (forward_agent, "true") == 0;
+  read = read && (forward_agent == NULL || def->forward_agent || g_strcmp0 (forward_agent, "false") == 0);
 
   /* The rules every way in follows: what is read here could be saved. */
   if (!read || name == NULL || *name == '\0' || !tether_session_definition_check (def, NULL))

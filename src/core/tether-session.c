@@ -5,6 +5,7 @@
 
 #include "tether-enums.h"
 #include "tether-error.h"
+#include "tether-forward.h"
 #include "tether-session-private.h"
 #include "tether-target.h"
 #include "tether-util.h"
@@ -23,6 +24,10 @@ struct _TetherSession
   char                      *configuration_name;
   char                      *identity_file;
   char                      *known_hosts_file;
+  char                      *jump_hosts;
+  TetherForwardSet          *forwards;
+  gboolean                   forward_agent;
+  gboolean                   config_forward_agent;  /* ForwardAgent, from the configuration */
   char                      *folder;
   char                      *last_error;
   TetherSessionState         state;
@@ -62,6 +67,9 @@ enum {
   PROP_PORT,
   PROP_CONFIGURATION_NAME,
   PROP_IDENTITY_FILE,
+  PROP_JUMP_HOSTS,
+  PROP_FORWARDS,
+  PROP_FORWARD_AGENT,
   PROP_FOLDER,
   PROP_STATE,
   PROP_AVAILABILITY,
@@ -77,6 +85,7 @@ enum {
   OUTPUT,
   SHELL_EXITED,
   RECONNECTED,
+  FORWARD_FAILED,
   N_SIGNALS
 };
 
@@ -142,6 +151,49 @@ static void drop_shell (TetherSession *self);
 static void set_attached (TetherSession *self,
                           gboolean       attached);
 
+/* How its channels open: with the agent when its switch or its
+ * configuration's ForwardAgent says so. */
+TetherChannelFlags
+_tether_session_get_channel_flags (TetherSession *self)
+{
+  return self->forward_agent || self->config_forward_agent ? TETHER_CHANNEL_FLAGS_FORWARD_AGENT
+                                                           : TETHER_CHANNEL_FLAGS_NONE;
+}
+
+void
+_tether_session_set_config_forward_agent (TetherSession *self,
+                                          gboolean       forward_agent)
+{
+  self->config_forward_agent = forward_agent;
+}
+
+/* Starts the forwards on the session's connection, or stops them when it
+ * has none: every open and re-open starts them anew. */
+static void
+sync_forwards (TetherSession *self)
+{
+  _tether_forward_set_sync (self->forwards, self->connection);
+}
+
+static void
+forward_state_cb (TetherForward *forward,
+                  GParamSpec    *pspec,
+                  TetherSession *self)
+{
+  if (tether_forward_get_state (forward) == TETHER_FORWARD_STATE_FAILED)
+    g_signal_emit (self, signals[FORWARD_FAILED], 0, forward);
+}
+
+/* The configuration's forwards (tether_forwards_from_config()), as each
+ * open resolves them: they start with the session's own. */
+void
+_tether_session_set_config_forwards (TetherSession *self,
+                                     const char    *forwards)
+{
+  if (_tether_forward_set_specs (self->forwards, _tether_forward_set_get_own (self->forwards), forwards))
+    sync_forwards (self);
+}
+
 static void
 tether_session_dispose (GObject *object)
 {
@@ -150,6 +202,8 @@ tether_session_dispose (GObject *object)
   drop_shell (self);
   g_clear_object (&self->connection);
   g_clear_object (&self->interaction);
+  /* No connection: this stops them, and frees their ports. */
+  g_clear_pointer (&self->forwards, _tether_forward_set_free);
 
   G_OBJECT_CLASS (tether_session_parent_class)->dispose (object);
 }
@@ -167,6 +221,7 @@ tether_session_finalize (GObject *object)
   g_free (self->configuration_name);
   g_free (self->identity_file);
   g_free (self->known_hosts_file);
+  g_free (self->jump_hosts);
   g_free (self->folder);
   g_free (self->last_error);
   g_free (self->connection_key);
@@ -192,6 +247,9 @@ tether_session_get_property (GObject    *object,
     case PROP_PORT: g_value_set_uint (value, self->port); break;
     case PROP_CONFIGURATION_NAME: g_value_set_string (value, self->configuration_name); break;
     case PROP_IDENTITY_FILE: g_value_set_string (value, self->identity_file); break;
+    case PROP_JUMP_HOSTS: g_value_set_string (value, self->jump_hosts); break;
+    case PROP_FORWARDS: g_value_set_string (value, _tether_forward_set_get_own (self->forwards)); break;
+    case PROP_FORWARD_AGENT: g_value_set_boolean (value, self->forward_agent); break;
     case PROP_FOLDER: g_value_set_string (value, self->folder); break;
     case PROP_STATE: g_value_set_enum (value, self->state); break;
     case PROP_AVAILABILITY: g_value_set_enum (value, tether_session_get_availability (self)); break;
@@ -258,6 +316,8 @@ tether_session_class_init (TetherSessionClass *klass)
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CONFIGURATION_NAME] = string_property ("configuration-name", FALSE);
   properties[PROP_IDENTITY_FILE] = string_property ("identity-file", FALSE);
+  properties[PROP_JUMP_HOSTS] = string_property ("jump-hosts", FALSE);
+  properties[PROP_FORWARDS] = string_property ("forwards", FALSE);
   properties[PROP_FOLDER] = string_property ("folder", TRUE);
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL,
@@ -270,6 +330,7 @@ tether_session_class_init (TetherSessionClass *klass)
   properties[PROP_TEMPORARY] = boolean_property ("temporary");
   properties[PROP_PERSISTENT] = boolean_property ("persistent");
   properties[PROP_ATTACHED] = boolean_property ("attached");
+  properties[PROP_FORWARD_AGENT] = boolean_property ("forward-agent");
   properties[PROP_LAST_ERROR] = string_property ("last-error", FALSE);
   properties[PROP_RECONNECT_DEADLINE] =
     g_param_spec_int64 ("reconnect-deadline", NULL, NULL, 0, G_MAXINT64, 0,
@@ -293,12 +354,19 @@ tether_session_class_init (TetherSessionClass *klass)
     g_signal_new ("reconnected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+  /* A forward could not start (a port in use): the session stays open,
+   * the user is told. */
+  signals[FORWARD_FAILED] =
+    g_signal_new ("forward-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, TETHER_TYPE_FORWARD);
 }
 
 static void
 tether_session_init (TetherSession *self)
 {
   self->state = TETHER_SESSION_STATE_CLOSED;
+  self->forwards = _tether_forward_set_new (G_CALLBACK (forward_state_cb), G_OBJECT (self));
 }
 
 /* Splits the typed target into what the list shows: the host (or alias),
@@ -334,6 +402,7 @@ _tether_session_new (const TetherSessionDefinition *def,
   _tether_session_set_target (self, def->target, def->configuration_name, def->identity_file);
   /* Set once: no dialog edits it (the Demo's comes from build-aux/run). */
   self->known_hosts_file = g_strdup (def->known_hosts_file);
+  _tether_session_set_ssh_options (self, def);
   return self;
 }
 
@@ -530,6 +599,8 @@ fail_attach (TetherSession *self,
     g_error_free (error);
 }
 
+static void open_shell (TetherSession *self);
+
 static void
 open_shell_cb (GObject      *object,
                GAsyncResult *result,
@@ -541,15 +612,19 @@ open_shell_cb (GObject      *object,
 
   self->opening_shell = FALSE;
   shell = tether_connection_open_channel_finish (TETHER_CONNECTION (object), result, &error);
+  /* Closed (or opened elsewhere) meanwhile: this shell is nobody's, and a
+   * connection the session has now gets one of its own, which the open
+   * under way kept from starting. */
+  if (self->connection != TETHER_CONNECTION (object))
+    {
+      if (shell != NULL)
+        tether_channel_close (shell);
+      open_shell (self);
+      return;
+    }
   if (shell == NULL)
     {
       fail_attach (self, g_steal_pointer (&error));
-      return;
-    }
-  /* Closed (or opened elsewhere) meanwhile: this shell is nobody's. */
-  if (self->connection != TETHER_CONNECTION (object))
-    {
-      tether_channel_close (shell);
       return;
     }
 
@@ -575,8 +650,9 @@ open_shell (TetherSession *self)
     return;
 
   self->opening_shell = TRUE;
-  tether_connection_open_channel_async (self->connection, NULL, self->columns, self->rows, NULL,
-                                        open_shell_cb, g_object_ref (self));
+  tether_connection_open_channel_full_async (self->connection, NULL, self->columns, self->rows,
+                                             _tether_session_get_channel_flags (self), NULL,
+                                             open_shell_cb, g_object_ref (self));
 }
 
 /* The session leaves its connection: its shell ends with it. */
@@ -639,6 +715,7 @@ _tether_session_set_connection (TetherSession    *self,
   self->rows = MAX (rows, 1);
   if (self->shell_on_open)
     open_shell (self);
+  sync_forwards (self);
 }
 
 void
@@ -671,8 +748,12 @@ _tether_session_get_connection_key (TetherSession *self)
 TetherConnection *
 _tether_session_release (TetherSession *self)
 {
+  TetherConnection *connection;
+
   drop_shell (self);
-  return g_steal_pointer (&self->connection);
+  connection = g_steal_pointer (&self->connection);
+  sync_forwards (self);
+  return connection;
 }
 
 /**
@@ -780,73 +861,6 @@ tether_session_resize (TetherSession *self,
     tether_channel_resize (self->shell, columns, rows);
 }
 
-static void
-exec_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  TetherChannel *channel;
-
-  channel = tether_connection_open_channel_finish (TETHER_CONNECTION (object), result, &error);
-  if (channel == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, channel, g_object_unref);
-}
-
-/**
- * tether_session_exec_async:
- * @command: a command line for the remote shell
- *
- * Runs @command on its own channel of the session's connection, with
- * stdout, stderr and the exit status kept apart (see #TetherChannel; its
- * output flows once tether_channel_start() is called).
- */
-void
-tether_session_exec_async (TetherSession       *self,
-                           const char          *command,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (TETHER_IS_SESSION (self));
-  g_return_if_fail (command != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tether_session_exec_async);
-
-  if (self->state != TETHER_SESSION_STATE_OPENED || self->connection == NULL)
-    {
-      g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_NOT_OPENED,
-                               _("The session “%s” is not open (it is %s). Open it, then run the command again."),
-                               self->name, tether_session_state_to_display (self->state));
-      return;
-    }
-
-  tether_connection_open_channel_async (self->connection, command, 0, 0, cancellable,
-                                        exec_cb, g_steal_pointer (&task));
-}
-
-/**
- * tether_session_exec_finish:
- *
- * Returns: (transfer full): the command's channel
- */
-TetherChannel *
-tether_session_exec_finish (TetherSession  *self,
-                            GAsyncResult   *result,
-                            GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_session_exec_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 /* Accessors */
 
 guint
@@ -925,6 +939,66 @@ tether_session_get_configuration_name (TetherSession *self)
 {
   g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
   return self->configuration_name;
+}
+
+/* The definition's jump hosts (used at the next open, as the target),
+ * forwards (checked already; started at once when open) and agent
+ * forwarding (for channels opened from now on). */
+void
+_tether_session_set_ssh_options (TetherSession                 *self,
+                              const TetherSessionDefinition *def)
+{
+  const char *jump_hosts = def->jump_hosts && *def->jump_hosts ? def->jump_hosts : NULL;
+  const char *forwards = def->forwards && *def->forwards ? def->forwards : NULL;
+
+  if (g_strcmp0 (self->jump_hosts, jump_hosts) != 0)
+    {
+      tether_set_str (&self->jump_hosts, jump_hosts);
+      notify (self, PROP_JUMP_HOSTS);
+    }
+  if (_tether_forward_set_specs (self->forwards, forwards, _tether_forward_set_get_config (self->forwards)))
+    {
+      sync_forwards (self);
+      notify (self, PROP_FORWARDS);
+    }
+  if (self->forward_agent != !!def->forward_agent)
+    {
+      self->forward_agent = !!def->forward_agent;
+      notify (self, PROP_FORWARD_AGENT);
+    }
+}
+
+gboolean
+tether_session_get_forward_agent (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), FALSE);
+  return self->forward_agent;
+}
+
+const char *
+tether_session_get_forwards_spec (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
+  return _tether_forward_set_get_own (self->forwards);
+}
+
+/**
+ * tether_session_get_forwards:
+ *
+ * Returns: (transfer none): its forwards (TetherForward), with their state
+ */
+GListModel *
+tether_session_get_forwards (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
+  return _tether_forward_set_get_model (self->forwards);
+}
+
+const char *
+tether_session_get_jump_hosts (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
+  return self->jump_hosts;
 }
 
 const char *

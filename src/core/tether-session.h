@@ -73,6 +73,10 @@ guint                     tether_session_get_port               (TetherSession *
 const char               *tether_session_get_configuration_name (TetherSession *self);
 const char               *tether_session_get_identity_file      (TetherSession *self);
 const char               *tether_session_get_known_hosts_file   (TetherSession *self);
+const char               *tether_session_get_jump_hosts         (TetherSession *self);
+const char               *tether_session_get_forwards_spec      (TetherSession *self);
+GListModel               *tether_session_get_forwards           (TetherSession *self);
+gboolean                  tether_session_get_forward_agent      (TetherSession *self);
 const char               *tether_session_get_folder             (TetherSession *self);
 void                      tether_session_set_folder             (TetherSession *self,
                                                                  const char    *folder);

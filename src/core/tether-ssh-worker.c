@@ -15,6 +15,7 @@
 #include "tether-connection-private.h"
 #include "tether-error.h"
 #include "tether-ssh-auth.h"
+#include "tether-ssh-tunnel.h"
 
 /*
  * The worker thread owns the libssh session for its whole life: it connects
@@ -25,6 +26,7 @@
 
 typedef enum {
   STEP_OPEN,
+  STEP_AGENT,
   STEP_PTY,
   STEP_START,
   STEP_RUNNING,
@@ -41,6 +43,7 @@ typedef struct {
   gboolean       eof_requested;
   gboolean       close_requested;
   gboolean       resize_requested;
+  gboolean       forward_agent;
 } WorkerChannel;
 
 typedef struct {
@@ -48,9 +51,15 @@ typedef struct {
   ssh_session             ssh;
   ssh_event               event;
   GSocketConnection      *socket;
+  GSubprocess            *proxy;      /* the ProxyCommand, if any */
   int                     fd;          /* libssh's duplicate of the socket */
   gboolean                ssh_owns_fd; /* libssh will close it (see worker_free) */
   GPtrArray              *channels;   /* WorkerChannel* */
+  GPtrArray              *tunnels;    /* TetherTunnel* */
+  GPtrArray              *listeners;  /* TetherRemoteListener* */
+  GArray                 *pollfds;    /* struct pollfd: socket, wake, tunnels */
+  struct ssh_callbacks_struct callbacks;
+  gboolean                agent_requested;  /* a channel asked for the agent */
   gint64                  last_rx;
   guint                   missed;      /* keepalive intervals without a byte */
   gint64                  probe_sent;  /* a probe waits for a byte since then */
@@ -161,6 +170,43 @@ quick_ack (int fd)
   setsockopt (fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
 }
 
+/* Through a jump host: the socket is one end of a socket pair whose other
+ * end the jump connection's worker bridges to a `direct-tcpip` channel. */
+static gboolean
+tunnel_connect (Worker  *w,
+                GError **error)
+{
+  w->fd = dup (w->shared->tunnel_fd);
+  if (w->fd < 0)
+    {
+      g_set_error (error, TETHER_ERROR, TETHER_ERROR_FAILED,
+                   _("Tether could not start a connection (%s). Close some sessions and try again."),
+                   g_strerror (errno));
+      return FALSE;
+    }
+
+  g_mutex_lock (&w->shared->mutex);
+  w->shared->socket_fd = w->shared->tunnel_fd;
+  g_mutex_unlock (&w->shared->mutex);
+  return TRUE;
+}
+
+/* ProxyCommand: the user's command speaks SSH for the socket. */
+static gboolean
+proxy_connect (Worker  *w,
+               GError **error)
+{
+  int fd;
+
+  w->proxy = _tether_proxy_spawn (w->shared->proxy_command, w->shared->resolved->alias, &fd, error);
+  if (w->proxy == NULL)
+    return FALSE;
+  g_mutex_lock (&w->shared->mutex);
+  w->shared->tunnel_fd = fd;
+  g_mutex_unlock (&w->shared->mutex);
+  return tunnel_connect (w, error);
+}
+
 static gboolean
 tcp_connect (Worker  *w,
              GError **error)
@@ -169,6 +215,11 @@ tcp_connect (Worker  *w,
   g_autoptr(GSocketConnectable) address = g_network_address_new (w->shared->host, w->shared->port);
   g_autoptr(GError) local_error = NULL;
   GSocket *socket;
+
+  if (w->shared->tunnel_fd >= 0)
+    return tunnel_connect (w, error);
+  if (w->shared->proxy_command != NULL)
+    return proxy_connect (w, error);
 
   g_socket_client_set_timeout (client, w->shared->timeout_s);
   w->socket = g_socket_client_connect (client, address, w->shared->cancellable, &local_error);
@@ -357,11 +408,15 @@ static gboolean
 worker_connect (Worker  *w,
                 GError **error)
 {
-  return tcp_connect (w, error)
-         && ssh_setup (w, error)
-         && ssh_handshake (w, error)
-         && _tether_ssh_check_host_key (w->ssh, w->shared, error)
-         && _tether_ssh_authenticate (w->ssh, w->shared, error);
+  if (tcp_connect (w, error)
+      && ssh_setup (w, error)
+      && ssh_handshake (w, error)
+      && _tether_ssh_check_host_key (w->ssh, w->shared, error)
+      && _tether_ssh_authenticate (w->ssh, w->shared, error))
+    return TRUE;
+  if (w->proxy != NULL)
+    _tether_proxy_explain (w->proxy, w->shared->resolved->alias, error);
+  return FALSE;
 }
 
 /* Channels */
@@ -380,6 +435,26 @@ find_channel (Worker        *w,
   return NULL;
 }
 
+static void post_tunnel_opened (Worker *w,
+                                guint   id,
+                                int     status,
+                                GError *error);
+
+static void
+listen_remote (Worker        *w,
+               TetherCommand *command)
+{
+  GError *error = NULL;
+  TetherRemoteListener *l = _tether_remote_listen (w->ssh, command->tunnel_id, command->bind_address,
+                                                   command->listen_port, command->command,
+                                                   command->port, w->shared->key, &error);
+
+  if (l != NULL)
+    g_ptr_array_add (w->listeners, l);
+  post_tunnel_opened (w, command->tunnel_id, l != NULL ? (int) _tether_remote_listener_get_port (l) : 0,
+                      error);
+}
+
 static void
 run_command (Worker        *w,
              TetherCommand *command)
@@ -394,6 +469,7 @@ run_command (Worker        *w,
       wc->command = g_strdup (command->command);
       wc->columns = command->columns;
       wc->rows = command->rows;
+      wc->forward_agent = command->forward_agent;
       wc->pending = g_byte_array_new ();
       wc->channel = ssh_channel_new (w->ssh);
       wc->step = STEP_OPEN;
@@ -433,6 +509,21 @@ run_command (Worker        *w,
           ssh_send_keepalive (w->ssh);
           ssh_send_keepalive (w->ssh);
         }
+      break;
+
+    case TETHER_COMMAND_OPEN_TUNNEL:
+      g_ptr_array_add (w->tunnels,
+                       _tether_tunnel_new (w->ssh, command->tunnel_id, command->command,
+                                           command->port, command->fd, command->data));
+      command->fd = -1;
+      break;
+
+    case TETHER_COMMAND_LISTEN_REMOTE:
+      listen_remote (w, command);
+      break;
+
+    case TETHER_COMMAND_CANCEL_REMOTE:
+      _tether_remote_cancel (w->ssh, w->listeners, command->tunnel_id);
       break;
 
     case TETHER_COMMAND_CLOSE:
@@ -503,7 +594,20 @@ step_open (Worker        *w,
               return FALSE;
             }
           if (rc == SSH_OK)
-            wc->step = wc->command == NULL ? STEP_PTY : STEP_START;
+            wc->step = wc->forward_agent ? STEP_AGENT
+                       : wc->command == NULL ? STEP_PTY : STEP_START;
+          break;
+
+        case STEP_AGENT:
+          /* As ssh -A: a server that refuses leaves the channel without
+           * the agent, not failed. */
+          rc = ssh_channel_request_auth_agent (wc->channel);
+          if (rc != SSH_AGAIN)
+            {
+              w->agent_requested = TRUE;
+              wc->step = wc->command == NULL ? STEP_PTY : STEP_START;
+              rc = SSH_OK;
+            }
           break;
 
         case STEP_PTY:
@@ -675,6 +779,63 @@ service_channels (Worker *w)
     }
 }
 
+static void
+post_tunnel_opened (Worker *w,
+                    guint   id,
+                    int     status,
+                    GError *error)
+{
+  TetherEvent *event = g_new0 (TetherEvent, 1);
+
+  event->type = TETHER_EVENT_TUNNEL_OPENED;
+  event->tunnel_id = id;
+  event->status = status;
+  event->error = error;
+  _tether_connection_post_event (w->shared, event);
+}
+
+static void
+service_tunnels (Worker *w)
+{
+  for (guint i = 0; i < w->tunnels->len;)
+    {
+      TetherTunnel *t = g_ptr_array_index (w->tunnels, i);
+      guint id = _tether_tunnel_get_id (t);
+      GError *error = NULL;
+      gboolean opened;
+      gboolean keep = _tether_tunnel_service (t, w->shared->key, &opened, &error);
+
+      if (opened)
+        post_tunnel_opened (w, id, 0, error);
+      if (keep)
+        i++;
+      else
+        g_ptr_array_remove_index (w->tunnels, i);
+    }
+}
+
+/* The server opens an auth-agent@openssh.com channel for each program on
+ * its side that talks to SSH_AUTH_SOCK; it is joined to the local agent.
+ * Refused (NULL) unless a channel asked for the agent: a server must not
+ * reach it on its own. */
+/* The server opens an auth-agent@openssh.com channel for each program on
+ * its side that talks to SSH_AUTH_SOCK; it is joined to the local agent.
+ * Refused (NULL) unless a channel asked for the agent: a server must not
+ * reach it on its own. */
+static ssh_channel
+agent_channel_cb (ssh_session  session,
+                  void        *userdata)
+{
+  Worker *w = userdata;
+  TetherTunnel *t;
+
+  if (!w->agent_requested || w->shared->agent_socket == NULL ||
+      (t = _tether_tunnel_new_for_agent (session, w->shared->agent_socket)) == NULL)
+    return NULL;
+  g_ptr_array_add (w->tunnels, t);
+  return _tether_tunnel_get_channel (t);
+}
+
 /* Tells every channel it is gone, with @error (NULL for a normal close).
  * After TETHER_EVENT_BROKEN when the connection broke: see the order in
  * tether-connection-private.h. */
@@ -695,6 +856,21 @@ drop_channels (Worker       *w,
         post (w, TETHER_EVENT_CHANNEL_CLOSED, wc->object, error ? g_error_copy (error) : NULL);
     }
   g_ptr_array_set_size (w->channels, 0);
+
+  /* Closing a tunnel's descriptor is its end: a connection through this
+   * one sees its socket closed and breaks too. */
+  for (guint i = 0; i < w->tunnels->len; i++)
+    {
+      TetherTunnel *t = g_ptr_array_index (w->tunnels, i);
+
+      if (!_tether_tunnel_is_open (t))
+        post_tunnel_opened (w, _tether_tunnel_get_id (t), 0,
+                            error ? g_error_copy (error)
+                                  : g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                         _("The connection was closed before the channel opened.")));
+    }
+  g_ptr_array_set_size (w->tunnels, 0);
+  g_ptr_array_set_size (w->listeners, 0);
 }
 
 /* Keepalive: libssh ignores ServerAliveInterval, so it is done here.  Each
@@ -774,6 +950,11 @@ poll_timeout (Worker *w)
 static GError *
 lost_error (Worker *w)
 {
+  /* Through a jump host, its loss is the likelier cause: name it. */
+  if (w->shared->via != NULL)
+    return g_error_new (TETHER_ERROR, TETHER_ERROR_BROKEN,
+                        _("The connection to %s through the jump host %s was lost (%s). Connect the session again when both are reachable."),
+                        w->shared->key, w->shared->via, ssh_get_error (w->ssh));
   return g_error_new (TETHER_ERROR, TETHER_ERROR_BROKEN,
                       _("The connection to %s was lost (%s). Connect the session again when the server is reachable."),
                       w->shared->key, ssh_get_error (w->ssh));
@@ -789,17 +970,21 @@ io_loop (Worker *w)
 
   for (;;)
     {
-      struct pollfd fds[2] = {
-        { .fd = w->fd, .events = POLLIN },
-        { .fd = w->shared->wake_fd, .events = POLLIN },
-      };
+      struct pollfd *fds;
       gint64 now;
       guint64 count;
+
+      g_array_set_size (w->pollfds, 2 + w->tunnels->len);
+      fds = (struct pollfd *) (void *) w->pollfds->data;
+      fds[0] = (struct pollfd) { .fd = w->fd, .events = POLLIN };
+      fds[1] = (struct pollfd) { .fd = w->shared->wake_fd, .events = POLLIN };
+      for (guint i = 0; i < w->tunnels->len; i++)
+        _tether_tunnel_get_pollfd (g_ptr_array_index (w->tunnels, i), &fds[2 + i]);
 
       if (ssh_get_poll_flags (w->ssh) & SSH_WRITE_PENDING)
         fds[0].events |= POLLOUT;
 
-      if (poll (fds, G_N_ELEMENTS (fds), poll_timeout (w)) < 0 && errno != EINTR)
+      if (poll (fds, w->pollfds->len, poll_timeout (w)) < 0 && errno != EINTR)
         return lost_error (w);
 
       now = g_get_monotonic_time ();
@@ -810,6 +995,8 @@ io_loop (Worker *w)
         }
       if ((fds[1].revents & POLLIN) && read (w->shared->wake_fd, &count, sizeof count) < 0)
         count = 0;
+      for (guint i = 0; i < w->tunnels->len; i++)
+        _tether_tunnel_set_revents (g_ptr_array_index (w->tunnels, i), fds[2 + i].revents);
 
       ssh_event_dopoll (w->event, 0);
       if (fds[0].revents & POLLIN)
@@ -818,6 +1005,8 @@ io_loop (Worker *w)
       if (!run_commands (w))
         return NULL;
       service_channels (w);
+      _tether_remote_accept (w->ssh, w->listeners, w->tunnels, w->shared->timeout_s);
+      service_tunnels (w);
 
       if (!ssh_is_connected (w->ssh) || (fds[0].revents & (POLLERR | POLLHUP)))
         return lost_error (w);
@@ -830,6 +1019,9 @@ static void
 worker_free (Worker *w)
 {
   g_ptr_array_unref (w->channels);
+  g_ptr_array_unref (w->tunnels);
+  g_ptr_array_unref (w->listeners);
+  g_array_unref (w->pollfds);
   if (w->event != NULL)
     {
       ssh_event_remove_session (w->event, w->ssh);
@@ -853,10 +1045,18 @@ worker_free (Worker *w)
 
   g_mutex_lock (&w->shared->mutex);
   w->shared->socket_fd = -1;
+  if (w->shared->tunnel_fd >= 0)
+    close (w->shared->tunnel_fd);
+  w->shared->tunnel_fd = -1;
   g_mutex_unlock (&w->shared->mutex);
   if (w->socket != NULL)
     g_io_stream_close (G_IO_STREAM (w->socket), NULL, NULL);
   g_clear_object (&w->socket);
+  /* Its socket is closed: a well-behaved proxy has ended; one that has
+   * not is not left behind. */
+  if (w->proxy != NULL)
+    g_subprocess_force_exit (w->proxy);
+  g_clear_object (&w->proxy);
 
   _tether_connection_shared_unref (w->shared);
   g_free (w);
@@ -872,6 +1072,9 @@ _tether_ssh_worker_run (gpointer data)
   w->shared = data;
   w->fd = -1;
   w->channels = g_ptr_array_new_with_free_func ((GDestroyNotify) worker_channel_free);
+  w->tunnels = g_ptr_array_new_with_free_func ((GDestroyNotify) _tether_tunnel_free);
+  w->listeners = g_ptr_array_new_with_free_func ((GDestroyNotify) _tether_remote_listener_free);
+  w->pollfds = g_array_new (FALSE, TRUE, sizeof (struct pollfd));
   tether_ssh_init ();
 
   event = g_new0 (TetherEvent, 1);
@@ -885,6 +1088,10 @@ _tether_ssh_worker_run (gpointer data)
     }
 
   ssh_set_blocking (w->ssh, 0);
+  w->callbacks.userdata = w;
+  w->callbacks.channel_open_request_auth_agent_function = agent_channel_cb;
+  ssh_callbacks_init (&w->callbacks);
+  ssh_set_callbacks (w->ssh, &w->callbacks);
   w->event = ssh_event_new ();
   ssh_event_add_session (w->event, w->ssh);
   _tether_connection_post_event (w->shared, event);

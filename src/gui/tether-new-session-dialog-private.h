@@ -13,6 +13,12 @@ void     tether_new_session_dialog_set_fields (TetherNewSessionDialog *self,
                                                const char             *name,
                                                const char             *user,
                                                const char             *port);
+void     tether_new_session_dialog_set_jump_hosts (TetherNewSessionDialog *self,
+                                                   const char             *jump_hosts);
+void     tether_new_session_dialog_set_forwards   (TetherNewSessionDialog *self,
+                                                   const char             *forwards);
+void     tether_new_session_dialog_set_forward_agent (TetherNewSessionDialog *self,
+                                                      gboolean                forward_agent);
 gboolean tether_new_session_dialog_get_valid  (TetherNewSessionDialog *self);
 
 G_END_DECLS

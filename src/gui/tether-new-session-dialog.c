@@ -20,6 +20,9 @@ struct _TetherNewSessionDialog
   AdwActionRow         *identity_row;
   GtkButton            *identity_button;
   GtkButton            *identity_clear_button;
+  AdwEntryRow          *jump_row;
+  AdwEntryRow          *forwards_row;
+  GtkSwitch            *agent_switch;
   AdwEntryRow          *configuration_row;
   AdwEntryRow          *folder_row;
   GtkLabel             *error_label;
@@ -294,6 +297,9 @@ tether_new_session_dialog_class_init (TetherNewSessionDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, identity_row);
   gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, identity_button);
   gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, identity_clear_button);
+  gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, jump_row);
+  gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, forwards_row);
+  gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, agent_switch);
   gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, configuration_row);
   gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, folder_row);
   gtk_widget_class_bind_template_child (widget_class, TetherNewSessionDialog, error_label);
@@ -312,6 +318,8 @@ tether_new_session_dialog_init (TetherNewSessionDialog *self)
   g_signal_connect_object (self->name_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->user_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->port_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->jump_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->forwards_row, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->create_button, "clicked", G_CALLBACK (on_create_clicked), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->cancel_button, "clicked", G_CALLBACK (gtk_window_destroy), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->save_button, "clicked", G_CALLBACK (on_save_clicked), self, G_CONNECT_SWAPPED);
@@ -348,6 +356,11 @@ tether_new_session_dialog_new (GtkWindow            *parent,
                              tether_session_get_configuration_name (session));
       if (tether_session_get_folder (session) != NULL)
         gtk_editable_set_text (GTK_EDITABLE (self->folder_row), tether_session_get_folder (session));
+      if (tether_session_get_jump_hosts (session) != NULL)
+        gtk_editable_set_text (GTK_EDITABLE (self->jump_row), tether_session_get_jump_hosts (session));
+      gtk_switch_set_active (self->agent_switch, tether_session_get_forward_agent (session));
+      if (tether_session_get_forwards_spec (session) != NULL)
+        gtk_editable_set_text (GTK_EDITABLE (self->forwards_row), tether_session_get_forwards_spec (session));
       set_identity_file (self, tether_session_get_identity_file (session));
     }
 
@@ -390,6 +403,9 @@ tether_new_session_dialog_get_definition (TetherNewSessionDialog  *self,
   def->configuration_name = nullable_text (self->configuration_row);
   def->identity_file = self->identity_file;
   def->folder = nullable_text (self->folder_row);
+  def->jump_hosts = nullable_text (self->jump_row);
+  def->forwards = nullable_text (self->forwards_row);
+  def->forward_agent = gtk_switch_get_active (self->agent_switch);
 }
 
 void
@@ -446,6 +462,27 @@ tether_new_session_dialog_set_fields (TetherNewSessionDialog *self,
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), name ? name : "");
   gtk_editable_set_text (GTK_EDITABLE (self->user_row), user ? user : "");
   gtk_editable_set_text (GTK_EDITABLE (self->port_row), port ? port : "");
+}
+
+void
+tether_new_session_dialog_set_jump_hosts (TetherNewSessionDialog *self,
+                                          const char             *jump_hosts)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->jump_row), jump_hosts ? jump_hosts : "");
+}
+
+void
+tether_new_session_dialog_set_forward_agent (TetherNewSessionDialog *self,
+                                             gboolean                forward_agent)
+{
+  gtk_switch_set_active (self->agent_switch, forward_agent);
+}
+
+void
+tether_new_session_dialog_set_forwards (TetherNewSessionDialog *self,
+                                        const char             *forwards)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->forwards_row), forwards ? forwards : "");
 }
 
 gboolean

@@ -3,10 +3,12 @@
 
 #include <glib/gi18n.h>
 
+#include "tether-forward.h"
 #include "tether-window-private.h"
 
 /*
- * Errors in sight: what happens to a session without the user asking, and
+ * Errors in sight: what happens to a session without the user asking (it
+ * breaks, a forward cannot start), and
  * an error whose message ends with a command to run, are shown where the
  * user looks rather than in a tooltip.
  */
@@ -93,6 +95,21 @@ on_any_session_state (TetherSession *session,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* A forward that cannot start (a port in use) leaves its session open:
+ * the window says which, and why. */
+static void
+on_forward_failed (TetherSession *session,
+                   TetherForward *forward,
+                   TetherWindow  *self)
+{
+  g_autofree char *heading = g_strdup_printf (_("The forward “%s” of “%s” is off"),
+                                              tether_forward_get_spec (forward),
+                                              tether_session_get_name (session));
+
+  _tether_window_add_details_toast (self, heading, tether_forward_get_error (forward),
+                                    "tether-forward-dialog");
+}
+
 static void
 on_sessions_changed (GListModel   *model,
                    guint         position,
@@ -109,6 +126,7 @@ on_sessions_changed (GListModel   *model,
         continue;
       g_object_set_data (G_OBJECT (session), "tether-window", self);
       g_signal_connect_object (session, "notify::state", G_CALLBACK (on_any_session_state), self, 0);
+      g_signal_connect_object (session, "forward-failed", G_CALLBACK (on_forward_failed), self, 0);
     }
 }
 

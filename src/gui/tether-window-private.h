@@ -54,6 +54,10 @@ TetherSessionTab *tether_window_lookup_tab        (TetherWindow  *self,
 AdwMessageDialog *_tether_window_new_message_dialog (TetherWindow *self,
                                                      const char   *heading,
                                                      const char   *message);
+void              _tether_window_add_details_toast  (TetherWindow *self,
+                                                     const char   *heading,
+                                                     const char   *message,
+                                                     const char   *dialog_name);
 void              _tether_window_present_dialog     (TetherWindow *self,
                                                      GtkWindow    *dialog);
 

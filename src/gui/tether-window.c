@@ -688,19 +688,6 @@ tether_window_show_error (TetherWindow *self,
   _tether_window_present_dialog (self, GTK_WINDOW (dialog));
 }
 
-static void
-on_warning_details (AdwToast     *toast,
-                    TetherWindow *self)
-{
-  AdwMessageDialog *dialog =
-    _tether_window_new_message_dialog (self, g_object_get_data (G_OBJECT (toast), "tether-heading"),
-                                       g_object_get_data (G_OBJECT (toast), "tether-message"));
-
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  gtk_widget_set_name (GTK_WIDGET (dialog), "tether-warning-dialog");
-  _tether_window_present_dialog (self, GTK_WINDOW (dialog));
-}
-
 /* What the manager says without stopping anything (the settings of the
  * SSH configuration Tether does not apply): a toast, and the whole sentence
  * behind its button, since a toast shows one line. */
@@ -710,16 +697,10 @@ on_manager_warning (TetherSessionManager *manager,
                     const char           *message,
                     TetherWindow         *self)
 {
-  g_autofree char *title = g_strdup_printf (_("How Tether applies your SSH configuration to “%s”"),
-                                            tether_session_get_name (session));
-  AdwToast *toast = tether_window_new_toast (title);
+  g_autofree char *heading = g_strdup_printf (_("How Tether applies your SSH configuration to “%s”"),
+                                              tether_session_get_name (session));
 
-  adw_toast_set_button_label (toast, _("_Details"));
-  /* The title is markup by now (tether_window_new_toast()). */
-  g_object_set_data_full (G_OBJECT (toast), "tether-heading", g_steal_pointer (&title), g_free);
-  g_object_set_data_full (G_OBJECT (toast), "tether-message", g_strdup (message), g_free);
-  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_warning_details), self, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  _tether_window_add_details_toast (self, heading, message, "tether-warning-dialog");
 }
 
 static void
@@ -733,6 +714,42 @@ update_empty_description (TetherWindow *self)
     gtk_label_set_label (self->terminal_empty_description,
                          _("Double-click a session in the list to enter it, or create one "
                            "with the + button. Exit leaves the session opened."));
+}
+
+static void
+on_toast_details (AdwToast     *toast,
+                  TetherWindow *self)
+{
+  AdwMessageDialog *dialog =
+    _tether_window_new_message_dialog (self, g_object_get_data (G_OBJECT (toast), "tether-heading"),
+                                       g_object_get_data (G_OBJECT (toast), "tether-message"));
+
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_widget_set_name (GTK_WIDGET (dialog), g_object_get_data (G_OBJECT (toast), "tether-dialog-name"));
+  _tether_window_present_dialog (self, GTK_WINDOW (dialog));
+}
+
+/**
+ * _tether_window_add_details_toast:
+ * @heading: plain text, one line
+ * @message: the whole sentence, behind the toast's Details button (a
+ *   toast shows one line)
+ * @dialog_name: the widget name of the dialog Details opens
+ */
+void
+_tether_window_add_details_toast (TetherWindow *self,
+                                  const char   *heading,
+                                  const char   *message,
+                                  const char   *dialog_name)
+{
+  AdwToast *toast = tether_window_new_toast (heading);
+
+  adw_toast_set_button_label (toast, _("_Details"));
+  g_object_set_data_full (G_OBJECT (toast), "tether-heading", g_strdup (heading), g_free);
+  g_object_set_data_full (G_OBJECT (toast), "tether-message", g_strdup (message), g_free);
+  g_object_set_data_full (G_OBJECT (toast), "tether-dialog-name", g_strdup (dialog_name), g_free);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_toast_details), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void

@@ -65,6 +65,8 @@ assert_definitions_valid (GPtrArray *definitions)
       assert_clean (def->target);
       assert_clean (def->configuration_name);
       assert_clean (def->folder);
+      assert_clean (def->jump_hosts);
+      assert_clean (def->forwards);
 
       target = tether_target_parse (def->target, NULL);
       g_assert_nonnull (target);
@@ -99,6 +101,18 @@ assert_nothing_dropped (const uint8_t *data,
         g_assert_nonnull (def->folder);
       if (g_key_file_has_key (key_file, group, "KnownHostsFile", NULL))
         g_assert_nonnull (def->known_hosts_file);
+      if (g_key_file_has_key (key_file, group, "JumpHosts", NULL))
+        g_assert_nonnull (def->jump_hosts);
+      if (g_key_file_has_key (key_file, group, "Forwards", NULL))
+        g_assert_nonnull (def->forwards);
+      if (g_key_file_has_key (key_file, group, "ForwardAgent", NULL))
+        {
+          g_autofree char *value = g_key_file_get_string (key_file, group, "ForwardAgent", NULL);
+
+          /* Only "true" and "false" are read: the other values drop the
+           * session, never the switch alone. */
+          g_assert_cmpint (def->forward_agent, ==, g_strcmp0 (value, "true") == 0);
+        }
     }
 }
 
@@ -119,6 +133,9 @@ assert_same_definitions (GPtrArray *a,
       g_assert_cmpstr (x->identity_file, ==, y->identity_file);
       g_assert_cmpstr (x->folder, ==, y->folder);
       g_assert_cmpstr (x->known_hosts_file, ==, y->known_hosts_file);
+      g_assert_cmpstr (x->jump_hosts, ==, y->jump_hosts);
+      g_assert_cmpstr (x->forwards, ==, y->forwards);
+      g_assert_cmpint (x->forward_agent, ==, y->forward_agent);
     }
 }
 
