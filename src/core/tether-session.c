@@ -709,12 +709,15 @@ _tether_session_set_connection (TetherSession    *self,
     {
       /* Back after a loss: the viewer keeps its own size. */
       resume (self);
-      return;
     }
-  self->columns = MAX (columns, 1);
-  self->rows = MAX (rows, 1);
-  if (self->shell_on_open)
-    open_shell (self);
+  else
+    {
+      self->columns = MAX (columns, 1);
+      self->rows = MAX (rows, 1);
+      if (self->shell_on_open)
+        open_shell (self);
+    }
+  /* Every open and re-open, a reconnection's too, starts them anew. */
   sync_forwards (self);
 }
 
