@@ -292,13 +292,17 @@ new_entry (TetherConnectionPool       *pool,
            const char                 *key)
 {
   g_autofree char *ssh_dir = tether_get_ssh_dir ();
+  /* What was typed is kept per user@host:port, the connection's key, which
+   * is what Close, Remove and Forget Password wipe by: not the pool's key,
+   * which adds the identity settings. */
+  g_autofree char *memory_key = tether_resolved_target_dup_key (resolved);
   PoolEntry *entry = g_new0 (PoolEntry, 1);
-  TetherSecretMemory *memory = g_hash_table_lookup (pool->memories, key);
+  TetherSecretMemory *memory = g_hash_table_lookup (pool->memories, memory_key);
 
   if (memory == NULL)
     {
       memory = _tether_secret_memory_new ();
-      g_hash_table_insert (pool->memories, g_strdup (key), memory);
+      g_hash_table_insert (pool->memories, g_strdup (memory_key), memory);
     }
 
   entry->connection = tether_connection_new (resolved, ssh_dir, config);
