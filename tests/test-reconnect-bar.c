@@ -132,12 +132,16 @@ test_broken_then_reconnect (void)
   g_assert_cmpint (tether_session_tab_get_state (tab_of (session)), ==, TETHER_SESSION_TAB_STATE_FAILED);
   text = vte_terminal_get_text (terminal_of (session), NULL, NULL, NULL);
   g_assert_nonnull (strstr (text, "before-49"));
+  g_assert_null (strstr (text, "The previous shell ended with the connection."));
 
   tether_test_sshd_restart (away);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (bar), "reconnect.reconnect", NULL));
   tether_test_wait_until (is_entered, session, WAIT_MS);
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
   g_assert_false (tether_reconnect_bar_get_shown (bar));
+  /* Back by Reconnect, as by the retries: the new shell comes after the
+   * dimmed line that says the old one ended with the connection. */
+  wait_for_text (session, "The previous shell ended with the connection.");
   type (session, "echo again-$((7*7))\n");
   wait_for_text (session, "again-49");
   g_clear_pointer (&text, g_free);
