@@ -293,6 +293,20 @@ tether_session_manager_reconnect_now (TetherSessionManager *self,
     }
 }
 
+/* For the tests: how many lost connections have an attempt under way. */
+guint
+tether_session_manager_get_n_attempts (TetherSessionManager *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (TETHER_IS_SESSION_MANAGER (self), 0);
+
+  for (guint i = 0; i < self->reconnects->len; i++)
+    if (((TetherReconnect *) g_ptr_array_index (self->reconnects, i))->pending > 0)
+      n++;
+  return n;
+}
+
 /**
  * tether_session_manager_check_connections:
  *

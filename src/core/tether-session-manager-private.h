@@ -58,5 +58,6 @@ void     _tether_session_manager_cancel_invocations (TetherSessionManager *self)
 /* For the tests: what the manager keeps to itself. */
 
 guint tether_session_manager_get_n_connections (TetherSessionManager *self);
+guint tether_session_manager_get_n_attempts    (TetherSessionManager *self);
 
 G_END_DECLS
