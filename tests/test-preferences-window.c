@@ -62,6 +62,7 @@ test_spin_rows (Fixture       *fixture,
     { "Scrollback Lines",   "scrollback-lines",   0, 1000000, 10000 },
     { "Connection Timeout", "connect-timeout",    1, 600,     20 },
     { "Keepalive Interval", "keepalive-interval", 1, 3600,    15 },
+    { "Reconnection Window", "reconnect-window",  0, 86400,   240 },
     { "Throttle Limit",     "throttle-limit",     1, 1024,    32 },
   };
 

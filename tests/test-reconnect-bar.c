@@ -130,20 +130,68 @@ test_broken_then_reconnect (void)
   g_assert_true (tether_reconnect_bar_get_shown (bar));
   g_assert_nonnull (strstr (tether_reconnect_bar_get_text (bar), "is lost"));
   g_assert_cmpint (tether_session_tab_get_state (tab_of (session)), ==, TETHER_SESSION_TAB_STATE_FAILED);
+  /* Broken without the user asking, its tab on screen: the tab says why,
+   * with the last attempt's sentence. */
+  g_assert_nonnull (tether_session_get_last_error (session));
+  g_assert_cmpstr (tether_session_tab_get_message (tab_of (session)), ==,
+                   tether_session_get_last_error (session));
   text = vte_terminal_get_text (terminal_of (session), NULL, NULL, NULL);
   g_assert_nonnull (strstr (text, "before-49"));
+  g_assert_null (strstr (text, "The previous shell ended with the connection."));
 
   tether_test_sshd_restart (away);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (bar), "reconnect.reconnect", NULL));
   tether_test_wait_until (is_entered, session, WAIT_MS);
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
   g_assert_false (tether_reconnect_bar_get_shown (bar));
+  /* Back by Reconnect, as by the retries: the new shell comes after the
+   * dimmed line that says the old one ended with the connection. */
+  wait_for_text (session, "The previous shell ended with the connection.");
   type (session, "echo again-$((7*7))\n");
   wait_for_text (session, "again-49");
   g_clear_pointer (&text, g_free);
   text = vte_terminal_get_text (terminal_of (session), NULL, NULL, NULL);
   g_assert_nonnull (strstr (text, "before-49"));
 
+  tether_session_manager_remove_session (manager (), session);
+  tether_test_wait_until (no_pages, NULL, WAIT_MS);
+  set_window (60);
+}
+
+static gboolean
+window_shows (gpointer text)
+{
+  return tether_test_find_widget (GTK_WIDGET (window), is_label, text) != NULL;
+}
+
+/* The retries run out while another tab is on screen: a toast says so
+ * with the sentence, and the session's own tab has it too for when the
+ * user goes back to it. */
+static void
+test_broken_behind (void)
+{
+  g_autoptr(TetherTestSshd) away = tether_test_sshd_new (NULL);
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(TetherSession) other = NULL;
+  g_autofree char *toast = NULL;
+
+  tether_test_sshd_trust (away);
+  set_window (2);
+  session = g_object_ref (add_session (tether_test_sshd_get_target (away), "Behind", NULL));
+  enter (session);
+  other = g_object_ref (add_session (tether_test_sshd_get_target (sshd), "InFront", NULL));
+  enter (other);
+
+  tether_test_sshd_shut_down (away);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_CONNECTING, WAIT_MS);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_BROKEN, WAIT_MS);
+  g_assert_nonnull (tether_session_get_last_error (session));
+  toast = g_strdup_printf ("Session “Behind” is broken: %s", tether_session_get_last_error (session));
+  tether_test_wait_until (window_shows, toast, WAIT_MS);
+  g_assert_cmpstr (tether_session_tab_get_message (tab_of (session)), ==,
+                   tether_session_get_last_error (session));
+
+  tether_session_manager_remove_session (manager (), other);
   tether_session_manager_remove_session (manager (), session);
   tether_test_wait_until (no_pages, NULL, WAIT_MS);
   set_window (60);
@@ -192,6 +240,7 @@ main (int   argc,
   g_test_add_func ("/reconnect-bar/comes-back", test_comes_back);
   g_test_add_func ("/reconnect-bar/broken-then-reconnect", test_broken_then_reconnect);
   g_test_add_func ("/reconnect-bar/close", test_close_from_bar);
+  g_test_add_func ("/reconnect-bar/broken-behind", test_broken_behind);
 
   status = g_test_run ();
 

@@ -287,6 +287,50 @@ test_password_reused (void)
   g_assert_cmpint (g_rename (hidden, key), ==, 0);
 }
 
+/* The server asks for something the memory does not hold (the key that
+ * logged in is gone, so a password is asked) and the user declines: the
+ * retries end at once, Broken with a sentence that says the login was
+ * canceled, and nothing is asked again. */
+static void
+test_prompt_declined (void)
+{
+  const char *user = tether_test_password_user ("reconnect-declined-pw");
+  g_autoptr(TetherSessionManager) manager = new_manager (240, 0);
+  g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (FALSE);
+  g_autoptr(TetherTestSshd) sshd = NULL;
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *key = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519", NULL);
+  g_autofree char *hidden = g_strconcat (key, ".hidden", NULL);
+
+  if (user == NULL)
+    {
+      g_test_skip ("password logins need a local account with a password: run as root");
+      return;
+    }
+  sshd = tether_test_sshd_new ("PasswordAuthentication yes\nKbdInteractiveAuthentication no\n");
+  tether_test_sshd_trust (sshd);
+  target = g_strdup_printf ("%s@127.0.0.1:%u", user, tether_test_sshd_get_port (sshd));
+
+  /* Logged in by key: nothing asked, nothing in memory. */
+  tether_session_manager_set_interaction (manager, TETHER_INTERACTION (interaction));
+  session = tether_test_new_session (manager, target, "Declined", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tether_test_interaction_get_prompts (interaction)->len, ==, 0);
+
+  /* The key goes: the retry asks for the password, and the test's
+   * interaction, with no answer to give, declines. */
+  g_assert_cmpint (g_rename (key, hidden), ==, 0);
+  tether_test_sshd_kill_connections (sshd);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_BROKEN, WAIT_MS);
+  g_assert_cmpint (g_rename (hidden, key), ==, 0);
+
+  g_assert_nonnull (strstr (tether_session_get_last_error (session), "was canceled"));
+  g_assert_cmpuint (tether_test_interaction_count_kind (interaction, TETHER_PROMPT_PASSWORD), ==, 1);
+  g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 0);
+}
+
 /* The server comes back with another host key: the retries end at once
  * with the usual refusal, long before the window. */
 static void
@@ -431,6 +475,7 @@ main (int   argc,
   g_test_add_data_func ("/reconnect/network-changed", GINT_TO_POINTER (FALSE), test_link_events);
   g_test_add_data_func ("/reconnect/resume", GINT_TO_POINTER (TRUE), test_link_events);
   g_test_add_func ("/reconnect/password-reused", test_password_reused);
+  g_test_add_func ("/reconnect/prompt-declined", test_prompt_declined);
   g_test_add_func ("/reconnect/host-key-changed", test_host_key_changed);
   g_test_add_func ("/reconnect/shared", test_shared);
   g_test_add_func ("/reconnect/reconnect-now", test_reconnect_now);

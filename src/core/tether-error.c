@@ -5,7 +5,70 @@
 
 #include "tether-error.h"
 
-G_DEFINE_QUARK (tether-error-quark, tether_error)
+/* What a TetherError carries besides its code: whether the user declined
+ * a question on the way (see tether_error_is_declined()). */
+typedef struct {
+  gboolean declined;
+} TetherErrorPrivate;
+
+/* GLib hands these zero-filled, never NULL; the checks are for the
+ * compiler, which sees the getter's g_return_val_if_fail(). */
+static void
+tether_error_private_init (TetherErrorPrivate *priv)
+{
+}
+
+static void
+tether_error_private_copy (const TetherErrorPrivate *src,
+                           TetherErrorPrivate       *dest)
+{
+  if (src != NULL && dest != NULL)
+    dest->declined = src->declined;
+}
+
+static void
+tether_error_private_clear (TetherErrorPrivate *priv)
+{
+}
+
+G_DEFINE_EXTENDED_ERROR (TetherError, tether_error)
+
+/**
+ * tether_error_set_declined:
+ * @error: a #TETHER_ERROR
+ *
+ * Marks @error as the end of a login the user declined (a question
+ * canceled): its code says what failed, as for any failed login, and this
+ * says that asking again without being asked to is pointless.
+ */
+void
+tether_error_set_declined (GError *error)
+{
+  TetherErrorPrivate *priv;
+
+  g_return_if_fail (error != NULL && error->domain == TETHER_ERROR);
+
+  if ((priv = tether_error_get_private (error)) != NULL)
+    priv->declined = TRUE;
+}
+
+/**
+ * tether_error_is_declined:
+ * @error: (nullable): any error
+ *
+ * Returns: whether @error ended a login because the user declined a
+ *   question (see tether_error_set_declined())
+ */
+gboolean
+tether_error_is_declined (const GError *error)
+{
+  TetherErrorPrivate *priv;
+
+  if (error == NULL || error->domain != TETHER_ERROR)
+    return FALSE;
+  priv = tether_error_get_private (error);
+  return priv != NULL && priv->declined;
+}
 
 /* What must not reach a message as it is: controls (a terminal or a log
  * would act on them), formatting characters (a bidi override reorders the

@@ -35,7 +35,9 @@ typedef enum {
 
 #define TETHER_ERROR (tether_error_quark ())
 
-GQuark tether_error_quark  (void);
-char  *tether_error_escape (const char *text);
+GQuark   tether_error_quark        (void);
+char    *tether_error_escape       (const char   *text);
+void     tether_error_set_declined (GError       *error);
+gboolean tether_error_is_declined  (const GError *error);
 
 G_END_DECLS

@@ -12,7 +12,8 @@
  * that shared it goes through the pool's one open path, so they share one
  * new connection again, with what the user typed in this run (the pool's
  * TetherSecretMemory) and the usual host key check: a changed key ends the
- * retries at once.  Back, each session resumes as its configuration says
+ * retries at once, and so does a question the user declined.  Back, each
+ * session resumes as its configuration says
  * (tether-session.c, resume()); out of time, it is Broken.
  *
  * Losses nobody noticed yet are looked for when the network changes and
@@ -102,11 +103,14 @@ give_up (TetherReconnect *r)
   finish (r);
 }
 
-/* Retrying cannot help: the server is not the one the user trusted. */
+/* Retrying cannot help: the server is not the one the user trusted, or
+ * the user declined a question it asked (asked again every second, the
+ * dialog would keep coming back). */
 static gboolean
 is_final (const GError *error)
 {
-  return g_error_matches (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_CHANGED)
+  return tether_error_is_declined (error)
+         || g_error_matches (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_CHANGED)
          || g_error_matches (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_REVOKED)
          || g_error_matches (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_REJECTED)
          || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);

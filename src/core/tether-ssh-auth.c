@@ -341,6 +341,9 @@ typedef struct {
    * OpenSSH does. */
   gboolean                typed_passphrase;
   guint                   wrong_passphrases;
+  /* The user declined a passphrase question: libssh goes on with the
+   * next key, but a failed login is then the user's choice. */
+  gboolean                declined_passphrase;
 } Auth;
 
 /* What was typed in this run first, then the keyring. */
@@ -482,7 +485,10 @@ passphrase_cb (const char *libssh_prompt,
   tether_prompt_add_question (prompt, _("Passphrase"), FALSE);
   offer_remember (prompt, 0);
   if (!_tether_connection_ask (auth->shared, prompt, &auth->withdrawn))
-    return -1;
+    {
+      auth->declined_passphrase = auth->withdrawn == NULL;
+      return -1;
+    }
 
   answer = tether_prompt_get_answer (prompt, 0);
   if (answer == NULL || strlen (answer) >= len)
@@ -722,10 +728,16 @@ set_auth_error (Auth     *auth,
 
   if (auth->withdrawn != NULL)
     g_propagate_error (error, g_steal_pointer (&auth->withdrawn));
-  else if (cancelled)
-    g_set_error (error, TETHER_ERROR, TETHER_ERROR_AUTH_FAILED,
-                 _("The login to %s was canceled. Connect again when you have the password or key at hand."),
-                 auth->shared->key);
+  else if (cancelled || auth->declined_passphrase)
+    {
+      /* Still AUTH_FAILED (a failed login), marked so that nobody asks
+       * again unless the user does: a reconnection stops here. */
+      g_set_error (error, TETHER_ERROR, TETHER_ERROR_AUTH_FAILED,
+                   _("The login to %s was canceled. Connect again when you have the password or key at hand."),
+                   auth->shared->key);
+      if (error != NULL)
+        tether_error_set_declined (*error);
+    }
   else if (rc == SSH_AUTH_ERROR)
     g_set_error (error, TETHER_ERROR, TETHER_ERROR_AUTH_FAILED,
                  _("The login to %s failed (%s). Check the connection, then try again."),

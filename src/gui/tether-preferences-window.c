@@ -23,6 +23,7 @@ struct _TetherPreferencesWindow
   GtkSpinButton  *connect_timeout_spin;
   AdwActionRow   *keepalive_row;
   GtkSpinButton  *keepalive_spin;
+  GtkSpinButton  *reconnect_window_spin;
   GtkSpinButton  *throttle_spin;
   GtkSwitch      *confirm_quit_switch;
 
@@ -243,6 +244,7 @@ tether_preferences_window_dispose (GObject *object)
       g_settings_unbind (self->scrollback_spin, "value");
       g_settings_unbind (self->connect_timeout_spin, "value");
       g_settings_unbind (self->keepalive_spin, "value");
+      g_settings_unbind (self->reconnect_window_spin, "value");
       g_settings_unbind (self->throttle_spin, "value");
       g_settings_unbind (self->confirm_quit_switch, "active");
     }
@@ -283,6 +285,7 @@ tether_preferences_window_class_init (TetherPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TetherPreferencesWindow, connect_timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, TetherPreferencesWindow, keepalive_row);
   gtk_widget_class_bind_template_child (widget_class, TetherPreferencesWindow, keepalive_spin);
+  gtk_widget_class_bind_template_child (widget_class, TetherPreferencesWindow, reconnect_window_spin);
   gtk_widget_class_bind_template_child (widget_class, TetherPreferencesWindow, throttle_spin);
   gtk_widget_class_bind_template_child (widget_class, TetherPreferencesWindow, confirm_quit_switch);
 }
@@ -322,6 +325,7 @@ tether_preferences_window_init (TetherPreferencesWindow *self)
   update_keepalive_subtitle (self);
   g_signal_connect_object (self->settings, "changed::keepalive-max-missed",
                            G_CALLBACK (update_keepalive_subtitle), self, G_CONNECT_SWAPPED);
+  bind_spin (self, "reconnect-window", self->reconnect_window_spin);
   bind_spin (self, "throttle-limit", self->throttle_spin);
 
   g_settings_bind (self->settings, "confirm-quit",

@@ -47,6 +47,9 @@ struct _TetherSessionTab
   TetherSessionTabState  state;
   gint64                 shell_started;
   gboolean               typed;
+  /* The shell this terminal showed ended with its connection: the next
+   * one says so first (new_shell()). */
+  gboolean               shell_lost;
   gboolean               exited_while_entering;
   int                    exit_status_while_entering;
   gulong                 grid_handler;
@@ -184,9 +187,13 @@ on_session_state (TetherSession    *session,
   const char *error = tether_session_get_last_error (session);
   g_autofree char *message = NULL;
 
-  if (state != TETHER_SESSION_STATE_BROKEN && state != TETHER_SESSION_STATE_CLOSED)
-    return;
   if (self->state != TETHER_SESSION_TAB_STATE_ENTERED && self->state != TETHER_SESSION_TAB_STATE_LEFT)
+    return;
+  /* Retried in place (Connecting) or given up (Broken): either way the
+   * shell on screen is gone with the connection. */
+  if (state == TETHER_SESSION_STATE_CONNECTING || state == TETHER_SESSION_STATE_BROKEN)
+    self->shell_lost = TRUE;
+  if (state != TETHER_SESSION_STATE_BROKEN && state != TETHER_SESSION_STATE_CLOSED)
     return;
 
   set_state (self, TETHER_SESSION_TAB_STATE_FAILED);
@@ -201,23 +208,39 @@ on_session_state (TetherSession    *session,
     }
 }
 
-/* A DefaultShell session back from a lost connection: a new shell follows
- * in this terminal, after a dimmed local line (never sent to the server)
- * that says the old one is gone. */
+/* A shell starts in this terminal.  If the one it showed before ended with
+ * its connection, a dimmed local line (never sent to the server) says so
+ * first: the one place for both ways back, retried in place
+ * (on_reconnected()) and Reconnect after Broken (attach_cb()). */
+static void
+new_shell (TetherSessionTab *self)
+{
+  if (self->shell_lost)
+    {
+      g_autofree char *line = NULL;
+
+      line = g_strdup_printf ("\r\n\033[2m%s\033[0m\r\n",
+                              _("The previous shell ended with the connection. This is a new shell."));
+      tether_terminal_feed_local (self->terminal, line);
+      self->shell_lost = FALSE;
+    }
+  self->shell_started = g_get_monotonic_time ();
+  self->typed = FALSE;
+}
+
+/* A session back from a lost connection: the same shell (tmux), or a new
+ * one in this terminal (DefaultShell). */
 static void
 on_reconnected (TetherSession    *session,
                 gboolean          same_shell,
                 TetherSessionTab *self)
 {
-  g_autofree char *line = NULL;
-
   if (same_shell)
-    return;
-  line = g_strdup_printf ("\r\n\033[2m%s\033[0m\r\n",
-                          _("The previous shell ended with the connection. This is a new shell."));
-  tether_terminal_feed_local (self->terminal, line);
-  self->shell_started = g_get_monotonic_time ();
-  self->typed = FALSE;
+    {
+      self->shell_lost = FALSE;
+      return;
+    }
+  new_shell (self);
 }
 
 static void
@@ -262,8 +285,7 @@ attach_cb (GObject      *source,
       return;
     }
 
-  self->shell_started = g_get_monotonic_time ();
-  self->typed = FALSE;
+  new_shell (self);
   set_state (self, TETHER_SESSION_TAB_STATE_ENTERED);
   if (gtk_widget_get_mapped (GTK_WIDGET (self->terminal)))
     gtk_widget_grab_focus (GTK_WIDGET (self->terminal));
