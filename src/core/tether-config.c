@@ -23,4 +23,6 @@ tether_config_init_from_settings (TetherConfig *config,
   config->keepalive_max_missed = g_settings_get_uint (settings, "keepalive-max-missed");
   config->columns = g_settings_get_uint (settings, "terminal-columns");
   config->rows = g_settings_get_uint (settings, "terminal-rows");
+  /* The enum's values: 0 DefaultShell, 1 tmux. */
+  config->tmux_by_default = g_settings_get_enum (settings, "new-session-configuration") == 1;
 }

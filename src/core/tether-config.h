@@ -14,6 +14,8 @@ G_BEGIN_DECLS
  *   before the connection is Broken
  * @columns: the width a session's shell starts at, before a terminal shows it
  * @rows: its height
+ * @tmux_by_default: whether a session given no ConfigurationName gets
+ *   `tmux` rather than DefaultShell
  *
  * What the core is told by its caller.  The values, defaults included, live
  * in the settings schema: tether_config_init_from_settings() reads them; the
@@ -25,6 +27,7 @@ typedef struct {
   guint keepalive_max_missed;
   guint columns;
   guint rows;
+  gboolean tmux_by_default;
 } TetherConfig;
 
 void tether_config_init_from_settings (TetherConfig *config,

@@ -505,6 +505,9 @@ make_session (TetherSessionManager          *self,
         }
       named.name = name;
     }
+  if ((def->configuration_name == NULL || *def->configuration_name == '\0')
+      && self->config.tmux_by_default)
+    named.configuration_name = TETHER_TMUX_CONFIGURATION_NAME;
 
   return _tether_session_new (&named, temporary);
 }

@@ -3,6 +3,7 @@
 
 #include "tether-connection.h"
 #include "tether-session-definition.h"
+#include "tether-tmux-client.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,7 @@ void              _tether_session_set_connection (TetherSession      *self,
 TetherConnection *_tether_session_get_connection (TetherSession      *self);
 /* Closes the shell and gives the connection back (transfer full). */
 TetherConnection *_tether_session_release        (TetherSession      *self);
+TetherTmuxClient *_tether_session_steal_ending_tmux (TetherSession    *self);
 
 /* For the tests and benchmarks, until a command of the application runs
  * commands on sessions (Invoke-Command). */

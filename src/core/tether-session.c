@@ -7,6 +7,7 @@
 #include "tether-error.h"
 #include "tether-session-private.h"
 #include "tether-target.h"
+#include "tether-tmux-client.h"
 #include "tether-util.h"
 
 struct _TetherSession
@@ -31,6 +32,10 @@ struct _TetherSession
   /* Owned while Opened: the shared connection and the shell on it. */
   TetherConnection          *connection;
   TetherChannel             *shell;
+  /* In the tmux configuration: the control client over @shell. */
+  TetherTmuxClient          *tmux;
+  /* The client ending its tmux session after a close, until it is done. */
+  TetherTmuxClient          *ending_tmux;
   gboolean                   opening_shell;
   /* An Enter waiting for the shell to open. */
   GTask                     *attach_task;
@@ -136,6 +141,7 @@ tether_session_dispose (GObject *object)
 
   drop_shell (self);
   g_clear_object (&self->connection);
+  g_clear_object (&self->ending_tmux);
 
   G_OBJECT_CLASS (tether_session_parent_class)->dispose (object);
 }
@@ -418,28 +424,108 @@ shell_output_cb (TetherChannel *shell,
     tether_channel_consume (shell, g_bytes_get_size (data));
 }
 
+static void fail_attach (TetherSession *self,
+                         GError        *error);
+
+/* The shell ended (`exit`): the session stays Opened; nothing is entered,
+ * and the next Enter starts a fresh shell. */
+static void
+shell_ended (TetherSession *self,
+             int            status)
+{
+  g_autoptr(TetherChannel) hold = g_steal_pointer (&self->shell);
+  g_autoptr(TetherTmuxClient) tmux = g_steal_pointer (&self->tmux);
+  gboolean was_attached = self->attached;
+
+  g_signal_handlers_disconnect_by_data (hold, self);
+  if (tmux != NULL)
+    g_signal_handlers_disconnect_by_data (tmux, self);
+  self->attached = FALSE;
+  g_signal_emit (self, signals[SHELL_EXITED], 0, status);
+  if (was_attached)
+    notify_attached (self);
+}
+
 static void
 shell_closed_cb (TetherChannel *shell,
                  const GError  *error,
                  TetherSession *self)
 {
-  g_autoptr(TetherChannel) hold = g_steal_pointer (&self->shell);
-  gboolean was_attached = self->attached;
+  shell_ended (self, tether_channel_get_exit_status (shell));
+}
 
-  g_signal_handlers_disconnect_by_data (shell, self);
-  /* The session stays Opened; nothing is entered, and the next Enter
-   * starts a fresh shell. */
-  self->attached = FALSE;
-  g_signal_emit (self, signals[SHELL_EXITED], 0, tether_channel_get_exit_status (shell));
-  if (was_attached)
-    notify_attached (self);
+/* The pane's output, from the screen restored on; what nobody takes is
+ * given back at once, as a shell's. */
+static gboolean
+tmux_output_cb (TetherTmuxClient *tmux,
+                TetherChannel    *giver,
+                GBytes           *data,
+                TetherSession    *self)
+{
+  gboolean taken = FALSE;
+
+  g_signal_emit (self, signals[OUTPUT], 0, giver, data, &taken);
+  return taken;
+}
+
+/* The screen is restored: the Enter under way is done. */
+static void
+tmux_ready_cb (TetherTmuxClient *tmux,
+               TetherSession    *self)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->attach_task);
+
+  set_attached (self, TRUE);
+  if (task != NULL)
+    g_task_return_boolean (task, TRUE);
+}
+
+/* The tmux session ended, or tmux never started (@error says why, and the
+ * Enter under way fails with it). */
+static void
+tmux_closed_cb (TetherTmuxClient *tmux,
+                const GError     *error,
+                int               status,
+                TetherSession    *self)
+{
+  if (error != NULL && self->attach_task != NULL)
+    {
+      _tether_session_set_last_error (self, error->message);
+      fail_attach (self, g_error_copy (error));
+    }
+  else if (self->attach_task != NULL)
+    fail_attach (self, g_error_new (TETHER_ERROR, TETHER_ERROR_FAILED,
+                                    _("The tmux session of “%s” ended as it started. Enter the session again."),
+                                    self->name));
+  shell_ended (self, status);
+}
+
+static gboolean
+is_tmux (TetherSession *self)
+{
+  return g_strcmp0 (self->configuration_name, TETHER_TMUX_CONFIGURATION_NAME) == 0;
 }
 
 /* The Enter under way, if any, is over: the viewer reads from now on. */
 static void
 finish_attach (TetherSession *self)
 {
-  g_autoptr(GTask) task = g_steal_pointer (&self->attach_task);
+  g_autoptr(GTask) task = NULL;
+
+  /* tmux answers once the screen is restored (tmux_ready_cb). */
+  if (self->tmux != NULL && !tether_tmux_client_get_started (self->tmux))
+    {
+      tether_tmux_client_start (self->tmux, self->columns, self->rows);
+      return;
+    }
+  task = g_steal_pointer (&self->attach_task);
+  if (self->tmux != NULL)
+    {
+      tether_tmux_client_resize (self->tmux, self->columns, self->rows);
+      set_attached (self, TRUE);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
 
   /* The shell may have opened at another size than the viewer's. */
   tether_channel_resize (self->shell, self->columns, self->rows);
@@ -485,20 +571,37 @@ open_shell_cb (GObject      *object,
     }
 
   self->shell = g_object_ref (shell);
-  g_signal_connect (shell, "output", G_CALLBACK (shell_output_cb), self);
-  g_signal_connect (shell, "closed", G_CALLBACK (shell_closed_cb), self);
+  if (is_tmux (self))
+    {
+      self->tmux = tether_tmux_client_new (shell, self->computer_name);
+      g_signal_connect (self->tmux, "output", G_CALLBACK (tmux_output_cb), self);
+      g_signal_connect (self->tmux, "ready", G_CALLBACK (tmux_ready_cb), self);
+      g_signal_connect (self->tmux, "closed", G_CALLBACK (tmux_closed_cb), self);
+    }
+  else
+    {
+      g_signal_connect (shell, "output", G_CALLBACK (shell_output_cb), self);
+      g_signal_connect (shell, "closed", G_CALLBACK (shell_closed_cb), self);
+    }
   if (self->attach_task != NULL)
     finish_attach (self);
 }
 
+/* The shell: a PTY shell, or in the tmux configuration the control
+ * client of the session's tmux session, on an exec channel (no PTY: the
+ * pane has tmux's). */
 static void
 open_shell (TetherSession *self)
 {
+  g_autofree char *command = NULL;
+
   if (self->shell != NULL || self->opening_shell || self->connection == NULL)
     return;
 
+  if (is_tmux (self))
+    command = tether_tmux_client_command_line (self->instance_id);
   self->opening_shell = TRUE;
-  tether_connection_open_channel_async (self->connection, NULL, self->columns, self->rows, NULL,
+  tether_connection_open_channel_async (self->connection, command, self->columns, self->rows, NULL,
                                         open_shell_cb, g_object_ref (self));
 }
 
@@ -509,6 +612,17 @@ drop_shell (TetherSession *self)
   if (self->attach_task != NULL)
     fail_attach (self, g_error_new_literal (TETHER_ERROR, TETHER_ERROR_NOT_OPENED,
                                             _("The session was closed while its shell was starting.")));
+  if (self->tmux != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->tmux, self);
+      /* Closed, the session ends its shell, in tmux too; the client
+       * closes its channel once tmux is done. */
+      tether_tmux_client_kill (self->tmux);
+      g_set_object (&self->ending_tmux, self->tmux);
+      g_clear_object (&self->tmux);
+      g_signal_handlers_disconnect_by_data (self->shell, self);
+      g_clear_object (&self->shell);
+    }
   if (self->shell != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->shell, self);
@@ -538,6 +652,14 @@ _tether_session_release (TetherSession *self)
 {
   drop_shell (self);
   return g_steal_pointer (&self->connection);
+}
+
+/* The client still ending the tmux session of the last release, if any:
+ * its connection must stay open until it is done (tether-connection-pool.c). */
+TetherTmuxClient *
+_tether_session_steal_ending_tmux (TetherSession *self)
+{
+  return g_steal_pointer (&self->ending_tmux);
 }
 
 /**
@@ -621,7 +743,9 @@ tether_session_write (TetherSession *self,
 {
   g_return_if_fail (TETHER_IS_SESSION (self));
 
-  if (self->shell != NULL)
+  if (self->tmux != NULL)
+    tether_tmux_client_send_keys (self->tmux, data, len);
+  else if (self->shell != NULL)
     tether_channel_write (self->shell, data, len);
 }
 
@@ -641,7 +765,9 @@ tether_session_resize (TetherSession *self,
     return;
   self->columns = columns;
   self->rows = rows;
-  if (self->shell != NULL)
+  if (self->tmux != NULL)
+    tether_tmux_client_resize (self->tmux, columns, rows);
+  else if (self->shell != NULL)
     tether_channel_resize (self->shell, columns, rows);
 }
 
