@@ -615,13 +615,17 @@ drop_shell (TetherSession *self)
   if (self->tmux != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->tmux, self);
-      /* Closed, the session ends its shell, in tmux too; the client
-       * closes its channel once tmux is done. */
-      tether_tmux_client_kill (self->tmux);
-      g_set_object (&self->ending_tmux, self->tmux);
-      g_clear_object (&self->tmux);
       g_signal_handlers_disconnect_by_data (self->shell, self);
-      g_clear_object (&self->shell);
+      /* Closed, the session ends its shell, in tmux too; the client
+       * closes its channel once tmux is done.  Otherwise (a lost
+       * connection, quitting) the tmux session stays for a re-attach. */
+      if (self->state == TETHER_SESSION_STATE_CLOSING)
+        {
+          tether_tmux_client_kill (self->tmux);
+          g_set_object (&self->ending_tmux, self->tmux);
+          g_clear_object (&self->shell);
+        }
+      g_clear_object (&self->tmux);
     }
   if (self->shell != NULL)
     {
