@@ -18,24 +18,9 @@ static TetherTestSshd *sshd;
 
 static TetherSession *
 open_tmux_session (TetherSessionManager *manager,
-                   TetherTestSshd       *server,
-                   const char           *instance_id)
+                   TetherTestSshd       *server)
 {
-  TetherSessionDefinition def = {
-    .target = tether_test_sshd_get_target (server),
-    .configuration_name = TETHER_TMUX_CONFIGURATION_NAME,
-    .instance_id = instance_id,
-  };
-  g_autoptr(GError) error = NULL;
-  TetherSession *session;
-  TetherTestWait wait = { 0 };
-
-  tether_session_manager_new_session_async (manager, &def, NULL, tether_test_store_result, &wait);
-  tether_test_wait_for_flag (&wait.done, 20000);
-  session = tether_session_manager_new_session_finish (manager, wait.result, &error);
-  g_assert_no_error (error);
-  g_object_unref (wait.result);
-  return session;
+  return tether_test_new_tmux_session (manager, tether_test_sshd_get_target (server));
 }
 
 /* Whether the server's tmux has the session's tmux session, asked over a
@@ -46,24 +31,9 @@ remote_tmux_has (TetherSession *probe,
 {
   g_autofree char *command = g_strdup_printf ("tmux has-session -t '=tether-%s' 2>/dev/null; echo $?",
                                               instance_id);
-  g_autoptr(TetherChannel) channel = NULL;
-  g_autoptr(TetherExecResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  TetherTestWait wait = { 0 };
+  g_autofree char *output = tether_test_exec (probe, command);
 
-  tether_session_exec_async (probe, command, NULL, tether_test_store_result, &wait);
-  tether_test_wait_for_flag (&wait.done, 20000);
-  channel = tether_session_exec_finish (probe, wait.result, &error);
-  g_assert_no_error (error);
-  g_clear_object (&wait.result);
-  wait.done = FALSE;
-  tether_channel_collect_async (channel, NULL, tether_test_store_result, &wait);
-  tether_test_wait_for_flag (&wait.done, 20000);
-  result = tether_channel_collect_finish (channel, wait.result, &error);
-  g_assert_no_error (error);
-  g_clear_object (&wait.result);
-  return g_bytes_get_size (result->stdout_bytes) > 0
-         && ((const char *) g_bytes_get_data (result->stdout_bytes, NULL))[0] == '0';
+  return output[0] == '0';
 }
 
 /* Closing ends the tmux session: the request may still be on its way,
@@ -121,7 +91,7 @@ static void
 test_shell_in_tmux (void)
 {
   g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
-  g_autoptr(TetherSession) session = open_tmux_session (manager, sshd, NULL);
+  g_autoptr(TetherSession) session = open_tmux_session (manager, sshd);
   g_autofree char *instance_id = NULL;
 
   g_assert_cmpstr (tether_session_get_configuration_name (session), ==, "tmux");
@@ -164,7 +134,7 @@ static void
 test_reattach_restores (void)
 {
   g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
-  g_autoptr(TetherSession) session = open_tmux_session (manager, sshd, NULL);
+  g_autoptr(TetherSession) session = open_tmux_session (manager, sshd);
   g_autoptr(GError) error = NULL;
 
   tether_test_attach (session);
@@ -192,7 +162,7 @@ static void
 test_exit_starts_fresh (void)
 {
   g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
-  g_autoptr(TetherSession) session = open_tmux_session (manager, sshd, NULL);
+  g_autoptr(TetherSession) session = open_tmux_session (manager, sshd);
 
   tether_test_attach (session);
   tether_test_type (session, "X=gone; echo set-$((2+2))\r");
@@ -247,7 +217,7 @@ test_no_tmux (void)
   TetherTestWait wait = { 0 };
 
   tether_test_sshd_trust (bare);
-  session = open_tmux_session (manager, bare, NULL);
+  session = open_tmux_session (manager, bare);
   tether_session_attach_async (session, 80, 24, NULL, tether_test_store_result, &wait);
   tether_test_wait_for_flag (&wait.done, 20000);
   g_assert_false (tether_session_attach_finish (session, wait.result, &error));

@@ -7,6 +7,7 @@
 
 #include "tether-error.h"
 #include "tether-session-definition.h"
+#include "tether-session-private.h"
 #include "tether-target.h"
 
 /**
@@ -41,6 +42,8 @@ tether_session_definition_new_for_session (TetherSession *session)
   def->identity_file = g_strdup (tether_session_get_identity_file (session));
   def->folder = g_strdup (tether_session_get_folder (session));
   def->persistent = tether_session_get_persistent (session);
+  def->disconnected_on = tether_session_get_disconnected_on (session);
+  def->receive_mark = g_strdup (_tether_session_get_receive_mark (session));
   return def;
 }
 
@@ -61,6 +64,7 @@ tether_session_definition_free (TetherSessionDefinition *def)
   g_free ((char *) def->configuration_name);
   g_free ((char *) def->identity_file);
   g_free ((char *) def->folder);
+  g_free ((char *) def->receive_mark);
   g_free (def);
 }
 
@@ -319,6 +323,12 @@ tether_session_definition_check (const TetherSessionDefinition  *def,
   if (!check_text_field (def->target, &target_messages, error) ||
       (target = tether_target_parse (def->target, error)) == NULL)
     return FALSE;
+  if (def->receive_mark != NULL && !tether_tmux_mark_parse (def->receive_mark, NULL))
+    {
+      g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
+                           _("The session’s place in its tmux history cannot be saved: it must be three numbers."));
+      return FALSE;
+    }
   return check_text_field (def->configuration_name, &configuration_messages, error) &&
          check_text_field (def->folder, &folder_messages, error) &&
          check_identity_file (def->identity_file, error);

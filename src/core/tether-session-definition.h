@@ -14,6 +14,10 @@ G_BEGIN_DECLS
  * @identity_file: (nullable): a private key file to try before the defaults
  * @folder: (nullable): the folder the session is listed in
  * @persistent: remembered in the sessions file (the Demo session is not)
+ * @disconnected_on: when a tmux session was disconnected (Unix time), 0
+ *   when it was not: it is listed Disconnected
+ * @receive_mark: (nullable): where its pane stood at Disconnect
+ *   (`HISTORY_SIZE CURSOR_Y CURSOR_X`), the start of what Receive gives
  *
  * What defines a named session: what New-PSSession is told, what Edit
  * changes and what the sessions file remembers (never a secret).
@@ -31,6 +35,8 @@ typedef struct {
   const char *identity_file;
   const char *folder;
   gboolean    persistent;
+  gint64      disconnected_on;
+  const char *receive_mark;
 } TetherSessionDefinition;
 
 TetherSessionDefinition *tether_session_definition_new             (void);

@@ -28,6 +28,10 @@ void     _tether_session_manager_save        (TetherSessionManager  *self);
 gboolean _tether_session_manager_check_store (TetherSessionManager  *self,
                                               GError               **error);
 
+/* tether-session-manager-tmux.c */
+void     _tether_session_manager_connected   (TetherSessionManager  *self,
+                                              TetherSession         *session);
+
 /* For the tests: what the manager keeps to itself. */
 
 guint tether_session_manager_get_n_connections (TetherSessionManager *self);

@@ -728,10 +728,31 @@ tether_session_manager_enter_computer_finish (TetherSessionManager  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Connect-PSSession done: the session is no longer Disconnected. */
+static void
+connected_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TetherSessionManager *self = TETHER_SESSION_MANAGER (object);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  _tether_session_manager_connected (self, g_task_get_task_data (task));
+  g_task_return_boolean (task, TRUE);
+}
+
 /**
  * tether_session_manager_open_session_async:
  *
- * Opens a Closed or Broken session again (or completes at once if Opened).
+ * Opens a Closed or Broken session again (or completes at once if Opened);
+ * Connect-PSSession for a Disconnected one: Enter then re-attaches its
+ * tmux session.
  */
 void
 tether_session_manager_open_session_async (TetherSessionManager *self,
@@ -759,10 +780,21 @@ tether_session_manager_open_session_async (TetherSessionManager *self,
       open_session (self, session, task);
       return;
 
+    case TETHER_SESSION_STATE_DISCONNECTED:
+      {
+        g_autoptr(GTask) inner = NULL;
+
+        /* The pool keeps its own data on the task it is given. */
+        g_task_set_task_data (task, g_object_ref (session), g_object_unref);
+        inner = g_task_new (self, cancellable, connected_cb, g_steal_pointer (&task));
+        g_task_set_source_tag (inner, tether_session_manager_open_session_async);
+        open_session (self, session, inner);
+        return;
+      }
+
     case TETHER_SESSION_STATE_OPENING:
     case TETHER_SESSION_STATE_CLOSING:
     case TETHER_SESSION_STATE_DISCONNECTING:
-    case TETHER_SESSION_STATE_DISCONNECTED:
     case TETHER_SESSION_STATE_CONNECTING:
     default:
       g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_FAILED,

@@ -31,6 +31,11 @@ TetherConnection *_tether_session_get_connection (TetherSession      *self);
 /* Closes the shell and gives the connection back (transfer full). */
 TetherConnection *_tether_session_release        (TetherSession      *self);
 TetherTmuxClient *_tether_session_steal_ending_tmux (TetherSession    *self);
+gboolean          _tether_session_get_is_tmux    (TetherSession      *self);
+const char       *_tether_session_get_receive_mark (TetherSession    *self);
+void              _tether_session_set_disconnected (TetherSession    *self,
+                                                  gint64              disconnected_on,
+                                                  const char         *receive_mark);
 
 /* For the tests and benchmarks, until a command of the application runs
  * commands on sessions (Invoke-Command). */

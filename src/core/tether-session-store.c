@@ -163,6 +163,9 @@ build_key_file (GPtrArray  *definitions,
       set_optional (key_file, group, "ConfigurationName", def->configuration_name);
       set_optional (key_file, group, "IdentityFile", identity_file);
       set_optional (key_file, group, "Folder", def->folder);
+      if (def->disconnected_on > 0)
+        g_key_file_set_int64 (key_file, group, "DisconnectedOn", def->disconnected_on);
+      set_optional (key_file, group, "ReceiveMark", def->receive_mark);
     }
 
   return g_steal_pointer (&key_file);
@@ -630,7 +633,8 @@ read_definition (GKeyFile   *key_file,
 {
   g_autoptr(TetherSessionDefinition) def = tether_session_definition_new ();
   char *name = NULL, *target = NULL, *configuration_name = NULL;
-  char *identity_file = NULL, *folder = NULL;
+  char *identity_file = NULL, *folder = NULL, *receive_mark = NULL;
+  g_autofree char *disconnected_on = NULL;
   gboolean read;
 
   /* Everything in the file is remembered, by definition. */
@@ -640,12 +644,18 @@ read_definition (GKeyFile   *key_file,
          read_field (key_file, group, "ComputerName", &target) &&
          read_field (key_file, group, "ConfigurationName", &configuration_name) &&
          read_identity_file (key_file, group, &identity_file) &&
-         read_field (key_file, group, "Folder", &folder);
+         read_field (key_file, group, "Folder", &folder) &&
+         read_field (key_file, group, "DisconnectedOn", &disconnected_on) &&
+         read_field (key_file, group, "ReceiveMark", &receive_mark);
   def->name = name;
   def->target = target;
   def->configuration_name = configuration_name;
   def->identity_file = identity_file;
   def->folder = folder;
+  def->receive_mark = receive_mark;
+  if (disconnected_on != NULL
+      && !g_ascii_string_to_signed (disconnected_on, 10, 1, G_MAXINT64, &def->disconnected_on, NULL))
+    return NULL;
 
   /* The rules every way in follows: what is read here could be saved. */
   if (!read || name == NULL || *name == '\0' || !tether_session_definition_check (def, NULL))

@@ -28,6 +28,9 @@ struct _TetherSession
   TetherSessionState         state;
   gboolean                   temporary;
   gboolean                   persistent;
+  /* Disconnected (tmux): when, and where its pane stood then. */
+  gint64                     disconnected_on;
+  char                      *receive_mark;
 
   /* Owned while Opened: the shared connection and the shell on it. */
   TetherConnection          *connection;
@@ -133,6 +136,7 @@ notify (TetherSession *self,
 }
 
 static void drop_shell (TetherSession *self);
+static gboolean is_tmux (TetherSession *self);
 
 static void
 tether_session_dispose (GObject *object)
@@ -160,6 +164,7 @@ tether_session_finalize (GObject *object)
   g_free (self->identity_file);
   g_free (self->folder);
   g_free (self->last_error);
+  g_free (self->receive_mark);
 
   G_OBJECT_CLASS (tether_session_parent_class)->finalize (object);
 }
@@ -310,6 +315,13 @@ _tether_session_new (const TetherSessionDefinition *def,
   self->temporary = temporary;
   self->persistent = def->persistent && !temporary;
   _tether_session_set_target (self, def->target, def->configuration_name, def->identity_file);
+  /* Saved Disconnected: its tmux session waits on the server. */
+  if (def->disconnected_on > 0 && is_tmux (self))
+    {
+      self->disconnected_on = def->disconnected_on;
+      self->receive_mark = g_strdup (def->receive_mark);
+      self->state = TETHER_SESSION_STATE_DISCONNECTED;
+    }
   return self;
 }
 
@@ -840,6 +852,41 @@ tether_session_exec_finish (TetherSession  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_session_exec_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+_tether_session_get_is_tmux (TetherSession *self)
+{
+  return is_tmux (self);
+}
+
+const char *
+_tether_session_get_receive_mark (TetherSession *self)
+{
+  return self->receive_mark;
+}
+
+/* Disconnected on @disconnected_on (0: connected again), its pane then at
+ * @receive_mark. */
+void
+_tether_session_set_disconnected (TetherSession *self,
+                                  gint64         disconnected_on,
+                                  const char    *receive_mark)
+{
+  self->disconnected_on = disconnected_on;
+  tether_set_str (&self->receive_mark, receive_mark);
+}
+
+/**
+ * tether_session_get_disconnected_on:
+ *
+ * Returns: when the session was disconnected (Unix time), 0 if it is not
+ */
+gint64
+tether_session_get_disconnected_on (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), 0);
+  return self->disconnected_on;
 }
 
 /* Accessors */

@@ -78,6 +78,7 @@ TetherSessionAvailability tether_session_get_availability       (TetherSession *
 gboolean                  tether_session_get_temporary          (TetherSession *self);
 gboolean                  tether_session_get_persistent         (TetherSession *self);
 const char               *tether_session_get_last_error         (TetherSession *self);
+gint64                    tether_session_get_disconnected_on    (TetherSession *self);
 char                     *tether_session_dup_destination        (TetherSession *self);
 gboolean                  tether_session_get_attached           (TetherSession *self);
 gboolean                  tether_session_get_has_shell          (TetherSession *self);

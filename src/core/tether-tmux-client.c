@@ -693,3 +693,128 @@ tether_tmux_client_kill (TetherTmuxClient *self)
 
   end_with (self, "kill-session");
 }
+
+/* Disconnect and Receive */
+
+#define MARK_FORMAT "'#{history_size} #{cursor_y} #{cursor_x}'"
+
+/**
+ * tether_tmux_mark_parse:
+ * @mark: (out) (optional): filled in
+ *
+ * Returns: whether @text is a mark, `HISTORY_SIZE CURSOR_Y CURSOR_X`
+ */
+gboolean
+tether_tmux_mark_parse (const char     *text,
+                        TetherTmuxMark *mark)
+{
+  g_auto(GStrv) fields = NULL;
+  guint64 values[3];
+
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  fields = g_strsplit (text, " ", -1);
+  if (g_strv_length (fields) != 3)
+    return FALSE;
+  for (guint i = 0; i < 3; i++)
+    if (!g_ascii_string_to_unsigned (fields[i], 10, 0, G_MAXUINT, &values[i], NULL))
+      return FALSE;
+  if (mark != NULL)
+    {
+      mark->history_size = (guint) values[0];
+      mark->cursor_y = (guint) values[1];
+      mark->cursor_x = (guint) values[2];
+    }
+  return TRUE;
+}
+
+/**
+ * tether_tmux_mark_command:
+ *
+ * Returns: (transfer full): a command printing the mark of the session's
+ *   pane, for an exec channel (the control client may not be reading)
+ */
+char *
+tether_tmux_mark_command (const char *instance_id)
+{
+  g_return_val_if_fail (instance_id != NULL, NULL);
+
+  return g_strdup_printf ("tmux display-message -p -t '=tether-%s:' " MARK_FORMAT, instance_id);
+}
+
+/**
+ * tether_tmux_receive_command:
+ *
+ * Returns: (transfer full): a command printing the pane's mark now, then
+ *   all its lines (history and screen, as text): one tmux command list,
+ *   so that no output comes between the two
+ */
+char *
+tether_tmux_receive_command (const char *instance_id)
+{
+  g_return_val_if_fail (instance_id != NULL, NULL);
+
+  return g_strdup_printf ("tmux display-message -p -t '=tether-%s:' " MARK_FORMAT
+                          " \\; capture-pane -p -t '=tether-%s:' -S - -E -",
+                          instance_id, instance_id);
+}
+
+/**
+ * tether_tmux_receive_text:
+ * @since: the mark taken at Disconnect
+ * @output: what tether_tmux_receive_command() printed
+ *
+ * Returns: (transfer full): the pane's text from @since to its cursor now,
+ *   one line per row, each ending in a newline; %NULL with @error set when
+ *   @output is not what the command prints
+ */
+char *
+tether_tmux_receive_text (const TetherTmuxMark  *since,
+                          const char            *output,
+                          GError               **error)
+{
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  TetherTmuxMark now;
+  guint first, last, n_lines;
+
+  g_return_val_if_fail (since != NULL && output != NULL, NULL);
+
+  lines = g_strsplit (output, "\n", -1);
+  n_lines = g_strv_length (lines);
+  if (n_lines < 2 || !tether_tmux_mark_parse (lines[0], &now))
+    {
+      g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_PROTOCOL,
+                           _("tmux did not give the session’s output. Try again, or connect to the session and read its scrollback."));
+      return NULL;
+    }
+  /* Lines 1… are the pane's, the oldest first. */
+  first = since->history_size + since->cursor_y;
+  last = now.history_size + now.cursor_y;
+  for (guint i = first; i <= last && i + 1 < n_lines; i++)
+    {
+      const char *line = lines[i + 1];
+      gsize len = strlen (line);
+      gsize start = 0;
+
+      /* The line of the mark: what was on it before the mark is older. */
+      if (i == first)
+        {
+          glong chars = MIN ((glong) since->cursor_x, g_utf8_strlen (line, -1));
+
+          start = (gsize) (g_utf8_offset_to_pointer (line, chars) - line);
+        }
+      if (i == last)
+        {
+          /* The cursor's line is output only once something is on it. */
+          if (start >= len)
+            break;
+          g_string_append_len (text, line + start, (gssize) (len - start));
+          g_string_append_c (text, '\n');
+          break;
+        }
+      g_string_append_len (text, line + start, (gssize) (len - start));
+      g_string_append_c (text, '\n');
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}

@@ -51,6 +51,27 @@ void              tether_tmux_client_resize       (TetherTmuxClient  *self,
 void              tether_tmux_client_detach       (TetherTmuxClient  *self);
 void              tether_tmux_client_kill         (TetherTmuxClient  *self);
 
+/**
+ * TetherTmuxMark:
+ *
+ * Where a pane stood: its lines of history, and the cursor's row and
+ * column on its screen.  Line `history_size + cursor_y` of the pane
+ * (counted from its oldest line) is the cursor's.
+ */
+typedef struct {
+  guint history_size;
+  guint cursor_y;
+  guint cursor_x;
+} TetherTmuxMark;
+
+gboolean          tether_tmux_mark_parse          (const char        *text,
+                                                   TetherTmuxMark    *mark);
+char             *tether_tmux_mark_command        (const char        *instance_id);
+char             *tether_tmux_receive_command     (const char        *instance_id);
+char             *tether_tmux_receive_text        (const TetherTmuxMark *since,
+                                                   const char        *output,
+                                                   GError           **error);
+
 /* The parser's pieces, for the tests and the fuzzer. */
 GBytes           *tether_tmux_decode_output       (const char        *escaped,
                                                    gsize              len);
