@@ -132,14 +132,73 @@ test_disconnect_receive_connect (void)
   g_assert_null (strstr (text, "early"));
   rest = strchr (text + strlen (LATE), '\n');
   g_assert_true (rest == NULL || rest[1] == '\0');
-  g_assert_cmpint (tether_session_get_state (again), ==, TETHER_SESSION_STATE_OPENED);
-  g_assert_cmpint (tether_session_get_disconnected_on (again), ==, 0);
+  g_clear_pointer (&text, g_free);
+
+  /* Received, it stays Disconnected, from there on: nothing new. */
+  g_assert_cmpint (tether_session_get_state (again), ==, TETHER_SESSION_STATE_DISCONNECTED);
+  g_assert_cmpint (tether_session_get_disconnected_on (again), >, 0);
+  text = receive (manager, again);
+  g_assert_cmpstr (text, ==, "");
 
   /* Connected: the same shell, the earlier lines restored. */
+  g_assert_true (tether_test_open_session (manager, again, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tether_session_get_state (again), ==, TETHER_SESSION_STATE_OPENED);
+  g_assert_cmpint (tether_session_get_disconnected_on (again), ==, 0);
   tether_test_attach (again);
   tether_test_wait_for_output (again, "early-2");
   tether_test_type (again, "echo \"x=$X\"\r");
   tether_test_wait_for_output (again, "x=before");
+
+  tether_session_manager_close_all (manager);
+}
+
+/* Quitting disconnects a tmux session instead of ending its shell; a
+ * DefaultShell session closes as before. */
+static void
+test_quit_disconnects (void)
+{
+  g_autofree char *store = g_build_filename (g_get_user_data_dir (), "quit-sessions.ini", NULL);
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (store, tether_test_config ());
+  g_autoptr(TetherSession) session = tether_test_new_tmux_session (manager, tether_test_sshd_get_target (sshd));
+  g_autoptr(TetherSession) plain = NULL;
+  g_autofree char *name = g_strdup (tether_session_get_name (session));
+  g_autoptr(GError) error = NULL;
+  TetherTestWait wait = { 0 };
+  TetherSession *again;
+
+  plain = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Plain", &error);
+  g_assert_no_error (error);
+  tether_test_attach (session);
+  tether_test_type (session, "Y=survived; echo set-$((3+4))\r");
+  tether_test_wait_for_output (session, "set-7");
+
+  tether_session_manager_close_all (manager);
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_DISCONNECTED);
+  g_assert_cmpint (tether_session_get_state (plain), ==, TETHER_SESSION_STATE_CLOSED);
+  g_clear_object (&session);
+  g_clear_object (&plain);
+  g_clear_object (&manager);
+
+  manager = tether_session_manager_new (store, tether_test_config ());
+  g_assert_true (tether_session_manager_load (manager, &error));
+  again = tether_session_manager_lookup (manager, name);
+  g_assert_cmpint (tether_session_get_state (again), ==, TETHER_SESSION_STATE_DISCONNECTED);
+  g_assert_cmpint (tether_session_get_state (tether_session_manager_lookup (manager, "Plain")), ==,
+                   TETHER_SESSION_STATE_CLOSED);
+
+  /* No mark was taken: Receive says so. */
+  tether_session_manager_receive_session_async (manager, again, NULL, tether_test_store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, 20000);
+  g_assert_null (tether_session_manager_receive_session_finish (manager, wait.result, &error));
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+  g_object_unref (wait.result);
+
+  g_assert_true (tether_test_open_session (manager, again, &error));
+  tether_test_attach (again);
+  tether_test_type (again, "echo \"y=$Y\"\r");
+  tether_test_wait_for_output (again, "y=survived");
 
   tether_session_manager_close_all (manager);
 }
@@ -158,6 +217,7 @@ main (int   argc,
                    test_disconnect_default_shell_refused);
   g_test_add_func ("/session-manager-tmux/disconnect-receive-connect",
                    test_disconnect_receive_connect);
+  g_test_add_func ("/session-manager-tmux/quit-disconnects", test_quit_disconnects);
 
   status = g_test_run ();
   tether_test_sshd_free (sshd);

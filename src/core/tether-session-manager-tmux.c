@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "tether-error.h"
@@ -23,6 +25,7 @@
 typedef struct {
   TetherSession *session;
   char          *mark;
+  gint64         disconnected_on;
 } Job;
 
 static void
@@ -91,6 +94,32 @@ check_tmux (TetherSession  *session,
 
 /* Disconnect */
 
+/* The control client goes (tmux detaches it as its channel closes), and the
+ * connection with it unless shared; saved so. */
+static void
+set_disconnected (TetherSessionManager *self,
+                  TetherSession        *session,
+                  gint64                disconnected_on,
+                  const char           *mark)
+{
+  if (tether_session_get_state (session) == TETHER_SESSION_STATE_OPENED)
+    _tether_session_set_state (session, TETHER_SESSION_STATE_DISCONNECTING);
+  _tether_connection_pool_release (self->pool, session);
+  _tether_session_set_disconnected (session, disconnected_on, mark);
+  _tether_session_set_state (session, TETHER_SESSION_STATE_DISCONNECTED);
+  _tether_session_manager_save (self);
+}
+
+/* Quitting: a tmux session is disconnected rather than ended, without a
+ * mark (taking one waits on the network): Receive then has nothing to
+ * give, Connect shows everything. */
+void
+_tether_session_manager_disconnect_on_quit (TetherSessionManager *self,
+                                            TetherSession        *session)
+{
+  set_disconnected (self, session, g_get_real_time () / G_USEC_PER_SEC, NULL);
+}
+
 static void
 mark_cb (GObject      *object,
          GAsyncResult *result,
@@ -108,10 +137,7 @@ mark_cb (GObject      *object,
     /* No mark: Receive will say it has nothing to give, Connect works. */
     g_debug ("No mark at Disconnect: %s", error ? error->message : output);
 
-  _tether_connection_pool_release (self->pool, job->session);
-  _tether_session_set_disconnected (job->session, g_get_real_time () / G_USEC_PER_SEC, job->mark);
-  _tether_session_set_state (job->session, TETHER_SESSION_STATE_DISCONNECTED);
-  _tether_session_manager_save (self);
+  set_disconnected (self, job->session, g_get_real_time () / G_USEC_PER_SEC, job->mark);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -209,20 +235,25 @@ received_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   Job *job = g_task_get_task_data (task);
+  TetherSessionManager *self = g_task_get_source_object (task);
   g_autofree char *output = NULL;
+  g_autofree char *now = NULL;
   TetherTmuxMark since;
   GError *error = NULL;
-  char *text;
+  char *text = NULL;
 
   output = g_task_propagate_pointer (G_TASK (result), &error);
-  if (output == NULL)
+  if (output != NULL)
     {
-      g_task_return_error (task, error);
-      return;
+      tether_tmux_mark_parse (job->mark, &since);
+      text = tether_tmux_receive_text (&since, output, &error);
+      now = g_strndup (output, strcspn (output, "\n"));
     }
-  tether_tmux_mark_parse (job->mark, &since);
-  text = tether_tmux_receive_text (&since, output, &error);
-  if (text == NULL)
+  /* Received, the session is Disconnected again, from now on: the next
+   * Receive gives what comes next. */
+  set_disconnected (self, job->session, job->disconnected_on,
+                    now != NULL && tether_tmux_mark_parse (now, NULL) ? now : job->mark);
+  if (output == NULL || text == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, text, g_free);
@@ -252,7 +283,8 @@ receive_connected_cb (GObject      *object,
  * tether_session_manager_receive_session_async:
  *
  * Receive-PSSession: connects a Disconnected session and gives what its
- * pane printed since the Disconnect, as text.
+ * pane printed since the Disconnect (or the last Receive), as text; the
+ * session stays Disconnected, its shell left running.
  */
 void
 tether_session_manager_receive_session_async (TetherSessionManager *self,
@@ -272,7 +304,14 @@ tether_session_manager_receive_session_async (TetherSessionManager *self,
   g_task_set_source_tag (task, tether_session_manager_receive_session_async);
 
   mark = _tether_session_get_receive_mark (session);
-  if (tether_session_get_state (session) != TETHER_SESSION_STATE_DISCONNECTED || mark == NULL)
+  if (tether_session_get_state (session) == TETHER_SESSION_STATE_DISCONNECTED && mark == NULL)
+    {
+      g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_NOT_SUPPORTED,
+                               _("The session “%s” was disconnected as Tether quit, so where its new output starts is not known. Connect to it to see all its output."),
+                               tether_session_get_name (session));
+      return;
+    }
+  if (tether_session_get_state (session) != TETHER_SESSION_STATE_DISCONNECTED)
     {
       g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_NOT_SUPPORTED,
                                _("The session “%s” was not disconnected, so there is no output to receive. Enter it to see its output."),
@@ -283,6 +322,7 @@ tether_session_manager_receive_session_async (TetherSessionManager *self,
   job = g_new0 (Job, 1);
   job->session = g_object_ref (session);
   job->mark = g_strdup (mark);
+  job->disconnected_on = tether_session_get_disconnected_on (session);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   tether_session_manager_open_session_async (self, session, cancellable, receive_connected_cb,
                                              g_steal_pointer (&task));

@@ -941,7 +941,8 @@ tether_session_manager_forget_secrets_finish (TetherSessionManager  *self,
 /**
  * tether_session_manager_close_all:
  *
- * Closes every session and connection (on quit).
+ * Closes every session and connection (on quit); tmux sessions are
+ * disconnected instead, their shells left running.
  */
 void
 tether_session_manager_close_all (TetherSessionManager *self)
@@ -956,7 +957,12 @@ tether_session_manager_close_all (TetherSessionManager *self)
       TetherSession *session = g_ptr_array_index (sessions, i);
       TetherSessionState state = tether_session_get_state (session);
 
-      if (state != TETHER_SESSION_STATE_CLOSED && state != TETHER_SESSION_STATE_BROKEN)
+      /* A tmux session's shell outlives Tether: disconnected, not ended. */
+      if (state == TETHER_SESSION_STATE_OPENED && _tether_session_get_is_tmux (session)
+          && tether_session_get_persistent (session))
+        _tether_session_manager_disconnect_on_quit (self, session);
+      else if (state != TETHER_SESSION_STATE_CLOSED && state != TETHER_SESSION_STATE_BROKEN
+               && state != TETHER_SESSION_STATE_DISCONNECTED)
         tether_session_manager_close_session (self, session);
     }
   _tether_connection_pool_clear (self->pool);
