@@ -226,6 +226,19 @@ append_member (GString    *out,
   g_string_append (out, ": ");
 }
 
+/* When a Disconnected session was disconnected, in UTC (ISO 8601), or
+ * null. */
+static void
+append_disconnected_on (GString       *out,
+                        TetherSession *session)
+{
+  gint64 when = tether_session_get_disconnected_on (session);
+  g_autoptr(GDateTime) time = when > 0 ? g_date_time_new_from_unix_utc (when) : NULL;
+  g_autofree char *text = time != NULL ? g_date_time_format_iso8601 (time) : NULL;
+
+  tether_session_format_json_string (out, text);
+}
+
 /* Every property of each session, named as PowerShell's ConvertTo-Json names
  * a PSSession's (PascalCase), with State and Availability as their English
  * names: a JSON array, ending with a newline. */
@@ -274,6 +287,8 @@ format_json (TetherSession * const *sessions,
       g_string_append (out, tether_session_get_has_shell (session) ? "true" : "false");
       append_member (out, "LastError", FALSE);
       tether_session_format_json_string (out, tether_session_get_last_error (session));
+      append_member (out, "DisconnectedOn", FALSE);
+      append_disconnected_on (out, session);
       g_string_append (out, "\n  }");
     }
 
