@@ -203,6 +203,59 @@ test_quit_disconnects (void)
   tether_session_manager_close_all (manager);
 }
 
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The IdleTimeout, shortened to its minimum: tmux itself ends the detached
+ * tmux session, with nothing of Tether's running there. */
+static void
+test_idle_timeout (void)
+{
+  TetherConfig config = *tether_test_config ();
+  g_autoptr(TetherSessionManager) manager = NULL;
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(TetherSession) probe = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *has = NULL;
+  g_autofree char *processes = NULL;
+
+  config.idle_timeout_s = 60;
+  manager = tether_session_manager_new (NULL, &config);
+  session = tether_test_new_tmux_session (manager, tether_test_sshd_get_target (sshd));
+  g_assert_cmpuint (tether_session_get_idle_timeout (session), ==, 60);
+  tether_test_attach (session);
+  tether_test_type (session, "echo idle-$((2*3))\r");
+  tether_test_wait_for_output (session, "idle-6");
+  disconnect (manager, session, &error);
+  g_assert_no_error (error);
+
+  probe = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Probe", &error);
+  g_assert_no_error (error);
+  has = g_strdup_printf ("tmux has-session -t '=tether-%s' 2>/dev/null && echo yes",
+                         tether_session_get_instance_id (session));
+  /* Detached, nothing but tmux runs for it: the tmux server's only
+   * children are its panes' shells. */
+  processes = tether_test_exec (probe, "[ \"$(ps --ppid \"$(tmux display -p '#{pid}')\" -o pid= | wc -l)\" = "
+                                       "\"$(tmux list-panes -a | wc -l)\" ] && echo panes-only");
+  g_assert_cmpstr (processes, ==, "panes-only\n");
+  for (;;)
+    {
+      g_autofree char *answer = tether_test_exec (probe, has);
+      gboolean waited = FALSE;
+
+      if (!g_str_has_prefix (answer, "yes"))
+        break;
+      g_timeout_add_seconds (1, timeout_cb, &waited);
+      tether_test_wait_for_flag (&waited, 20000);
+    }
+
+  tether_session_manager_close_all (manager);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -218,6 +271,7 @@ main (int   argc,
   g_test_add_func ("/session-manager-tmux/disconnect-receive-connect",
                    test_disconnect_receive_connect);
   g_test_add_func ("/session-manager-tmux/quit-disconnects", test_quit_disconnects);
+  g_test_add_func ("/session-manager-tmux/idle-timeout", test_idle_timeout);
 
   status = g_test_run ();
   tether_test_sshd_free (sshd);

@@ -24,5 +24,6 @@ tether_config_init_from_settings (TetherConfig *config,
   config->columns = g_settings_get_uint (settings, "terminal-columns");
   config->rows = g_settings_get_uint (settings, "terminal-rows");
   /* The enum's values: 0 DefaultShell, 1 tmux. */
+  config->idle_timeout_s = g_settings_get_uint (settings, "idle-timeout");
   config->tmux_by_default = g_settings_get_enum (settings, "new-session-configuration") == 1;
 }

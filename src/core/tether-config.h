@@ -14,6 +14,8 @@ G_BEGIN_DECLS
  *   before the connection is Broken
  * @columns: the width a session's shell starts at, before a terminal shows it
  * @rows: its height
+ * @idle_timeout_s: how long a tmux session may stay detached before tmux
+ *   ends it
  * @tmux_by_default: whether a session given no ConfigurationName gets
  *   `tmux` rather than DefaultShell
  *
@@ -28,6 +30,7 @@ typedef struct {
   guint columns;
   guint rows;
   gboolean tmux_by_default;
+  guint idle_timeout_s;
 } TetherConfig;
 
 void tether_config_init_from_settings (TetherConfig *config,

@@ -226,13 +226,11 @@ append_member (GString    *out,
   g_string_append (out, ": ");
 }
 
-/* When a Disconnected session was disconnected, in UTC (ISO 8601), or
- * null. */
+/* A Unix time in UTC (ISO 8601), or null for 0. */
 static void
-append_disconnected_on (GString       *out,
-                        TetherSession *session)
+append_time (GString *out,
+             gint64   when)
 {
-  gint64 when = tether_session_get_disconnected_on (session);
   g_autoptr(GDateTime) time = when > 0 ? g_date_time_new_from_unix_utc (when) : NULL;
   g_autofree char *text = time != NULL ? g_date_time_format_iso8601 (time) : NULL;
 
@@ -288,7 +286,14 @@ format_json (TetherSession * const *sessions,
       append_member (out, "LastError", FALSE);
       tether_session_format_json_string (out, tether_session_get_last_error (session));
       append_member (out, "DisconnectedOn", FALSE);
-      append_disconnected_on (out, session);
+      append_time (out, tether_session_get_disconnected_on (session));
+      /* A Disconnected session's tmux session ends by itself then. */
+      append_member (out, "ExpiresOn", FALSE);
+      append_time (out, tether_session_get_disconnected_on (session) > 0
+                        ? tether_session_get_disconnected_on (session) + tether_session_get_idle_timeout (session)
+                        : 0);
+      append_member (out, "IdleTimeout", FALSE);
+      g_string_append_printf (out, "%u", tether_session_get_idle_timeout (session));
       g_string_append (out, "\n  }");
     }
 

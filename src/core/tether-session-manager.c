@@ -164,6 +164,8 @@ open_session (TetherSessionManager *self,
     }
 
   report_ignored (self, session, resolved);
+  /* The setting may have changed since the session was made. */
+  _tether_session_set_idle_timeout (session, self->config.idle_timeout_s);
   _tether_connection_pool_open (self->pool, session, resolved, self->interaction, &self->config,
                                 task);
 }
@@ -277,6 +279,7 @@ static gboolean
 config_is_valid (const TetherConfig *config)
 {
   return config->connect_timeout_s > 0 && config->keepalive_interval_ms > 0
+         && config->idle_timeout_s >= 60
          && config->keepalive_max_missed > 0 && config->columns > 0 && config->rows > 0;
 }
 
@@ -490,6 +493,7 @@ make_session (TetherSessionManager          *self,
 {
   TetherSessionDefinition named = *def;
   g_autofree char *name = NULL;
+  TetherSession *session;
 
   /* Session<Id>, as PowerShell names them; if the user already took that
    * name, the next free Session<Id>-N. */
@@ -509,7 +513,9 @@ make_session (TetherSessionManager          *self,
       && self->config.tmux_by_default)
     named.configuration_name = TETHER_TMUX_CONFIGURATION_NAME;
 
-  return _tether_session_new (&named, temporary);
+  session = _tether_session_new (&named, temporary);
+  _tether_session_set_idle_timeout (session, self->config.idle_timeout_s);
+  return session;
 }
 
 /**

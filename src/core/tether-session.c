@@ -31,6 +31,8 @@ struct _TetherSession
   /* Disconnected (tmux): when, and where its pane stood then. */
   gint64                     disconnected_on;
   char                      *receive_mark;
+  /* How long its tmux session may stay detached (the manager's setting). */
+  guint                      idle_timeout_s;
 
   /* Owned while Opened: the shared connection and the shell on it. */
   TetherConnection          *connection;
@@ -611,7 +613,7 @@ open_shell (TetherSession *self)
     return;
 
   if (is_tmux (self))
-    command = tether_tmux_client_command_line (self->instance_id);
+    command = tether_tmux_client_command_line (self->instance_id, self->idle_timeout_s);
   self->opening_shell = TRUE;
   tether_connection_open_channel_async (self->connection, command, self->columns, self->rows, NULL,
                                         open_shell_cb, g_object_ref (self));
@@ -875,6 +877,26 @@ _tether_session_set_disconnected (TetherSession *self,
 {
   self->disconnected_on = disconnected_on;
   tether_set_str (&self->receive_mark, receive_mark);
+}
+
+void
+_tether_session_set_idle_timeout (TetherSession *self,
+                                  guint          idle_timeout_s)
+{
+  self->idle_timeout_s = idle_timeout_s;
+}
+
+/**
+ * tether_session_get_idle_timeout:
+ *
+ * Returns: how long (seconds) the session's tmux session may stay detached
+ *   before tmux ends it; 0 for a DefaultShell session
+ */
+guint
+tether_session_get_idle_timeout (TetherSession *self)
+{
+  g_return_val_if_fail (TETHER_IS_SESSION (self), 0);
+  return is_tmux (self) ? self->idle_timeout_s : 0;
 }
 
 /**

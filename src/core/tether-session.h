@@ -79,6 +79,7 @@ gboolean                  tether_session_get_temporary          (TetherSession *
 gboolean                  tether_session_get_persistent         (TetherSession *self);
 const char               *tether_session_get_last_error         (TetherSession *self);
 gint64                    tether_session_get_disconnected_on    (TetherSession *self);
+guint                     tether_session_get_idle_timeout       (TetherSession *self);
 char                     *tether_session_dup_destination        (TetherSession *self);
 gboolean                  tether_session_get_attached           (TetherSession *self);
 gboolean                  tether_session_get_has_shell          (TetherSession *self);

@@ -154,20 +154,41 @@ tether_tmux_client_init (TetherTmuxClient *self)
 /**
  * tether_tmux_client_command_line:
  * @instance_id: the session's InstanceId
+ * @idle_timeout_s: how long the tmux session may stay detached
+ *
+ * The IdleTimeout is tmux's own: each detach bumps a counter (a global
+ * option named after the session, so that it reads the same from any
+ * context) and starts a tmux timer (`run-shell -d -C`, no process) that
+ * ends the session if the counter has not moved meanwhile; each attach
+ * bumps it too, so only the timer of the last detach can fire, and only
+ * if nobody came back.
  *
  * Returns: (transfer full): the command the exec channel runs: the
  *   session's tmux session `tether-<InstanceId>`, created or re-attached,
- *   in control mode; exit status 127 when there is no tmux.  It runs under
- *   the user's login shell, so it keeps to what sh, bash, zsh and fish
- *   share.
+ *   in control mode, with its idle timer's hooks; exit status 127 when
+ *   there is no tmux.  It runs under the user's login shell, so it keeps to
+ *   what sh, bash, zsh and fish share (no single quote inside the single
+ *   quotes).
  */
 char *
-tether_tmux_client_command_line (const char *instance_id)
+tether_tmux_client_command_line (const char *instance_id,
+                                 guint       idle_timeout_s)
 {
+  g_autofree char *counter = NULL;
+  g_autofree char *bump = NULL;
+
   g_return_val_if_fail (instance_id != NULL, NULL);
 
+  counter = g_strdup_printf ("@tether-detached-%s", instance_id);
+  bump = g_strdup_printf ("set -gF %s \"#{e|+:#{%s},1}\"", counter, counter);
   return g_strdup_printf ("command -v tmux >/dev/null 2>&1 || exit 127; "
-                          "exec tmux -C new-session -A -s tether-%s", instance_id);
+                          "exec tmux -C new-session -A -s tether-%s"
+                          " \\; set-hook client-attached '%s'"
+                          " \\; set-hook client-detached '%s ; run-shell -b -d %u -C "
+                          "\"if -F \\\"##{==:##{%s},#{%s}}\\\" "
+                          "\\\"kill-session -t =tether-%s ; set -gu %s\\\"\"'",
+                          instance_id, bump, bump, idle_timeout_s,
+                          counter, counter, instance_id, counter);
 }
 
 /* Decoding */

@@ -34,7 +34,8 @@ G_DECLARE_FINAL_TYPE (TetherTmuxClient, tether_tmux_client, TETHER, TMUX_CLIENT,
  *   says why, in a sentence for the user).
  */
 
-char             *tether_tmux_client_command_line (const char        *instance_id);
+char             *tether_tmux_client_command_line (const char        *instance_id,
+                                                   guint              idle_timeout_s);
 TetherTmuxClient *tether_tmux_client_new          (TetherChannel     *channel,
                                                    const char        *host);
 TetherChannel    *tether_tmux_client_get_channel  (TetherTmuxClient  *self);
