@@ -256,6 +256,39 @@ test_idle_timeout (void)
   tether_session_manager_close_all (manager);
 }
 
+/* Remove of a Disconnected session forgets it and ends its tmux session
+ * on the server. */
+static void
+test_remove_disconnected (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autoptr(TetherSession) session = tether_test_new_tmux_session (manager, tether_test_sshd_get_target (sshd));
+  g_autoptr(TetherSession) probe = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *has = g_strdup_printf ("tmux has-session -t '=tether-%s' 2>/dev/null && echo yes",
+                                          tether_session_get_instance_id (session));
+  g_autofree char *before = NULL;
+
+  disconnect (manager, session, &error);
+  g_assert_no_error (error);
+  probe = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Probe", &error);
+  g_assert_no_error (error);
+  before = tether_test_exec (probe, has);
+  g_assert_cmpstr (before, ==, "yes\n");
+
+  tether_session_manager_remove_session (manager, session);
+  g_assert_null (tether_session_manager_lookup (manager, tether_session_get_name (session)));
+  for (;;)
+    {
+      g_autofree char *answer = tether_test_exec (probe, has);
+
+      if (!g_str_has_prefix (answer, "yes"))
+        break;
+    }
+
+  tether_session_manager_close_all (manager);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -271,6 +304,7 @@ main (int   argc,
   g_test_add_func ("/session-manager-tmux/disconnect-receive-connect",
                    test_disconnect_receive_connect);
   g_test_add_func ("/session-manager-tmux/quit-disconnects", test_quit_disconnects);
+  g_test_add_func ("/session-manager-tmux/remove-disconnected", test_remove_disconnected);
   g_test_add_func ("/session-manager-tmux/idle-timeout", test_idle_timeout);
 
   status = g_test_run ();

@@ -105,6 +105,7 @@ set_disconnected (TetherSessionManager *self,
   if (tether_session_get_state (session) == TETHER_SESSION_STATE_OPENED)
     _tether_session_set_state (session, TETHER_SESSION_STATE_DISCONNECTING);
   _tether_connection_pool_release (self->pool, session);
+  _tether_session_set_exec_only (session, FALSE);
   _tether_session_set_disconnected (session, disconnected_on, mark);
   _tether_session_set_state (session, TETHER_SESSION_STATE_DISCONNECTED);
   _tether_session_manager_save (self);
@@ -213,6 +214,65 @@ tether_session_manager_disconnect_session_finish (TetherSessionManager  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Remove */
+
+static void
+killed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TetherSessionManager *self = TETHER_SESSION_MANAGER (object);
+  Job *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (output == NULL)
+    g_debug ("kill-session: %s", error->message);
+  _tether_session_set_exec_only (job->session, FALSE);
+  tether_session_manager_close_session (self, job->session);
+}
+
+static void
+ended_remote_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(TetherSession) session = user_data;
+  TetherSessionManager *self = TETHER_SESSION_MANAGER (object);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (tether_session_manager_open_session_finish (self, result, &error))
+    {
+      g_autoptr(GTask) task = g_task_new (self, NULL, NULL, NULL);
+      g_autofree char *command = g_strdup_printf ("tmux kill-session -t '=tether-%s'",
+                                                  tether_session_get_instance_id (session));
+      Job *job = g_new0 (Job, 1);
+
+      job->session = g_object_ref (session);
+      g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+      run_job (self, task, command, killed_cb);
+      return;
+    }
+  _tether_session_set_exec_only (session, FALSE);
+  message = g_strdup_printf (_("Tether could not reach %s to end the tmux session of “%s” (%s). It ends there by itself once it has been idle for its idle timeout."),
+                             tether_session_get_computer_name (session),
+                             tether_session_get_name (session), error->message);
+  g_signal_emit_by_name (self, "warning", session, message);
+}
+
+/* Remove-PSSession of a Disconnected session: it is forgotten here at
+ * once, and its tmux session ended on the server when it can be reached. */
+void
+_tether_session_manager_end_remote (TetherSessionManager *self,
+                                    TetherSession        *session)
+{
+  _tether_session_set_exec_only (session, TRUE);
+  tether_session_manager_open_session_async (self, session, NULL, ended_remote_cb,
+                                             g_object_ref (session));
+}
+
 /* Connect */
 
 /* Connected: the session is no longer Disconnected, on disk either. */
@@ -272,6 +332,9 @@ receive_connected_cb (GObject      *object,
 
   if (!tether_session_manager_open_session_finish (self, result, &error))
     {
+      /* Unreachable: still Disconnected, its shell still on the server. */
+      _tether_session_set_exec_only (job->session, FALSE);
+      _tether_session_set_state (job->session, TETHER_SESSION_STATE_DISCONNECTED);
       g_task_return_error (task, error);
       return;
     }
@@ -324,6 +387,7 @@ tether_session_manager_receive_session_async (TetherSessionManager *self,
   job->mark = g_strdup (mark);
   job->disconnected_on = tether_session_get_disconnected_on (session);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  _tether_session_set_exec_only (session, TRUE);
   tether_session_manager_open_session_async (self, session, cancellable, receive_connected_cb,
                                              g_steal_pointer (&task));
 }

@@ -876,7 +876,15 @@ tether_session_manager_remove_session (TetherSessionManager *self,
   g_return_if_fail (TETHER_IS_SESSION (session));
 
   g_object_ref (session);
-  tether_session_manager_close_session (self, session);
+  /* A Disconnected session's shell runs on the server: ended there too. */
+  if (tether_session_get_state (session) == TETHER_SESSION_STATE_DISCONNECTED)
+    {
+      _tether_session_set_disconnected (session, 0, NULL);
+      _tether_session_set_state (session, TETHER_SESSION_STATE_CLOSED);
+      _tether_session_manager_end_remote (self, session);
+    }
+  else
+    tether_session_manager_close_session (self, session);
   if (g_list_store_find (self->sessions, session, &position))
     {
       g_list_store_remove (self->sessions, position);

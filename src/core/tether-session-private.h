@@ -33,6 +33,8 @@ TetherConnection *_tether_session_release        (TetherSession      *self);
 TetherTmuxClient *_tether_session_steal_ending_tmux (TetherSession    *self);
 gboolean          _tether_session_get_is_tmux    (TetherSession      *self);
 const char       *_tether_session_get_receive_mark (TetherSession    *self);
+void              _tether_session_set_exec_only  (TetherSession      *self,
+                                                  gboolean            exec_only);
 void              _tether_session_set_idle_timeout (TetherSession    *self,
                                                   guint               idle_timeout_s);
 void              _tether_session_set_disconnected (TetherSession    *self,

@@ -33,6 +33,9 @@ struct _TetherSession
   char                      *receive_mark;
   /* How long its tmux session may stay detached (the manager's setting). */
   guint                      idle_timeout_s;
+  /* Opened only to run commands (Receive, Remove): no shell, so that no
+   * control client attaches (nor creates the tmux session again). */
+  gboolean                   exec_only;
 
   /* Owned while Opened: the shared connection and the shell on it. */
   TetherConnection          *connection;
@@ -609,7 +612,7 @@ open_shell (TetherSession *self)
 {
   g_autofree char *command = NULL;
 
-  if (self->shell != NULL || self->opening_shell || self->connection == NULL)
+  if (self->shell != NULL || self->opening_shell || self->connection == NULL || self->exec_only)
     return;
 
   if (is_tmux (self))
@@ -877,6 +880,13 @@ _tether_session_set_disconnected (TetherSession *self,
 {
   self->disconnected_on = disconnected_on;
   tether_set_str (&self->receive_mark, receive_mark);
+}
+
+void
+_tether_session_set_exec_only (TetherSession *self,
+                               gboolean       exec_only)
+{
+  self->exec_only = exec_only;
 }
 
 void
