@@ -20,20 +20,6 @@ host_key_dialog_shown (gpointer data)
   return find_toplevel ("tether-host-key-dialog") != NULL;
 }
 
-static gboolean
-is_label_with (GtkWidget     *widget,
-               gconstpointer  needle)
-{
-  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL;
-}
-
-static gboolean
-label_contains (GtkWidget  *widget,
-                const char *needle)
-{
-  return tether_test_find_widget (widget, is_label_with, needle) != NULL;
-}
-
 static void
 test_host_key (void)
 {
