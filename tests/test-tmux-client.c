@@ -203,6 +203,83 @@ test_default_configuration (void)
   g_assert_cmpstr (tether_session_get_configuration_name (session), ==, "DefaultShell");
 }
 
+typedef struct {
+  TetherChannel *giver;
+  gsize          held;
+} Hoard;
+
+/* A viewer that takes the pane's output and holds it. */
+static gboolean
+hoard_cb (TetherSession *session,
+          TetherChannel *giver,
+          GBytes        *data,
+          Hoard         *hoard)
+{
+  if (giver == NULL)
+    return FALSE;
+  hoard->giver = giver;
+  hoard->held += g_bytes_get_size (data);
+  return TRUE;
+}
+
+static gboolean
+held_a_window (gpointer data)
+{
+  Hoard *hoard = data;
+
+  /* The worker reads libssh's whole buffer or nothing (test-session.c). */
+  return hoard->giver != NULL
+         && hoard->held + 1280000 >= tether_channel_get_window (hoard->giver);
+}
+
+static gboolean
+nothing_held (gpointer data)
+{
+  return tether_channel_get_in_flight (data) == 0;
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* A flood in tmux is paced like a shell's: what the viewer holds stays
+ * within the channel's window (the memory held here is flat, whatever
+ * the pane prints), and the channel's count is exact to the byte once the
+ * viewer gives back what it took: the framing was given back by the
+ * client. */
+static void
+test_flood_paced (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autoptr(TetherSession) session = open_tmux_session (manager, sshd);
+  Hoard hoard = { 0 };
+  gboolean waited = FALSE;
+  gulong id;
+  gsize window;
+
+  id = g_signal_connect (session, "output", G_CALLBACK (hoard_cb), &hoard);
+  tether_test_attach (session);
+  tether_test_type (session, "yes | head -c 20000000; echo; echo paced-$((40+2))\r");
+  tether_test_wait_until (held_a_window, &hoard, 20000);
+  g_timeout_add (300, timeout_cb, &waited);
+  tether_test_wait_for_flag (&waited, 20000);
+
+  window = tether_channel_get_window (hoard.giver);
+  g_test_message ("held %" G_GSIZE_FORMAT " bytes of a %" G_GSIZE_FORMAT "-byte window", hoard.held, window);
+  g_assert_cmpuint (hoard.held, <=, window);
+  g_assert_cmpuint (tether_channel_get_in_flight (hoard.giver), <=, window);
+
+  g_signal_handler_disconnect (session, id);
+  tether_channel_consume (hoard.giver, hoard.held);
+  tether_test_wait_for_output (session, "paced-42");
+  tether_test_wait_until (nothing_held, hoard.giver, 20000);
+
+  tether_session_manager_close_all (manager);
+}
+
 /* Without tmux on the server, Enter fails with a sentence that names the
  * package and the version. */
 static void
@@ -249,6 +326,7 @@ main (int   argc,
   g_test_add_func ("/tmux/reattach-restores", test_reattach_restores);
   g_test_add_func ("/tmux/exit-starts-fresh", test_exit_starts_fresh);
   g_test_add_func ("/tmux/no-tmux", test_no_tmux);
+  g_test_add_func ("/tmux/flood-paced", test_flood_paced);
   g_test_add_func ("/tmux/default-configuration", test_default_configuration);
 
   status = g_test_run ();
