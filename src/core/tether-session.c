@@ -88,51 +88,6 @@ static guint signals[N_SIGNALS];
 /* Ids are per process, from 1, never reused (as PowerShell's). */
 static guint next_id = 1;
 
-/**
- * tether_session_state_to_string:
- *
- * Returns: PowerShell's invariant English name of @state, as Get-PSSession
- *   prints it in every language
- */
-const char *
-tether_session_state_to_string (TetherSessionState state)
-{
-  switch (state)
-    {
-    case TETHER_SESSION_STATE_OPENING: return "Opening";
-    case TETHER_SESSION_STATE_OPENED: return "Opened";
-    case TETHER_SESSION_STATE_CLOSING: return "Closing";
-    case TETHER_SESSION_STATE_CLOSED: return "Closed";
-    case TETHER_SESSION_STATE_BROKEN: return "Broken";
-    case TETHER_SESSION_STATE_DISCONNECTING: return "Disconnecting";
-    case TETHER_SESSION_STATE_DISCONNECTED: return "Disconnected";
-    case TETHER_SESSION_STATE_CONNECTING: return "Connecting";
-    default: return "Unknown";
-    }
-}
-
-/**
- * tether_session_state_to_display:
- *
- * Returns: the translated name of @state, for the window
- */
-const char *
-tether_session_state_to_display (TetherSessionState state)
-{
-  switch (state)
-    {
-    case TETHER_SESSION_STATE_OPENING: return C_("session state", "Opening");
-    case TETHER_SESSION_STATE_OPENED: return C_("session state", "Opened");
-    case TETHER_SESSION_STATE_CLOSING: return C_("session state", "Closing");
-    case TETHER_SESSION_STATE_CLOSED: return C_("session state", "Closed");
-    case TETHER_SESSION_STATE_BROKEN: return C_("session state", "Broken");
-    case TETHER_SESSION_STATE_DISCONNECTING: return C_("session state", "Disconnecting");
-    case TETHER_SESSION_STATE_DISCONNECTED: return C_("session state", "Disconnected");
-    case TETHER_SESSION_STATE_CONNECTING: return C_("session state", "Connecting");
-    default: return C_("session state", "Unknown");
-    }
-}
-
 static void
 notify (TetherSession *self,
         guint          prop)
@@ -790,73 +745,6 @@ tether_session_resize (TetherSession *self,
     tether_tmux_client_resize (self->tmux, columns, rows);
   else if (self->shell != NULL)
     tether_channel_resize (self->shell, columns, rows);
-}
-
-static void
-exec_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  TetherChannel *channel;
-
-  channel = tether_connection_open_channel_finish (TETHER_CONNECTION (object), result, &error);
-  if (channel == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, channel, g_object_unref);
-}
-
-/**
- * tether_session_exec_async:
- * @command: a command line for the remote shell
- *
- * Runs @command on its own channel of the session's connection, with
- * stdout, stderr and the exit status kept apart (see #TetherChannel; its
- * output flows once tether_channel_start() is called).
- */
-void
-tether_session_exec_async (TetherSession       *self,
-                           const char          *command,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (TETHER_IS_SESSION (self));
-  g_return_if_fail (command != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, tether_session_exec_async);
-
-  if (self->state != TETHER_SESSION_STATE_OPENED || self->connection == NULL)
-    {
-      g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_NOT_OPENED,
-                               _("The session “%s” is not open (it is %s). Open it, then run the command again."),
-                               self->name, tether_session_state_to_display (self->state));
-      return;
-    }
-
-  tether_connection_open_channel_async (self->connection, command, 0, 0, cancellable,
-                                        exec_cb, g_steal_pointer (&task));
-}
-
-/**
- * tether_session_exec_finish:
- *
- * Returns: (transfer full): the command's channel
- */
-TetherChannel *
-tether_session_exec_finish (TetherSession  *self,
-                            GAsyncResult   *result,
-                            GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_session_exec_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 gboolean
