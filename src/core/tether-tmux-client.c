@@ -376,6 +376,7 @@ restored_cb (TetherTmuxClient *self,
              GPtrArray        *lines)
 {
   g_autoptr(GString) text = NULL;
+  g_autoptr(GBytes) screen = NULL;
 
   if (self->error != NULL)
     return;
@@ -388,7 +389,8 @@ restored_cb (TetherTmuxClient *self,
     }
   g_string_append_printf (text, "\033[0m\033[%u;%uH", self->cursor_y + 1, self->cursor_x + 1);
   self->restoring = FALSE;
-  emit_output (self, NULL, g_string_free_to_bytes (g_steal_pointer (&text)));
+  screen = g_string_free_to_bytes (g_steal_pointer (&text));
+  emit_output (self, NULL, screen);
   g_signal_emit (self, signals[READY], 0);
 }
 
