@@ -161,6 +161,79 @@ test_reattach_restores (void)
   tether_session_manager_close_all (manager);
 }
 
+static void
+same_shell_cb (TetherSession *session,
+               gboolean       same_shell,
+               int           *same)
+{
+  *same = same_shell ? 1 : -1;
+}
+
+/* A lost connection, back within the reconnect window: the viewer that
+ * stayed gets the same shell (its variable still set), told so by
+ * `reconnected` with same_shell TRUE. */
+static void
+test_reconnect_same_shell (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autoptr(TetherSession) session = open_tmux_session (manager, sshd);
+  int same = 0;
+
+  tether_test_attach (session);
+  tether_test_type (session, "X=kept-$((6*7)); echo set-$X\r");
+  tether_test_wait_for_output (session, "set-kept-42");
+  g_signal_connect (session, "reconnected", G_CALLBACK (same_shell_cb), &same);
+
+  tether_test_sshd_kill_connections (sshd);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_CONNECTING, 20000);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_OPENED, 20000);
+  while (same == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (same, ==, 1);
+  g_assert_true (tether_session_get_attached (session));
+
+  tether_test_clear_output (session);
+  tether_test_type (session, "echo \"x=$X\"\r");
+  tether_test_wait_for_output (session, "x=kept-42");
+  tether_session_manager_close_all (manager);
+}
+
+/* Out of the reconnect window, a saved tmux session is Disconnected, not
+ * Broken: its shell may still run on the server, and Connect re-attaches.
+ * (Here the test's sshd takes its tmux server with it, so Connect finds a
+ * fresh one.) */
+static void
+test_reconnect_window_disconnects (void)
+{
+  g_autoptr(TetherTestSshd) own = tether_test_sshd_new (NULL);
+  TetherConfig config = *tether_test_config ();
+  g_autoptr(TetherSessionManager) manager = NULL;
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tether_test_sshd_trust (own);
+  config.reconnect_window_s = 1;
+  manager = tether_session_manager_new (NULL, &config);
+  session = open_tmux_session (manager, own);
+  tether_test_attach (session);
+
+  tether_test_sshd_shut_down (own);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_CONNECTING, 20000);
+  tether_test_wait_state (session, TETHER_SESSION_STATE_DISCONNECTED, 20000);
+  g_assert_false (tether_session_get_attached (session));
+  g_assert_cmpint (tether_session_get_disconnected_on (session), >, 0);
+
+  tether_test_sshd_restart (own);
+  g_assert_true (tether_test_open_session (manager, session, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
+  g_assert_cmpint (tether_session_get_disconnected_on (session), ==, 0);
+  tether_test_attach (session);
+  tether_test_type (session, "echo back-$((6*7))\r");
+  tether_test_wait_for_output (session, "back-42");
+  tether_session_manager_close_all (manager);
+}
+
 /* `exit` ends the tmux session; the session stays Opened and the next
  * Enter starts a fresh one. */
 static void
@@ -329,6 +402,8 @@ main (int   argc,
   g_test_add_func ("/tmux/version", test_version);
   g_test_add_func ("/tmux/shell", test_shell_in_tmux);
   g_test_add_func ("/tmux/reattach-restores", test_reattach_restores);
+  g_test_add_func ("/tmux/reconnect-same-shell", test_reconnect_same_shell);
+  g_test_add_func ("/tmux/reconnect-window-disconnects", test_reconnect_window_disconnects);
   g_test_add_func ("/tmux/exit-starts-fresh", test_exit_starts_fresh);
   g_test_add_func ("/tmux/no-tmux", test_no_tmux);
   g_test_add_func ("/tmux/flood-paced", test_flood_paced);

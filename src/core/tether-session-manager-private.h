@@ -64,8 +64,8 @@ void     _tether_session_manager_connected   (TetherSessionManager  *self,
                                               TetherSession         *session);
 void     _tether_session_manager_end_remote  (TetherSessionManager  *self,
                                               TetherSession         *session);
-void     _tether_session_manager_disconnect_on_quit (TetherSessionManager *self,
-                                                     TetherSession        *session);
+void     _tether_session_manager_disconnect_unmarked (TetherSessionManager *self,
+                                                      TetherSession        *session);
 
 /* For the tests: what the manager keeps to itself. */
 

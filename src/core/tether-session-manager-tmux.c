@@ -111,12 +111,13 @@ set_disconnected (TetherSessionManager *self,
   _tether_session_manager_save (self);
 }
 
-/* Quitting: a tmux session is disconnected rather than ended, without a
- * mark (taking one waits on the network): Receive then has nothing to
+/* Quitting, or its connection lost for good (tether-reconnect.c): a tmux
+ * session is disconnected rather than ended, without a mark (taking one
+ * waits on the network, or there is none): Receive then has nothing to
  * give, Connect shows everything. */
 void
-_tether_session_manager_disconnect_on_quit (TetherSessionManager *self,
-                                            TetherSession        *session)
+_tether_session_manager_disconnect_unmarked (TetherSessionManager *self,
+                                             TetherSession        *session)
 {
   set_disconnected (self, session, g_get_real_time () / G_USEC_PER_SEC, NULL);
 }

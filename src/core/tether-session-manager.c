@@ -1075,7 +1075,7 @@ tether_session_manager_close_all (TetherSessionManager *self)
       /* A tmux session's shell outlives Tether: disconnected, not ended. */
       if (state == TETHER_SESSION_STATE_OPENED && _tether_session_get_is_tmux (session)
           && tether_session_get_persistent (session))
-        _tether_session_manager_disconnect_on_quit (self, session);
+        _tether_session_manager_disconnect_unmarked (self, session);
       else if (state != TETHER_SESSION_STATE_CLOSED && state != TETHER_SESSION_STATE_BROKEN
                && state != TETHER_SESSION_STATE_DISCONNECTED)
         tether_session_manager_close_session (self, session);

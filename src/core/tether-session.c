@@ -519,7 +519,9 @@ tmux_output_cb (TetherTmuxClient *tmux,
   return taken;
 }
 
-/* The screen is restored: the Enter under way is done. */
+/* The screen is restored: the Enter under way is done, or the viewer that
+ * stayed through a lost connection has its shell back (open_shell_cb());
+ * only now does typing reach the pane. */
 static void
 tmux_ready_cb (TetherTmuxClient *tmux,
                TetherSession    *self)
@@ -529,6 +531,8 @@ tmux_ready_cb (TetherTmuxClient *tmux,
   set_attached (self, TRUE);
   if (task != NULL)
     g_task_return_boolean (task, TRUE);
+  else
+    g_signal_emit (self, signals[RECONNECTED], 0, TRUE);
 }
 
 /* The tmux session ended, or tmux never started (@error says why, and the
@@ -642,6 +646,13 @@ open_shell_cb (GObject      *object,
     }
   if (self->attach_task != NULL)
     finish_attach (self);
+  else if (self->attached && self->tmux != NULL)
+    {
+      /* Its viewer stayed through a lost connection (resume()), and so did
+       * the tmux session on the server: the same shell, its screen
+       * restored over what the viewer held (then tmux_ready_cb()). */
+      tether_tmux_client_start (self->tmux, self->columns, self->rows);
+    }
   else if (self->attached)
     {
       /* Its viewer stayed through a lost connection (resume()): the new
@@ -713,15 +724,10 @@ drop_shell (TetherSession *self)
 static void
 resume (TetherSession *self)
 {
-  if (g_strcmp0 (self->configuration_name, TETHER_DEFAULT_CONFIGURATION_NAME) != 0)
-    {
-      /* ConfigurationName tmux (issue #11, §2) re-attaches its tmux session
-       * here, same shell and same screen, and emits `reconnected` with
-       * same_shell TRUE.  Until then every configuration is DefaultShell. */
-    }
-
   /* DefaultShell: the shell died with the connection; a fresh one goes to
-   * the viewer that stayed (open_shell_cb()). */
+   * the viewer that stayed.  tmux: the control client attaches the tmux
+   * session that waited on the server, same shell and same screen.  Both
+   * are open_shell_cb()'s, which emits `reconnected` accordingly. */
   open_shell (self);
 }
 
