@@ -8,6 +8,7 @@
 
 #include "tether-error.h"
 #include "tether-session-store.h"
+#include "tether-test-session.h"
 #include "tether-test-sshd.h"
 
 /*
@@ -714,6 +715,93 @@ test_without_running_instance (void)
   g_assert_cmpstr (r.out, ==, "");
 }
 
+/* The value of "@key": "…" in the JSON object of the session @name. */
+static char *
+json_field (const char *json,
+            const char *name,
+            const char *key)
+{
+  g_autofree char *name_member = g_strdup_printf ("\"Name\": \"%s\"", name);
+  g_autofree char *key_member = g_strdup_printf ("\"%s\": \"", key);
+  const char *named = strstr (json, name_member);
+  const char *object = named;
+  const char *start;
+
+  if (named == NULL)
+    return NULL;
+  /* Members come in any order: from the object's "{" to its "}". */
+  while (object > json && *object != '{')
+    object--;
+  start = strstr (object, key_member);
+  if (start == NULL || start > strchr (named, '}'))
+    return NULL;
+  start += strlen (key_member);
+  return g_strndup (start, strcspn (start, "\""));
+}
+
+/* --disconnect, --receive, --connect on a tmux session; --disconnect of a
+ * DefaultShell session is refused. */
+static void
+test_disconnect_receive_connect (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autoptr(TetherSession) probe = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Result) r = { 0 };
+  g_autofree char *row = NULL;
+  g_autofree char *instance_id = NULL;
+  g_autofree char *disconnected_on = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *command = NULL;
+
+  run (&r, "--new-session", tether_test_sshd_get_target (sshd), "--name", "Kept",
+       "--configuration-name", "tmux");
+  assert_ok (&r);
+  run (&r, "--new-session", tether_test_sshd_get_target (sshd), "--name", "Plain");
+  assert_ok (&r);
+
+  run (&r, "--disconnect", "Plain");
+  assert_fails_with (&r, "The session “Plain” cannot be disconnected: its shell is a DefaultShell one, "
+                         "which ends with the connection. To keep a shell running on the server, use "
+                         "a session with the tmux configuration.\n");
+
+  run (&r, "--disconnect", "Kept");
+  assert_ok (&r);
+  run (&r, "--get-session", "--json");
+  state = json_field (r.out, "Kept", "State");
+  g_assert_cmpstr (state, ==, "Disconnected");
+  instance_id = json_field (r.out, "Kept", "InstanceId");
+  disconnected_on = json_field (r.out, "Kept", "DisconnectedOn");
+  g_assert_nonnull (instance_id);
+  g_assert_nonnull (disconnected_on);
+  g_assert_true (g_str_has_suffix (disconnected_on, "Z"));
+
+  /* Something prints in the detached shell: typed there by tmux itself. */
+  probe = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), NULL, &error);
+  g_assert_no_error (error);
+  command = g_strdup_printf ("tmux send-keys -t '=tether-%s:' 'echo cli-$((5*5))' Enter", instance_id);
+  g_free (tether_test_exec (probe, command));
+
+  /* Receive prints it (asked until the shell has run it). */
+  do
+    run (&r, "--receive", "Kept");
+  while (r.status == 0 && strstr (r.out, "cli-25\n") == NULL);
+  assert_ok (&r);
+  g_assert_null (strstr (r.out, "Kept"));
+
+  run (&r, "--connect", "Kept");
+  assert_ok (&r);
+  run (&r, "--get-session");
+  row = row_of (r.out, "Kept");
+  g_assert_nonnull (strstr (row, " Opened "));
+
+  tether_session_manager_close_all (manager);
+  run (&r, "--remove", "Kept");
+  assert_ok (&r);
+  run (&r, "--remove", "Plain");
+  assert_ok (&r);
+}
+
 static char *
 sessions_path (void)
 {
@@ -1012,6 +1100,7 @@ main (int   argc,
   g_test_add_func ("/cli/invoke-command", test_invoke_command);
   g_test_add_func ("/cli/invoke-sessions-and-inventory", test_invoke_sessions_and_inventory);
   g_test_add_func ("/cli/new-session-server-dies-at-question", test_new_session_server_dies_at_question);
+  g_test_add_func ("/cli/disconnect-receive-connect", test_disconnect_receive_connect);
   g_test_add_func ("/cli/without-running-instance", test_without_running_instance);
   g_test_add_func ("/cli/unreadable-sessions-file", test_unreadable_sessions_file);
   g_test_add_func ("/cli/save-fails", test_save_fails);

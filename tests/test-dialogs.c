@@ -22,20 +22,6 @@ host_key_dialog_shown (gpointer data)
   return find_toplevel ("tether-host-key-dialog") != NULL;
 }
 
-static gboolean
-is_label_with (GtkWidget     *widget,
-               gconstpointer  needle)
-{
-  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL;
-}
-
-static gboolean
-label_contains (GtkWidget  *widget,
-                const char *needle)
-{
-  return tether_test_find_widget (widget, is_label_with, needle) != NULL;
-}
-
 static void
 test_host_key (void)
 {
@@ -293,7 +279,7 @@ static gboolean
 is_body_with (GtkWidget     *widget,
               gconstpointer  needle)
 {
-  return is_label_with (widget, needle) && gtk_widget_get_mapped (widget);
+  return tether_test_is_label_with (widget, needle) && gtk_widget_get_mapped (widget);
 }
 
 /* Types @answer into the passphrase dialog's entry and presses Enter, as a
@@ -585,7 +571,9 @@ check_create_fails (const char *name,
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new-session", NULL);
   dialog = TETHER_NEW_SESSION_DIALOG (find_toplevel ("tether-new-session-dialog"));
   tether_new_session_dialog_set_fields (dialog, "127.0.0.1", name, user, port_text);
-  gtk_editable_set_text (find_row (dialog, "Configuration Name (empty for DefaultShell)"), "Lab.Shell");
+  gtk_editable_set_text (find_row (dialog, "Configuration Name (DefaultShell, or tmux: the shell keeps "
+                                           "running on the server)"),
+                         "Lab.Shell");
   gtk_editable_set_text (find_row (dialog, "Folder"), "Lab");
   g_assert_true (tether_new_session_dialog_get_valid (dialog));
   g_signal_emit_by_name (dialog, "create");

@@ -113,6 +113,14 @@ enter (Fixture  *f,
   return ok;
 }
 
+/* The same tests in the tmux configuration: a fixture's data points to
+ * this instead of a server. */
+typedef struct {
+  TetherTestSshd *server;
+} TmuxSetup;
+
+static TmuxSetup tmux_setup;
+
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -121,8 +129,11 @@ fixture_set_up (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   f->manager = tether_session_manager_new (NULL, tether_test_config ());
-  f->session = tether_test_new_session (f->manager, tether_test_sshd_get_target (server),
-                                        "Server01", &error);
+  if (data == &tmux_setup)
+    f->session = tether_test_new_tmux_session (f->manager, tether_test_sshd_get_target (tmux_setup.server));
+  else
+    f->session = tether_test_new_session (f->manager, tether_test_sshd_get_target (server),
+                                          "Server01", &error);
   g_assert_no_error (error);
 
   f->window = GTK_WINDOW (gtk_window_new ());
@@ -186,19 +197,32 @@ grid_is (gpointer data)
   return vte_terminal_get_column_count (VTE_TERMINAL (wait->fixture->terminal)) == wait->columns;
 }
 
+/* The shell's PTY has the terminal's size.  tmux resizes a pane's PTY on
+ * a timer of its own, a moment after the client's size changed: a
+ * command typed at once may still see the old size, so it is asked again
+ * (each answer marked apart) until it sees the new one. */
 static void
 check_stty_size (Fixture    *f,
                  const char *marker)
 {
-  g_autofree char *command = NULL;
-  g_autofree char *expected = NULL;
+  for (guint attempt = 0;; attempt++)
+    {
+      g_autofree char *command = g_strdup_printf ("echo %s-$((%u+1))=$(stty size)\n", marker, attempt);
+      g_autofree char *answered = g_strdup_printf ("%s-%u=", marker, attempt + 1);
+      g_autofree char *expected = NULL;
+      g_autofree char *text = NULL;
 
-  command = g_strdup_printf ("echo %s=$(stty size)\n", marker);
-  expected = g_strdup_printf ("%s=%ld %ld", marker,
-                              vte_terminal_get_row_count (VTE_TERMINAL (f->terminal)),
-                              vte_terminal_get_column_count (VTE_TERMINAL (f->terminal)));
-  type (f, command);
-  wait_for_text (f, expected);
+      expected = g_strdup_printf ("%s%ld %ld", answered,
+                                  vte_terminal_get_row_count (VTE_TERMINAL (f->terminal)),
+                                  vte_terminal_get_column_count (VTE_TERMINAL (f->terminal)));
+      type (f, command);
+      /* The answer, not the command's echo (which shows $((…))). */
+      wait_for_text (f, answered);
+      text = terminal_text (f);
+      if (strstr (text, expected) != NULL)
+        return;
+      g_assert_cmpuint (attempt, <, 100);
+    }
 }
 
 static void
@@ -538,6 +562,46 @@ test_keys (Fixture       *f,
   g_signal_handlers_disconnect_by_data (entry, &previous_match);
 }
 
+/* less, vi, Ctrl+C and a bracketed paste behave in a tmux session as in
+ * a DefaultShell one: every byte typed reaches the pane as it is. */
+static void
+test_programs (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (enter (f, &error));
+  g_assert_no_error (error);
+
+  type (f, "seq -f 'row-%g' 1 500 | less\n");
+  wait_for_text (f, "row-3");
+  type (f, "G");
+  wait_for_text (f, "row-500");
+  type (f, "q");
+  type (f, "echo after-less-$((1+1))\n");
+  wait_for_text (f, "after-less-2");
+
+  /* Ex commands: no Escape, whose meaning depends on what follows it. */
+  type (f, "vi -u NONE -N \"$HOME/vi.txt\" && echo vi-done-$((5+5))\n");
+  wait_for_text (f, "[New");
+  type (f, ":s/^/hello-vi/\n");
+  type (f, ":wq\n");
+  wait_for_text (f, "vi-done-10");
+  type (f, "sed 's/^/file:/' \"$HOME/vi.txt\"\n");
+  wait_for_text (f, "file:hello-vi");
+
+  type (f, "sh -c 'echo sleeping-$((2*2)); exec sleep 600'\n");
+  wait_for_text (f, "sleeping-4");
+  type (f, "\003");
+  type (f, "echo after-interrupt-$((3*3))\n");
+  wait_for_text (f, "after-interrupt-9");
+
+  /* Bash turns bracketed paste on: the pasted line waits for Enter. */
+  vte_terminal_paste_text (VTE_TERMINAL (f->terminal), "echo pasted-$((4*4))");
+  type (f, "\n");
+  wait_for_text (f, "pasted-16");
+}
+
 static double
 background_lightness (Fixture *f)
 {
@@ -641,6 +705,13 @@ main (int   argc,
               fixture_set_up, test_actions, fixture_tear_down);
   g_test_add ("/terminal/appearance", Fixture, sshd,
               fixture_set_up, test_appearance, fixture_tear_down);
+  tmux_setup.server = sshd;
+  g_test_add ("/terminal/tmux/remote-size", Fixture, &tmux_setup,
+              fixture_set_up, test_remote_size, fixture_tear_down);
+  g_test_add ("/terminal/tmux/programs", Fixture, &tmux_setup,
+              fixture_set_up, test_programs, fixture_tear_down);
+  g_test_add ("/terminal/tmux/keys", Fixture, &tmux_setup,
+              fixture_set_up, test_keys, fixture_tear_down);
 
   status = g_test_run ();
   g_clear_pointer (&quick, tether_test_sshd_free);

@@ -222,10 +222,10 @@ test_new_session_dialog_rules (void)
   tether_new_session_dialog_set_fields (TETHER_NEW_SESSION_DIALOG (dialog), "host.example", "Fine", NULL, NULL);
   g_assert_true (tether_new_session_dialog_get_valid (TETHER_NEW_SESSION_DIALOG (dialog)));
 
-  gtk_editable_set_text (row_editable (dialog, "Configuration Name (empty for DefaultShell)"), "Bash\xc2\x85");
+  gtk_editable_set_text (row_editable (dialog, "Configuration Name (DefaultShell, or tmux: the shell keeps running on the server)"), "Bash\xc2\x85");
   tether_new_session_dialog_set_fields (TETHER_NEW_SESSION_DIALOG (dialog), "host.example", "Fine", NULL, NULL);
   g_assert_false (tether_new_session_dialog_get_valid (TETHER_NEW_SESSION_DIALOG (dialog)));
-  gtk_editable_set_text (row_editable (dialog, "Configuration Name (empty for DefaultShell)"), "");
+  gtk_editable_set_text (row_editable (dialog, "Configuration Name (DefaultShell, or tmux: the shell keeps running on the server)"), "");
 
   gtk_editable_set_text (row_editable (dialog, "Folder"), "Lab\xc2\x85");
   tether_new_session_dialog_set_fields (TETHER_NEW_SESSION_DIALOG (dialog), "host.example", "Fine", NULL, NULL);

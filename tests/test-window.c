@@ -1274,6 +1274,62 @@ test_quit_confirmation (void)
 }
 
 static gboolean
+error_dialog_shown (gpointer data)
+{
+  return find_toplevel ("tether-error-dialog") != NULL;
+}
+
+static gboolean
+state_is_disconnected (gpointer data)
+{
+  return tether_session_get_state (data) == TETHER_SESSION_STATE_DISCONNECTED;
+}
+
+/* Disconnect (the toolbar's and the row menu's action): refused with the
+ * reason for a DefaultShell session, which stays Opened; a tmux session
+ * is Disconnected, and Enter connects it again to the same shell. */
+static void
+test_disconnect (void)
+{
+  TetherSession *plain = add_session (tether_test_sshd_get_target (sshd), "Plain", NULL);
+  TetherSessionDefinition def = { .target = tether_test_sshd_get_target (sshd), .name = "Kept",
+                                  .configuration_name = "tmux" };
+  g_autoptr(GError) error = NULL;
+  TetherSession *kept = tether_session_manager_add_session (manager (), &def, &error);
+  g_autoptr(TetherSession) keep_plain = g_object_ref (plain);
+  g_autoptr(TetherSession) keep_kept = g_object_ref (kept);
+  GtkWindow *dialog;
+
+  g_assert_no_error (error);
+  enter (plain);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.disconnect-session", NULL);
+  tether_test_wait_until (error_dialog_shown, NULL, WAIT_MS);
+  dialog = find_toplevel ("tether-error-dialog");
+  g_assert_true (label_contains (GTK_WIDGET (dialog), "tmux configuration"));
+  g_assert_cmpint (tether_session_get_state (plain), ==, TETHER_SESSION_STATE_OPENED);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_destroy (dialog);
+
+  enter (kept);
+  type (kept, "Z=still; echo kept-$((8*8))\n");
+  wait_for_text (kept, "kept-64");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.disconnect-session", NULL);
+  tether_test_wait_until (state_is_disconnected, kept, WAIT_MS);
+
+  /* Enter on a Disconnected session: Connect, then the same shell, its
+   * earlier lines restored. */
+  enter (kept);
+  wait_for_text (kept, "kept-64");
+  type (kept, "echo \"z=$Z\"\n");
+  wait_for_text (kept, "z=still");
+
+  while (adw_tab_view_get_n_pages (tab_view ()) > 0)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.exit", NULL);
+  tether_session_manager_remove_session (manager (), kept);
+  tether_session_manager_remove_session (manager (), plain);
+}
+
+static gboolean
 no_windows (gpointer data)
 {
   return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
@@ -1364,6 +1420,7 @@ main (int   argc,
   g_test_add_func ("/window/broken-in-sight", test_broken_in_sight);
   g_test_add_func ("/window/duplicate-and-enter", test_duplicate_and_enter);
   g_test_add_func ("/window/quit-confirmation", test_quit_confirmation);
+  g_test_add_func ("/window/disconnect", test_disconnect);
   g_test_add_data_func ("/window/quit-without-confirmation", GINT_TO_POINTER (FALSE), test_quit);
   g_test_add_data_func ("/window/quit-confirmed", GINT_TO_POINTER (TRUE), test_quit);
 

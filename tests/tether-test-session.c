@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tether-test-session.h"
+#include "tether-session-private.h"
 #include "tether-test-sshd.h"
 
 #define WAIT_MS 20000
@@ -38,14 +39,69 @@ tether_test_new_session (TetherSessionManager *manager,
                          GError              **error)
 {
   TetherSessionDefinition def = { .target = target, .name = name, .persistent = TRUE };
+
+  return tether_test_new_session_def (manager, &def, error);
+}
+
+/* New-PSSession with @def, waited for. */
+TetherSession *
+tether_test_new_session_def (TetherSessionManager          *manager,
+                             const TetherSessionDefinition *def,
+                             GError                       **error)
+{
   TetherSession *session;
   TetherTestWait wait = { 0 };
 
-  tether_session_manager_new_session_async (manager, &def, NULL, tether_test_store_result, &wait);
+  tether_session_manager_new_session_async (manager, def, NULL, tether_test_store_result, &wait);
   tether_test_wait_for_flag (&wait.done, WAIT_MS);
   session = tether_session_manager_new_session_finish (manager, wait.result, error);
   g_object_unref (wait.result);
   return session;
+}
+
+/* A named session in the tmux configuration, opened. */
+TetherSession *
+tether_test_new_tmux_session (TetherSessionManager *manager,
+                              const char           *target)
+{
+  TetherSessionDefinition def = {
+    .target = target,
+    .configuration_name = TETHER_TMUX_CONFIGURATION_NAME,
+    .persistent = TRUE,
+  };
+  g_autoptr(GError) error = NULL;
+  TetherSession *session = tether_test_new_session_def (manager, &def, &error);
+
+  g_assert_no_error (error);
+  return session;
+}
+
+/* Runs @command on an exec channel of @session's connection.
+ * Returns: (transfer full): what it printed on its standard output */
+char *
+tether_test_exec (TetherSession *session,
+                  const char    *command)
+{
+  g_autoptr(TetherChannel) channel = NULL;
+  g_autoptr(TetherExecResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  TetherTestWait wait = { 0 };
+
+  tether_session_exec_async (session, command, NULL, tether_test_store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  channel = tether_session_exec_finish (session, wait.result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&wait.result);
+  wait.done = FALSE;
+  tether_channel_collect_async (channel, NULL, tether_test_store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, WAIT_MS);
+  result = tether_channel_collect_finish (channel, wait.result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&wait.result);
+  if (g_bytes_get_size (result->stdout_bytes) == 0)
+    return g_strdup ("");
+  return g_strndup (g_bytes_get_data (result->stdout_bytes, NULL),
+                    g_bytes_get_size (result->stdout_bytes));
 }
 
 TetherSession *

@@ -26,6 +26,13 @@ TetherSession *tether_test_new_session      (TetherSessionManager *manager,
                                              const char           *target,
                                              const char           *name,
                                              GError              **error);
+TetherSession *tether_test_new_session_def  (TetherSessionManager *manager,
+                                             const TetherSessionDefinition *def,
+                                             GError              **error);
+TetherSession *tether_test_new_tmux_session (TetherSessionManager *manager,
+                                             const char           *target);
+char          *tether_test_exec             (TetherSession        *session,
+                                             const char           *command);
 TetherSession *tether_test_enter_computer   (TetherSessionManager *manager,
                                              const char           *target,
                                              GError              **error);

@@ -466,8 +466,9 @@ write_config (TetherTestSshd *sshd)
    * does so under sshd), and on this machine root's runs pyenv: ~100 ms per
    * channel, and a login killed mid-way by a test leaves pyenv's lock behind,
    * which then hangs every later login for a minute.  sshd applies SetEnv
-   * after its own HOME. */
-  g_string_append_printf (config, "SetEnv HOME=%s\n", remote_home);
+   * after its own HOME.  The tmux server of a tmux session is the test's
+   * own (its socket in TMUX_TMPDIR), and ends with the sshd. */
+  g_string_append_printf (config, "SetEnv HOME=%s TMUX_TMPDIR=%s\n", remote_home, sshd->dir);
 
   if (!g_file_set_contents (sshd->config_path, config->str, config->len, &error))
     g_error ("%s", error->message);
@@ -638,6 +639,22 @@ print_log (TetherTestSshd *sshd)
                   len > tail ? log + len - tail : log);
 }
 
+/* The tmux server the sessions in the tmux configuration started there. */
+static void
+kill_tmux_server (TetherTestSshd *sshd)
+{
+  g_autofree char *sockets = g_strdup_printf ("%s/tmux-%u", sshd->dir, (guint) geteuid ());
+  g_autofree char *tmpdir = g_strconcat ("TMUX_TMPDIR=", sshd->dir, NULL);
+  const char *argv[] = { "tmux", "kill-server", NULL };
+  const char *envp[] = { tmpdir, "PATH=/usr/bin:/bin", NULL };
+
+  if (!g_file_test (sockets, G_FILE_TEST_IS_DIR))
+    return;
+  g_spawn_sync (NULL, (char **) argv, (char **) envp, G_SPAWN_SEARCH_PATH_FROM_ENVP
+                | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
 static void
 tether_test_sshd_stop (TetherTestSshd *sshd)
 {
@@ -652,6 +669,7 @@ tether_test_sshd_stop (TetherTestSshd *sshd)
   signal_connections (sshd, SIGKILL);
   kill_pid (sshd->pid);
   sshd->pid = 0;
+  kill_tmux_server (sshd);
 }
 
 static void

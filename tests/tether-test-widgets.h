@@ -55,3 +55,18 @@ tether_test_find_widget (GtkWidget             *root,
     }
   return NULL;
 }
+
+static inline gboolean
+tether_test_is_label_with (GtkWidget     *widget,
+                           gconstpointer  needle)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL;
+}
+
+/* Whether a label under @widget shows @needle. */
+static inline gboolean
+label_contains (GtkWidget  *widget,
+                const char *needle)
+{
+  return tether_test_find_widget (widget, tether_test_is_label_with, needle) != NULL;
+}

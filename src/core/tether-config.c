@@ -26,4 +26,7 @@ tether_config_init_from_settings (TetherConfig *config,
   config->rows = g_settings_get_uint (settings, "terminal-rows");
   config->throttle_limit = g_settings_get_uint (settings, "throttle-limit");
   config->invoke_timeout_s = g_settings_get_uint (settings, "invoke-timeout");
+  /* The enum's values: 0 DefaultShell, 1 tmux. */
+  config->idle_timeout_s = g_settings_get_uint (settings, "idle-timeout");
+  config->tmux_by_default = g_settings_get_enum (settings, "new-session-configuration") == 1;
 }

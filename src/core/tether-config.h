@@ -17,6 +17,10 @@ G_BEGIN_DECLS
  * @rows: its height
  * @throttle_limit: how many hosts Invoke-Command runs on at once
  * @invoke_timeout_s: how long a command may take per host, 0 for no limit
+ * @idle_timeout_s: how long a tmux session may stay detached before tmux
+ *   ends it
+ * @tmux_by_default: whether a session given no ConfigurationName gets
+ *   `tmux` rather than DefaultShell
  *
  * What the core is told by its caller.  The values, defaults included, live
  * in the settings schema: tether_config_init_from_settings() reads them; the
@@ -31,6 +35,8 @@ typedef struct {
   guint rows;
   guint throttle_limit;
   guint invoke_timeout_s;
+  gboolean tmux_by_default;
+  guint idle_timeout_s;
 } TetherConfig;
 
 void tether_config_init_from_settings (TetherConfig *config,

@@ -177,14 +177,54 @@ connection_broken_cb (TetherConnection     *connection,
   g_object_unref (connection);
 }
 
+typedef struct {
+  TetherConnectionPool *pool;
+  TetherConnection     *connection;
+} LateRelease;
+
+static void
+late_release_free (gpointer data,
+                   GClosure *closure)
+{
+  LateRelease *late = data;
+
+  g_object_unref (late->connection);
+  g_rc_box_release_full (late->pool, pool_clear);
+  g_free (late);
+}
+
+static void
+tmux_ended_cb (TetherTmuxClient *tmux,
+               const GError     *error,
+               int               status,
+               LateRelease      *late)
+{
+  release_connection (late->pool, late->connection);
+}
+
 void
 _tether_connection_pool_release (TetherConnectionPool *pool,
                                  TetherSession        *session)
 {
   g_autoptr(TetherConnection) connection = _tether_session_release (session);
+  g_autoptr(TetherTmuxClient) ending = _tether_session_steal_ending_tmux (session);
+  LateRelease *late;
 
-  if (connection != NULL)
-    release_connection (pool, connection);
+  if (connection == NULL)
+    return;
+  if (ending == NULL)
+    {
+      release_connection (pool, connection);
+      return;
+    }
+
+  /* Closed now, the connection would take the tmux session's `kill-session`
+   * with it unread: it stays until tmux is done. */
+  late = g_new0 (LateRelease, 1);
+  late->pool = g_rc_box_acquire (pool);
+  late->connection = g_object_ref (connection);
+  g_signal_connect_data (ending, "closed", G_CALLBACK (tmux_ended_cb), late,
+                         late_release_free, 0);
 }
 
 void

@@ -85,7 +85,9 @@ prune (TetherReconnect *r)
     }
 }
 
-/* Out of time, or refused for good: the sessions are Broken. */
+/* Out of time, or refused for good: the sessions are Broken, but a saved
+ * tmux session's shell still runs on the server, so it is Disconnected
+ * (Connect re-attaches it), as at quit. */
 static void
 give_up (TetherReconnect *r)
 {
@@ -98,7 +100,10 @@ give_up (TetherReconnect *r)
       _tether_session_set_reconnect_deadline (session, 0);
       if (r->error != NULL)
         _tether_session_set_last_error (session, r->error->message);
-      _tether_session_set_state (session, TETHER_SESSION_STATE_BROKEN);
+      if (_tether_session_get_is_tmux (session) && tether_session_get_persistent (session))
+        _tether_session_manager_disconnect_unmarked (r->manager, session);
+      else
+        _tether_session_set_state (session, TETHER_SESSION_STATE_BROKEN);
     }
   finish (r);
 }

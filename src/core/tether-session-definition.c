@@ -9,6 +9,7 @@
 #include "tether-forward.h"
 #include "tether-jump.h"
 #include "tether-session-definition.h"
+#include "tether-session-private.h"
 #include "tether-target.h"
 
 /**
@@ -47,6 +48,8 @@ tether_session_definition_new_for_session (TetherSession *session)
   def->folder = g_strdup (tether_session_get_folder (session));
   def->known_hosts_file = g_strdup (tether_session_get_known_hosts_file (session));
   def->persistent = tether_session_get_persistent (session);
+  def->disconnected_on = tether_session_get_disconnected_on (session);
+  def->receive_mark = g_strdup (_tether_session_get_receive_mark (session));
   return def;
 }
 
@@ -70,6 +73,7 @@ tether_session_definition_free (TetherSessionDefinition *def)
   g_free ((char *) def->forwards);
   g_free ((char *) def->folder);
   g_free ((char *) def->known_hosts_file);
+  g_free ((char *) def->receive_mark);
   g_free (def);
 }
 
@@ -364,6 +368,12 @@ tether_session_definition_check (const TetherSessionDefinition  *def,
   if (!check_text_field (def->target, &target_messages, error) ||
       (target = tether_target_parse (def->target, error)) == NULL)
     return FALSE;
+  if (def->receive_mark != NULL && !tether_tmux_mark_parse (def->receive_mark, NULL))
+    {
+      g_set_error_literal (error, TETHER_ERROR, TETHER_ERROR_INVALID_NAME,
+                           _("The session’s place in its tmux history cannot be saved: it must be three numbers."));
+      return FALSE;
+    }
   return check_text_field (def->configuration_name, &configuration_messages, error) &&
          check_text_field (def->folder, &folder_messages, error) &&
          check_text_field (def->jump_hosts, &jump_messages, error) &&

@@ -23,6 +23,10 @@ G_BEGIN_DECLS
  *   (`-L 8080:localhost:80 -R 9000:localhost:22 -D 1080`)
  * @forward_agent: its programs reach the local agent (ssh -A)
  * @persistent: remembered in the sessions file (the Demo session is not)
+ * @disconnected_on: when a tmux session was disconnected (Unix time), 0
+ *   when it was not: it is listed Disconnected
+ * @receive_mark: (nullable): where its pane stood at Disconnect
+ *   (`HISTORY_SIZE CURSOR_Y CURSOR_X`), the start of what Receive gives
  *
  * What defines a named session: what New-PSSession is told, what Edit
  * changes and what the sessions file remembers (never a secret).
@@ -44,6 +48,8 @@ typedef struct {
   const char *forwards;
   gboolean    forward_agent;
   gboolean    persistent;
+  gint64      disconnected_on;
+  const char *receive_mark;
 } TetherSessionDefinition;
 
 TetherSessionDefinition *tether_session_definition_new             (void);

@@ -254,6 +254,17 @@ append_forwards (GString       *out,
   g_string_append_c (out, ']');
 }
 
+/* A Unix time in UTC (ISO 8601), or null for 0. */
+static void
+append_time (GString *out,
+             gint64   when)
+{
+  g_autoptr(GDateTime) time = when > 0 ? g_date_time_new_from_unix_utc (when) : NULL;
+  g_autofree char *text = time != NULL ? g_date_time_format_iso8601 (time) : NULL;
+
+  tether_session_format_json_string (out, text);
+}
+
 /* Every property of each session, named as PowerShell's ConvertTo-Json names
  * a PSSession's (PascalCase), with State and Availability as their English
  * names: a JSON array, ending with a newline. */
@@ -308,6 +319,15 @@ format_json (TetherSession * const *sessions,
       g_string_append (out, tether_session_get_has_shell (session) ? "true" : "false");
       append_member (out, "LastError", FALSE);
       tether_session_format_json_string (out, tether_session_get_last_error (session));
+      append_member (out, "DisconnectedOn", FALSE);
+      append_time (out, tether_session_get_disconnected_on (session));
+      /* A Disconnected session's tmux session ends by itself then. */
+      append_member (out, "ExpiresOn", FALSE);
+      append_time (out, tether_session_get_disconnected_on (session) > 0
+                        ? tether_session_get_disconnected_on (session) + tether_session_get_idle_timeout (session)
+                        : 0);
+      append_member (out, "IdleTimeout", FALSE);
+      g_string_append_printf (out, "%u", tether_session_get_idle_timeout (session));
       g_string_append (out, "\n  }");
     }
 

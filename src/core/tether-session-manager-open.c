@@ -209,6 +209,8 @@ _tether_session_manager_open_resolved (TetherSessionManager *self,
       return;
     }
 
+  /* The setting may have changed since the session was made. */
+  _tether_session_set_idle_timeout (session, self->config.idle_timeout_s);
   resolving = g_new0 (Resolving, 1);
   resolving->task = g_object_ref (task);
   resolving->session = g_object_ref (session);
@@ -224,10 +226,31 @@ _tether_session_manager_open_resolved (TetherSessionManager *self,
                                resolving);
 }
 
+/* Connect-PSSession done: the session is no longer Disconnected. */
+static void
+connected_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TetherSessionManager *self = TETHER_SESSION_MANAGER (object);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  _tether_session_manager_connected (self, g_task_get_task_data (task));
+  g_task_return_boolean (task, TRUE);
+}
+
 /**
  * tether_session_manager_open_session_async:
  *
- * Opens a Closed or Broken session again (or completes at once if Opened).
+ * Opens a Closed or Broken session again (or completes at once if Opened);
+ * Connect-PSSession for a Disconnected one: Enter then re-attaches its
+ * tmux session.
  */
 void
 tether_session_manager_open_session_async (TetherSessionManager *self,
@@ -255,10 +278,21 @@ tether_session_manager_open_session_async (TetherSessionManager *self,
       _tether_session_manager_open_resolved (self, session, task);
       return;
 
+    case TETHER_SESSION_STATE_DISCONNECTED:
+      {
+        g_autoptr(GTask) inner = NULL;
+
+        /* The pool keeps its own data on the task it is given. */
+        g_task_set_task_data (task, g_object_ref (session), g_object_unref);
+        inner = g_task_new (self, cancellable, connected_cb, g_steal_pointer (&task));
+        g_task_set_source_tag (inner, tether_session_manager_open_session_async);
+        _tether_session_manager_open_resolved (self, session, inner);
+        return;
+      }
+
     case TETHER_SESSION_STATE_OPENING:
     case TETHER_SESSION_STATE_CLOSING:
     case TETHER_SESSION_STATE_DISCONNECTING:
-    case TETHER_SESSION_STATE_DISCONNECTED:
     case TETHER_SESSION_STATE_CONNECTING:
     default:
       g_task_return_new_error (task, TETHER_ERROR, TETHER_ERROR_FAILED,

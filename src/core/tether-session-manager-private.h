@@ -59,6 +59,13 @@ gboolean _tether_session_manager_check_store (TetherSessionManager  *self,
 
 /* tether-session-manager-invoke.c */
 void     _tether_session_manager_cancel_invocations (TetherSessionManager *self);
+/* tether-session-manager-tmux.c */
+void     _tether_session_manager_connected   (TetherSessionManager  *self,
+                                              TetherSession         *session);
+void     _tether_session_manager_end_remote  (TetherSessionManager  *self,
+                                              TetherSession         *session);
+void     _tether_session_manager_disconnect_unmarked (TetherSessionManager *self,
+                                                      TetherSession        *session);
 
 /* For the tests: what the manager keeps to itself. */
 

@@ -249,6 +249,7 @@ static gboolean
 config_is_valid (const TetherConfig *config)
 {
   return config->connect_timeout_s > 0 && config->keepalive_interval_ms > 0
+         && config->idle_timeout_s >= 60
          && config->keepalive_max_missed > 0 && config->columns > 0 && config->rows > 0;
 }
 
@@ -462,6 +463,7 @@ make_session (TetherSessionManager          *self,
 {
   TetherSessionDefinition named = *def;
   g_autofree char *name = NULL;
+  TetherSession *session;
 
   /* Session<Id>, as PowerShell names them; if the user already took that
    * name, the next free Session<Id>-N. */
@@ -477,8 +479,13 @@ make_session (TetherSessionManager          *self,
         }
       named.name = name;
     }
+  if ((def->configuration_name == NULL || *def->configuration_name == '\0')
+      && self->config.tmux_by_default)
+    named.configuration_name = TETHER_TMUX_CONFIGURATION_NAME;
 
-  return _tether_session_new (&named, temporary);
+  session = _tether_session_new (&named, temporary);
+  _tether_session_set_idle_timeout (session, self->config.idle_timeout_s);
+  return session;
 }
 
 static gboolean
@@ -950,7 +957,15 @@ tether_session_manager_remove_session (TetherSessionManager *self,
   g_return_if_fail (TETHER_IS_SESSION (session));
 
   g_object_ref (session);
-  tether_session_manager_close_session (self, session);
+  /* A Disconnected session's shell runs on the server: ended there too. */
+  if (tether_session_get_state (session) == TETHER_SESSION_STATE_DISCONNECTED)
+    {
+      _tether_session_set_disconnected (session, 0, NULL);
+      _tether_session_set_state (session, TETHER_SESSION_STATE_CLOSED);
+      _tether_session_manager_end_remote (self, session);
+    }
+  else
+    tether_session_manager_close_session (self, session);
   if (g_list_store_find (self->sessions, session, &position))
     {
       g_list_store_remove (self->sessions, position);
@@ -1041,7 +1056,8 @@ tether_session_manager_forget_secrets_finish (TetherSessionManager  *self,
 /**
  * tether_session_manager_close_all:
  *
- * Closes every session and connection (on quit).
+ * Closes every session and connection (on quit); tmux sessions are
+ * disconnected instead, their shells left running.
  */
 void
 tether_session_manager_close_all (TetherSessionManager *self)
@@ -1056,7 +1072,12 @@ tether_session_manager_close_all (TetherSessionManager *self)
       TetherSession *session = g_ptr_array_index (sessions, i);
       TetherSessionState state = tether_session_get_state (session);
 
-      if (state != TETHER_SESSION_STATE_CLOSED && state != TETHER_SESSION_STATE_BROKEN)
+      /* A tmux session's shell outlives Tether: disconnected, not ended. */
+      if (state == TETHER_SESSION_STATE_OPENED && _tether_session_get_is_tmux (session)
+          && tether_session_get_persistent (session))
+        _tether_session_manager_disconnect_unmarked (self, session);
+      else if (state != TETHER_SESSION_STATE_CLOSED && state != TETHER_SESSION_STATE_BROKEN
+               && state != TETHER_SESSION_STATE_DISCONNECTED)
         tether_session_manager_close_session (self, session);
     }
   _tether_connection_pool_clear (self->pool);

@@ -110,6 +110,22 @@ void                  tether_session_manager_close_all          (TetherSessionMa
 void                  tether_session_manager_reconnect_now      (TetherSessionManager  *self,
                                                                  TetherSession         *session);
 void                  tether_session_manager_check_connections  (TetherSessionManager  *self);
+void                  tether_session_manager_disconnect_session_async  (TetherSessionManager *self,
+                                                                 TetherSession         *session,
+                                                                 GCancellable          *cancellable,
+                                                                 GAsyncReadyCallback    callback,
+                                                                 gpointer               user_data);
+gboolean              tether_session_manager_disconnect_session_finish (TetherSessionManager *self,
+                                                                 GAsyncResult          *result,
+                                                                 GError               **error);
+void                  tether_session_manager_receive_session_async  (TetherSessionManager *self,
+                                                                 TetherSession         *session,
+                                                                 GCancellable          *cancellable,
+                                                                 GAsyncReadyCallback    callback,
+                                                                 gpointer               user_data);
+char                 *tether_session_manager_receive_session_finish (TetherSessionManager *self,
+                                                                 GAsyncResult          *result,
+                                                                 GError               **error);
 void                  tether_session_manager_forget_secrets_async  (TetherSessionManager *self,
                                                                  TetherSession         *session,
                                                                  GCancellable          *cancellable,

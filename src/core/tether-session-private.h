@@ -3,6 +3,7 @@
 
 #include "tether-connection.h"
 #include "tether-session-definition.h"
+#include "tether-tmux-client.h"
 
 G_BEGIN_DECLS
 
@@ -41,6 +42,16 @@ void              _tether_session_set_config_forward_agent (TetherSession *self,
                                                   gboolean            forward_agent);
 /* Closes the shell and gives the connection back (transfer full). */
 TetherConnection *_tether_session_release        (TetherSession      *self);
+TetherTmuxClient *_tether_session_steal_ending_tmux (TetherSession    *self);
+gboolean          _tether_session_get_is_tmux    (TetherSession      *self);
+const char       *_tether_session_get_receive_mark (TetherSession    *self);
+void              _tether_session_set_exec_only  (TetherSession      *self,
+                                                  gboolean            exec_only);
+void              _tether_session_set_idle_timeout (TetherSession    *self,
+                                                  guint               idle_timeout_s);
+void              _tether_session_set_disconnected (TetherSession    *self,
+                                                  gint64              disconnected_on,
+                                                  const char         *receive_mark);
 
 /* Who asks the user while it opens, instead of the manager's (a run's
  * queue); NULL for the manager's. */

@@ -172,6 +172,9 @@ build_key_file (GPtrArray  *definitions,
       set_optional (key_file, group, "Forwards", def->forwards);
       if (def->forward_agent)
         g_key_file_set_boolean (key_file, group, "ForwardAgent", TRUE);
+      if (def->disconnected_on > 0)
+        g_key_file_set_int64 (key_file, group, "DisconnectedOn", def->disconnected_on);
+      set_optional (key_file, group, "ReceiveMark", def->receive_mark);
     }
 
   return g_steal_pointer (&key_file);
@@ -641,8 +644,8 @@ read_definition (GKeyFile   *key_file,
   g_autoptr(TetherSessionDefinition) def = tether_session_definition_new ();
   char *name = NULL, *target = NULL, *configuration_name = NULL;
   char *identity_file = NULL, *folder = NULL, *known_hosts_file = NULL;
-  char *jump_hosts = NULL, *forwards = NULL;
-  g_autofree char *forward_agent = NULL;
+  char *jump_hosts = NULL, *forwards = NULL, *receive_mark = NULL;
+  g_autofree char *forward_agent = NULL, *disconnected_on = NULL;
   gboolean read;
 
   /* Everything in the file is remembered, by definition. */
@@ -656,7 +659,9 @@ read_definition (GKeyFile   *key_file,
          read_path (key_file, group, "KnownHostsFile", &known_hosts_file) &&
          read_field (key_file, group, "JumpHosts", &jump_hosts) &&
          read_field (key_file, group, "Forwards", &forwards) &&
-         read_field (key_file, group, "ForwardAgent", &forward_agent);
+         read_field (key_file, group, "ForwardAgent", &forward_agent) &&
+         read_field (key_file, group, "DisconnectedOn", &disconnected_on) &&
+         read_field (key_file, group, "ReceiveMark", &receive_mark);
   def->name = name;
   def->target = target;
   def->configuration_name = configuration_name;
@@ -668,6 +673,10 @@ read_definition (GKeyFile   *key_file,
   /* Only what this file writes: anything else is not dropped silently. */
   def->forward_agent = g_strcmp0 (forward_agent, "true") == 0;
   read = read && (forward_agent == NULL || def->forward_agent || g_strcmp0 (forward_agent, "false") == 0);
+  def->receive_mark = receive_mark;
+  if (disconnected_on != NULL
+      && !g_ascii_string_to_signed (disconnected_on, 10, 1, G_MAXINT64, &def->disconnected_on, NULL))
+    return NULL;
 
   /* The rules every way in follows: what is read here could be saved. */
   if (!read || name == NULL || *name == '\0' || !tether_session_definition_check (def, NULL))

@@ -5,55 +5,9 @@
 
 #include "tether-enums.h"
 #include "tether-error.h"
-#include "tether-forward.h"
-#include "tether-session-private.h"
+#include "tether-session-fields.h"
 #include "tether-target.h"
 #include "tether-util.h"
-
-struct _TetherSession
-{
-  GObject                    parent_instance;
-
-  guint                      id;
-  char                      *instance_id;
-  char                      *name;
-  char                      *target;
-  char                      *computer_name;
-  char                      *user_name;
-  guint                      port;
-  char                      *configuration_name;
-  char                      *identity_file;
-  char                      *known_hosts_file;
-  char                      *jump_hosts;
-  TetherForwardSet          *forwards;
-  gboolean                   forward_agent;
-  gboolean                   config_forward_agent;  /* ForwardAgent, from the configuration */
-  char                      *folder;
-  char                      *last_error;
-  TetherSessionState         state;
-  gboolean                   temporary;
-  gboolean                   persistent;
-
-  /* Owned while Opened: the shared connection and the shell on it. */
-  TetherConnection          *connection;
-  /* Where it last connected (user@host:port): whose typed secrets are its. */
-  char                      *connection_key;
-  /* While Connecting: when the retries stop (monotonic µs), else 0. */
-  gint64                     reconnect_deadline;
-  TetherChannel             *shell;
-  gboolean                   opening_shell;
-  /* FALSE for Invoke-Command's temporary sessions: their exec channel is
-   * all they need, a shell would only cost a channel and a login shell. */
-  gboolean                   shell_on_open;
-  TetherInteraction         *interaction;
-  /* An Enter waiting for the shell to open. */
-  GTask                     *attach_task;
-  /* The one answer to "is this session entered?". */
-  gboolean                   attached;
-  /* The viewer's size, which the shell's PTY follows. */
-  guint                      columns;
-  guint                      rows;
-};
 
 G_DEFINE_FINAL_TYPE (TetherSession, tether_session, G_TYPE_OBJECT)
 
@@ -94,51 +48,6 @@ static guint signals[N_SIGNALS];
 
 /* Ids are per process, from 1, never reused (as PowerShell's). */
 static guint next_id = 1;
-
-/**
- * tether_session_state_to_string:
- *
- * Returns: PowerShell's invariant English name of @state, as Get-PSSession
- *   prints it in every language
- */
-const char *
-tether_session_state_to_string (TetherSessionState state)
-{
-  switch (state)
-    {
-    case TETHER_SESSION_STATE_OPENING: return "Opening";
-    case TETHER_SESSION_STATE_OPENED: return "Opened";
-    case TETHER_SESSION_STATE_CLOSING: return "Closing";
-    case TETHER_SESSION_STATE_CLOSED: return "Closed";
-    case TETHER_SESSION_STATE_BROKEN: return "Broken";
-    case TETHER_SESSION_STATE_DISCONNECTING: return "Disconnecting";
-    case TETHER_SESSION_STATE_DISCONNECTED: return "Disconnected";
-    case TETHER_SESSION_STATE_CONNECTING: return "Connecting";
-    default: return "Unknown";
-    }
-}
-
-/**
- * tether_session_state_to_display:
- *
- * Returns: the translated name of @state, for the window
- */
-const char *
-tether_session_state_to_display (TetherSessionState state)
-{
-  switch (state)
-    {
-    case TETHER_SESSION_STATE_OPENING: return C_("session state", "Opening");
-    case TETHER_SESSION_STATE_OPENED: return C_("session state", "Opened");
-    case TETHER_SESSION_STATE_CLOSING: return C_("session state", "Closing");
-    case TETHER_SESSION_STATE_CLOSED: return C_("session state", "Closed");
-    case TETHER_SESSION_STATE_BROKEN: return C_("session state", "Broken");
-    case TETHER_SESSION_STATE_DISCONNECTING: return C_("session state", "Disconnecting");
-    case TETHER_SESSION_STATE_DISCONNECTED: return C_("session state", "Disconnected");
-    case TETHER_SESSION_STATE_CONNECTING: return C_("session state", "Connecting");
-    default: return C_("session state", "Unknown");
-    }
-}
 
 static void
 notify (TetherSession *self,
@@ -193,6 +102,7 @@ _tether_session_set_config_forwards (TetherSession *self,
   if (_tether_forward_set_specs (self->forwards, _tether_forward_set_get_own (self->forwards), forwards))
     sync_forwards (self);
 }
+static gboolean is_tmux (TetherSession *self);
 
 static void
 tether_session_dispose (GObject *object)
@@ -204,6 +114,7 @@ tether_session_dispose (GObject *object)
   g_clear_object (&self->interaction);
   /* No connection: this stops them, and frees their ports. */
   g_clear_pointer (&self->forwards, _tether_forward_set_free);
+  g_clear_object (&self->ending_tmux);
 
   G_OBJECT_CLASS (tether_session_parent_class)->dispose (object);
 }
@@ -225,6 +136,7 @@ tether_session_finalize (GObject *object)
   g_free (self->folder);
   g_free (self->last_error);
   g_free (self->connection_key);
+  g_free (self->receive_mark);
 
   G_OBJECT_CLASS (tether_session_parent_class)->finalize (object);
 }
@@ -403,6 +315,13 @@ _tether_session_new (const TetherSessionDefinition *def,
   /* Set once: no dialog edits it (the Demo's comes from build-aux/run). */
   self->known_hosts_file = g_strdup (def->known_hosts_file);
   _tether_session_set_ssh_options (self, def);
+  /* Saved Disconnected: its tmux session waits on the server. */
+  if (def->disconnected_on > 0 && is_tmux (self))
+    {
+      self->disconnected_on = def->disconnected_on;
+      self->receive_mark = g_strdup (def->receive_mark);
+      self->state = TETHER_SESSION_STATE_DISCONNECTED;
+    }
   return self;
 }
 
@@ -556,28 +475,112 @@ shell_output_cb (TetherChannel *shell,
     tether_channel_consume (shell, g_bytes_get_size (data));
 }
 
+static void fail_attach (TetherSession *self,
+                         GError        *error);
+
+/* The shell ended (`exit`): the session stays Opened; nothing is entered,
+ * and the next Enter starts a fresh shell. */
+static void
+shell_ended (TetherSession *self,
+             int            status)
+{
+  g_autoptr(TetherChannel) hold = g_steal_pointer (&self->shell);
+  g_autoptr(TetherTmuxClient) tmux = g_steal_pointer (&self->tmux);
+  gboolean was_attached = self->attached;
+
+  g_signal_handlers_disconnect_by_data (hold, self);
+  if (tmux != NULL)
+    g_signal_handlers_disconnect_by_data (tmux, self);
+  self->attached = FALSE;
+  g_signal_emit (self, signals[SHELL_EXITED], 0, status);
+  if (was_attached)
+    notify_attached (self);
+}
+
 static void
 shell_closed_cb (TetherChannel *shell,
                  const GError  *error,
                  TetherSession *self)
 {
-  g_autoptr(TetherChannel) hold = g_steal_pointer (&self->shell);
-  gboolean was_attached = self->attached;
+  shell_ended (self, tether_channel_get_exit_status (shell));
+}
 
-  g_signal_handlers_disconnect_by_data (shell, self);
-  /* The session stays Opened; nothing is entered, and the next Enter
-   * starts a fresh shell. */
-  self->attached = FALSE;
-  g_signal_emit (self, signals[SHELL_EXITED], 0, tether_channel_get_exit_status (shell));
-  if (was_attached)
-    notify_attached (self);
+/* The pane's output, from the screen restored on; what nobody takes is
+ * given back at once, as a shell's. */
+static gboolean
+tmux_output_cb (TetherTmuxClient *tmux,
+                TetherChannel    *giver,
+                GBytes           *data,
+                TetherSession    *self)
+{
+  gboolean taken = FALSE;
+
+  g_signal_emit (self, signals[OUTPUT], 0, giver, data, &taken);
+  return taken;
+}
+
+/* The screen is restored: the Enter under way is done, or the viewer that
+ * stayed through a lost connection has its shell back (open_shell_cb());
+ * only now does typing reach the pane. */
+static void
+tmux_ready_cb (TetherTmuxClient *tmux,
+               TetherSession    *self)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->attach_task);
+
+  set_attached (self, TRUE);
+  if (task != NULL)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_signal_emit (self, signals[RECONNECTED], 0, TRUE);
+}
+
+/* The tmux session ended, or tmux never started (@error says why, and the
+ * Enter under way fails with it). */
+static void
+tmux_closed_cb (TetherTmuxClient *tmux,
+                const GError     *error,
+                int               status,
+                TetherSession    *self)
+{
+  if (error != NULL && self->attach_task != NULL)
+    {
+      _tether_session_set_last_error (self, error->message);
+      fail_attach (self, g_error_copy (error));
+    }
+  else if (self->attach_task != NULL)
+    fail_attach (self, g_error_new (TETHER_ERROR, TETHER_ERROR_FAILED,
+                                    _("The tmux session of “%s” ended as it started. Enter the session again."),
+                                    self->name));
+  shell_ended (self, status);
+}
+
+static gboolean
+is_tmux (TetherSession *self)
+{
+  return g_strcmp0 (self->configuration_name, TETHER_TMUX_CONFIGURATION_NAME) == 0;
 }
 
 /* The Enter under way, if any, is over: the viewer reads from now on. */
 static void
 finish_attach (TetherSession *self)
 {
-  g_autoptr(GTask) task = g_steal_pointer (&self->attach_task);
+  g_autoptr(GTask) task = NULL;
+
+  /* tmux answers once the screen is restored (tmux_ready_cb). */
+  if (self->tmux != NULL && !tether_tmux_client_get_started (self->tmux))
+    {
+      tether_tmux_client_start (self->tmux, self->columns, self->rows);
+      return;
+    }
+  task = g_steal_pointer (&self->attach_task);
+  if (self->tmux != NULL)
+    {
+      tether_tmux_client_resize (self->tmux, self->columns, self->rows);
+      set_attached (self, TRUE);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
 
   /* The shell may have opened at another size than the viewer's. */
   tether_channel_resize (self->shell, self->columns, self->rows);
@@ -629,10 +632,27 @@ open_shell_cb (GObject      *object,
     }
 
   self->shell = g_object_ref (shell);
-  g_signal_connect (shell, "output", G_CALLBACK (shell_output_cb), self);
-  g_signal_connect (shell, "closed", G_CALLBACK (shell_closed_cb), self);
+  if (is_tmux (self))
+    {
+      self->tmux = tether_tmux_client_new (shell, self->computer_name);
+      g_signal_connect (self->tmux, "output", G_CALLBACK (tmux_output_cb), self);
+      g_signal_connect (self->tmux, "ready", G_CALLBACK (tmux_ready_cb), self);
+      g_signal_connect (self->tmux, "closed", G_CALLBACK (tmux_closed_cb), self);
+    }
+  else
+    {
+      g_signal_connect (shell, "output", G_CALLBACK (shell_output_cb), self);
+      g_signal_connect (shell, "closed", G_CALLBACK (shell_closed_cb), self);
+    }
   if (self->attach_task != NULL)
     finish_attach (self);
+  else if (self->attached && self->tmux != NULL)
+    {
+      /* Its viewer stayed through a lost connection (resume()), and so did
+       * the tmux session on the server: the same shell, its screen
+       * restored over what the viewer held (then tmux_ready_cb()). */
+      tether_tmux_client_start (self->tmux, self->columns, self->rows);
+    }
   else if (self->attached)
     {
       /* Its viewer stayed through a lost connection (resume()): the new
@@ -643,14 +663,21 @@ open_shell_cb (GObject      *object,
     }
 }
 
+/* The shell: a PTY shell, or in the tmux configuration the control
+ * client of the session's tmux session, on an exec channel (no PTY: the
+ * pane has tmux's). */
 static void
 open_shell (TetherSession *self)
 {
-  if (self->shell != NULL || self->opening_shell || self->connection == NULL)
+  g_autofree char *command = NULL;
+
+  if (self->shell != NULL || self->opening_shell || self->connection == NULL || self->exec_only)
     return;
 
+  if (is_tmux (self))
+    command = tether_tmux_client_command_line (self->instance_id, self->idle_timeout_s);
   self->opening_shell = TRUE;
-  tether_connection_open_channel_full_async (self->connection, NULL, self->columns, self->rows,
+  tether_connection_open_channel_full_async (self->connection, command, self->columns, self->rows,
                                              _tether_session_get_channel_flags (self), NULL,
                                              open_shell_cb, g_object_ref (self));
 }
@@ -662,6 +689,21 @@ drop_shell (TetherSession *self)
   if (self->attach_task != NULL)
     fail_attach (self, g_error_new_literal (TETHER_ERROR, TETHER_ERROR_NOT_OPENED,
                                             _("The session was closed while its shell was starting.")));
+  if (self->tmux != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->tmux, self);
+      g_signal_handlers_disconnect_by_data (self->shell, self);
+      /* Closed, the session ends its shell, in tmux too; the client
+       * closes its channel once tmux is done.  Otherwise (a lost
+       * connection, quitting) the tmux session stays for a re-attach. */
+      if (self->state == TETHER_SESSION_STATE_CLOSING)
+        {
+          tether_tmux_client_kill (self->tmux);
+          g_set_object (&self->ending_tmux, self->tmux);
+          g_clear_object (&self->shell);
+        }
+      g_clear_object (&self->tmux);
+    }
   if (self->shell != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->shell, self);
@@ -682,15 +724,10 @@ drop_shell (TetherSession *self)
 static void
 resume (TetherSession *self)
 {
-  if (g_strcmp0 (self->configuration_name, TETHER_DEFAULT_CONFIGURATION_NAME) != 0)
-    {
-      /* ConfigurationName tmux (issue #11, §2) re-attaches its tmux session
-       * here, same shell and same screen, and emits `reconnected` with
-       * same_shell TRUE.  Until then every configuration is DefaultShell. */
-    }
-
   /* DefaultShell: the shell died with the connection; a fresh one goes to
-   * the viewer that stayed (open_shell_cb()). */
+   * the viewer that stayed.  tmux: the control client attaches the tmux
+   * session that waited on the server, same shell and same screen.  Both
+   * are open_shell_cb()'s, which emits `reconnected` accordingly. */
   open_shell (self);
 }
 
@@ -757,6 +794,14 @@ _tether_session_release (TetherSession *self)
   connection = g_steal_pointer (&self->connection);
   sync_forwards (self);
   return connection;
+}
+
+/* The client still ending the tmux session of the last release, if any:
+ * its connection must stay open until it is done (tether-connection-pool.c). */
+TetherTmuxClient *
+_tether_session_steal_ending_tmux (TetherSession *self)
+{
+  return g_steal_pointer (&self->ending_tmux);
 }
 
 /**
@@ -840,7 +885,9 @@ tether_session_write (TetherSession *self,
 {
   g_return_if_fail (TETHER_IS_SESSION (self));
 
-  if (self->shell != NULL)
+  if (self->tmux != NULL)
+    tether_tmux_client_send_keys (self->tmux, data, len);
+  else if (self->shell != NULL)
     tether_channel_write (self->shell, data, len);
 }
 
@@ -860,31 +907,16 @@ tether_session_resize (TetherSession *self,
     return;
   self->columns = columns;
   self->rows = rows;
-  if (self->shell != NULL)
+  if (self->tmux != NULL)
+    tether_tmux_client_resize (self->tmux, columns, rows);
+  else if (self->shell != NULL)
     tether_channel_resize (self->shell, columns, rows);
 }
 
-/* Accessors */
-
-guint
-tether_session_get_id (TetherSession *self)
+gboolean
+_tether_session_get_is_tmux (TetherSession *self)
 {
-  g_return_val_if_fail (TETHER_IS_SESSION (self), 0);
-  return self->id;
-}
-
-const char *
-tether_session_get_instance_id (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
-  return self->instance_id;
-}
-
-const char *
-tether_session_get_name (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
-  return self->name;
+  return is_tmux (self);
 }
 
 /**
@@ -902,46 +934,6 @@ tether_session_set_name (TetherSession *self,
 
   if (tether_set_str (&self->name, name))
     notify (self, PROP_NAME);
-}
-
-/**
- * tether_session_get_target:
- *
- * Returns: the target as the user typed it (`[user@]host[:port]` or alias)
- */
-const char *
-tether_session_get_target (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
-  return self->target;
-}
-
-const char *
-tether_session_get_computer_name (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
-  return self->computer_name;
-}
-
-const char *
-tether_session_get_user_name (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
-  return self->user_name;
-}
-
-guint
-tether_session_get_port (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), 0);
-  return self->port;
-}
-
-const char *
-tether_session_get_configuration_name (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
-  return self->configuration_name;
 }
 
 /* The definition's jump hosts (used at the next open, as the target),
@@ -971,66 +963,6 @@ _tether_session_set_ssh_options (TetherSession                 *self,
     }
 }
 
-gboolean
-tether_session_get_forward_agent (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), FALSE);
-  return self->forward_agent;
-}
-
-const char *
-tether_session_get_forwards_spec (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
-  return _tether_forward_set_get_own (self->forwards);
-}
-
-/**
- * tether_session_get_forwards:
- *
- * Returns: (transfer none): its forwards (TetherForward), with their state
- */
-GListModel *
-tether_session_get_forwards (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
-  return _tether_forward_set_get_model (self->forwards);
-}
-
-const char *
-tether_session_get_jump_hosts (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
-  return self->jump_hosts;
-}
-
-const char *
-tether_session_get_identity_file (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
-  return self->identity_file;
-}
-
-/**
- * tether_session_get_known_hosts_file:
- *
- * Returns: (nullable): the known hosts file of this session alone, or %NULL
- *   for `~/.ssh/known_hosts`
- */
-const char *
-tether_session_get_known_hosts_file (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
-  return self->known_hosts_file;
-}
-
-const char *
-tether_session_get_folder (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
-  return self->folder;
-}
-
 void
 tether_session_set_folder (TetherSession *self,
                            const char    *folder)
@@ -1042,117 +974,4 @@ tether_session_set_folder (TetherSession *self,
   normalized = tether_session_folder_normalize (folder);
   if (tether_set_str (&self->folder, normalized))
     notify (self, PROP_FOLDER);
-}
-
-TetherSessionState
-tether_session_get_state (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), TETHER_SESSION_STATE_CLOSED);
-  return self->state;
-}
-
-TetherSessionAvailability
-tether_session_get_availability (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), TETHER_SESSION_AVAILABILITY_NONE);
-
-  if (self->state != TETHER_SESSION_STATE_OPENED)
-    return TETHER_SESSION_AVAILABILITY_NONE;
-  return tether_session_get_attached (self) ? TETHER_SESSION_AVAILABILITY_BUSY
-                                            : TETHER_SESSION_AVAILABILITY_AVAILABLE;
-}
-
-gboolean
-tether_session_get_temporary (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), FALSE);
-  return self->temporary;
-}
-
-gboolean
-tether_session_get_persistent (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), FALSE);
-  return self->persistent;
-}
-
-const char *
-tether_session_get_last_error (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
-  return self->last_error;
-}
-
-/**
- * tether_session_dup_destination:
- *
- * Returns: (transfer full): `user@host:port` as far as known, for tooltips:
- *   the target as tether_target_to_string() prints it, which parses back
- *   to the same user, host and port
- */
-char *
-tether_session_dup_destination (TetherSession *self)
-{
-  g_autoptr(TetherTarget) target = NULL;
-
-  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
-
-  target = tether_target_new (self->user_name, self->computer_name, self->port);
-  return tether_target_to_string (target);
-}
-
-/**
- * tether_session_dup_shown_computer:
- *
- * The user and port count as typed: one that `~/.ssh/config` gives is what
- * SSH does for that host anyway, and the list does not change as the
- * session opens.
- *
- * Returns: (transfer full): the ComputerName the list and a temporary
- *   session's tab show: the host, with the user typed when it is not the
- *   local user and the port typed when it is not SSH's (`user@host:port`),
- *   so that two targets on one host look different
- */
-char *
-tether_session_dup_shown_computer (TetherSession *self)
-{
-  g_autoptr(TetherTarget) typed = NULL;
-  g_autoptr(TetherTarget) shown = NULL;
-
-  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
-
-  typed = tether_target_parse (self->target, NULL);
-  if (typed == NULL)
-    return g_strdup (self->computer_name);
-
-  shown = tether_target_new (g_strcmp0 (typed->user, g_get_user_name ()) != 0 ? typed->user : NULL,
-                             typed->host,
-                             typed->port != TETHER_SSH_DEFAULT_PORT ? typed->port : 0);
-  return tether_target_to_string (shown);
-}
-
-gboolean
-tether_session_get_attached (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), FALSE);
-  return self->attached;
-}
-
-gboolean
-tether_session_get_has_shell (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), FALSE);
-  return tether_session_get_shell (self) != NULL;
-}
-
-/**
- * tether_session_get_shell:
- *
- * Returns: (transfer none) (nullable): the shell channel, if there is one
- */
-TetherChannel *
-tether_session_get_shell (TetherSession *self)
-{
-  g_return_val_if_fail (TETHER_IS_SESSION (self), NULL);
-  return self->shell;
 }

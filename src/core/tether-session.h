@@ -85,6 +85,8 @@ TetherSessionAvailability tether_session_get_availability       (TetherSession *
 gboolean                  tether_session_get_temporary          (TetherSession *self);
 gboolean                  tether_session_get_persistent         (TetherSession *self);
 const char               *tether_session_get_last_error         (TetherSession *self);
+gint64                    tether_session_get_disconnected_on    (TetherSession *self);
+guint                     tether_session_get_idle_timeout       (TetherSession *self);
 char                     *tether_session_dup_destination        (TetherSession *self);
 char                     *tether_session_dup_shown_computer     (TetherSession *self);
 gboolean                  tether_session_get_attached           (TetherSession *self);

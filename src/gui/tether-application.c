@@ -95,22 +95,32 @@ add_demo_session (TetherApplication *self)
     g_message ("No Demo session: %s", error->message);
 }
 
+/* Whether sessions are Opened; @n_tmux counts those in the tmux
+ * configuration, which quitting disconnects rather than closes. */
 static gboolean
-has_opened_sessions (TetherApplication *self)
+has_opened_sessions (TetherApplication *self,
+                     guint             *n_tmux)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->manager));
+  gboolean other = FALSE;
 
+  *n_tmux = 0;
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(TetherSession) session = g_list_model_get_item (G_LIST_MODEL (self->manager), i);
 
-      if (tether_session_get_state (session) == TETHER_SESSION_STATE_OPENED)
-        return TRUE;
+      if (tether_session_get_state (session) != TETHER_SESSION_STATE_OPENED)
+        continue;
+      if (tether_session_get_idle_timeout (session) > 0)
+        (*n_tmux)++;
+      else
+        other = TRUE;
     }
 
   /* Temporary sessions are not listed by the manager, only by their tabs. */
-  return TETHER_IS_WINDOW (window) && tether_window_has_temporary_sessions (TETHER_WINDOW (window));
+  return other || *n_tmux > 0
+         || (TETHER_IS_WINDOW (window) && tether_window_has_temporary_sessions (TETHER_WINDOW (window)));
 }
 
 static void
@@ -157,17 +167,24 @@ tether_application_request_quit (TetherApplication *self)
 {
   GtkWindow *parent;
   AdwMessageDialog *dialog;
+  g_autofree char *body = NULL;
+  guint n_tmux;
 
-  if (!has_opened_sessions (self) || !g_settings_get_boolean (self->settings, "confirm-quit"))
+  if (!has_opened_sessions (self, &n_tmux) || !g_settings_get_boolean (self->settings, "confirm-quit"))
     {
       really_quit (self);
       return;
     }
 
   parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent,
-                                                       _("Quit Tether?"),
-                                                       _("Opened sessions will be closed, and the programs running in them will end.")));
+  if (n_tmux == 0)
+    body = g_strdup (_("Opened sessions will be closed, and the programs running in them will end."));
+  else
+    body = g_strdup_printf (ngettext ("Opened DefaultShell sessions will be closed, and the programs running in them will end. %u tmux session will be disconnected: its shell keeps running on the server, and Connect gives it back.",
+                                      "Opened DefaultShell sessions will be closed, and the programs running in them will end. %u tmux sessions will be disconnected: their shells keep running on the server, and Connect gives them back.",
+                                      n_tmux),
+                            n_tmux);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, _("Quit Tether?"), body));
   adw_message_dialog_add_responses (dialog,
                                     "cancel", _("_Cancel"),
                                     "quit", _("_Quit"),

@@ -42,6 +42,12 @@ static const GOptionEntry options[] = {
     N_("Close and forget the session with this name or Id"), N_("NAME|ID") },
   { "force", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("With --close or --remove: end the session even when it is entered"), NULL },
+  { "disconnect", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Disconnect the tmux session with this name or Id; its shell keeps running"), N_("NAME|ID") },
+  { "connect", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Connect the disconnected session with this name or Id again"), N_("NAME|ID") },
+  { "receive", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Print what the disconnected session with this name or Id printed since"), N_("NAME|ID") },
   { "get-session", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("List the sessions as Get-PSSession does"), NULL },
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -307,6 +313,87 @@ import_ssh_config (TetherApplication       *app,
   return 0;
 }
 
+static void
+disconnect_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Command *command = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tether_session_manager_disconnect_session_finish (TETHER_SESSION_MANAGER (source), result, &error))
+    command_fail (command, error);
+  else if (store_error (command->app) != NULL)
+    command_fail (command, store_error (command->app));
+  else
+    _tether_command_finish (command, 0);
+}
+
+static void
+connect_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Command *command = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tether_session_manager_open_session_finish (TETHER_SESSION_MANAGER (source), result, &error))
+    {
+      command_fail (command, error);
+      return;
+    }
+  /* A Connected session needs a running Tether to stay so. */
+  if (find_window (command->app) == NULL)
+    gtk_window_present (tether_application_ensure_window (command->app));
+  _tether_command_finish (command, 0);
+}
+
+static void
+receive_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Command *command = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  text = tether_session_manager_receive_session_finish (TETHER_SESSION_MANAGER (source), result, &error);
+  if (text == NULL)
+    {
+      command_fail (command, error);
+      return;
+    }
+  g_application_command_line_print (command->command_line, "%s", text);
+  _tether_command_finish (command, 0);
+}
+
+/* --disconnect, --connect, --receive: what a tmux session can do. */
+static int
+handle_tmux_command (TetherApplication       *app,
+                     GApplicationCommandLine *command_line,
+                     const char              *disconnect,
+                     const char              *connect,
+                     const char              *receive)
+{
+  TetherSessionManager *manager = tether_application_get_manager (app);
+  g_autoptr(GError) error = NULL;
+  TetherSession *session = lookup (app, disconnect ? disconnect : connect ? connect : receive, &error);
+
+  if (session == NULL)
+    return _tether_command_fail_now (app, command_line, error);
+
+  if (disconnect != NULL)
+    tether_session_manager_disconnect_session_async (manager, session, NULL, disconnect_done,
+                                                     _tether_command_new (app, command_line));
+  else if (connect != NULL)
+    tether_session_manager_open_session_async (manager, session, NULL, connect_done,
+                                               _tether_command_new (app, command_line));
+  else
+    tether_session_manager_receive_session_async (manager, session, NULL, receive_done,
+                                                  _tether_command_new (app, command_line));
+  return 0;
+}
+
 int
 _tether_application_handle_command_line (TetherApplication       *app,
                                          GApplicationCommandLine *command_line)
@@ -322,6 +409,9 @@ _tether_application_handle_command_line (TetherApplication       *app,
   const char *enter_computer = NULL;
   const char *close = NULL;
   const char *remove = NULL;
+  const char *disconnect = NULL;
+  const char *connect = NULL;
+  const char *receive = NULL;
   gboolean exit_ = FALSE;
   gboolean force = FALSE;
   gboolean get_session = FALSE;
@@ -342,6 +432,9 @@ _tether_application_handle_command_line (TetherApplication       *app,
   g_variant_dict_lookup (dict, "close", "&s", &close);
   g_variant_dict_lookup (dict, "remove", "&s", &remove);
   g_variant_dict_lookup (dict, "force", "b", &force);
+  g_variant_dict_lookup (dict, "disconnect", "&s", &disconnect);
+  g_variant_dict_lookup (dict, "connect", "&s", &connect);
+  g_variant_dict_lookup (dict, "receive", "&s", &receive);
   g_variant_dict_lookup (dict, "get-session", "b", &get_session);
   g_variant_dict_lookup (dict, "json", "b", &json);
   g_variant_dict_lookup (dict, "invoke-command", "&s", &invoke_command);
@@ -351,14 +444,16 @@ _tether_application_handle_command_line (TetherApplication       *app,
 
   n_commands = (new_session != NULL) + (enter != NULL) + (enter_computer != NULL) +
                exit_ + (close != NULL) + (remove != NULL) + get_session +
-               (invoke_command != NULL) + export_inventory + import;
+               (invoke_command != NULL) + export_inventory + import +
+               (disconnect != NULL) + (connect != NULL) + (receive != NULL);
 
   if (n_commands > 1)
     {
       g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                            _("Give one command at a time: --new-session, --enter, --enter-computer, "
-                             "--exit, --close, --remove, --get-session, --invoke-command, "
-                             "--export-inventory or --import-ssh-config."));
+                             "--exit, --close, --remove, --disconnect, --connect, --receive, "
+                             "--get-session, --invoke-command, --export-inventory or "
+                             "--import-ssh-config."));
       return _tether_command_fail_now (app, command_line, error);
     }
   if (files != NULL && files[0] != NULL && (!(import || export_inventory) || files[1] != NULL))
@@ -488,6 +583,9 @@ _tether_application_handle_command_line (TetherApplication       *app,
         }
       return 0;
     }
+
+  if (disconnect != NULL || connect != NULL || receive != NULL)
+    return handle_tmux_command (app, command_line, disconnect, connect, receive);
 
   if (close != NULL || remove != NULL)
     {

@@ -143,6 +143,7 @@ _tether_window_update_actions (TetherWindow *self)
   gtk_widget_action_set_enabled (widget, "win.duplicate-session", in_focus);
   gtk_widget_action_set_enabled (widget, "win.duplicate-and-enter", has_session);
   gtk_widget_action_set_enabled (widget, "win.forget-password", in_focus);
+  gtk_widget_action_set_enabled (widget, "win.disconnect-session", in_focus);
   gtk_widget_action_set_enabled (widget, "win.exit",
                                  adw_tab_view_get_selected_page (self->tab_view) != NULL);
   gtk_widget_action_set_enabled (widget, "win.broadcast", adw_tab_view_get_n_pages (self->tab_view) > 0);
@@ -313,6 +314,34 @@ edit_session_activated (GtkWidget  *widget,
 
   if (session != NULL)
     present_session_dialog (self, session);
+}
+
+static void
+on_disconnected (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(TetherWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tether_session_manager_disconnect_session_finish (TETHER_SESSION_MANAGER (source), result, &error))
+    report_error (self, _("Could Not Disconnect the Session"), error);
+  else
+    tether_window_add_toast (self, _("Session disconnected; its shell keeps running on the server"));
+}
+
+/* Disconnect-PSSession: refused, with the reason, for DefaultShell. */
+static void
+disconnect_session_activated (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  TetherWindow *self = TETHER_WINDOW (widget);
+  TetherSession *session = session_in_focus (self);
+
+  if (session != NULL)
+    tether_session_manager_disconnect_session_async (self->manager, session, NULL,
+                                                     on_disconnected, g_object_ref (self));
 }
 
 /* Undo lists the removed session again from its definition, InstanceId
@@ -707,6 +736,7 @@ _tether_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.exit", NULL, exit_activated);
   gtk_widget_class_install_action (widget_class, "win.new-session", NULL, new_session_activated);
   gtk_widget_class_install_action (widget_class, "win.close-session", NULL, close_session_activated);
+  gtk_widget_class_install_action (widget_class, "win.disconnect-session", NULL, disconnect_session_activated);
   gtk_widget_class_install_action (widget_class, "win.remove-session", NULL, remove_session_activated);
   gtk_widget_class_install_action (widget_class, "win.edit-session", NULL, edit_session_activated);
   gtk_widget_class_install_action (widget_class, "win.duplicate-session", NULL, duplicate_session_activated);

@@ -26,6 +26,7 @@ static const TetherConfig config = {
   .keepalive_max_missed = 3,
   .columns = 80,
   .rows = 24,
+  .idle_timeout_s = 7200,
 };
 
 static char *path;
