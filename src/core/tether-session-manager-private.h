@@ -33,6 +33,9 @@ struct _TetherSessionManager
 };
 
 /* tether-session-manager.c */
+TetherSession        *_tether_session_manager_make_session (TetherSessionManager          *self,
+                                                           const TetherSessionDefinition *def,
+                                                           gboolean                       temporary);
 GPtrArray            *_tether_session_manager_all_sessions (TetherSessionManager  *self);
 void                  _tether_session_manager_open_resolved (TetherSessionManager *self,
                                                              TetherSession        *session,
