@@ -64,6 +64,7 @@ void              _tether_window_present_dialog     (TetherWindow *self,
 
 /* tether-window-errors.c */
 void _tether_window_watch_sessions          (TetherWindow *self);
+void _tether_window_watch_warnings          (TetherWindow *self);
 void _tether_window_show_error_with_command (TetherWindow *self,
                                              const char   *heading,
                                              const char   *message,

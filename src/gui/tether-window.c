@@ -596,113 +596,6 @@ tether_window_has_temporary_sessions (TetherWindow *self)
   return FALSE;
 }
 
-/**
- * tether_window_new_toast:
- * @text: plain text, which may quote a session name or what a server said
- *
- * AdwToast's title is Pango markup in libadwaita 1.2 (there is no
- * use-markup): the text is escaped, so that a name like `a & b` or
- * `<span size="60000">` shows as it is written.
- *
- * Returns: (transfer full): a toast showing @text
- */
-AdwToast *
-tether_window_new_toast (const char *text)
-{
-  g_autofree char *markup = g_markup_escape_text (text, -1);
-
-  return adw_toast_new (markup);
-}
-
-void
-tether_window_add_toast (TetherWindow *self,
-                         const char   *text)
-{
-  adw_toast_overlay_add_toast (self->toast_overlay, tether_window_new_toast (text));
-}
-
-static gboolean
-present_dialog (gpointer dialog)
-{
-  gtk_window_present (dialog);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-present_when_mapped (TetherWindow *self,
-                     GtkWindow    *dialog)
-{
-  g_signal_handlers_disconnect_by_func (self, present_when_mapped, dialog);
-  /* After the window's own surface is shown, so that the dialog is above
-   * it even with no window manager to stack them. */
-  g_idle_add_full (G_PRIORITY_LOW, present_dialog, g_object_ref (dialog), g_object_unref);
-}
-
-/* A dialog saying @message, plain text in a selectable label, with no
- * response yet. */
-AdwMessageDialog *
-_tether_window_new_message_dialog (TetherWindow *self,
-                                   const char   *heading,
-                                   const char   *message)
-{
-  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
-  GtkWidget *label = gtk_label_new (message);
-
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  adw_message_dialog_set_extra_child (dialog, label);
-  return dialog;
-}
-
-void
-_tether_window_present_dialog (TetherWindow *self,
-                               GtkWindow    *dialog)
-{
-  /* An error from before the window shows (a corrupt sessions file) waits
-   * for it: presented first, the dialog would end up beneath it. */
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    gtk_window_present (dialog);
-  else
-    g_signal_connect_object (self, "map", G_CALLBACK (present_when_mapped), dialog, 0);
-}
-
-/**
- * tether_window_show_error:
- * @message: the core's sentence
- *
- * A dialog, because these sentences are long and some hold a command to
- * copy (the `ssh-keygen -R` line of a changed host key): the text is
- * selectable.
- */
-void
-tether_window_show_error (TetherWindow *self,
-                          const char   *heading,
-                          const char   *message)
-{
-  AdwMessageDialog *dialog = _tether_window_new_message_dialog (self, heading, message);
-
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  gtk_widget_set_name (GTK_WIDGET (dialog), "tether-error-dialog");
-  _tether_window_present_dialog (self, GTK_WINDOW (dialog));
-}
-
-/* What the manager says without stopping anything (the settings of the
- * SSH configuration Tether does not apply): a toast, and the whole sentence
- * behind its button, since a toast shows one line. */
-static void
-on_manager_warning (TetherSessionManager *manager,
-                    TetherSession        *session,
-                    const char           *message,
-                    TetherWindow         *self)
-{
-  g_autofree char *heading = g_strdup_printf (_("How Tether applies your SSH configuration to “%s”"),
-                                              tether_session_get_name (session));
-
-  _tether_window_add_details_toast (self, heading, message, "tether-warning-dialog");
-}
-
 static void
 update_empty_description (TetherWindow *self)
 {
@@ -714,42 +607,6 @@ update_empty_description (TetherWindow *self)
     gtk_label_set_label (self->terminal_empty_description,
                          _("Double-click a session in the list to enter it, or create one "
                            "with the + button. Exit leaves the session opened."));
-}
-
-static void
-on_toast_details (AdwToast     *toast,
-                  TetherWindow *self)
-{
-  AdwMessageDialog *dialog =
-    _tether_window_new_message_dialog (self, g_object_get_data (G_OBJECT (toast), "tether-heading"),
-                                       g_object_get_data (G_OBJECT (toast), "tether-message"));
-
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  gtk_widget_set_name (GTK_WIDGET (dialog), g_object_get_data (G_OBJECT (toast), "tether-dialog-name"));
-  _tether_window_present_dialog (self, GTK_WINDOW (dialog));
-}
-
-/**
- * _tether_window_add_details_toast:
- * @heading: plain text, one line
- * @message: the whole sentence, behind the toast's Details button (a
- *   toast shows one line)
- * @dialog_name: the widget name of the dialog Details opens
- */
-void
-_tether_window_add_details_toast (TetherWindow *self,
-                                  const char   *heading,
-                                  const char   *message,
-                                  const char   *dialog_name)
-{
-  AdwToast *toast = tether_window_new_toast (heading);
-
-  adw_toast_set_button_label (toast, _("_Details"));
-  g_object_set_data_full (G_OBJECT (toast), "tether-heading", g_strdup (heading), g_free);
-  g_object_set_data_full (G_OBJECT (toast), "tether-message", g_strdup (message), g_free);
-  g_object_set_data_full (G_OBJECT (toast), "tether-dialog-name", g_strdup (dialog_name), g_free);
-  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_toast_details), self, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
@@ -862,7 +719,7 @@ setup (TetherWindow      *self,
   /* A selected row that goes (removed, filtered out) takes its selection. */
   g_signal_connect_object (tether_session_tree_get_rows (self->session_tree), "items-changed",
                            G_CALLBACK (_tether_window_update_actions), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->manager, "warning", G_CALLBACK (on_manager_warning), self, 0);
+  _tether_window_watch_warnings (self);
   update_empty_description (self);
   update_terminal_area (self);
   _tether_window_watch_store (self);
