@@ -167,6 +167,17 @@ store_error (TetherApplication *app)
   return tether_session_manager_get_store_error (tether_application_get_manager (app));
 }
 
+/* Ends @command: 0, or failed with the store's sentence when the sessions
+ * file does not hold what it changed. */
+static void
+finish_saved (Command *command)
+{
+  if (store_error (command->app) != NULL)
+    command_fail (command, store_error (command->app));
+  else
+    _tether_command_finish (command, 0);
+}
+
 static TetherSession *
 lookup (TetherApplication  *app,
         const char         *name_or_id,
@@ -218,10 +229,7 @@ new_session_done (GObject      *source,
   if (find_window (command->app) == NULL)
     gtk_window_present (tether_application_ensure_window (command->app));
 
-  if (store_error (command->app) != NULL)
-    command_fail (command, store_error (command->app));
-  else
-    _tether_command_finish (command, 0);
+  finish_saved (command);
 }
 
 static void
@@ -288,10 +296,7 @@ import_done (GObject      *source,
 
   text = tether_import_report_to_string (report);
   g_application_command_line_print (command->command_line, "%s\n", text);
-  if (store_error (command->app) != NULL)
-    command_fail (command, store_error (command->app));
-  else
-    _tether_command_finish (command, 0);
+  finish_saved (command);
 }
 
 /* --import-ssh-config [FILE]: FILE relative to the caller's directory. */
@@ -323,10 +328,8 @@ disconnect_done (GObject      *source,
 
   if (!tether_session_manager_disconnect_session_finish (TETHER_SESSION_MANAGER (source), result, &error))
     command_fail (command, error);
-  else if (store_error (command->app) != NULL)
-    command_fail (command, store_error (command->app));
   else
-    _tether_command_finish (command, 0);
+    finish_saved (command);
 }
 
 static void
