@@ -198,26 +198,6 @@ test_host_key_changed (void)
   tether_test_sshd_free (sshd);
 }
 
-/* Moves the default key away so that only the method under test can log in. */
-static char *
-hide_default_key (void)
-{
-  g_autofree char *key = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519", NULL);
-  char *hidden = g_strconcat (key, ".hidden", NULL);
-
-  g_assert_cmpint (g_rename (key, hidden), ==, 0);
-  return hidden;
-}
-
-static void
-restore_default_key (char *hidden)
-{
-  g_autofree char *key = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519", NULL);
-
-  g_assert_cmpint (g_rename (hidden, key), ==, 0);
-  g_free (hidden);
-}
-
 static void
 test_auth_key_file (void)
 {
@@ -230,7 +210,7 @@ test_auth_key_file (void)
 
   tether_test_sshd_trust (sshd);
   tether_test_sshd_authorize_key (sshd, pub);
-  hidden = hide_default_key ();
+  hidden = tether_test_hide_default_key ();
 
   /* Without the identity file nothing logs in... */
   connection = connect_to (tether_test_sshd_get_target (sshd), NULL, NULL, &error);
@@ -243,7 +223,7 @@ test_auth_key_file (void)
   g_assert_no_error (error);
   assert_logged_in (connection);
 
-  restore_default_key (hidden);
+  tether_test_restore_default_key (hidden);
   tether_test_sshd_free (sshd);
 }
 
@@ -261,7 +241,7 @@ test_auth_encrypted_key (void)
 
   tether_test_sshd_trust (sshd);
   tether_test_sshd_authorize_key (sshd, pub);
-  hidden = hide_default_key ();
+  hidden = tether_test_hide_default_key ();
 
   tether_test_interaction_add_answer (interaction, "open sesame");
   connection = connect_to (tether_test_sshd_get_target (sshd), TETHER_INTERACTION (interaction), key, &error);
@@ -272,7 +252,7 @@ test_auth_encrypted_key (void)
   prompt = g_ptr_array_index (tether_test_interaction_get_prompts (interaction), 0);
   g_assert_nonnull (strstr (tether_prompt_get_message (prompt), "locked-key"));
 
-  restore_default_key (hidden);
+  tether_test_restore_default_key (hidden);
   tether_test_sshd_free (sshd);
 }
 
@@ -290,7 +270,7 @@ test_auth_agent (void)
   tether_test_sshd_trust (sshd);
   tether_test_sshd_authorize_key (sshd, pub);
   tether_test_start_agent (key);
-  hidden = hide_default_key ();
+  hidden = tether_test_hide_default_key ();
   /* Only the agent holds the key now. */
   g_assert_cmpint (g_rename (key, moved), ==, 0);
 
@@ -299,7 +279,7 @@ test_auth_agent (void)
   assert_logged_in (connection);
 
   g_unsetenv ("SSH_AUTH_SOCK");
-  restore_default_key (hidden);
+  tether_test_restore_default_key (hidden);
   tether_test_sshd_free (sshd);
 }
 
@@ -330,7 +310,7 @@ password_server_start (PasswordServer *server,
 
   server->sshd = tether_test_sshd_new (config);
   tether_test_sshd_trust (server->sshd);
-  server->hidden_key = hide_default_key ();
+  server->hidden_key = tether_test_hide_default_key ();
   server->target = g_strdup_printf ("%s@127.0.0.1:%u", server->user,
                                     tether_test_sshd_get_port (server->sshd));
   return TRUE;
@@ -339,7 +319,7 @@ password_server_start (PasswordServer *server,
 static void
 password_server_stop (PasswordServer *server)
 {
-  restore_default_key (g_steal_pointer (&server->hidden_key));
+  tether_test_restore_default_key (g_steal_pointer (&server->hidden_key));
   tether_test_sshd_free (server->sshd);
   g_free (server->target);
 }
@@ -677,7 +657,7 @@ test_config_agent_off (void)
   tether_test_sshd_trust (sshd);
   tether_test_sshd_authorize_key (sshd, pub);
   tether_test_start_agent (key);
-  hidden = hide_default_key ();
+  hidden = tether_test_hide_default_key ();
   g_assert_cmpint (g_rename (key, moved), ==, 0);
 
   for (gsize i = 0; i < G_N_ELEMENTS (lines); i++)
@@ -703,7 +683,7 @@ test_config_agent_off (void)
 
   write_ssh_config ("");
   g_unsetenv ("SSH_AUTH_SOCK");
-  restore_default_key (hidden);
+  tether_test_restore_default_key (hidden);
   tether_test_sshd_free (sshd);
 }
 

@@ -6,6 +6,7 @@
 #include "tether-secrets.h"
 #include "tether-test-keyring.h"
 #include "tether-test-keys.h"
+#include "tether-test-session.h"
 #include "tether-test-window.h"
 
 /*
@@ -37,25 +38,6 @@ find_entry (GtkWindow *dialog)
 
   g_assert_nonnull (entry);
   return GTK_EDITABLE (entry);
-}
-
-static char *
-hide_default_key (void)
-{
-  g_autofree char *key = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519", NULL);
-  char *hidden = g_strconcat (key, ".hidden", NULL);
-
-  g_assert_cmpint (g_rename (key, hidden), ==, 0);
-  return hidden;
-}
-
-static void
-restore_default_key (char *hidden)
-{
-  g_autofree char *key = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519", NULL);
-
-  g_assert_cmpint (g_rename (hidden, key), ==, 0);
-  g_free (hidden);
 }
 
 static TetherTestSshd *
@@ -146,7 +128,7 @@ test_remember_and_forget (void)
 
   server = password_server (user);
   target = g_strdup_printf ("%s@127.0.0.1:%u", user, tether_test_sshd_get_port (server));
-  hidden = hide_default_key ();
+  hidden = tether_test_hide_default_key ();
   session = g_object_ref (add_session (target, "Remembered", NULL));
 
   start_enter (session);
@@ -169,7 +151,7 @@ test_remember_and_forget (void)
   leave (session);
 
   tether_session_manager_remove_session (manager (), session);
-  restore_default_key (hidden);
+  tether_test_restore_default_key (hidden);
 }
 
 static void
@@ -210,7 +192,7 @@ test_typed_password_wiped (void)
 
   server = password_server (user);
   target = g_strdup_printf ("%s@127.0.0.1:%u", user, tether_test_sshd_get_port (server));
-  hidden = hide_default_key ();
+  hidden = tether_test_hide_default_key ();
   session = g_object_ref (add_session (target, "Typed", NULL));
 
   /* Typed on the keyboard into the real dialog, Remember off. */
@@ -233,7 +215,7 @@ test_typed_password_wiped (void)
   leave (session);
   tether_session_manager_remove_session (manager (), session);
   g_assert_false (tether_test_memory_contains (MARKER, TRUE));
-  restore_default_key (hidden);
+  tether_test_restore_default_key (hidden);
 }
 
 int

@@ -208,25 +208,6 @@ answer_dialog (const char *name,
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "accept");
 }
 
-static char *
-hide_default_key (void)
-{
-  g_autofree char *key = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519", NULL);
-  char *hidden = g_strconcat (key, ".hidden", NULL);
-
-  g_assert_cmpint (g_rename (key, hidden), ==, 0);
-  return hidden;
-}
-
-static void
-restore_default_key (char *hidden)
-{
-  g_autofree char *key = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519", NULL);
-
-  g_assert_cmpint (g_rename (hidden, key), ==, 0);
-  g_free (hidden);
-}
-
 static void
 enter_answering (TetherSession *session,
                  const char    *dialog,
@@ -260,13 +241,13 @@ test_passphrase_dialog (void)
   char *hidden;
 
   tether_test_sshd_authorize_key (sshd, pub);
-  hidden = hide_default_key ();
+  hidden = tether_test_hide_default_key ();
   session = tether_session_manager_add_session (manager (), &def, &error);
   g_assert_no_error (error);
   keep = g_object_ref (session);
 
   enter_answering (session, "tether-passphrase-dialog", "pass-phrase-1", TRUE);
-  restore_default_key (hidden);
+  tether_test_restore_default_key (hidden);
 }
 
 static gboolean
@@ -334,7 +315,7 @@ test_passphrase_retry (void)
   while ((dialog = find_toplevel ("tether-passphrase-dialog")) != NULL)
     gtk_window_destroy (dialog);
   tether_test_sshd_authorize_key (sshd, pub);
-  hidden = hide_default_key ();
+  hidden = tether_test_hide_default_key ();
   session = tether_session_manager_add_session (manager (), &def, &error);
   g_assert_no_error (error);
   keep = g_object_ref (session);
@@ -366,7 +347,7 @@ test_passphrase_retry (void)
 
   tether_session_manager_remove_session (manager (), session);
   tether_test_wait_until (state_is_closed, session, WAIT_MS);
-  restore_default_key (hidden);
+  tether_test_restore_default_key (hidden);
 }
 
 static void
@@ -388,11 +369,11 @@ test_password_dialog (void)
                                  "KbdInteractiveAuthentication no\n");
   tether_test_sshd_trust (server);
   target = g_strdup_printf ("%s@127.0.0.1:%u", user, tether_test_sshd_get_port (server));
-  hidden = hide_default_key ();
+  hidden = tether_test_hide_default_key ();
   keep = g_object_ref (add_session (target, "Password", NULL));
 
   enter_answering (keep, "tether-password-dialog", "gui-pw-1", TRUE);
-  restore_default_key (hidden);
+  tether_test_restore_default_key (hidden);
 }
 
 static void
@@ -415,12 +396,12 @@ test_keyboard_interactive_dialog (void)
                                  "PasswordAuthentication no\n");
   tether_test_sshd_trust (server);
   target = g_strdup_printf ("%s@127.0.0.1:%u", user, tether_test_sshd_get_port (server));
-  hidden = hide_default_key ();
+  hidden = tether_test_hide_default_key ();
   keep = g_object_ref (add_session (target, "Kbd", NULL));
 
   /* PAM's "Password:" does not echo: a hidden entry. */
   enter_answering (keep, "tether-keyboard-interactive-dialog", "gui-kbd-1", TRUE);
-  restore_default_key (hidden);
+  tether_test_restore_default_key (hidden);
 }
 
 static gboolean
@@ -954,12 +935,12 @@ identity_file_child (void)
    * is hidden). */
   choose_identity_file (dialog, key);
   tether_test_sshd_authorize_key (sshd, pub);
-  hidden = hide_default_key ();
+  hidden = tether_test_hide_default_key ();
   tether_new_session_dialog_set_fields (dialog, "127.0.0.1", "Keyed", tether_test_sshd_get_user (sshd), port);
   g_assert_true (tether_new_session_dialog_get_valid (dialog));
   g_signal_emit_by_name (dialog, "create");
   tether_test_wait_until (session_listed_opened, (gpointer) "Keyed", WAIT_MS);
-  restore_default_key (hidden);
+  tether_test_restore_default_key (hidden);
 
   created = tether_session_manager_lookup (manager (), "Keyed");
   keep = g_object_ref (created);

@@ -242,30 +242,43 @@ test_link_events (gconstpointer data)
   tether_session_manager_close_session (manager, session);
 }
 
+/* A server that takes passwords, and @target, the local account that logs
+ * in with @password there; %NULL (the test skipped) without such an
+ * account. */
+static TetherTestSshd *
+password_server (const char  *password,
+                 char       **target)
+{
+  const char *user = tether_test_password_user (password);
+  TetherTestSshd *sshd;
+
+  if (user == NULL)
+    {
+      g_test_skip ("password logins need a local account with a password: run as root");
+      return NULL;
+    }
+  sshd = tether_test_sshd_new ("PasswordAuthentication yes\nKbdInteractiveAuthentication no\n");
+  tether_test_sshd_trust (sshd);
+  *target = g_strdup_printf ("%s@127.0.0.1:%u", user, tether_test_sshd_get_port (sshd));
+  return sshd;
+}
+
 /* A password typed once logs in again unasked; Close wipes it. */
 static void
 test_password_reused (void)
 {
   const char *password = "reconnect-pw-7f3a";
-  const char *user = tether_test_password_user (password);
   g_autoptr(TetherSessionManager) manager = new_manager (60, 0);
   g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (FALSE);
   g_autoptr(TetherTestSshd) sshd = NULL;
   g_autoptr(TetherSession) session = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *target = NULL;
-  g_autofree char *key = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519", NULL);
-  g_autofree char *hidden = g_strconcat (key, ".hidden", NULL);
+  char *hidden;
 
-  if (user == NULL)
-    {
-      g_test_skip ("password logins need a local account with a password: run as root");
-      return;
-    }
-  sshd = tether_test_sshd_new ("PasswordAuthentication yes\nKbdInteractiveAuthentication no\n");
-  tether_test_sshd_trust (sshd);
-  target = g_strdup_printf ("%s@127.0.0.1:%u", user, tether_test_sshd_get_port (sshd));
-  g_assert_cmpint (g_rename (key, hidden), ==, 0);
+  if ((sshd = password_server (password, &target)) == NULL)
+    return;
+  hidden = tether_test_hide_default_key ();
 
   tether_session_manager_set_interaction (manager, TETHER_INTERACTION (interaction));
   tether_test_interaction_add_answer (interaction, password);
@@ -284,7 +297,7 @@ test_password_reused (void)
   g_assert_false (tether_test_open_session (manager, session, &error));
   g_assert_cmpuint (tether_test_interaction_get_prompts (interaction)->len, ==, 2);
 
-  g_assert_cmpint (g_rename (hidden, key), ==, 0);
+  tether_test_restore_default_key (hidden);
 }
 
 /* The server asks for something the memory does not hold (the key that
@@ -294,24 +307,16 @@ test_password_reused (void)
 static void
 test_prompt_declined (void)
 {
-  const char *user = tether_test_password_user ("reconnect-declined-pw");
   g_autoptr(TetherSessionManager) manager = new_manager (240, 0);
   g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (FALSE);
   g_autoptr(TetherTestSshd) sshd = NULL;
   g_autoptr(TetherSession) session = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *target = NULL;
-  g_autofree char *key = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519", NULL);
-  g_autofree char *hidden = g_strconcat (key, ".hidden", NULL);
+  char *hidden;
 
-  if (user == NULL)
-    {
-      g_test_skip ("password logins need a local account with a password: run as root");
-      return;
-    }
-  sshd = tether_test_sshd_new ("PasswordAuthentication yes\nKbdInteractiveAuthentication no\n");
-  tether_test_sshd_trust (sshd);
-  target = g_strdup_printf ("%s@127.0.0.1:%u", user, tether_test_sshd_get_port (sshd));
+  if ((sshd = password_server ("reconnect-declined-pw", &target)) == NULL)
+    return;
 
   /* Logged in by key: nothing asked, nothing in memory. */
   tether_session_manager_set_interaction (manager, TETHER_INTERACTION (interaction));
@@ -321,10 +326,10 @@ test_prompt_declined (void)
 
   /* The key goes: the retry asks for the password, and the test's
    * interaction, with no answer to give, declines. */
-  g_assert_cmpint (g_rename (key, hidden), ==, 0);
+  hidden = tether_test_hide_default_key ();
   tether_test_sshd_kill_connections (sshd);
   tether_test_wait_state (session, TETHER_SESSION_STATE_BROKEN, WAIT_MS);
-  g_assert_cmpint (g_rename (hidden, key), ==, 0);
+  tether_test_restore_default_key (hidden);
 
   g_assert_nonnull (strstr (tether_session_get_last_error (session), "was canceled"));
   g_assert_cmpuint (tether_test_interaction_count_kind (interaction, TETHER_PROMPT_PASSWORD), ==, 1);

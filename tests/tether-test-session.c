@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "tether-test-session.h"
 #include "tether-session-private.h"
 #include "tether-test-sshd.h"
@@ -279,4 +281,23 @@ tether_test_wait_state (TetherSession      *session,
   StateWait wait = { session, state };
 
   tether_test_wait_until (state_is, &wait, timeout_ms);
+}
+
+char *
+tether_test_hide_default_key (void)
+{
+  g_autofree char *key = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519", NULL);
+  char *hidden = g_strconcat (key, ".hidden", NULL);
+
+  g_assert_cmpint (g_rename (key, hidden), ==, 0);
+  return hidden;
+}
+
+void
+tether_test_restore_default_key (char *hidden)
+{
+  g_autofree char *key = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519", NULL);
+
+  g_assert_cmpint (g_rename (hidden, key), ==, 0);
+  g_free (hidden);
 }

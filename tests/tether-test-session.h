@@ -53,6 +53,11 @@ void           tether_test_wait_for_any_output (TetherSession     *session);
 void           tether_test_wait_state       (TetherSession        *session,
                                              TetherSessionState    state,
                                              guint                 timeout_ms);
+/* Moves the default key (~/.ssh/id_ed25519) away, so that only the login
+ * method under test can succeed; returns where it went, for the restore,
+ * which frees it. */
+char          *tether_test_hide_default_key    (void);
+void           tether_test_restore_default_key (char *hidden);
 /* Waits until the shell exits; returns its status. */
 int            tether_test_wait_shell_exit  (TetherSession        *session);
 
