@@ -6,6 +6,7 @@
 #include <utime.h>
 
 #include "tether-error.h"
+#include "tether-session-manager.h"
 #include "tether-target.h"
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
@@ -405,6 +406,91 @@ test_fallback (void)
   g_assert_cmpstrv (async_resolved->ignored, resolved->ignored);
 }
 
+/* An `ssh` first in PATH that logs its arguments and the sockets it was
+ * handed, then is OpenSSH's client. */
+static char *
+logging_ssh_dir (const char *log)
+{
+  g_autofree char *dir = g_build_filename (tether_test_get_tmpdir (), "logging-ssh", NULL);
+  g_autofree char *script = g_build_filename (dir, "ssh", NULL);
+  g_autofree char *real = g_find_program_in_path ("ssh");
+  g_autofree char *text = g_strdup_printf ("#!/bin/sh\n"
+                                           "echo \"run $*\" >>'%s'\n"
+                                           "for fd in /proc/$$/fd/*; do\n"
+                                           "  case \"$(readlink \"$fd\")\" in socket:*) echo \"socket $fd\" >>'%s' ;; esac\n"
+                                           "done\n"
+                                           "exec '%s' \"$@\"\n", log, log, real);
+
+  g_mkdir_with_parents (dir, 0700);
+  g_assert_true (g_file_set_contents (script, text, -1, NULL));
+  g_assert_cmpint (g_chmod (script, 0700), ==, 0);
+  return g_steal_pointer (&dir);
+}
+
+/* Resolutions started together (Invoke-Command's fifty computers) run
+ * OpenSSH's defaults once between them, beside their own runs; and `ssh -G`,
+ * spawned without closing inherited descriptors, gets none of the sockets
+ * of Tether's connections. */
+static void
+test_concurrent (void)
+{
+  g_autofree char *log = g_build_filename (tether_test_get_tmpdir (), "logging-ssh.log", NULL);
+  g_autofree char *dir = logging_ssh_dir (log);
+  g_autofree char *saved_path = g_strdup (g_getenv ("PATH"));
+  g_autofree char *path = g_strdup_printf ("%s:%s", dir, saved_path);
+  g_autofree char *contents = NULL;
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(GError) open_error = NULL;
+  g_auto(GStrv) lines = NULL;
+  TetherTestSshd *sshd = tether_test_sshd_new (NULL);
+  TetherTestWait waits[8] = { 0 };
+  guint defaults = 0, targets = 0;
+
+  tether_test_sshd_trust (sshd);
+  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "open-meanwhile",
+                                     &open_error);
+  g_assert_no_error (open_error);
+  write_ssh_file ("config", "Host cc*\n  User concurrent\n");
+  g_setenv ("PATH", path, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (waits); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("cc%u", i);
+      g_autoptr(TetherTarget) target = tether_target_parse (name, NULL);
+
+      tether_target_resolve_async (target, NULL, NULL, tether_test_store_result, &waits[i]);
+    }
+  g_setenv ("PATH", saved_path, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (waits); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TetherResolvedTarget) resolved = NULL;
+      g_autofree char *name = g_strdup_printf ("cc%u", i);
+
+      tether_test_wait_for_flag (&waits[i].done, WAIT_MS);
+      resolved = tether_target_resolve_finish (waits[i].result, &error);
+      g_clear_object (&waits[i].result);
+      g_assert_no_error (error);
+      g_assert_cmpstr (resolved->host, ==, name);
+      g_assert_cmpstr (resolved->user, ==, "concurrent");
+    }
+
+  g_assert_true (g_file_get_contents (log, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_assert_false (g_str_has_prefix (lines[i], "socket "));
+      defaults += g_str_has_prefix (lines[i], "run ") && strstr (lines[i], "defaults.invalid") != NULL;
+      targets += g_str_has_prefix (lines[i], "run ") && strstr (lines[i], "-- cc") != NULL;
+    }
+  g_assert_cmpuint (defaults, ==, 1);
+  g_assert_cmpuint (targets, ==, G_N_ELEMENTS (waits));
+
+  tether_session_manager_close_all (manager);
+  tether_test_sshd_free (sshd);
+  write_ssh_file ("config", NULL);
+}
+
 /* Files older than a second, as a user's configuration is, so that the
  * cache keeps what ssh read from them. */
 static void
@@ -520,6 +606,7 @@ main (int   argc,
   g_test_add_func ("/target-resolve/bad-config", test_bad_config);
   g_test_add_func ("/target-resolve/async", test_async);
   g_test_add_func ("/target-resolve/fallback", test_fallback);
+  g_test_add_func ("/target-resolve/concurrent", test_concurrent);
   g_test_add_func ("/target-resolve/cache/file-changed", test_cache_file_changed);
   g_test_add_func ("/target-resolve/cache/include-added", test_cache_include_added);
   g_test_add_func ("/target-resolve/cache/match-exec", test_cache_match_exec);

@@ -786,12 +786,22 @@ tether_target_resolve (const TetherTarget  *self,
   return resolved_from_options (self, ssh_dir, options, defaults);
 }
 
-/* Asynchronously */
+/* Asynchronously
+ *
+ * Two `ssh -G` runs make a resolution: the target's and OpenSSH's defaults
+ * (what the target's options are compared with).  They run side by side;
+ * the defaults run once per process, and resolutions started while that run
+ * is under way wait for it instead of starting their own: Invoke-Command
+ * resolves fifty computers at once, and fifty more processes would be half
+ * its cost. */
 
 typedef struct {
   TetherTarget *target;
   char         *ssh_dir;
   char         *program;
+  Options      *options;   /* the target's, once its run is done */
+  GError       *error;     /* the first part's failure */
+  guint         pending;   /* parts not done: the target's run, the defaults */
 } Resolve;
 
 static void
@@ -800,6 +810,8 @@ resolve_free (Resolve *resolve)
   tether_target_free (resolve->target);
   g_free (resolve->ssh_dir);
   g_free (resolve->program);
+  g_clear_pointer (&resolve->options, options_free);
+  g_clear_error (&resolve->error);
   g_free (resolve);
 }
 
@@ -820,78 +832,166 @@ libssh_thread (GTask        *task,
     g_task_return_pointer (task, resolved, (GDestroyNotify) tether_resolved_target_free);
 }
 
-static void run_ssh_async (GTask *task, gboolean for_defaults);
+/* One part of @task is done, with @error (taken) when it failed; the last
+ * part returns.  Takes @task's reference of that part. */
+static void
+part_done (GTask  *task,
+           GError *error)
+{
+  Resolve *resolve = g_task_get_task_data (task);
+
+  if (error != NULL && resolve->error == NULL)
+    resolve->error = error;
+  else if (error != NULL)
+    g_error_free (error);
+
+  if (--resolve->pending == 0)
+    {
+      if (resolve->error != NULL)
+        g_task_return_error (task, g_steal_pointer (&resolve->error));
+      else
+        g_task_return_pointer (task,
+                               resolved_from_options (resolve->target, resolve->ssh_dir,
+                                                      resolve->options,
+                                                      lookup_defaults (resolve->program)),
+                               (GDestroyNotify) tether_resolved_target_free);
+    }
+  g_object_unref (task);
+}
+
+/* The defaults' run under way, per program: the tasks waiting for it. */
+static GHashTable *defaults_waiting;   /* program → GPtrArray of GTask */
 
 static void
-ssh_done_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+defaults_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   GSubprocess *process = G_SUBPROCESS (object);
-  g_autoptr(GTask) task = user_data;
+  g_autofree char *program = user_data;
+  g_autofree char *output = NULL;
+  g_autofree char *errors = NULL;
+  g_autoptr(GPtrArray) waiting = NULL;
+  g_autofree char *key = NULL;
+  GError *error = NULL;
+  Options *options = NULL;
+
+  if (g_subprocess_communicate_utf8_finish (process, result, &output, &errors, &error))
+    options = options_from_run (process, g_object_get_data (object, "argv"), FALSE, output, errors,
+                                g_object_get_data (object, "ssh-dir"), &error);
+  if (options != NULL)
+    store_defaults (program, options);
+
+  G_LOCK (defaults);
+  g_hash_table_steal_extended (defaults_waiting, program, (gpointer *) &key, (gpointer *) &waiting);
+  G_UNLOCK (defaults);
+  for (guint i = 0; i < waiting->len; i++)
+    part_done (g_ptr_array_index (waiting, i), error != NULL ? g_error_copy (error) : NULL);
+  g_clear_error (&error);
+}
+
+static GSubprocess *
+spawn_ssh_for (const char         *program,
+               const TetherTarget *target,
+               const char         *ssh_dir,
+               GError            **error)
+{
+  char **argv = ssh_argv (program, target, ssh_dir);
+  GSubprocess *process = spawn_ssh ((const char * const *) argv, error);
+
+  if (process == NULL)
+    g_strfreev (argv);
+  else
+    g_object_set_data_full (G_OBJECT (process), "argv", argv, (GDestroyNotify) g_strfreev);
+  return process;
+}
+
+/* Takes a reference of @task: given back when OpenSSH's defaults are known. */
+static void
+wait_for_defaults (GTask *task)
+{
   Resolve *resolve = g_task_get_task_data (task);
-  gboolean for_defaults = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (process), "for-defaults"));
+  g_autoptr(GSubprocess) process = NULL;
+  GPtrArray *waiting;
+  GError *error = NULL;
+
+  G_LOCK (defaults);
+  if (defaults_waiting == NULL)
+    defaults_waiting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) g_ptr_array_unref);
+  if ((waiting = g_hash_table_lookup (defaults_waiting, resolve->program)) != NULL)
+    {
+      g_ptr_array_add (waiting, task);
+      G_UNLOCK (defaults);
+      return;
+    }
+  g_hash_table_insert (defaults_waiting, g_strdup (resolve->program),
+                       g_ptr_array_new_full (1, NULL));
+  waiting = g_hash_table_lookup (defaults_waiting, resolve->program);
+  g_ptr_array_add (waiting, task);
+  G_UNLOCK (defaults);
+
+  /* Not the task's cancellable: others wait for the same run. */
+  if ((process = spawn_ssh_for (resolve->program, NULL, resolve->ssh_dir, &error)) == NULL)
+    {
+      g_autofree char *key = NULL;
+
+      G_LOCK (defaults);
+      g_hash_table_steal_extended (defaults_waiting, resolve->program, (gpointer *) &key,
+                                   (gpointer *) &waiting);
+      G_UNLOCK (defaults);
+      for (guint i = 0; i < waiting->len; i++)
+        part_done (g_ptr_array_index (waiting, i), g_error_copy (error));
+      g_ptr_array_unref (waiting);
+      g_error_free (error);
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (process), "ssh-dir", g_strdup (resolve->ssh_dir), g_free);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, defaults_done_cb,
+                                       g_strdup (resolve->program));
+}
+
+static void
+target_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GSubprocess *process = G_SUBPROCESS (object);
+  GTask *task = user_data;
+  Resolve *resolve = g_task_get_task_data (task);
   g_autofree char *output = NULL;
   g_autofree char *errors = NULL;
   GError *error = NULL;
-  Options *options;
 
-  if (!g_subprocess_communicate_utf8_finish (process, result, &output, &errors, &error) ||
-      (options = options_from_run (process, g_object_get_data (object, "argv"), !for_defaults,
-                                   output, errors, resolve->ssh_dir, &error)) == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (for_defaults)
-    {
-      store_defaults (resolve->program, options);
-      run_ssh_async (g_steal_pointer (&task), FALSE);
-      return;
-    }
-
-  g_task_return_pointer (task,
-                         resolved_from_options (resolve->target, resolve->ssh_dir, options,
-                                                lookup_defaults (resolve->program)),
-                         (GDestroyNotify) tether_resolved_target_free);
-  options_free (options);
+  if (g_subprocess_communicate_utf8_finish (process, result, &output, &errors, &error))
+    resolve->options = options_from_run (process, g_object_get_data (object, "argv"), TRUE,
+                                         output, errors, resolve->ssh_dir, &error);
+  part_done (task, error);
 }
 
-/* Takes @task. */
+/* Takes a reference of @task: the target's own `ssh -G`, or its kept output. */
 static void
-run_ssh_async (GTask    *task,
-               gboolean  for_defaults)
+run_target (GTask *task)
 {
   Resolve *resolve = g_task_get_task_data (task);
-  g_auto(GStrv) argv = ssh_argv (resolve->program, for_defaults ? NULL : resolve->target,
-                                 resolve->ssh_dir);
+  g_auto(GStrv) argv = ssh_argv (resolve->program, resolve->target, resolve->ssh_dir);
   g_autoptr(GSubprocess) process = NULL;
   g_autofree char *cached = NULL;
   GError *error = NULL;
 
-  if (!for_defaults && (cached = _tether_target_cache_lookup ((const char * const *) argv)) != NULL)
+  if ((cached = _tether_target_cache_lookup ((const char * const *) argv)) != NULL)
     {
-      g_autoptr(Options) options = options_parse (cached);
-
-      g_task_return_pointer (task,
-                             resolved_from_options (resolve->target, resolve->ssh_dir, options,
-                                                    lookup_defaults (resolve->program)),
-                             (GDestroyNotify) tether_resolved_target_free);
-      g_object_unref (task);
+      resolve->options = options_parse (cached);
+      part_done (task, NULL);
       return;
     }
-  if ((process = spawn_ssh ((const char * const *) argv, &error)) == NULL)
+  if ((process = spawn_ssh_for (resolve->program, resolve->target, resolve->ssh_dir, &error)) == NULL)
     {
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      part_done (task, error);
       return;
     }
-  g_object_set_data (G_OBJECT (process), "for-defaults", GINT_TO_POINTER (for_defaults));
-  g_object_set_data_full (G_OBJECT (process), "argv", g_steal_pointer (&argv),
-                          (GDestroyNotify) g_strfreev);
   g_subprocess_communicate_utf8_async (process, NULL, g_task_get_cancellable (task),
-                                       ssh_done_cb, task);
+                                       target_done_cb, task);
 }
 
 /**
@@ -932,9 +1032,15 @@ tether_target_resolve_async (const TetherTarget  *self,
     {
       g_task_run_in_thread (task, libssh_thread);
       g_object_unref (task);
+      return;
     }
-  else
-    run_ssh_async (task, lookup_defaults (resolve->program) == NULL);
+  resolve->pending = 1;
+  if (lookup_defaults (resolve->program) == NULL)
+    {
+      resolve->pending++;
+      wait_for_defaults (g_object_ref (task));
+    }
+  run_target (task);
 }
 
 /**
