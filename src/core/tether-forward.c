@@ -287,7 +287,7 @@ fail (TetherForward *self,
 static int
 dup_socket (GSocketConnection *connection)
 {
-  return dup (g_socket_get_fd (g_socket_connection_get_socket (connection)));
+  return tether_dup_cloexec (g_socket_get_fd (g_socket_connection_get_socket (connection)));
 }
 
 static void

@@ -14,6 +14,7 @@
 
 #include "tether-error.h"
 #include "tether-ssh-tunnel.h"
+#include "tether-util.h"
 
 /*
  * A tunnel joins a local file descriptor (one end of a socket pair whose
@@ -399,7 +400,7 @@ connect_locally (const char *host,
       return -1;
     }
   /* The duplicate outlives the GSocketConnection, which closes its own. */
-  return dup (g_socket_get_fd (g_socket_connection_get_socket (connection)));
+  return tether_dup_cloexec (g_socket_get_fd (g_socket_connection_get_socket (connection)));
 }
 
 /* Takes every connection the server has brought to a listener: a tunnel

@@ -13,6 +13,7 @@
 #include "tether-ssh-auth.h"
 #include "tether-ssh-tunnel.h"
 #include "tether-ssh-worker-private.h"
+#include "tether-util.h"
 
 /*
  * The worker's first half, on its own thread: a socket (TCP, the user's
@@ -91,7 +92,7 @@ static gboolean
 tunnel_connect (Worker  *w,
                 GError **error)
 {
-  w->fd = dup (w->shared->tunnel_fd);
+  w->fd = tether_dup_cloexec (w->shared->tunnel_fd);
   if (w->fd < 0)
     {
       g_set_error (error, TETHER_ERROR, TETHER_ERROR_FAILED,
@@ -156,7 +157,7 @@ tcp_connect (Worker  *w,
    * opened.  libssh gets a duplicate of its own; the original stays open
    * until the worker ends, so that shutdown() from the main side can always
    * abort a blocking libssh call safely. */
-  w->fd = dup (g_socket_get_fd (socket));
+  w->fd = tether_dup_cloexec (g_socket_get_fd (socket));
   if (w->fd < 0)
     {
       g_set_error (error, TETHER_ERROR, TETHER_ERROR_FAILED,

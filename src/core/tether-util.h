@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <fcntl.h>
 #include <glib.h>
 #include <string.h>
 
@@ -29,6 +30,15 @@ tether_strv_steal (GPtrArray *array)
 {
   g_ptr_array_add (array, NULL);
   return (char **) g_ptr_array_free (array, FALSE);
+}
+
+/* dup() without handing the copy to programs Tether starts: `ssh -G` is
+ * spawned without closing inherited descriptors (posix_spawn, no fork of
+ * this large process), so every descriptor Tether keeps must be close-on-exec. */
+static inline int
+tether_dup_cloexec (int fd)
+{
+  return fcntl (fd, F_DUPFD_CLOEXEC, 3);
 }
 
 G_END_DECLS
