@@ -144,9 +144,18 @@ void                    _tether_connection_shared_unref (TetherConnectionShared 
 void                    _tether_connection_post_event   (TetherConnectionShared *shared,
                                                          TetherEvent            *event);
 void                    _tether_connection_wake         (TetherConnectionShared *shared);
+/* Prompts (tether-connection-prompt.c): the worker asks and waits, the
+ * main thread shows the question and answers. */
 gboolean                _tether_connection_ask          (TetherConnectionShared *shared,
                                                          TetherPrompt           *prompt,
                                                          GError                **error);
+void                    _tether_connection_show_prompt  (TetherConnectionShared *shared,
+                                                         TetherInteraction      *interaction,
+                                                         TetherPrompt           *prompt,
+                                                         GCancellable           *cancellable);
+void                    _tether_connection_answer_prompt (TetherConnectionShared *shared,
+                                                          TetherPrompt           *prompt,
+                                                          gboolean                answered);
 void                    _tether_event_free              (TetherEvent            *event);
 void                    _tether_command_free            (TetherCommand          *command);
 
