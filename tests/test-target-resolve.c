@@ -7,6 +7,7 @@
 
 #include "tether-error.h"
 #include "tether-session-manager.h"
+#include "tether-target-private.h"
 #include "tether-target.h"
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
@@ -551,6 +552,94 @@ test_cache_include_added (void)
   write_ssh_file ("cache.d/10-user.conf", NULL);
 }
 
+static guint
+count_runs (const char *log,
+            const char *host)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *wanted = g_strdup_printf ("-- %s", host);
+  g_auto(GStrv) lines = NULL;
+  guint runs = 0;
+
+  if (!g_file_get_contents (log, &contents, NULL, NULL))
+    return 0;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    runs += g_str_has_prefix (lines[i], "run ") && g_str_has_suffix (lines[i], wanted);
+  return runs;
+}
+
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* Resolves @host with the logging `ssh` first in PATH, as a new process
+ * would: with only what the cache file holds. */
+static TetherResolvedTarget *
+resolve_as_new_process (const char *dir,
+                        const char *host)
+{
+  g_autofree char *saved_path = g_strdup (g_getenv ("PATH"));
+  g_autofree char *path = g_strdup_printf ("%s:%s", dir, saved_path);
+  TetherResolvedTarget *resolved;
+
+  _tether_target_cache_forget_memory ();
+  g_setenv ("PATH", path, TRUE);
+  resolved = resolve_ok (host);
+  g_setenv ("PATH", saved_path, TRUE);
+  return resolved;
+}
+
+/* What `ssh -G` printed is kept on disk for the next process (a command
+ * line's Invoke-Command is one), and not when the file reads the
+ * environment or the `ssh` program changed. */
+static void
+test_cache_on_disk (void)
+{
+  g_autofree char *log = g_build_filename (tether_test_get_tmpdir (), "on-disk.log", NULL);
+  g_autofree char *dir = logging_ssh_dir (log);
+  g_autofree char *program = g_build_filename (dir, "ssh", NULL);
+  g_autofree char *file = g_build_filename (g_get_user_cache_dir (), "tether", "ssh-config.ini", NULL);
+  g_autoptr(TetherResolvedTarget) first = NULL;
+  g_autoptr(TetherResolvedTarget) again = NULL;
+  g_autoptr(TetherResolvedTarget) upgraded = NULL;
+  g_autoptr(TetherResolvedTarget) env_first = NULL;
+  g_autoptr(TetherResolvedTarget) env_again = NULL;
+  struct utimbuf old = { .actime = time (NULL) - 10, .modtime = time (NULL) - 10 };
+
+  g_remove (file);
+  write_ssh_file ("config", "Host kd\n  User kept\n  Port 2206\n"
+                  "Host ke\n  IdentityFile ${HOME}/.ssh/id_env\n");
+  age ("config");
+  g_assert_cmpint (utime (program, &old), ==, 0);
+
+  first = resolve_as_new_process (dir, "kd");
+  g_assert_cmpuint (count_runs (log, "kd"), ==, 1);
+  tether_test_wait_until (file_exists, file, WAIT_MS);
+  again = resolve_as_new_process (dir, "kd");
+  g_assert_cmpuint (count_runs (log, "kd"), ==, 1);
+  g_assert_cmpstr (again->user, ==, "kept");
+  g_assert_cmpuint (again->port, ==, 2206);
+  g_assert_cmpstrv (again->identity_files, first->identity_files);
+
+  /* A new OpenSSH: run again. */
+  g_assert_true (g_file_set_contents (log, "", 0, NULL));
+  old.modtime++;
+  g_assert_cmpint (utime (program, &old), ==, 0);
+  upgraded = resolve_as_new_process (dir, "kd");
+  g_assert_cmpuint (count_runs (log, "kd"), ==, 1);
+  g_assert_cmpstr (upgraded->user, ==, "kept");
+
+  /* ${HOME} is the environment's: never on disk. */
+  env_first = resolve_as_new_process (dir, "ke");
+  env_again = resolve_as_new_process (dir, "ke");
+  g_assert_cmpuint (count_runs (log, "ke"), ==, 2);
+  g_assert_cmpstrv (env_again->identity_files, env_first->identity_files);
+  write_ssh_file ("config", NULL);
+}
+
 /* What a Match exec says can change with no file changing: never kept. */
 static void
 test_cache_match_exec (void)
@@ -610,6 +699,7 @@ main (int   argc,
   g_test_add_func ("/target-resolve/cache/file-changed", test_cache_file_changed);
   g_test_add_func ("/target-resolve/cache/include-added", test_cache_include_added);
   g_test_add_func ("/target-resolve/cache/match-exec", test_cache_match_exec);
+  g_test_add_func ("/target-resolve/cache/on-disk", test_cache_on_disk);
   g_test_add_func ("/target-resolve/cache/config-created", test_cache_config_created);
 
   return g_test_run ();

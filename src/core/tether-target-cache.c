@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -14,7 +15,17 @@
  * every file it read (its `-v` log names them), of their directories (a
  * file added to an Include's glob changes its directory) and of the
  * configuration itself, and given again while all of them are unchanged.
+ *
+ * The outputs are also kept on disk, in the user's cache directory, for the
+ * next Tether process: `tether --invoke-command` on fifty computer names
+ * is a new process each time, and fifty `ssh -G` are most of its work.
+ * What a file can hold that depends on more than files is not kept there:
+ * `${VAR}` (the environment of the process that ran `ssh -G`); the local
+ * user, host name and home directory (%u, %L, %d) are part of the key, and
+ * the `ssh` program itself is watched like a file read.
  */
+
+#define MAX_KEPT 500
 
 typedef struct {
   char     *path;
@@ -29,10 +40,13 @@ typedef struct {
 typedef struct {
   char   *output;
   GArray *watched;   /* Watched */
+  gint64  stored;    /* real time, for dropping the oldest */
 } Entry;
 
 G_LOCK_DEFINE_STATIC (cache);
-static GHashTable *cache;   /* the argv, joined → Entry */
+static GHashTable *cache;     /* key_of() → Entry */
+static gboolean    loaded;    /* the file was read into @cache */
+static guint       save_id;   /* an idle that writes @cache out */
 
 static void
 watched_clear (gpointer data)
@@ -154,10 +168,175 @@ files_of (const char *log,
   return g_steal_pointer (&watched);
 }
 
+/* The command line, and what of the process OpenSSH's %-tokens take. */
 static char *
 key_of (const char * const *argv)
 {
-  return g_strjoinv ("\n", (char **) argv);
+  g_autofree char *joined = g_strjoinv ("\n", (char **) argv);
+
+  return g_strdup_printf ("%s\n%s\n%s\n%s", joined, g_get_user_name (), g_get_host_name (),
+                          g_get_home_dir ());
+}
+
+static GHashTable *
+ensure_cache (void)
+{
+  if (cache == NULL)
+    cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) entry_free);
+  return cache;
+}
+
+/* On disk */
+
+static char *
+cache_path (void)
+{
+  return g_build_filename (g_get_user_cache_dir (), "tether", "ssh-config.ini", NULL);
+}
+
+static char *
+watched_to_string (const Watched *w)
+{
+  return g_strdup_printf ("%d %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GINT64_FORMAT
+                          " %" G_GINT64_FORMAT " %ld %" G_GINT64_FORMAT " %ld %s",
+                          w->exists, (guint64) w->device, (guint64) w->inode, (gint64) w->size,
+                          (gint64) w->modified.tv_sec, w->modified.tv_nsec,
+                          (gint64) w->changed.tv_sec, w->changed.tv_nsec, w->path);
+}
+
+static gboolean
+watched_from_string (const char *text,
+                     Watched    *w)
+{
+  int exists, offset = 0;
+  guint64 device, inode;
+  gint64 size, msec, csec;
+  long mnsec, cnsec;
+
+  if (sscanf (text, "%d %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GINT64_FORMAT " %"
+              G_GINT64_FORMAT " %ld %" G_GINT64_FORMAT " %ld %n",
+              &exists, &device, &inode, &size, &msec, &mnsec, &csec, &cnsec, &offset) != 8 ||
+      offset == 0 || !g_path_is_absolute (text + offset))
+    return FALSE;
+  *w = (Watched) {
+    .path = g_strdup (text + offset), .exists = exists != 0, .device = device, .inode = inode,
+    .size = size, .modified = { msec, mnsec }, .changed = { csec, cnsec },
+  };
+  return TRUE;
+}
+
+/* Called with the lock held: the entries of the file not in @cache yet (a
+ * corrupt file only costs `ssh -G` runs). */
+static void
+load_locked (void)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autofree char *path = cache_path ();
+  g_auto(GStrv) groups = NULL;
+
+  loaded = TRUE;
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, NULL))
+    return;
+  groups = g_key_file_get_groups (file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      g_autofree char *key = g_key_file_get_string (file, groups[i], "key", NULL);
+      g_autofree char *output = g_key_file_get_string (file, groups[i], "output", NULL);
+      g_auto(GStrv) files = g_key_file_get_string_list (file, groups[i], "files", NULL, NULL);
+      g_autoptr(GArray) watched = g_array_new (FALSE, FALSE, sizeof (Watched));
+      Entry *entry;
+
+      g_array_set_clear_func (watched, watched_clear);
+      if (key == NULL || output == NULL || files == NULL || g_hash_table_contains (ensure_cache (), key))
+        continue;
+      for (guint j = 0; files[j] != NULL; j++)
+        {
+          Watched w;
+
+          if (!watched_from_string (files[j], &w))
+            break;
+          g_array_append_val (watched, w);
+        }
+      if (watched->len != g_strv_length (files))
+        continue;
+      entry = g_new0 (Entry, 1);
+      entry->output = g_steal_pointer (&output);
+      entry->watched = g_steal_pointer (&watched);
+      entry->stored = g_key_file_get_int64 (file, groups[i], "stored", NULL);
+      g_hash_table_insert (cache, g_steal_pointer (&key), entry);
+    }
+}
+
+static int
+newest_first (gconstpointer a,
+              gconstpointer b)
+{
+  const Entry *x = g_hash_table_lookup (cache, *(const char **) a);
+  const Entry *y = g_hash_table_lookup (cache, *(const char **) b);
+
+  return (x->stored < y->stored) - (x->stored > y->stored);
+}
+
+/* Writes the newest MAX_KEPT entries out, once the resolutions that stored
+ * them are done: one write for Invoke-Command's fifty. */
+static gboolean
+save_cb (gpointer data)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autofree char *path = cache_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  gsize length;
+
+  GHashTableIter iter;
+  gpointer key;
+
+  G_LOCK (cache);
+  save_id = 0;
+  keys = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, ensure_cache ());
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (keys, key);
+  g_ptr_array_sort (keys, newest_first);
+  for (guint i = 0; i < MIN (keys->len, MAX_KEPT); i++)
+    {
+      const Entry *entry = g_hash_table_lookup (cache, g_ptr_array_index (keys, i));
+      g_autofree char *group = g_strdup_printf ("entry%u", i);
+      g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+
+      for (guint j = 0; j < entry->watched->len; j++)
+        g_ptr_array_add (files, watched_to_string (&g_array_index (entry->watched, Watched, j)));
+      g_key_file_set_string (file, group, "key", g_ptr_array_index (keys, i));
+      g_key_file_set_int64 (file, group, "stored", entry->stored);
+      g_key_file_set_string (file, group, "output", entry->output);
+      g_key_file_set_string_list (file, group, "files", (const char * const *) files->pdata, files->len);
+    }
+  G_UNLOCK (cache);
+
+  text = g_key_file_to_data (file, &length, NULL);
+  /* No fsync: losing the file only costs `ssh -G` runs. */
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      !g_file_set_contents_full (path, text, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    g_debug ("The SSH configuration cache was not saved: %s", error != NULL ? error->message : dir);
+  return G_SOURCE_REMOVE;
+}
+
+/* `${VAR}` takes the environment of the process that ran `ssh -G`. */
+static gboolean
+uses_environment (GArray *watched)
+{
+  for (guint i = 0; i < watched->len; i++)
+    {
+      const Watched *w = &g_array_index (watched, Watched, i);
+      g_autofree char *contents = NULL;
+
+      if (w->exists && g_file_test (w->path, G_FILE_TEST_IS_REGULAR) &&
+          g_file_get_contents (w->path, &contents, NULL, NULL) && strstr (contents, "${") != NULL)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /**
@@ -175,6 +354,8 @@ _tether_target_cache_lookup (const char * const *argv)
   Entry *entry;
 
   G_LOCK (cache);
+  if (!loaded)
+    load_locked ();
   entry = cache != NULL ? g_hash_table_lookup (cache, key) : NULL;
   if (entry != NULL)
     {
@@ -200,7 +381,8 @@ _tether_target_cache_lookup (const char * const *argv)
  *
  * Keeps @output, unless a `Match exec` ran, the host name was
  * canonicalized, or a file it read changed in the last second: then the
- * next resolution runs `ssh -G` again.
+ * next resolution runs `ssh -G` again.  Kept on disk too, unless a file
+ * it read uses the environment.
  */
 void
 _tether_target_cache_store (const char * const *argv,
@@ -211,16 +393,37 @@ _tether_target_cache_store (const char * const *argv,
   GArray *watched;
   Entry *entry;
 
+  gboolean keep_on_disk;
+
   if (strstr (output, "\ncanonicalizehostname false\n") == NULL ||
       (watched = files_of (log, config)) == NULL)
     return;
+  /* An upgraded OpenSSH may resolve differently. */
+  watch (watched, argv[0]);
+  keep_on_disk = !uses_environment (watched);
 
   entry = g_new0 (Entry, 1);
   entry->output = g_strdup (output);
   entry->watched = watched;
+  entry->stored = g_get_real_time ();
   G_LOCK (cache);
-  if (cache == NULL)
-    cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) entry_free);
-  g_hash_table_replace (cache, key_of (argv), entry);
+  g_hash_table_replace (ensure_cache (), key_of (argv), entry);
+  if (keep_on_disk && save_id == 0)
+    save_id = g_idle_add_full (G_PRIORITY_LOW, save_cb, NULL, NULL);
+  G_UNLOCK (cache);
+}
+
+/**
+ * _tether_target_cache_forget_memory:
+ *
+ * Drops what this process keeps, so that the next lookup reads the file:
+ * what a new process would find.  For the tests.
+ */
+void
+_tether_target_cache_forget_memory (void)
+{
+  G_LOCK (cache);
+  g_clear_pointer (&cache, g_hash_table_unref);
+  loaded = FALSE;
   G_UNLOCK (cache);
 }

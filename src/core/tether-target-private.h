@@ -12,5 +12,6 @@ void  _tether_target_cache_store  (const char * const *argv,
                                    const char         *config,
                                    const char         *output,
                                    const char         *log);
+void  _tether_target_cache_forget_memory (void);
 
 G_END_DECLS
