@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <stdio.h>
 
@@ -11,7 +12,9 @@
  * 50 computers (50 loopback ports of 4 sshd, each an alias in
  * ~/.ssh/config), with the same clean HOME for everyone:
  *   - Tether's command line, a fresh instance, --computer-name (new
- *     connections), against `parallel-ssh -p 32` and `pdsh -R ssh -f 32`;
+ *     connections), against `parallel-ssh -p 32` and `pdsh -R ssh -f 32`:
+ *     cold (no `ssh -G` output kept on disk by an earlier process), then
+ *     as any later run;
  *   - Tether on 50 Opened sessions of a running instance (`--session`),
  *     against parallel-ssh's time.
  * Rounds interleaved; each command's output must hold 50 lines, or the
@@ -126,6 +129,8 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) hosts = NULL;
   g_autofree char *pdsh_args = NULL;
+  g_autofree char *cache_file = g_build_filename (g_get_user_cache_dir (), "tether", "ssh-config.ini",
+                                                  NULL);
   const char *tether;
   guint rounds;
 
@@ -170,6 +175,10 @@ main (int   argc,
       /* parallel-ssh -i prints a status line and the output per host. */
       result ("pssh", time_run ((const char * const *) pssh->pdata, "parallel-ssh", 2 * N_HOSTS, TRUE));
       result ("pdsh", time_run (pdsh, "pdsh", N_HOSTS, TRUE));
+      /* Cold: no `ssh -G` output kept from an earlier process (the first
+       * run after the configuration changed); then as every later run. */
+      g_remove (cache_file);
+      result ("tether-cold", time_run (tether_argv, "tether --computer-name", N_HOSTS, TRUE));
       result ("tether", time_run (tether_argv, "tether --computer-name", N_HOSTS, TRUE));
     }
 
