@@ -245,9 +245,7 @@ test_new_session_errors (void)
 static void
 test_new_session_no_tmux (void)
 {
-  g_autofree char *home = g_dir_make_tmp ("cli-no-tmux-XXXXXX", NULL);
-  g_autofree char *config = g_strdup_printf ("SetEnv HOME=%s PATH=/nonexistent\n", home);
-  TetherTestSshd *bare = tether_test_sshd_new (config);
+  TetherTestSshd *bare = tether_test_sshd_new_with_path ("/nonexistent");
   g_auto(Result) r = { 0 };
 
   tether_test_sshd_trust (bare);
@@ -261,7 +259,6 @@ test_new_session_no_tmux (void)
   g_assert_null (row_of (r.out, "NoTmux"));
 
   tether_test_sshd_free (bare);
-  g_rmdir (home);
 }
 
 static void

@@ -609,16 +609,13 @@ test_new_session_unreachable (void)
 static void
 test_new_session_no_tmux (void)
 {
-  g_autofree char *home = g_dir_make_tmp ("dialog-no-tmux-XXXXXX", NULL);
-  g_autofree char *config = g_strdup_printf ("SetEnv HOME=%s PATH=/nonexistent\n", home);
-  TetherTestSshd *bare = tether_test_sshd_new (config);
+  TetherTestSshd *bare = tether_test_sshd_new_with_path ("/nonexistent");
 
   tether_test_sshd_trust (bare);
   check_create_fails ("NoTmux", tether_test_sshd_get_user (bare), tether_test_sshd_get_port (bare),
                       "tmux", "There is no tmux on 127.0.0.1. Install the “tmux” package there "
                       "(version 3.2 or later), or use the DefaultShell configuration.");
   tether_test_sshd_free (bare);
-  g_rmdir (home);
 }
 
 static void

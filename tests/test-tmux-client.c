@@ -358,52 +358,6 @@ test_flood_paced (void)
   tether_session_manager_close_all (manager);
 }
 
-/* A server whose remote shells find no tmux but a stand-in in @bin (NULL:
- * nothing named tmux at all).  Its sessions get an empty HOME there too. */
-typedef struct {
-  TetherTestSshd *sshd;
-  char           *home;
-  char           *bin;
-} Bare;
-
-static void
-bare_start (Bare       *bare,
-            const char *tmux_script)
-{
-  g_autofree char *config = NULL;
-  g_autofree char *script = NULL;
-  g_autoptr(GError) error = NULL;
-
-  bare->home = g_dir_make_tmp ("no-tmux-XXXXXX", NULL);
-  bare->bin = g_build_filename (bare->home, "bin", NULL);
-  g_assert_cmpint (g_mkdir (bare->bin, 0755), ==, 0);
-  if (tmux_script != NULL)
-    {
-      script = g_build_filename (bare->bin, "tmux", NULL);
-      g_file_set_contents (script, tmux_script, -1, &error);
-      g_assert_no_error (error);
-      g_assert_cmpint (g_chmod (script, 0755), ==, 0);
-    }
-  config = g_strdup_printf ("SetEnv HOME=%s PATH=%s\n", bare->home, bare->bin);
-  bare->sshd = tether_test_sshd_new (config);
-  tether_test_sshd_trust (bare->sshd);
-}
-
-static void
-bare_stop (Bare *bare)
-{
-  g_autofree char *script = g_build_filename (bare->bin, "tmux", NULL);
-  g_autofree char *calls = g_build_filename (bare->home, "calls", NULL);
-
-  tether_test_sshd_free (bare->sshd);
-  g_remove (script);
-  g_remove (calls);
-  g_rmdir (bare->bin);
-  g_rmdir (bare->home);
-  g_free (bare->bin);
-  g_free (bare->home);
-}
-
 static void
 assert_tells_minimum (const GError *error,
                       const char   *what)
@@ -418,11 +372,11 @@ assert_tells_minimum (const GError *error,
  * saying @what, and leaves no session and no connection. */
 static void
 assert_new_refused (TetherSessionManager *manager,
-                    Bare                 *bare,
+                    TetherTestSshd       *bare,
                     const char           *what)
 {
   TetherSessionDefinition def = {
-    .target = tether_test_sshd_get_target (bare->sshd),
+    .target = tether_test_sshd_get_target (bare),
     .name = "Refused",
     .configuration_name = TETHER_TMUX_CONFIGURATION_NAME,
     .persistent = TRUE,
@@ -449,22 +403,22 @@ test_no_tmux_new (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *status = NULL;
   TetherSessionDefinition def = { .name = "Saved", .persistent = TRUE };
+  TetherTestSshd *bare = tether_test_sshd_new_with_path ("/nonexistent");
   TetherSession *saved;
   TetherTestWait wait = { 0 };
-  Bare bare = { 0 };
 
-  bare_start (&bare, NULL);
+  tether_test_sshd_trust (bare);
   config.tmux_by_default = TRUE;
   manager = tether_session_manager_new (NULL, &config);
-  assert_new_refused (manager, &bare, "There is no tmux on 127.0.0.1.");
+  assert_new_refused (manager, bare, "There is no tmux on 127.0.0.1.");
 
   /* Enter-PSSession -ComputerName (quick connect), tmux by default. */
-  g_assert_null (tether_test_enter_computer (manager, tether_test_sshd_get_target (bare.sshd), &error));
+  g_assert_null (tether_test_enter_computer (manager, tether_test_sshd_get_target (bare), &error));
   assert_tells_minimum (error, "There is no tmux");
   g_clear_error (&error);
   g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 0);
 
-  def.target = tether_test_sshd_get_target (bare.sshd);
+  def.target = tether_test_sshd_get_target (bare);
   saved = tether_session_manager_add_session (manager, &def, &error);
   g_assert_no_error (error);
   g_assert_false (tether_test_open_session (manager, saved, &error));
@@ -474,7 +428,7 @@ test_no_tmux_new (void)
   g_clear_error (&error);
   g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 0);
 
-  tether_session_manager_open_computer_async (manager, tether_test_sshd_get_target (bare.sshd), NULL,
+  tether_session_manager_open_computer_async (manager, tether_test_sshd_get_target (bare), NULL,
                                               NULL, tether_test_store_result, &wait);
   tether_test_wait_for_flag (&wait.done, 20000);
   temporary = tether_session_manager_open_computer_finish (manager, wait.result, &error);
@@ -484,7 +438,7 @@ test_no_tmux_new (void)
   g_assert_cmpstr (status, ==, "ran-6\n");
 
   tether_session_manager_close_all (manager);
-  bare_stop (&bare);
+  tether_test_sshd_free (bare);
 }
 
 /* A tmux older than 3.2 (a stand-in that says it is 2.9 and notes each
@@ -493,23 +447,32 @@ static void
 test_old_tmux_new (void)
 {
   g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
-  g_autofree char *calls_path = NULL;
+  g_autofree char *bin = g_dir_make_tmp ("old-tmux-XXXXXX", NULL);
+  g_autofree char *script = g_build_filename (bin, "tmux", NULL);
+  g_autofree char *calls_path = g_build_filename (bin, "calls", NULL);
   g_autofree char *calls = NULL;
-  g_autofree char *script = NULL;
-  Bare bare = { 0 };
+  g_autoptr(GError) error = NULL;
+  TetherTestSshd *bare;
 
-  script = g_strdup_printf ("#!/bin/sh\n"
-                            "echo \"$*\" >> \"$HOME/calls\"\n"
-                            "[ \"$1\" = -V ] && echo 'tmux 2.9' && exit 0\n"
-                            "echo 'tmux 2.9 stand-in: nothing but -V' >&2\n"
-                            "exit 1\n");
-  bare_start (&bare, script);
-  assert_new_refused (manager, &bare, "The tmux on 127.0.0.1 is version 2.9;");
+  /* Shell built-ins only: nothing else is on that PATH. */
+  g_file_set_contents (script,
+                       "#!/bin/sh\n"
+                       "echo \"$*\" >> \"${0%/*}/calls\"\n"
+                       "[ \"$1\" = -V ] && echo 'tmux 2.9' && exit 0\n"
+                       "echo 'a stand-in for tmux 2.9: nothing but -V' >&2\n"
+                       "exit 1\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (script, 0755), ==, 0);
+  bare = tether_test_sshd_new_with_path (bin);
+  tether_test_sshd_trust (bare);
+  assert_new_refused (manager, bare, "The tmux on 127.0.0.1 is version 2.9;");
 
-  calls_path = g_build_filename (bare.home, "calls", NULL);
   g_assert_true (g_file_get_contents (calls_path, &calls, NULL, NULL));
   g_assert_cmpstr (calls, ==, "-V\n");
-  bare_stop (&bare);
+  tether_test_sshd_free (bare);
+  g_remove (calls_path);
+  g_remove (script);
+  g_rmdir (bin);
 }
 
 /* The server lost its tmux after the session was made: re-attaching does
@@ -525,12 +488,12 @@ test_no_tmux_attach (void)
     .persistent = TRUE,
     .disconnected_on = g_get_real_time () / G_USEC_PER_SEC,
   };
+  TetherTestSshd *bare = tether_test_sshd_new_with_path ("/nonexistent");
   TetherTestWait wait = { 0 };
   TetherSession *session;
-  Bare bare = { 0 };
 
-  bare_start (&bare, NULL);
-  def.target = tether_test_sshd_get_target (bare.sshd);
+  tether_test_sshd_trust (bare);
+  def.target = tether_test_sshd_get_target (bare);
   session = tether_session_manager_add_session (manager, &def, &error);
   g_assert_no_error (error);
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_DISCONNECTED);
@@ -546,7 +509,7 @@ test_no_tmux_attach (void)
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
 
   tether_session_manager_close_all (manager);
-  bare_stop (&bare);
+  tether_test_sshd_free (bare);
 }
 
 int
