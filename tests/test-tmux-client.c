@@ -392,8 +392,9 @@ assert_new_refused (TetherSessionManager *manager,
 
 /* No tmux on the server: a tmux session is not created there, whichever
  * way it is made, and one made without connecting (Save Without
- * Connecting, Duplicate, Edit) does not open; Invoke-Command's temporary
- * sessions, which run no tmux, still do. */
+ * Connecting, Duplicate: both add a session) or edited into tmux does not
+ * open; DefaultShell sessions and Invoke-Command's temporary sessions,
+ * which run no tmux, still do. */
 static void
 test_no_tmux_new (void)
 {
@@ -404,7 +405,7 @@ test_no_tmux_new (void)
   g_autofree char *status = NULL;
   TetherSessionDefinition def = { .name = "Saved", .persistent = TRUE };
   TetherTestSshd *bare = tether_test_sshd_new_with_path ("/nonexistent");
-  TetherSession *saved;
+  TetherSession *saved, *edited;
   TetherTestWait wait = { 0 };
 
   tether_test_sshd_trust (bare);
@@ -427,6 +428,21 @@ test_no_tmux_new (void)
   g_assert_cmpstr (tether_session_get_last_error (saved), ==, error->message);
   g_clear_error (&error);
   g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 0);
+
+  /* Edit: a DefaultShell session opens there; turned tmux, it does not. */
+  def.name = "Edited";
+  def.configuration_name = "DefaultShell";
+  edited = tether_session_manager_add_session (manager, &def, &error);
+  g_assert_no_error (error);
+  g_assert_true (tether_test_open_session (manager, edited, &error));
+  g_assert_no_error (error);
+  tether_session_manager_close_session (manager, edited);
+  def.configuration_name = TETHER_TMUX_CONFIGURATION_NAME;
+  g_assert_true (tether_session_manager_update_session (manager, edited, &def, &error));
+  g_assert_false (tether_test_open_session (manager, edited, &error));
+  assert_tells_minimum (error, "There is no tmux");
+  g_assert_cmpint (tether_session_get_state (edited), ==, TETHER_SESSION_STATE_CLOSED);
+  g_clear_error (&error);
 
   tether_session_manager_open_computer_async (manager, tether_test_sshd_get_target (bare), NULL,
                                               NULL, tether_test_store_result, &wait);
