@@ -285,6 +285,7 @@ open_data_free (OpenData *data)
   g_free (data);
 }
 
+/* The open failed: the session is back as it was, the reason kept on it. */
 static void
 open_failed (GTask        *task,
              const GError *error)
