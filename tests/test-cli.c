@@ -240,6 +240,27 @@ test_new_session_errors (void)
   g_assert_null (row_of (r.out, "Bad"));
 }
 
+/* A server without tmux: --new-session in the tmux configuration fails
+ * with the sentence that says what to install, and lists nothing. */
+static void
+test_new_session_no_tmux (void)
+{
+  TetherTestSshd *bare = tether_test_sshd_new_with_path ("/nonexistent");
+  g_auto(Result) r = { 0 };
+
+  tether_test_sshd_trust (bare);
+  run (&r, "--new-session", tether_test_sshd_get_target (bare), "--name", "NoTmux",
+       "--configuration-name", "tmux");
+  assert_fails_with (&r, "There is no tmux on 127.0.0.1. Install the “tmux” package there "
+                         "(version 3.2 or later), or use the DefaultShell configuration.\n");
+
+  run (&r, "--get-session");
+  assert_ok (&r);
+  g_assert_null (row_of (r.out, "NoTmux"));
+
+  tether_test_sshd_free (bare);
+}
+
 static void
 test_get_session (void)
 {
@@ -1089,6 +1110,7 @@ main (int   argc,
   g_test_add_func ("/cli/new-session", test_new_session);
   g_test_add_func ("/cli/new-session-identity-file", test_new_session_identity_file);
   g_test_add_func ("/cli/new-session-errors", test_new_session_errors);
+  g_test_add_func ("/cli/new-session-no-tmux", test_new_session_no_tmux);
   g_test_add_func ("/cli/get-session", test_get_session);
   g_test_add_func ("/cli/enter-exit", test_enter_exit);
   g_test_add_func ("/cli/unknown-name", test_unknown_name);

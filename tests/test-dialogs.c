@@ -533,13 +533,15 @@ find_row (TetherNewSessionDialog *dialog,
   return GTK_EDITABLE (row);
 }
 
-/* A Create that fails (@user refused by the server, or nothing listening
- * on @port) keeps the dialog, every field as typed and the reason
- * (@reason) in it; Save Without Connecting lists the session Closed. */
+/* A Create in @configuration that fails (@user refused by the server,
+ * nothing listening on @port, no tmux there) keeps the dialog, every field
+ * as typed and the reason (@reason) in it; Save Without Connecting lists
+ * the session Closed. */
 static void
 check_create_fails (const char *name,
                     const char *user,
                     guint       port,
+                    const char *configuration,
                     const char *reason)
 {
   g_autofree char *port_text = g_strdup_printf ("%u", port);
@@ -554,7 +556,7 @@ check_create_fails (const char *name,
   tether_new_session_dialog_set_fields (dialog, "127.0.0.1", name, user, port_text);
   gtk_editable_set_text (find_row (dialog, "Configuration Name (DefaultShell, or tmux: the shell keeps "
                                            "running on the server)"),
-                         "Lab.Shell");
+                         configuration);
   gtk_editable_set_text (find_row (dialog, "Folder"), "Lab");
   g_assert_true (tether_new_session_dialog_get_valid (dialog));
   g_signal_emit_by_name (dialog, "create");
@@ -568,7 +570,7 @@ check_create_fails (const char *name,
   tether_new_session_dialog_get_definition (dialog, &def);
   g_assert_cmpstr (def.name, ==, name);
   g_assert_cmpstr (def.target, ==, target);
-  g_assert_cmpstr (def.configuration_name, ==, "Lab.Shell");
+  g_assert_cmpstr (def.configuration_name, ==, configuration);
   g_assert_cmpstr (def.folder, ==, "Lab");
   g_assert_null (tether_session_manager_lookup (manager (), name));
   g_assert_null (find_toplevel ("tether-error-dialog"));
@@ -588,7 +590,7 @@ check_create_fails (const char *name,
 static void
 test_new_session_refused (void)
 {
-  check_create_fails ("Refused", "tether-nobody", tether_test_sshd_get_port (sshd),
+  check_create_fails ("Refused", "tether-nobody", tether_test_sshd_get_port (sshd), "Lab.Shell",
                       "refused the login of “tether-nobody”");
 }
 
@@ -599,7 +601,21 @@ test_new_session_unreachable (void)
   guint port = tether_test_closed_port ();
   g_autofree char *reason = g_strdup_printf ("The computer “127.0.0.1” refused the connection on port %u.", port);
 
-  check_create_fails ("Unreachable", tether_test_sshd_get_user (sshd), port, reason);
+  check_create_fails ("Unreachable", tether_test_sshd_get_user (sshd), port, "Lab.Shell", reason);
+}
+
+/* A server without tmux, in the tmux configuration: the same, with the
+ * sentence that says what to install. */
+static void
+test_new_session_no_tmux (void)
+{
+  TetherTestSshd *bare = tether_test_sshd_new_with_path ("/nonexistent");
+
+  tether_test_sshd_trust (bare);
+  check_create_fails ("NoTmux", tether_test_sshd_get_user (bare), tether_test_sshd_get_port (bare),
+                      "tmux", "There is no tmux on 127.0.0.1. Install the “tmux” package there "
+                      "(version 3.2 or later), or use the DefaultShell configuration.");
+  tether_test_sshd_free (bare);
 }
 
 static void
@@ -1084,6 +1100,7 @@ main (int   argc,
   g_test_add_func ("/dialogs/forward-failed", test_forward_failed);
   g_test_add_func ("/dialogs/new-session-refused", test_new_session_refused);
   g_test_add_func ("/dialogs/new-session-unreachable", test_new_session_unreachable);
+  g_test_add_func ("/dialogs/new-session-no-tmux", test_new_session_no_tmux);
   g_test_add_func ("/dialogs/import-ssh-config", test_import_ssh_config);
   g_test_add_func ("/dialogs/ssh-config-warning", test_ssh_config_warning);
   /* Last: libadwaita 1.2 aborts (show_toast: !info->widget) when a

@@ -4,7 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "tether-error.h"
-#include "tether-session-manager.h"
+#include "tether-session-manager-private.h"
 #include "tether-session-private.h"
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
@@ -358,34 +358,174 @@ test_flood_paced (void)
   tether_session_manager_close_all (manager);
 }
 
-/* Without tmux on the server, Enter fails with a sentence that names the
- * package and the version. */
 static void
-test_no_tmux (void)
+assert_tells_minimum (const GError *error,
+                      const char   *what)
 {
-  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
-  g_autofree char *home = g_dir_make_tmp ("no-tmux-XXXXXX", NULL);
-  g_autofree char *config = g_strdup_printf ("SetEnv HOME=%s PATH=/nonexistent\n", home);
-  TetherTestSshd *bare = tether_test_sshd_new (config);
-  g_autoptr(TetherSession) session = NULL;
+  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, what));
+  g_assert_nonnull (strstr (error->message, "“tmux” package"));
+  g_assert_nonnull (strstr (error->message, "3.2 or later"));
+}
+
+/* New-PSSession in the tmux configuration on @bare fails with a sentence
+ * saying @what, and leaves no session and no connection. */
+static void
+assert_new_refused (TetherSessionManager *manager,
+                    TetherTestSshd       *bare,
+                    const char           *what)
+{
+  TetherSessionDefinition def = {
+    .target = tether_test_sshd_get_target (bare),
+    .name = "Refused",
+    .configuration_name = TETHER_TMUX_CONFIGURATION_NAME,
+    .persistent = TRUE,
+  };
   g_autoptr(GError) error = NULL;
+
+  g_assert_null (tether_test_new_session_def (manager, &def, &error));
+  assert_tells_minimum (error, what);
+  g_assert_null (tether_session_manager_lookup (manager, "Refused"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 0);
+  g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 0);
+}
+
+/* No tmux on the server: a tmux session is not created there, whichever
+ * way it is made, and one made without connecting (Save Without
+ * Connecting, Duplicate: both add a session) or edited into tmux does not
+ * open; DefaultShell sessions and Invoke-Command's temporary sessions,
+ * which run no tmux, still do. */
+static void
+test_no_tmux_new (void)
+{
+  TetherConfig config = *tether_test_config ();
+  g_autoptr(TetherSessionManager) manager = NULL;
+  g_autoptr(TetherSession) temporary = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+  TetherSessionDefinition def = { .name = "Saved", .persistent = TRUE };
+  TetherTestSshd *bare = tether_test_sshd_new_with_path ("/nonexistent");
+  TetherSession *saved, *edited;
   TetherTestWait wait = { 0 };
 
   tether_test_sshd_trust (bare);
-  session = open_tmux_session (manager, bare);
+  config.tmux_by_default = TRUE;
+  manager = tether_session_manager_new (NULL, &config);
+  assert_new_refused (manager, bare, "There is no tmux on 127.0.0.1.");
+
+  /* Enter-PSSession -ComputerName (quick connect), tmux by default. */
+  g_assert_null (tether_test_enter_computer (manager, tether_test_sshd_get_target (bare), &error));
+  assert_tells_minimum (error, "There is no tmux");
+  g_clear_error (&error);
+  g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 0);
+
+  def.target = tether_test_sshd_get_target (bare);
+  saved = tether_session_manager_add_session (manager, &def, &error);
+  g_assert_no_error (error);
+  g_assert_false (tether_test_open_session (manager, saved, &error));
+  assert_tells_minimum (error, "There is no tmux");
+  g_assert_cmpint (tether_session_get_state (saved), ==, TETHER_SESSION_STATE_CLOSED);
+  g_assert_cmpstr (tether_session_get_last_error (saved), ==, error->message);
+  g_clear_error (&error);
+  g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 0);
+
+  /* Edit: a DefaultShell session opens there; turned tmux, it does not. */
+  def.name = "Edited";
+  def.configuration_name = "DefaultShell";
+  edited = tether_session_manager_add_session (manager, &def, &error);
+  g_assert_no_error (error);
+  g_assert_true (tether_test_open_session (manager, edited, &error));
+  g_assert_no_error (error);
+  tether_session_manager_close_session (manager, edited);
+  def.configuration_name = TETHER_TMUX_CONFIGURATION_NAME;
+  g_assert_true (tether_session_manager_update_session (manager, edited, &def, &error));
+  g_assert_false (tether_test_open_session (manager, edited, &error));
+  assert_tells_minimum (error, "There is no tmux");
+  g_assert_cmpint (tether_session_get_state (edited), ==, TETHER_SESSION_STATE_CLOSED);
+  g_clear_error (&error);
+
+  tether_session_manager_open_computer_async (manager, tether_test_sshd_get_target (bare), NULL,
+                                              NULL, tether_test_store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, 20000);
+  temporary = tether_session_manager_open_computer_finish (manager, wait.result, &error);
+  g_object_unref (wait.result);
+  g_assert_no_error (error);
+  status = tether_test_exec (temporary, "echo ran-$((2*3))");
+  g_assert_cmpstr (status, ==, "ran-6\n");
+
+  tether_session_manager_close_all (manager);
+  tether_test_sshd_free (bare);
+}
+
+/* A tmux older than 3.2 (a stand-in that says it is 2.9 and notes each
+ * call): not created, and tmux was asked only its version. */
+static void
+test_old_tmux_new (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autofree char *bin = g_dir_make_tmp ("old-tmux-XXXXXX", NULL);
+  g_autofree char *script = g_build_filename (bin, "tmux", NULL);
+  g_autofree char *calls_path = g_build_filename (bin, "calls", NULL);
+  g_autofree char *calls = NULL;
+  g_autoptr(GError) error = NULL;
+  TetherTestSshd *bare;
+
+  /* Shell built-ins only: nothing else is on that PATH. */
+  g_file_set_contents (script,
+                       "#!/bin/sh\n"
+                       "echo \"$*\" >> \"${0%/*}/calls\"\n"
+                       "[ \"$1\" = -V ] && echo 'tmux 2.9' && exit 0\n"
+                       "echo 'a stand-in for tmux 2.9: nothing but -V' >&2\n"
+                       "exit 1\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (script, 0755), ==, 0);
+  bare = tether_test_sshd_new_with_path (bin);
+  tether_test_sshd_trust (bare);
+  assert_new_refused (manager, bare, "The tmux on 127.0.0.1 is version 2.9;");
+
+  g_assert_true (g_file_get_contents (calls_path, &calls, NULL, NULL));
+  g_assert_cmpstr (calls, ==, "-V\n");
+  tether_test_sshd_free (bare);
+  g_remove (calls_path);
+  g_remove (script);
+  g_rmdir (bin);
+}
+
+/* The server lost its tmux after the session was made: re-attaching does
+ * not refuse to connect; Enter fails with the same sentence. */
+static void
+test_no_tmux_attach (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autoptr(GError) error = NULL;
+  TetherSessionDefinition def = {
+    .name = "Kept",
+    .configuration_name = TETHER_TMUX_CONFIGURATION_NAME,
+    .persistent = TRUE,
+    .disconnected_on = g_get_real_time () / G_USEC_PER_SEC,
+  };
+  TetherTestSshd *bare = tether_test_sshd_new_with_path ("/nonexistent");
+  TetherTestWait wait = { 0 };
+  TetherSession *session;
+
+  tether_test_sshd_trust (bare);
+  def.target = tether_test_sshd_get_target (bare);
+  session = tether_session_manager_add_session (manager, &def, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_DISCONNECTED);
+  g_assert_true (tether_test_open_session (manager, session, &error));
+  g_assert_no_error (error);
+
   tether_session_attach_async (session, 80, 24, NULL, tether_test_store_result, &wait);
   tether_test_wait_for_flag (&wait.done, 20000);
   g_assert_false (tether_session_attach_finish (session, wait.result, &error));
   g_object_unref (wait.result);
-  g_assert_error (error, TETHER_ERROR, TETHER_ERROR_NOT_SUPPORTED);
-  g_assert_nonnull (strstr (error->message, "“tmux” package"));
-  g_assert_nonnull (strstr (error->message, "3.2"));
+  assert_tells_minimum (error, "There is no tmux on 127.0.0.1.");
   g_assert_false (tether_session_get_attached (session));
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
 
   tether_session_manager_close_all (manager);
   tether_test_sshd_free (bare);
-  g_rmdir (home);
 }
 
 int
@@ -405,7 +545,9 @@ main (int   argc,
   g_test_add_func ("/tmux/reconnect-same-shell", test_reconnect_same_shell);
   g_test_add_func ("/tmux/reconnect-window-disconnects", test_reconnect_window_disconnects);
   g_test_add_func ("/tmux/exit-starts-fresh", test_exit_starts_fresh);
-  g_test_add_func ("/tmux/no-tmux", test_no_tmux);
+  g_test_add_func ("/tmux/no-tmux-new", test_no_tmux_new);
+  g_test_add_func ("/tmux/old-tmux-new", test_old_tmux_new);
+  g_test_add_func ("/tmux/no-tmux-attach", test_no_tmux_attach);
   g_test_add_func ("/tmux/flood-paced", test_flood_paced);
   g_test_add_func ("/tmux/default-configuration", test_default_configuration);
 

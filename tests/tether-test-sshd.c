@@ -34,6 +34,7 @@ struct _TetherTestSshd
   char   *host_key_path;
   char   *authorized_keys_path;
   char   *extra_config;
+  char   *remote_path;   /* PATH of its remote shells, NULL for sshd's */
   char   *user;
   char   *target;
   char   *fingerprint;
@@ -468,7 +469,10 @@ write_config (TetherTestSshd *sshd)
    * which then hangs every later login for a minute.  sshd applies SetEnv
    * after its own HOME.  The tmux server of a tmux session is the test's
    * own (its socket in TMUX_TMPDIR), and ends with the sshd. */
-  g_string_append_printf (config, "SetEnv HOME=%s TMUX_TMPDIR=%s\n", remote_home, sshd->dir);
+  g_string_append_printf (config, "SetEnv HOME=%s TMUX_TMPDIR=%s", remote_home, sshd->dir);
+  if (sshd->remote_path != NULL)
+    g_string_append_printf (config, " PATH=%s", sshd->remote_path);
+  g_string_append_c (config, '\n');
 
   if (!g_file_set_contents (sshd->config_path, config->str, config->len, &error))
     g_error ("%s", error->message);
@@ -692,6 +696,7 @@ start_on_free_port (TetherTestSshd *sshd,
 
 static TetherTestSshd *
 sshd_new_full (const char *extra_config,
+               const char *remote_path,
                const char *authorized_keys,
                guint       n_ports)
 {
@@ -712,6 +717,7 @@ sshd_new_full (const char *extra_config,
   sshd->host_key_path = g_build_filename (sshd->dir, "ssh_host_ed25519_key", NULL);
   sshd->authorized_keys_path = g_build_filename (sshd->dir, "authorized_keys", NULL);
   sshd->extra_config = g_strdup (extra_config);
+  sshd->remote_path = g_strdup (remote_path);
   sshd->user = g_strdup (g_get_user_name ());
   sshd->more_ports = g_array_new (FALSE, FALSE, sizeof (guint));
   while (sshd->more_ports->len + 1 < n_ports)
@@ -749,7 +755,16 @@ tether_test_sshd_new (const char *extra_config)
   g_autofree char *pub_path = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519.pub", NULL);
   g_autofree char *pub = read_file_or_die (pub_path);
 
-  return sshd_new_full (extra_config, pub, 1);
+  return sshd_new_full (extra_config, NULL, pub, 1);
+}
+
+TetherTestSshd *
+tether_test_sshd_new_with_path (const char *remote_path)
+{
+  g_autofree char *pub_path = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519.pub", NULL);
+  g_autofree char *pub = read_file_or_die (pub_path);
+
+  return sshd_new_full (NULL, remote_path, pub, 1);
 }
 
 TetherTestSshd *
@@ -763,7 +778,7 @@ tether_test_sshd_new_multi (const char *extra_config,
    * sockets"). */
   g_assert_cmpuint (n_ports, >=, 1);
   g_assert_cmpuint (n_ports, <=, 16);
-  return sshd_new_full (extra_config, pub, n_ports);
+  return sshd_new_full (extra_config, NULL, pub, n_ports);
 }
 
 guint
@@ -800,7 +815,7 @@ tether_test_sshd_new_sibling (TetherTestSshd *sshd)
 {
   g_autofree char *keys = read_file_or_die (sshd->authorized_keys_path);
 
-  return sshd_new_full (sshd->extra_config, keys, 1);
+  return sshd_new_full (sshd->extra_config, sshd->remote_path, keys, 1);
 }
 
 void
@@ -817,6 +832,7 @@ tether_test_sshd_free (TetherTestSshd *sshd)
   g_free (sshd->host_key_path);
   g_free (sshd->authorized_keys_path);
   g_free (sshd->extra_config);
+  g_free (sshd->remote_path);
   g_free (sshd->user);
   g_free (sshd->target);
   g_free (sshd->fingerprint);

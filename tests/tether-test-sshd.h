@@ -29,6 +29,9 @@ const char     *tether_test_get_tmpdir            (void);
  * its config, so they win (sshd keeps the first value of a keyword).  Blocks
  * until the server listens.  Never returns NULL: failure aborts the test. */
 TetherTestSshd *tether_test_sshd_new              (const char      *extra_config);
+/* The same, its remote shells finding programs in @remote_path only (a
+ * server without tmux, or with a stand-in for it in that folder). */
+TetherTestSshd *tether_test_sshd_new_with_path    (const char      *remote_path);
 /* One server listening on @n_ports (at most 16) free loopback ports (the first is
  * tether_test_sshd_get_port()): many "computers" for one process.  Trust,
  * and the count of connections, cover every port. */

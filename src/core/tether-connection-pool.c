@@ -285,23 +285,26 @@ open_data_free (OpenData *data)
   g_free (data);
 }
 
-/* The session's connection is ready (and counted), or failed. */
+/* The open failed: the session is back as it was, the reason kept on it. */
 static void
-session_acquired (TetherConnectionPool *pool,
-                  TetherConnection     *connection,
-                  const GError         *error,
-                  gpointer              user_data)
+open_failed (GTask        *task,
+             const GError *error)
 {
-  g_autoptr(GTask) task = g_object_ref (user_data);
   OpenData *data = g_task_get_task_data (task);
 
-  if (error != NULL)
-    {
-      _tether_session_set_last_error (data->session, error->message);
-      _tether_session_set_state (data->session, data->previous);
-      g_task_return_error (task, g_error_copy (error));
-      return;
-    }
+  _tether_session_set_last_error (data->session, error->message);
+  _tether_session_set_state (data->session, data->previous);
+  g_task_return_error (task, g_error_copy (error));
+}
+
+/* The session joins its connection, unless its open was cancelled or it
+ * was closed meanwhile: the connection is let go then. */
+static void
+join_or_release (TetherConnectionPool *pool,
+                 GTask                *task,
+                 TetherConnection     *connection)
+{
+  OpenData *data = g_task_get_task_data (task);
 
   if (g_task_return_error_if_cancelled (task))
     _tether_session_set_state (data->session, data->previous);
@@ -317,6 +320,67 @@ session_acquired (TetherConnectionPool *pool,
       return;
     }
   release_connection (pool, connection);
+}
+
+/* A session's tmux being checked on its connection, not yet joined. */
+typedef struct {
+  TetherConnectionPool *pool;
+  TetherConnection     *connection;
+  GTask                *task;
+} Checking;
+
+static void
+tmux_checked_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Checking *checking = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (tether_tmux_check_finish (checking->connection, result, &error))
+    join_or_release (checking->pool, checking->task, checking->connection);
+  else
+    {
+      open_failed (checking->task, error);
+      release_connection (checking->pool, checking->connection);
+    }
+  g_object_unref (checking->task);
+  g_object_unref (checking->connection);
+  g_rc_box_release_full (checking->pool, pool_clear);
+  g_free (checking);
+}
+
+/* The session's connection is ready (and counted), or failed.  A session
+ * that makes its tmux session on the server joins it only once that
+ * server's tmux is known to hold it: else the open fails, and a New
+ * Session creates nothing. */
+static void
+session_acquired (TetherConnectionPool *pool,
+                  TetherConnection     *connection,
+                  const GError         *error,
+                  gpointer              user_data)
+{
+  g_autoptr(GTask) task = g_object_ref (user_data);
+  OpenData *data = g_task_get_task_data (task);
+  Checking *checking;
+
+  if (error != NULL)
+    {
+      open_failed (task, error);
+      return;
+    }
+  if (!_tether_session_get_makes_tmux (data->session, data->previous))
+    {
+      join_or_release (pool, task, connection);
+      return;
+    }
+
+  checking = g_new0 (Checking, 1);
+  checking->pool = g_rc_box_acquire (pool);
+  checking->connection = g_object_ref (connection);
+  checking->task = g_object_ref (task);
+  tether_tmux_check_async (connection, tether_session_get_computer_name (data->session),
+                           g_task_get_cancellable (task), tmux_checked_cb, checking);
 }
 
 /* Connected, or failed on the way (the jump host, its tunnel or this

@@ -33,6 +33,19 @@ _tether_session_set_exec_only (TetherSession *self,
   self->exec_only = exec_only;
 }
 
+/* Whether opening it from @previous makes its tmux session on the server
+ * (from Closed, with its shell): the server's tmux is checked first, so
+ * that a session no tmux there can hold is not created.  Re-attaching
+ * (Connect, a reconnection, a Broken one opened again) finds its tmux
+ * session there and is not refused: Enter says what is wrong, if anything. */
+gboolean
+_tether_session_get_makes_tmux (TetherSession      *self,
+                                TetherSessionState  previous)
+{
+  return _tether_session_get_is_tmux (self) && self->shell_on_open && !self->exec_only
+         && previous == TETHER_SESSION_STATE_CLOSED;
+}
+
 void
 _tether_session_set_idle_timeout (TetherSession *self,
                                   guint          idle_timeout_s)

@@ -44,6 +44,8 @@ void              _tether_session_set_config_forward_agent (TetherSession *self,
 TetherConnection *_tether_session_release        (TetherSession      *self);
 TetherTmuxClient *_tether_session_steal_ending_tmux (TetherSession    *self);
 gboolean          _tether_session_get_is_tmux    (TetherSession      *self);
+gboolean          _tether_session_get_makes_tmux (TetherSession      *self,
+                                                  TetherSessionState  previous);
 const char       *_tether_session_get_receive_mark (TetherSession    *self);
 void              _tether_session_set_exec_only  (TetherSession      *self,
                                                   gboolean            exec_only);

@@ -181,7 +181,7 @@ tether_tmux_client_command_line (const char *instance_id,
 
   counter = g_strdup_printf ("@tether-detached-%s", instance_id);
   bump = g_strdup_printf ("set -gF %s \"#{e|+:#{%s},1}\"", counter, counter);
-  return g_strdup_printf ("command -v tmux >/dev/null 2>&1 || exit 127; "
+  return g_strdup_printf (TETHER_TMUX_FIND
                           "exec tmux -C new-session -A -s tether-%s"
                           " \\; set-hook client-attached '%s'"
                           " \\; set-hook client-detached '%s ; run-shell -b -d %u -C "
@@ -234,36 +234,6 @@ tether_tmux_decode_output (const char *escaped,
       i += digits;
     }
   return g_byte_array_free_to_bytes (out);
-}
-
-/**
- * tether_tmux_version_supported:
- * @version: `#{version}`: `3.3a`, `next-3.4`, `master`, `openbsd-7.4`…
- *
- * Returns: whether that tmux has the control mode Tether uses; builds that
- *   do not say a release number are taken as recent
- */
-gboolean
-tether_tmux_version_supported (const char *version)
-{
-  const char *p;
-  guint64 major, minor = 0;
-  char *end;
-
-  g_return_val_if_fail (version != NULL, FALSE);
-
-  if (g_str_has_prefix (version, "openbsd-") || !g_ascii_isdigit (version[0]))
-    {
-      p = strchr (version, '-');
-      if (p == NULL || g_str_has_prefix (version, "openbsd-") || !g_ascii_isdigit (p[1]))
-        return TRUE;
-      version = p + 1;
-    }
-  major = g_ascii_strtoull (version, &end, 10);
-  if (*end == '.')
-    minor = g_ascii_strtoull (end + 1, NULL, 10);
-  return major > TETHER_TMUX_MINIMUM_MAJOR
-         || (major == TETHER_TMUX_MINIMUM_MAJOR && minor >= TETHER_TMUX_MINIMUM_MINOR);
 }
 
 /* Commands */
@@ -400,6 +370,7 @@ described_cb (TetherTmuxClient *self,
               GPtrArray        *lines)
 {
   g_auto(GStrv) fields = NULL;
+  GError *error = NULL;
 
   if (ok && lines->len > 0)
     fields = g_strsplit (g_ptr_array_index (lines, 0), " ", 4);
@@ -410,11 +381,9 @@ described_cb (TetherTmuxClient *self,
                                self->host));
       return;
     }
-  if (!tether_tmux_version_supported (fields[0]))
+  if (!tether_tmux_check_version (self->host, 0, fields[0], &error))
     {
-      fail (self, g_error_new (TETHER_ERROR, TETHER_ERROR_NOT_SUPPORTED,
-                               _("The tmux on %s is version %s; the tmux configuration needs tmux %d.%d or later. Install a newer “tmux” package there, or use the DefaultShell configuration."),
-                               self->host, fields[0], TETHER_TMUX_MINIMUM_MAJOR, TETHER_TMUX_MINIMUM_MINOR));
+      fail (self, error);
       tether_tmux_client_detach (self);
       return;
     }
@@ -565,14 +534,12 @@ channel_closed_cb (TetherChannel    *channel,
 {
   int status = tether_channel_get_exit_status (channel);
   g_autoptr(TetherTmuxClient) hold = g_object_ref (self);
+  GError *missing = NULL;
 
   if (self->error != NULL)
     finish (self, g_steal_pointer (&self->error), status);
-  else if (status == 127)
-    finish (self, g_error_new (TETHER_ERROR, TETHER_ERROR_NOT_SUPPORTED,
-                               _("There is no tmux on %s. Install the “tmux” package there (version %d.%d or later), or use the DefaultShell configuration."),
-                               self->host, TETHER_TMUX_MINIMUM_MAJOR, TETHER_TMUX_MINIMUM_MINOR),
-            status);
+  else if (!tether_tmux_check_version (self->host, status, NULL, &missing))
+    finish (self, missing, status);
   else if (error != NULL)
     finish (self, g_error_copy (error), status);
   else if (status != 0 && self->stderr_text->len > 0)

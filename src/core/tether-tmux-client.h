@@ -2,14 +2,12 @@
 #pragma once
 
 #include "tether-channel.h"
+#include "tether-tmux-check.h"
 
 G_BEGIN_DECLS
 
 /* The configuration whose shell lives in a tmux session on the server. */
 #define TETHER_TMUX_CONFIGURATION_NAME "tmux"
-/* The oldest tmux whose control mode has all Tether uses. */
-#define TETHER_TMUX_MINIMUM_MAJOR 3
-#define TETHER_TMUX_MINIMUM_MINOR 2
 
 #define TETHER_TYPE_TMUX_CLIENT (tether_tmux_client_get_type ())
 G_DECLARE_FINAL_TYPE (TetherTmuxClient, tether_tmux_client, TETHER, TMUX_CLIENT, GObject)
@@ -76,6 +74,5 @@ char             *tether_tmux_receive_text        (const TetherTmuxMark *since,
 /* The parser's pieces, for the tests and the fuzzer. */
 GBytes           *tether_tmux_decode_output       (const char        *escaped,
                                                    gsize              len);
-gboolean          tether_tmux_version_supported   (const char        *version);
 
 G_END_DECLS
