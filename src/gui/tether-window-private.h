@@ -102,5 +102,24 @@ void _tether_window_enter                 (TetherWindow   *self,
                                            TetherSession  *session);
 void _tether_window_offer_duplicate       (TetherWindow   *self,
                                            TetherSession  *session);
+void _tether_window_offer_undo_remove    (TetherWindow   *self,
+                                           TetherSession  *session);
+void _tether_window_report_error          (TetherWindow   *self,
+                                           const char     *heading,
+                                           const GError   *error);
+
+/* tether-window-tmux.c: what a session in the tmux configuration adds */
+void     _tether_window_open_session_async   (TetherWindow        *self,
+                                              TetherSession       *session,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean _tether_window_open_session_finish  (TetherWindow        *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+void     _tether_window_receive              (TetherWindow        *self,
+                                              TetherSession       *session);
+void     _tether_window_remove_disconnected  (TetherWindow        *self,
+                                              TetherSession       *session);
 
 G_END_DECLS
