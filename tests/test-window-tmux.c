@@ -29,6 +29,28 @@ show_output_shown (gpointer data)
 }
 
 static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* libadwaita 1.2 frees a toast dismissed during its show animation (500 ms
+ * when it replaces another) before that animation ends, whose "done"
+ * handler then touches the freed memory: a crash in a later test, seen
+ * under MALLOC_PERTURB_ only.  A user does not click that fast; the test
+ * waits for the animation to be over (there is nothing to observe it by). */
+static void
+wait_toast_shown (void)
+{
+  gboolean waited = FALSE;
+
+  tether_test_wait_until (show_output_shown, NULL, WAIT_MS);
+  g_timeout_add_seconds (1, timeout_cb, &waited);
+  tether_test_wait_for_flag (&waited, WAIT_MS);
+}
+
+static gboolean
 state_is_disconnected (gpointer data)
 {
   return tether_session_get_state (data) == TETHER_SESSION_STATE_DISCONNECTED;
@@ -139,10 +161,11 @@ test_output_on_enter (void)
 
   enter (session);
   /* After the toasts before it (Disconnect's). */
-  tether_test_wait_until (show_output_shown, NULL, WAIT_MS);
+  wait_toast_shown ();
   button = tether_test_find_widget (GTK_WIDGET (window), is_button_labelled, "_Show Output");
-  g_assert_nonnull (tether_test_find_widget (GTK_WIDGET (window), tether_test_is_label,
-                                             "“Away” printed 4 lines while disconnected"));
+  /* Three lines and the prompt after them, or without it. */
+  g_assert_true (label_contains (GTK_WIDGET (window), "“Away” printed 4 lines while disconnected") ||
+                 label_contains (GTK_WIDGET (window), "“Away” printed 3 lines while disconnected"));
   g_signal_emit_by_name (button, "clicked");
   tether_test_wait_until (output_window_shown, NULL, WAIT_MS);
   text = shown_output ();
@@ -257,13 +280,10 @@ main (int   argc,
 
   tether_test_window_setup (&argc, &argv);
 
-  g_test_add_func ("/window-tmux/receive-output", test_receive_output);
-  g_test_add_func ("/window-tmux/remove-unreachable", test_remove_unreachable);
-  /* Last, as /dialogs/new-session: after a toast's button is clicked,
-   * libadwaita 1.2 may touch freed memory in an animation's "done" handler
-   * once toasts come again (seen under MALLOC_PERTURB_ only, in a later
-   * test, the output window closed or not). */
   g_test_add_func ("/window-tmux/output-on-enter", test_output_on_enter);
+  g_test_add_func ("/window-tmux/receive-output", test_receive_output);
+  /* Last: it stops the server for a while. */
+  g_test_add_func ("/window-tmux/remove-unreachable", test_remove_unreachable);
 
   status = g_test_run ();
 
