@@ -472,19 +472,11 @@ confirm_end_session (TetherWindow  *self,
     }
 
   heading = g_strdup_printf (remove ? _("Remove “%s”?") : _("Close “%s”?"), tether_session_get_name (session));
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading,
-                                                       _("The session’s shell and anything running in it "
-                                                         "will end.")));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    response, remove ? _("_Remove Session") : _("C_lose Session"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, response, ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
+  dialog = _tether_window_new_question (self, session, heading,
+                                        _("The session’s shell and anything running in it will end."),
+                                        response, remove ? _("_Remove Session") : _("C_lose Session"),
+                                        G_CALLBACK (on_end_response));
   gtk_widget_set_name (GTK_WIDGET (dialog), "tether-end-session-dialog");
-  g_object_set_data_full (G_OBJECT (dialog), "tether-session", g_object_ref (session), g_object_unref);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_end_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

@@ -60,6 +60,13 @@ void              _tether_window_add_details_toast  (TetherWindow *self,
                                                      const char   *dialog_name);
 void              _tether_window_present_dialog     (TetherWindow *self,
                                                      GtkWindow    *dialog);
+AdwMessageDialog *_tether_window_new_question       (TetherWindow  *self,
+                                                     TetherSession *session,
+                                                     const char    *heading,
+                                                     const char    *body,
+                                                     const char    *response,
+                                                     const char    *label,
+                                                     GCallback      callback);
 
 
 /* tether-window-errors.c */

@@ -231,18 +231,10 @@ ask_forget (TetherWindow  *self,
             const GError  *error)
 {
   g_autofree char *heading = g_strdup_printf (_("Forget “%s”?"), tether_session_get_name (session));
-  AdwMessageDialog *dialog = _tether_window_new_message_dialog (self, heading, error->message);
+  AdwMessageDialog *dialog = _tether_window_new_question (self, session, heading, error->message, "forget",
+                                                          _("_Forget"), G_CALLBACK (on_forget_response));
 
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "forget", _("_Forget"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "forget", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
   gtk_widget_set_name (GTK_WIDGET (dialog), "tether-forget-session-dialog");
-  g_object_set_data_full (G_OBJECT (dialog), "tether-session", g_object_ref (session), g_object_unref);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_forget_response), self, 0);
   _tether_window_present_dialog (self, GTK_WINDOW (dialog));
 }
 
