@@ -823,6 +823,42 @@ test_disconnect_receive_connect (void)
   assert_ok (&r);
 }
 
+/* --remove of a Disconnected session whose server cannot be reached:
+ * refused with what keeps running there, unless --force, which forgets it
+ * here and still says so. */
+static void
+test_remove_unreachable (void)
+{
+  g_auto(Result) r = { 0 };
+  g_autofree char *state = NULL;
+
+  run (&r, "--new-session", tether_test_sshd_get_target (sshd), "--name", "Far",
+       "--configuration-name", "tmux");
+  assert_ok (&r);
+  run (&r, "--disconnect", "Far");
+  assert_ok (&r);
+  tether_test_sshd_shut_down (sshd);
+
+  run (&r, "--remove", "Far");
+  assert_fails_with (&r, NULL);
+  g_test_message ("refused: %s", r.err);
+  g_assert_nonnull (strstr (r.err, "If “Far” is forgotten now, its shell keeps running on the server "
+                                   "until its idle timeout ends it, on "));
+  g_assert_true (g_str_has_suffix (r.err, "Run the command again once the server can be reached, "
+                                          "or add --force to forget the session anyway.\n"));
+  run (&r, "--get-session", "--json");
+  state = json_field (r.out, "Far", "State");
+  g_assert_cmpstr (state, ==, "Disconnected");
+
+  run (&r, "--remove", "Far", "--force");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.err, "its shell keeps running on the server until its idle timeout ends it"));
+  run (&r, "--get-session");
+  g_assert_null (row_of (r.out, "Far"));
+
+  tether_test_sshd_restart (sshd);
+}
+
 static char *
 sessions_path (void)
 {
@@ -1123,6 +1159,7 @@ main (int   argc,
   g_test_add_func ("/cli/invoke-sessions-and-inventory", test_invoke_sessions_and_inventory);
   g_test_add_func ("/cli/new-session-server-dies-at-question", test_new_session_server_dies_at_question);
   g_test_add_func ("/cli/disconnect-receive-connect", test_disconnect_receive_connect);
+  g_test_add_func ("/cli/remove-unreachable", test_remove_unreachable);
   g_test_add_func ("/cli/without-running-instance", test_without_running_instance);
   g_test_add_func ("/cli/unreadable-sessions-file", test_unreadable_sessions_file);
   g_test_add_func ("/cli/save-fails", test_save_fails);

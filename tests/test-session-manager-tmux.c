@@ -256,8 +256,24 @@ test_idle_timeout (void)
   tether_session_manager_close_all (manager);
 }
 
-/* Remove of a Disconnected session forgets it and ends its tmux session
- * on the server. */
+static gboolean
+remove_async (TetherSessionManager  *manager,
+              TetherSession         *session,
+              GError               **error)
+{
+  TetherTestWait wait = { 0 };
+  gboolean removed;
+
+  tether_session_manager_remove_session_async (manager, session, NULL,
+                                               tether_test_store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, 20000);
+  removed = tether_session_manager_remove_session_finish (manager, wait.result, error);
+  g_object_unref (wait.result);
+  return removed;
+}
+
+/* Remove of a Disconnected session ends its tmux session on the server,
+ * then forgets it. */
 static void
 test_remove_disconnected (void)
 {
@@ -276,16 +292,45 @@ test_remove_disconnected (void)
   before = tether_test_exec (probe, has);
   g_assert_cmpstr (before, ==, "yes\n");
 
+  g_assert_true (remove_async (manager, session, &error));
+  g_assert_no_error (error);
+  g_assert_null (tether_session_manager_lookup (manager, tether_session_get_name (session)));
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_CLOSED);
+  g_free (before);
+  before = tether_test_exec (probe, has);
+  g_assert_cmpstr (before, ==, "");
+
+  tether_session_manager_close_all (manager);
+}
+
+/* Remove of a Disconnected session whose server cannot be reached changes
+ * nothing and says what forgetting it anyway leaves running, and until
+ * when; tether_session_manager_remove_session() then forgets it here. */
+static void
+test_remove_unreachable (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autoptr(TetherSession) session = tether_test_new_tmux_session (manager, tether_test_sshd_get_target (sshd));
+  g_autoptr(GError) error = NULL;
+
+  disconnect (manager, session, &error);
+  g_assert_no_error (error);
+  tether_test_sshd_shut_down (sshd);
+
+  g_assert_false (remove_async (manager, session, &error));
+  g_assert_nonnull (error);
+  g_test_message ("refused: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "its shell keeps running on the server until its idle timeout ends it"));
+  g_assert_true (tether_session_manager_lookup (manager, tether_session_get_name (session)) == session);
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_DISCONNECTED);
+  g_assert_cmpint (tether_session_get_disconnected_on (session), >, 0);
+
   tether_session_manager_remove_session (manager, session);
   g_assert_null (tether_session_manager_lookup (manager, tether_session_get_name (session)));
-  for (;;)
-    {
-      g_autofree char *answer = tether_test_exec (probe, has);
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_CLOSED);
+  g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 0);
 
-      if (!g_str_has_prefix (answer, "yes"))
-        break;
-    }
-
+  tether_test_sshd_restart (sshd);
   tether_session_manager_close_all (manager);
 }
 
@@ -305,6 +350,7 @@ main (int   argc,
                    test_disconnect_receive_connect);
   g_test_add_func ("/session-manager-tmux/quit-disconnects", test_quit_disconnects);
   g_test_add_func ("/session-manager-tmux/remove-disconnected", test_remove_disconnected);
+  g_test_add_func ("/session-manager-tmux/remove-unreachable", test_remove_unreachable);
   g_test_add_func ("/session-manager-tmux/idle-timeout", test_idle_timeout);
 
   status = g_test_run ();

@@ -65,8 +65,6 @@ void     _tether_session_manager_cancel_invocations (TetherSessionManager *self)
 /* tether-session-manager-tmux.c */
 void     _tether_session_manager_connected   (TetherSessionManager  *self,
                                               TetherSession         *session);
-void     _tether_session_manager_end_remote  (TetherSessionManager  *self,
-                                              TetherSession         *session);
 void     _tether_session_manager_disconnect_unmarked (TetherSessionManager *self,
                                                       TetherSession        *session);
 

@@ -10,7 +10,7 @@
 #include "tether-session-private.h"
 
 /*
- * Disconnect, Connect and Receive: what only a session in the tmux
+ * Disconnect, Connect, Receive and Remove: what only a session in the tmux
  * configuration can do, since only its shell outlives the connection.
  *
  * Disconnect takes the pane's mark (its history size and cursor, see
@@ -223,55 +223,110 @@ killed_cb (GObject      *object,
            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  TetherSessionManager *self = TETHER_SESSION_MANAGER (object);
+  TetherSessionManager *self = g_task_get_source_object (task);
   Job *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *output = g_task_propagate_pointer (G_TASK (result), &error);
 
+  /* The server was reached: a tmux session already gone (ended by its
+   * idle timeout) is no reason to keep the session listed. */
   if (output == NULL)
     g_debug ("kill-session: %s", error->message);
   _tether_session_set_exec_only (job->session, FALSE);
-  tether_session_manager_close_session (self, job->session);
+  tether_session_manager_remove_session (self, job->session);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* The server cannot be reached: what forgetting the session here would
+ * leave behind, and until when. */
+static GError *
+unreachable_error (TetherSession *session,
+                   const GError  *reason)
+{
+  gint64 since = tether_session_get_disconnected_on (session);
+  g_autoptr(GDateTime) expires = NULL;
+  g_autofree char *when = NULL;
+
+  if (since == 0)
+    since = g_get_real_time () / G_USEC_PER_SEC;
+  expires = g_date_time_new_from_unix_local (since + tether_session_get_idle_timeout (session));
+  when = g_date_time_format (expires, "%c");
+  return g_error_new (reason->domain, reason->code,
+                      _("%s\n\nIf “%s” is forgotten now, its shell keeps running on the server until its idle timeout ends it, on %s."),
+                      reason->message, tether_session_get_name (session), when);
 }
 
 static void
-ended_remote_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+remove_connected_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
-  g_autoptr(TetherSession) session = user_data;
+  g_autoptr(GTask) task = user_data;
   TetherSessionManager *self = TETHER_SESSION_MANAGER (object);
+  Job *job = g_task_get_task_data (task);
+  g_autofree char *command = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
 
-  if (tether_session_manager_open_session_finish (self, result, &error))
+  if (!tether_session_manager_open_session_finish (self, result, &error))
     {
-      g_autoptr(GTask) task = g_task_new (self, NULL, NULL, NULL);
-      g_autofree char *command = g_strdup_printf ("tmux kill-session -t '=tether-%s'",
-                                                  tether_session_get_instance_id (session));
-      Job *job = g_new0 (Job, 1);
-
-      job->session = g_object_ref (session);
-      g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-      run_job (self, task, command, killed_cb);
+      /* Nothing changes: still listed, Disconnected, its shell running. */
+      _tether_session_set_exec_only (job->session, FALSE);
+      _tether_session_set_state (job->session, TETHER_SESSION_STATE_DISCONNECTED);
+      g_task_return_error (task, unreachable_error (job->session, error));
       return;
     }
-  _tether_session_set_exec_only (session, FALSE);
-  message = g_strdup_printf (_("Tether could not reach %s to end the tmux session of “%s” (%s). It ends there by itself once it has been idle for its idle timeout."),
-                             tether_session_get_computer_name (session),
-                             tether_session_get_name (session), error->message);
-  g_signal_emit_by_name (self, "warning", session, message);
+  command = g_strdup_printf ("tmux kill-session -t '=tether-%s'",
+                             tether_session_get_instance_id (job->session));
+  run_job (self, task, command, killed_cb);
 }
 
-/* Remove-PSSession of a Disconnected session: it is forgotten here at
- * once, and its tmux session ended on the server when it can be reached. */
+/**
+ * tether_session_manager_remove_session_async:
+ *
+ * Remove-PSSession: a Disconnected session is connected first, to end its
+ * tmux session on the server, then forgotten.  When the server cannot be
+ * reached nothing changes and the error says what forgetting the session
+ * anyway (tether_session_manager_remove_session()) would leave running.
+ * Any other session is removed at once.
+ */
 void
-_tether_session_manager_end_remote (TetherSessionManager *self,
-                                    TetherSession        *session)
+tether_session_manager_remove_session_async (TetherSessionManager *self,
+                                             TetherSession        *session,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data)
 {
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
+  g_return_if_fail (TETHER_IS_SESSION (session));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tether_session_manager_remove_session_async);
+
+  if (tether_session_get_state (session) != TETHER_SESSION_STATE_DISCONNECTED)
+    {
+      tether_session_manager_remove_session (self, session);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  job = g_new0 (Job, 1);
+  job->session = g_object_ref (session);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   _tether_session_set_exec_only (session, TRUE);
-  tether_session_manager_open_session_async (self, session, NULL, ended_remote_cb,
-                                             g_object_ref (session));
+  tether_session_manager_open_session_async (self, session, cancellable, remove_connected_cb,
+                                             g_steal_pointer (&task));
+}
+
+gboolean
+tether_session_manager_remove_session_finish (TetherSessionManager  *self,
+                                              GAsyncResult          *result,
+                                              GError               **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* Connect */

@@ -738,7 +738,9 @@ forgotten_on_remove (GObject      *source,
 /**
  * tether_session_manager_remove_session:
  *
- * Remove-PSSession: closes the session and forgets it, from disk too.
+ * Closes the session and forgets it, from disk too.  A Disconnected
+ * session is forgotten here only: its tmux session is left to its idle
+ * timeout (tether_session_manager_remove_session_async() ends it).
  */
 void
 tether_session_manager_remove_session (TetherSessionManager *self,
@@ -750,12 +752,11 @@ tether_session_manager_remove_session (TetherSessionManager *self,
   g_return_if_fail (TETHER_IS_SESSION (session));
 
   g_object_ref (session);
-  /* A Disconnected session's shell runs on the server: ended there too. */
+  /* A Disconnected session has no connection to close. */
   if (tether_session_get_state (session) == TETHER_SESSION_STATE_DISCONNECTED)
     {
       _tether_session_set_disconnected (session, 0, NULL);
       _tether_session_set_state (session, TETHER_SESSION_STATE_CLOSED);
-      _tether_session_manager_end_remote (self, session);
     }
   else
     tether_session_manager_close_session (self, session);

@@ -106,6 +106,14 @@ void                  tether_session_manager_close_session      (TetherSessionMa
                                                                  TetherSession         *session);
 void                  tether_session_manager_remove_session     (TetherSessionManager  *self,
                                                                  TetherSession         *session);
+void                  tether_session_manager_remove_session_async  (TetherSessionManager *self,
+                                                                 TetherSession         *session,
+                                                                 GCancellable          *cancellable,
+                                                                 GAsyncReadyCallback    callback,
+                                                                 gpointer               user_data);
+gboolean              tether_session_manager_remove_session_finish (TetherSessionManager *self,
+                                                                 GAsyncResult          *result,
+                                                                 GError               **error);
 void                  tether_session_manager_close_all          (TetherSessionManager  *self);
 void                  tether_session_manager_reconnect_now      (TetherSessionManager  *self,
                                                                  TetherSession         *session);

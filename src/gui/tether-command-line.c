@@ -41,7 +41,7 @@ static const GOptionEntry options[] = {
   { "remove", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Close and forget the session with this name or Id"), N_("NAME|ID") },
   { "force", 0, 0, G_OPTION_ARG_NONE, NULL,
-    N_("With --close or --remove: end the session even when it is entered"), NULL },
+    N_("With --close or --remove: end the session even when it is entered; with --remove, forget it even when its server cannot be reached"), NULL },
   { "disconnect", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Disconnect the tmux session with this name or Id; its shell keeps running"), N_("NAME|ID") },
   { "connect", 0, 0, G_OPTION_ARG_STRING, NULL,
@@ -370,6 +370,62 @@ receive_done (GObject      *source,
   _tether_command_finish (command, 0);
 }
 
+/* --remove: the session, and whether --force was given. */
+typedef struct {
+  Command       *command;
+  TetherSession *session;
+  gboolean       force;
+} Removing;
+
+/* A Disconnected session whose server cannot be reached: forgotten here
+ * only with --force, the sentence saying what keeps running either way. */
+static void
+remove_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Removing *removing = user_data;
+  Command *command = removing->command;
+  TetherSessionManager *manager = TETHER_SESSION_MANAGER (source);
+  g_autoptr(TetherSession) session = removing->session;
+  gboolean force = removing->force;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) refused = NULL;
+
+  g_free (removing);
+  if (tether_session_manager_remove_session_finish (manager, result, &error))
+    {
+      finish_saved (command);
+      return;
+    }
+  if (!force)
+    {
+      refused = g_error_new (error->domain, error->code,
+                             _("%s Run the command again once the server can be reached, or add --force to forget the session anyway."),
+                             error->message);
+      command_fail (command, refused);
+      return;
+    }
+  g_application_command_line_printerr (command->command_line, "%s\n", error->message);
+  tether_session_manager_remove_session (manager, session);
+  finish_saved (command);
+}
+
+static void
+remove_session (TetherApplication       *app,
+                GApplicationCommandLine *command_line,
+                TetherSession           *session,
+                gboolean                 force)
+{
+  Removing *removing = g_new0 (Removing, 1);
+
+  removing->command = _tether_command_new (app, command_line);
+  removing->session = g_object_ref (session);
+  removing->force = force;
+  tether_session_manager_remove_session_async (tether_application_get_manager (app), session, NULL,
+                                               remove_done, removing);
+}
+
 /* --disconnect, --connect, --receive: what a tmux session can do. */
 static int
 handle_tmux_command (TetherApplication       *app,
@@ -613,11 +669,11 @@ _tether_application_handle_command_line (TetherApplication       *app,
         }
 
       if (close != NULL)
-        tether_session_manager_close_session (manager, session);
-      else
-        tether_session_manager_remove_session (manager, session);
-      if (remove != NULL && store_error (app) != NULL)
-        return _tether_command_fail_now (app, command_line, store_error (app));
+        {
+          tether_session_manager_close_session (manager, session);
+          return 0;
+        }
+      remove_session (app, command_line, session, force);
       return 0;
     }
 

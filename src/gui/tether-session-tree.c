@@ -333,6 +333,7 @@ build_context_menu (void)
   g_menu_append (first, _("_Run Command…"), "win.run-command");
   g_menu_append (first, _("Export as Ansible _Inventory…"), "win.export-inventory");
   g_menu_append (first, _("_Disconnect"), "win.disconnect-session");
+  g_menu_append (first, _("Receive _Output"), "win.receive-session");
   g_menu_append (second, _("_Edit…"), "win.edit-session");
   g_menu_append (second, _("_Duplicate"), "win.duplicate-session");
   g_menu_append (second, _("_Forget Password"), "win.forget-password");

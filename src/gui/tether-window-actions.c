@@ -22,10 +22,10 @@ is_user_decline (const GError *error)
          g_error_matches (error, TETHER_ERROR, TETHER_ERROR_HOST_KEY_REJECTED);
 }
 
-static void
-report_error (TetherWindow *self,
-              const char   *heading,
-              const GError *error)
+void
+_tether_window_report_error (TetherWindow *self,
+                             const char   *heading,
+                             const GError *error)
 {
   const char *command = NULL;
 
@@ -56,7 +56,7 @@ on_enter_done (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   if (!tether_window_enter_session_finish (self, result, &error))
-    report_error (self, _("Could Not Enter the Session"), error);
+    _tether_window_report_error (self, _("Could Not Enter the Session"), error);
 }
 
 void
@@ -78,7 +78,7 @@ on_quick_connect_done (GObject      *source,
   session = tether_window_enter_computer_finish (self, result, &error);
   if (session == NULL)
     {
-      report_error (self, _("Could Not Connect"), error);
+      _tether_window_report_error (self, _("Could Not Connect"), error);
       return;
     }
 
@@ -144,6 +144,7 @@ _tether_window_update_actions (TetherWindow *self)
   gtk_widget_action_set_enabled (widget, "win.duplicate-and-enter", has_session);
   gtk_widget_action_set_enabled (widget, "win.forget-password", in_focus);
   gtk_widget_action_set_enabled (widget, "win.disconnect-session", in_focus);
+  gtk_widget_action_set_enabled (widget, "win.receive-session", in_focus);
   gtk_widget_action_set_enabled (widget, "win.exit",
                                  adw_tab_view_get_selected_page (self->tab_view) != NULL);
   gtk_widget_action_set_enabled (widget, "win.broadcast", adw_tab_view_get_n_pages (self->tab_view) > 0);
@@ -228,7 +229,7 @@ on_session_created (GObject      *source,
   if (dialog != NULL)
     tether_new_session_dialog_show_failure (dialog, error->message);
   else
-    report_error (creating->self, _("Could Not Open the Session"), error);
+    _tether_window_report_error (creating->self, _("Could Not Open the Session"), error);
 }
 
 static void
@@ -316,6 +317,20 @@ edit_session_activated (GtkWidget  *widget,
     present_session_dialog (self, session);
 }
 
+/* Receive-PSSession: refused, with the reason, for a session that is not
+ * Disconnected. */
+static void
+receive_session_activated (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  TetherWindow *self = TETHER_WINDOW (widget);
+  TetherSession *session = session_in_focus (self);
+
+  if (session != NULL)
+    _tether_window_receive (self, session);
+}
+
 static void
 on_disconnected (GObject      *source,
                  GAsyncResult *result,
@@ -325,7 +340,7 @@ on_disconnected (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   if (!tether_session_manager_disconnect_session_finish (TETHER_SESSION_MANAGER (source), result, &error))
-    report_error (self, _("Could Not Disconnect the Session"), error);
+    _tether_window_report_error (self, _("Could Not Disconnect the Session"), error);
   else
     tether_window_add_toast (self, _("Session disconnected; its shell keeps running on the server"));
 }
@@ -374,18 +389,17 @@ on_undo_remove (AdwToast     *toast,
     }
 }
 
-static void
-remove_session (TetherWindow  *self,
-                TetherSession *session)
+/* Offers to undo the removal of @session, just forgotten: listed again as
+ * it is now, Closed. */
+void
+_tether_window_offer_undo_remove (TetherWindow  *self,
+                                  TetherSession *session)
 {
-  g_autoptr(TetherSession) keep = g_object_ref (session);
   g_autofree char *title = NULL;
   TetherSessionDefinition *def;
   AdwToast *toast;
 
   def = tether_session_definition_new_for_session (session);
-  tether_session_manager_remove_session (self->manager, session);
-
   title = g_strdup_printf (_("Session “%s” removed"), def->name);
   toast = tether_window_new_toast (title);
   adw_toast_set_button_label (toast, _("_Undo"));
@@ -395,6 +409,23 @@ remove_session (TetherWindow  *self,
   g_object_set_data (G_OBJECT (toast), "tether-id", GUINT_TO_POINTER (tether_session_get_id (session)));
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_remove), self, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* A Disconnected session's shell runs on the server, which must be
+ * reached to end it. */
+static void
+remove_session (TetherWindow  *self,
+                TetherSession *session)
+{
+  g_autoptr(TetherSession) keep = g_object_ref (session);
+
+  if (tether_session_get_state (session) == TETHER_SESSION_STATE_DISCONNECTED)
+    {
+      _tether_window_remove_disconnected (self, session);
+      return;
+    }
+  tether_session_manager_remove_session (self->manager, session);
+  _tether_window_offer_undo_remove (self, session);
 }
 
 static void
@@ -441,19 +472,11 @@ confirm_end_session (TetherWindow  *self,
     }
 
   heading = g_strdup_printf (remove ? _("Remove “%s”?") : _("Close “%s”?"), tether_session_get_name (session));
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading,
-                                                       _("The session’s shell and anything running in it "
-                                                         "will end.")));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    response, remove ? _("_Remove Session") : _("C_lose Session"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, response, ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
+  dialog = _tether_window_new_question (self, session, heading,
+                                        _("The session’s shell and anything running in it will end."),
+                                        response, remove ? _("_Remove Session") : _("C_lose Session"),
+                                        G_CALLBACK (on_end_response));
   gtk_widget_set_name (GTK_WIDGET (dialog), "tether-end-session-dialog");
-  g_object_set_data_full (G_OBJECT (dialog), "tether-session", g_object_ref (session), g_object_unref);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_end_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -737,6 +760,7 @@ _tether_window_class_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.new-session", NULL, new_session_activated);
   gtk_widget_class_install_action (widget_class, "win.close-session", NULL, close_session_activated);
   gtk_widget_class_install_action (widget_class, "win.disconnect-session", NULL, disconnect_session_activated);
+  gtk_widget_class_install_action (widget_class, "win.receive-session", NULL, receive_session_activated);
   gtk_widget_class_install_action (widget_class, "win.remove-session", NULL, remove_session_activated);
   gtk_widget_class_install_action (widget_class, "win.edit-session", NULL, edit_session_activated);
   gtk_widget_class_install_action (widget_class, "win.duplicate-session", NULL, duplicate_session_activated);

@@ -201,6 +201,29 @@ _tether_window_new_message_dialog (TetherWindow *self,
   return dialog;
 }
 
+/* A question about @session with Cancel (Enter's and Escape's answer) and
+ * one destructive answer, @response labelled @label; @callback gets the
+ * "response" signal, the session under "tether-session". */
+AdwMessageDialog *
+_tether_window_new_question (TetherWindow  *self,
+                             TetherSession *session,
+                             const char    *heading,
+                             const char    *body,
+                             const char    *response,
+                             const char    *label,
+                             GCallback      callback)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), response, label, NULL);
+  adw_message_dialog_set_response_appearance (dialog, response, ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "tether-session", g_object_ref (session), g_object_unref);
+  g_signal_connect_object (dialog, "response", callback, self, 0);
+  return dialog;
+}
+
 void
 _tether_window_present_dialog (TetherWindow *self,
                                GtkWindow    *dialog)

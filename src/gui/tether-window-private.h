@@ -60,6 +60,13 @@ void              _tether_window_add_details_toast  (TetherWindow *self,
                                                      const char   *dialog_name);
 void              _tether_window_present_dialog     (TetherWindow *self,
                                                      GtkWindow    *dialog);
+AdwMessageDialog *_tether_window_new_question       (TetherWindow  *self,
+                                                     TetherSession *session,
+                                                     const char    *heading,
+                                                     const char    *body,
+                                                     const char    *response,
+                                                     const char    *label,
+                                                     GCallback      callback);
 
 
 /* tether-window-errors.c */
@@ -102,5 +109,24 @@ void _tether_window_enter                 (TetherWindow   *self,
                                            TetherSession  *session);
 void _tether_window_offer_duplicate       (TetherWindow   *self,
                                            TetherSession  *session);
+void _tether_window_offer_undo_remove    (TetherWindow   *self,
+                                           TetherSession  *session);
+void _tether_window_report_error          (TetherWindow   *self,
+                                           const char     *heading,
+                                           const GError   *error);
+
+/* tether-window-tmux.c: what a session in the tmux configuration adds */
+void     _tether_window_open_session_async   (TetherWindow        *self,
+                                              TetherSession       *session,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean _tether_window_open_session_finish  (TetherWindow        *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+void     _tether_window_receive              (TetherWindow        *self,
+                                              TetherSession       *session);
+void     _tether_window_remove_disconnected  (TetherWindow        *self,
+                                              TetherSession       *session);
 
 G_END_DECLS

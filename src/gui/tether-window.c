@@ -427,7 +427,7 @@ on_session_opened (GObject      *source,
   GTask *task = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!tether_session_manager_open_session_finish (TETHER_SESSION_MANAGER (source), result, &error))
+  if (!_tether_window_open_session_finish (TETHER_WINDOW (source), result, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
@@ -440,7 +440,8 @@ on_session_opened (GObject      *source,
 /**
  * tether_window_enter_session_async:
  *
- * Enter-PSSession: opens @session if it is Closed or Broken, then shows its
+ * Enter-PSSession: opens @session if it is Closed or Broken, connects it if
+ * it is Disconnected (offering what it printed meanwhile), then shows its
  * shell in a tab (the existing one when there is one) with the keyboard
  * focus in the terminal.
  */
@@ -464,8 +465,7 @@ tether_window_enter_session_async (TetherWindow        *self,
     {
       /* Its old shell is gone with its connection: so is its old screen. */
       drop_tab (self, session);
-      tether_session_manager_open_session_async (self->manager, session, cancellable,
-                                                 on_session_opened, task);
+      _tether_window_open_session_async (self, session, cancellable, on_session_opened, task);
       return;
     }
 
