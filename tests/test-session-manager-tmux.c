@@ -74,6 +74,68 @@ file_exists_remotely (TetherSession *probe,
   return g_str_has_prefix (output, "yes");
 }
 
+static guint
+count_logins (void)
+{
+  g_autofree char *log = NULL;
+  g_autofree char *accepted = g_strdup_printf ("Accepted publickey for %s ", tether_test_sshd_get_user (sshd));
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents (tether_test_sshd_get_log_path (sshd), &log, NULL, NULL));
+  for (const char *p = log; (p = strstr (p, accepted)) != NULL; p++)
+    n++;
+  return n;
+}
+
+/* Connect as the window's Enter does it: what was printed meanwhile, read
+ * on the connection that then re-attaches: one login, not two. */
+static void
+test_connect_receiving (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autoptr(TetherSession) session = tether_test_new_tmux_session (manager, tether_test_sshd_get_target (sshd));
+  g_autoptr(TetherSession) probe = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  TetherTestWait wait = { 0 };
+  guint logins;
+
+  tether_test_attach (session);
+  tether_test_type (session, "Y=kept; rm -f \"$HOME/go2\" \"$HOME/done2\"; echo early-$((2+2)); "
+                             "while [ ! -e \"$HOME/go2\" ]; do sleep 0.05; done; "
+                             "for i in 1 2 3; do echo late-$((i*10)); done; touch \"$HOME/done2\"\r");
+  tether_test_wait_for_output (session, "early-4");
+  disconnect (manager, session, &error);
+  g_assert_no_error (error);
+
+  probe = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Probe2", &error);
+  g_assert_no_error (error);
+  g_free (tether_test_exec (probe, "touch \"$HOME/go2\""));
+  while (!file_exists_remotely (probe, "\"$HOME/done2\""))
+    ;
+  tether_session_manager_close_session (manager, probe);
+
+  logins = count_logins ();
+  tether_session_manager_connect_session_async (manager, session, NULL, tether_test_store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, 20000);
+  text = tether_session_manager_connect_session_finish (manager, wait.result, &error);
+  g_clear_object (&wait.result);
+  g_assert_no_error (error);
+  g_test_message ("received: %s", text);
+  g_assert_true (g_str_has_prefix (text, LATE));
+  g_assert_null (strstr (text, "early"));
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_OPENED);
+  g_assert_cmpint (tether_session_get_disconnected_on (session), ==, 0);
+
+  tether_test_attach (session);
+  tether_test_wait_for_output (session, "early-4");
+  tether_test_type (session, "echo \"y=$Y\"\r");
+  tether_test_wait_for_output (session, "y=kept");
+  g_assert_cmpuint (count_logins (), ==, logins + 1);
+
+  tether_session_manager_close_all (manager);
+}
+
 /* Disconnect; the shell prints on; Tether quits; a new one lists the
  * session Disconnected; Receive gives exactly what was printed since;
  * Connect gives the same shell, with the earlier lines restored. */
@@ -348,6 +410,7 @@ main (int   argc,
                    test_disconnect_default_shell_refused);
   g_test_add_func ("/session-manager-tmux/disconnect-receive-connect",
                    test_disconnect_receive_connect);
+  g_test_add_func ("/session-manager-tmux/connect-receiving", test_connect_receiving);
   g_test_add_func ("/session-manager-tmux/quit-disconnects", test_quit_disconnects);
   g_test_add_func ("/session-manager-tmux/remove-disconnected", test_remove_disconnected);
   g_test_add_func ("/session-manager-tmux/remove-unreachable", test_remove_unreachable);

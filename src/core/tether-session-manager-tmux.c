@@ -26,6 +26,7 @@ typedef struct {
   TetherSession *session;
   char          *mark;
   gint64         disconnected_on;
+  gboolean       connect;   /* Receive, then stay connected (Enter) */
 } Job;
 
 static void
@@ -344,6 +345,18 @@ _tether_session_manager_connected (TetherSessionManager *self,
 
 /* Receive */
 
+/* Connect after Receive, on Receive's own connection: one login (what was
+ * typed for it is still in memory), and the output was read before the
+ * control client's size could reflow the pane's history.  The next Enter
+ * starts the control client, which re-attaches. */
+static void
+stay_connected (TetherSessionManager *self,
+                TetherSession        *session)
+{
+  _tether_session_set_exec_only (session, FALSE);
+  _tether_session_manager_connected (self, session);
+}
+
 static void
 received_cb (GObject      *object,
              GAsyncResult *result,
@@ -364,6 +377,17 @@ received_cb (GObject      *object,
       tether_tmux_mark_parse (job->mark, &since);
       text = tether_tmux_receive_text (&since, output, &error);
       now = g_strndup (output, strcspn (output, "\n"));
+    }
+  if (job->connect)
+    {
+      stay_connected (self, job->session);
+      /* What tmux gave could not be read: the shell comes back all the
+       * same, with all its output in the terminal. */
+      if (text == NULL)
+        g_debug ("Nothing received before the re-attach: %s", error->message);
+      g_clear_error (&error);
+      g_task_return_pointer (task, text != NULL ? text : g_strdup (""), g_free);
+      return;
     }
   /* Received, the session is Disconnected again, from now on: the next
    * Receive gives what comes next. */
@@ -394,8 +418,34 @@ receive_connected_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
+  if (job->mark == NULL)
+    {
+      /* Disconnected as Tether quit: no mark, nothing to tell apart. */
+      stay_connected (self, job->session);
+      g_task_return_pointer (task, g_strdup (""), g_free);
+      return;
+    }
   command = tether_tmux_receive_command (tether_session_get_instance_id (job->session));
   run_job (self, task, command, received_cb);
+}
+
+/* Takes @task. */
+static void
+start_receive (TetherSessionManager *self,
+               TetherSession        *session,
+               gboolean              connect,
+               GTask                *task)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->session = g_object_ref (session);
+  job->mark = g_strdup (_tether_session_get_receive_mark (session));
+  job->disconnected_on = tether_session_get_disconnected_on (session);
+  job->connect = connect;
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  _tether_session_set_exec_only (session, TRUE);
+  tether_session_manager_open_session_async (self, session, g_task_get_cancellable (task),
+                                             receive_connected_cb, task);
 }
 
 /**
@@ -414,7 +464,6 @@ tether_session_manager_receive_session_async (TetherSessionManager *self,
 {
   g_autoptr(GTask) task = NULL;
   const char *mark;
-  Job *job;
 
   g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
   g_return_if_fail (TETHER_IS_SESSION (session));
@@ -438,14 +487,47 @@ tether_session_manager_receive_session_async (TetherSessionManager *self,
       return;
     }
 
-  job = g_new0 (Job, 1);
-  job->session = g_object_ref (session);
-  job->mark = g_strdup (mark);
-  job->disconnected_on = tether_session_get_disconnected_on (session);
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  _tether_session_set_exec_only (session, TRUE);
-  tether_session_manager_open_session_async (self, session, cancellable, receive_connected_cb,
-                                             g_steal_pointer (&task));
+  start_receive (self, session, FALSE, g_steal_pointer (&task));
+}
+
+/**
+ * tether_session_manager_connect_session_async:
+ *
+ * Connect-PSSession as the window's Enter does it: connects a Disconnected
+ * session, gives what it printed since the Disconnect (as Receive does,
+ * "" when that is not known), and leaves it Opened on the same connection,
+ * for tether_session_attach_async() to re-attach its shell.
+ */
+void
+tether_session_manager_connect_session_async (TetherSessionManager *self,
+                                              TetherSession        *session,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
+  g_return_if_fail (TETHER_IS_SESSION (session));
+  g_return_if_fail (tether_session_get_state (session) == TETHER_SESSION_STATE_DISCONNECTED);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tether_session_manager_connect_session_async);
+  start_receive (self, session, TRUE, g_steal_pointer (&task));
+}
+
+/**
+ * tether_session_manager_connect_session_finish:
+ *
+ * Returns: (transfer full): the output since the Disconnect, or ""
+ */
+char *
+tether_session_manager_connect_session_finish (TetherSessionManager  *self,
+                                               GAsyncResult          *result,
+                                               GError               **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**

@@ -126,6 +126,14 @@ void                  tether_session_manager_disconnect_session_async  (TetherSe
 gboolean              tether_session_manager_disconnect_session_finish (TetherSessionManager *self,
                                                                  GAsyncResult          *result,
                                                                  GError               **error);
+void                  tether_session_manager_connect_session_async  (TetherSessionManager *self,
+                                                                 TetherSession         *session,
+                                                                 GCancellable          *cancellable,
+                                                                 GAsyncReadyCallback    callback,
+                                                                 gpointer               user_data);
+char                 *tether_session_manager_connect_session_finish (TetherSessionManager *self,
+                                                                 GAsyncResult          *result,
+                                                                 GError               **error);
 void                  tether_session_manager_receive_session_async  (TetherSessionManager *self,
                                                                  TetherSession         *session,
                                                                  GCancellable          *cancellable,

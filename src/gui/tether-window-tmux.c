@@ -86,33 +86,28 @@ on_connected (GObject      *source,
     g_task_return_error (task, error);
 }
 
-/* Receive is done before Connect, which ends the Disconnected state and
- * the mark with it; the re-attach itself is Connect's as ever. */
+/* Connected, with what was printed meanwhile read on the way, before the
+ * control client re-attaches at Enter. */
 static void
-on_received (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+on_connected_receiving (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   TetherWindow *self = g_task_get_source_object (task);
   TetherSession *session = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
   g_autofree char *text = NULL;
 
-  text = tether_session_manager_receive_session_finish (self->manager, result, &error);
-  /* No mark (disconnected as Tether quit), or tmux gave nothing readable:
-   * Connect still gives the shell back.  Anything else is the server out
-   * of reach, which Connect would only meet again. */
-  if (text == NULL && !g_error_matches (error, TETHER_ERROR, TETHER_ERROR_NOT_SUPPORTED)
-      && !g_error_matches (error, TETHER_ERROR, TETHER_ERROR_PROTOCOL))
+  text = tether_session_manager_connect_session_finish (self->manager, result, &error);
+  if (text == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, error);
       return;
     }
-  if (text != NULL && *text != '\0')
+  if (*text != '\0')
     offer_output (self, session, text);
-  tether_session_manager_open_session_async (self->manager, session, g_task_get_cancellable (task),
-                                             on_connected, g_object_ref (task));
+  g_task_return_boolean (task, TRUE);
 }
 
 /**
@@ -133,8 +128,8 @@ _tether_window_open_session_async (TetherWindow        *self,
   g_task_set_source_tag (task, _tether_window_open_session_async);
   g_task_set_task_data (task, g_object_ref (session), g_object_unref);
   if (tether_session_get_state (session) == TETHER_SESSION_STATE_DISCONNECTED)
-    tether_session_manager_receive_session_async (self->manager, session, cancellable, on_received,
-                                                  g_steal_pointer (&task));
+    tether_session_manager_connect_session_async (self->manager, session, cancellable,
+                                                  on_connected_receiving, g_steal_pointer (&task));
   else
     tether_session_manager_open_session_async (self->manager, session, cancellable, on_connected,
                                                g_steal_pointer (&task));
