@@ -321,7 +321,6 @@ read_output (Worker        *w,
     {
       for (;;)
         {
-          gsize credit = _tether_channel_get_credit (wc->object);
           TetherEvent *event;
           guint8 *buffer;
           int avail, n;
@@ -335,7 +334,7 @@ read_output (Worker        *w,
            * holds more than one window, and a channel window of at least
            * that size (tether-channel.c) means the credit always gets
            * there. */
-          if (avail <= 0 || (gsize) avail > credit)
+          if (avail <= 0 || !_tether_channel_has_credit (wc->object, (gsize) avail))
             break;
           buffer = g_malloc ((gsize) avail);
           n = ssh_channel_read_nonblocking (wc->channel, buffer, (uint32_t) avail, is_stderr);
