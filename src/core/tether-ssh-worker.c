@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -610,14 +611,18 @@ static GError *
 io_loop (Worker *w)
 {
   GError *error = NULL;
+  guint64 rx_seen = 0;
 
   w->last_rx = g_get_monotonic_time ();
+  memset (&w->rx, 0, sizeof w->rx);
+  ssh_set_counters (w->ssh, NULL, &w->rx);
 
   for (;;)
     {
       struct pollfd *fds;
       gint64 now;
       guint64 count;
+      int timeout;
 
       g_array_set_size (w->pollfds, 2 + w->tunnels->len);
       fds = (struct pollfd *) (void *) w->pollfds->data;
@@ -629,7 +634,16 @@ io_loop (Worker *w)
       if (ssh_get_poll_flags (w->ssh) & SSH_WRITE_PENDING)
         fds[0].events |= POLLOUT;
 
-      if (poll (fds, w->pollfds->len, poll_timeout (w)) < 0 && errno != EINTR)
+      /* Not only ssh_event_dopoll() reads the socket: so does a
+       * channel's poll, which finds its stream empty and reads on, and the
+       * packets it reads may hold output for a stream or a channel looked
+       * at before it.  Sleeping then on the drained socket would leave
+       * that output unread until the next keepalive (15 s; a re-attach
+       * waited that long now and then): after a pass that received
+       * anything, look again at once. */
+      timeout = w->rx.in_packets != rx_seen ? 0 : poll_timeout (w);
+      rx_seen = w->rx.in_packets;
+      if (poll (fds, w->pollfds->len, timeout) < 0 && errno != EINTR)
         return lost_error (w);
 
       now = g_get_monotonic_time ();
