@@ -272,6 +272,17 @@ start_server (void)
 
 /* 1. Flood */
 
+/* Processor time of this process (both threads), in seconds. */
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
+         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
 /* Of what came through the terminal (the remote PTY adds a CR per line),
  * how much VTE parsed rather than skipped. */
 static double
@@ -305,7 +316,7 @@ flood (const char *mode,
   g_autofree char *command = NULL;
   GStatBuf st;
   gint64 start;
-  double seconds;
+  double seconds, cpu_start;
 
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   command = g_strdup_printf ("cat '%s'; " END_COMMAND "\n", path);
@@ -345,6 +356,7 @@ flood (const char *mode,
   g_timeout_add (20, check_end_cb, NULL);
 
   start = g_get_monotonic_time ();
+  cpu_start = cpu_seconds ();
   if (session != NULL)
     tether_session_write (session, command, strlen (command));
   else
@@ -353,11 +365,12 @@ flood (const char *mode,
   seconds = (g_get_monotonic_time () - start) / 1e6;
 
   printf ("RESULT %s%s%s mbps=%.2f late_p50=%.1f late_p99=%.1f late_max=%.1f rss_peak_mb=%.1f"
-          " rss_growth_mb=%.1f parsed_pct=%.1f\n",
+          " rss_growth_mb=%.1f parsed_pct=%.1f cpu_s=%.2f\n",
           mode, pacing ? "-" : "", pacing ? pacing : "",
           st.st_size / seconds / 1e6, percentile (lateness, 0.5), percentile (lateness, 0.99),
           percentile (lateness, 1.0), (rss_peak_kb - rss_idle_kb) / 1024.0, rss_growth_mb (),
-          session == NULL ? 100.0 : parsed_percent (TETHER_TERMINAL (terminal)));
+          session == NULL ? 100.0 : parsed_percent (TETHER_TERMINAL (terminal)),
+          cpu_seconds () - cpu_start);
   return 0;
 }
 
@@ -628,16 +641,6 @@ end_timeout_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static double
-cpu_seconds (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
-         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
 static int
 flood_detached (const char *path,
                 const char *buffering)
@@ -892,14 +895,17 @@ reattach_tmux_once (AdwTabView    *view,
   GtkAdjustment *rows;
   AdwTabPage *page;
   gint64 start;
-  double ms;
+  double ms, opened_ms;
 
   start = g_get_monotonic_time ();
   tether_session_manager_open_session_async (manager, session, NULL, session_opened, &opened);
   iterate_until (&opened);
+  opened_ms = (g_get_monotonic_time () - start) / 1000.0;
   tab = show_tab (view, session, &page, &entered);
   ms = wait_reattach_painted (start, REATTACH_LINES);
   iterate_until (&entered);
+  /* Where a slow one lost its time: the connection, or the rest. */
+  g_printerr ("# re-attach: Opened after %.0f ms, painted after %.0f ms\n", opened_ms, ms);
 
   /* Not timed: the scrollback holds the pane's history from its start
    * (but for its first rows: VTE keeps SCROLLBACK rows in all, the pane
