@@ -94,6 +94,15 @@ percentile (GArray *samples,
   return g_array_index (samples, double, MIN (samples->len - 1, (guint) (samples->len * p)));
 }
 
+/* The RESULT line of a latency, in ms: its median and 90th percentile. */
+static void
+print_times (const char *mode,
+             GArray     *times)
+{
+  printf ("RESULT %s median_ms=%.1f p90_ms=%.1f\n", mode,
+          percentile (times, 0.5), percentile (times, 0.9));
+}
+
 static long
 rss_kb (void)
 {
@@ -437,8 +446,7 @@ echo (const char *mode)
     }
   vte_terminal_feed_child (terminal, "\025", 1);
 
-  printf ("RESULT %s median_ms=%.1f p90_ms=%.1f\n", mode,
-          percentile (echo_ms, 0.5), percentile (echo_ms, 0.9));
+  print_times (mode, echo_ms);
   return 0;
 }
 
@@ -591,8 +599,7 @@ enter (const char *mode)
       g_array_append_val (times, ms);
     }
 
-  printf ("RESULT %s median_ms=%.1f p90_ms=%.1f\n", mode,
-          percentile (times, 0.5), percentile (times, 0.9));
+  print_times (mode, times);
   return 0;
 }
 
@@ -796,30 +803,6 @@ wait_reattach_painted (gint64 start,
   return ms;
 }
 
-static void
-session_opened (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  tether_session_manager_open_session_finish (TETHER_SESSION_MANAGER (object), result, &error);
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
-session_disconnected (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  tether_session_manager_disconnect_session_finish (TETHER_SESSION_MANAGER (object), result, &error);
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
 /* Leaves the tab, closes its page and disconnects its session. */
 static void
 disconnect_tab (AdwTabView       *view,
@@ -827,13 +810,17 @@ disconnect_tab (AdwTabView       *view,
                 TetherSessionTab *tab)
 {
   TetherSession *session = tether_session_tab_get_session (tab);
-  gboolean done = FALSE;
+  g_autoptr(GError) error = NULL;
+  TetherTestWait wait = { 0 };
 
   tether_session_tab_leave (tab);
   adw_tab_view_close_page (view, page);
-  tether_session_manager_disconnect_session_async (manager, session, NULL, session_disconnected,
-                                                   &done);
-  iterate_until (&done);
+  tether_session_manager_disconnect_session_async (manager, session, NULL, tether_test_store_result,
+                                                   &wait);
+  iterate_until (&wait.done);
+  tether_session_manager_disconnect_session_finish (manager, wait.result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&wait.result);
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_DISCONNECTED);
   iterate_for (300);
 }
@@ -891,15 +878,16 @@ reattach_tmux_once (AdwTabView    *view,
 {
   g_autoptr(TetherSessionTab) tab = NULL;
   g_autofree char *top = NULL;
-  gboolean opened = FALSE, entered = FALSE;
+  g_autoptr(GError) error = NULL;
+  gboolean entered = FALSE;
   GtkAdjustment *rows;
   AdwTabPage *page;
   gint64 start;
   double ms, opened_ms;
 
   start = g_get_monotonic_time ();
-  tether_session_manager_open_session_async (manager, session, NULL, session_opened, &opened);
-  iterate_until (&opened);
+  tether_test_open_session (manager, session, &error);
+  g_assert_no_error (error);
   opened_ms = (g_get_monotonic_time () - start) / 1000.0;
   tab = show_tab (view, session, &page, &entered);
   ms = wait_reattach_painted (start, REATTACH_LINES);
@@ -971,8 +959,7 @@ reattach (const char *mode)
       g_array_append_val (times, ms);
     }
 
-  printf ("RESULT %s median_ms=%.1f p90_ms=%.1f\n", mode,
-          percentile (times, 0.5), percentile (times, 0.9));
+  print_times (mode, times);
   return 0;
 }
 
