@@ -215,6 +215,41 @@ test_disconnect_receive_connect (void)
   tether_session_manager_close_all (manager);
 }
 
+/* Connect again and again: each re-attach restores the pane (tmux's
+ * replies come in several bursts) with nothing more to come from the
+ * server.  The keepalive is an hour, so output the SSH worker left unread
+ * would wait for it and the attach would time out: the worker once slept
+ * on a socket a channel's own poll had drained, until the next keepalive
+ * (15 s), in about one re-attach in five. */
+static void
+test_connect_again (void)
+{
+  TetherConfig config = *tether_test_config ();
+  g_autoptr(TetherSessionManager) manager = NULL;
+  g_autoptr(TetherSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  config.keepalive_interval_ms = 3600 * 1000;
+  manager = tether_session_manager_new (NULL, &config);
+  session = tether_test_new_tmux_session (manager, tether_test_sshd_get_target (sshd));
+  tether_test_attach (session);
+  tether_test_type (session, "seq 1 3000\r");
+  tether_test_wait_for_output (session, "2999");
+
+  for (int i = 0; i < 15; i++)
+    {
+      disconnect (manager, session, &error);
+      g_assert_no_error (error);
+      g_assert_true (tether_test_open_session (manager, session, &error));
+      g_assert_no_error (error);
+      tether_test_clear_output (session);
+      tether_test_attach (session);
+      tether_test_wait_for_output (session, "2999");
+    }
+
+  tether_session_manager_close_all (manager);
+}
+
 /* Quitting disconnects a tmux session instead of ending its shell; a
  * DefaultShell session closes as before. */
 static void
@@ -411,6 +446,7 @@ main (int   argc,
   g_test_add_func ("/session-manager-tmux/disconnect-receive-connect",
                    test_disconnect_receive_connect);
   g_test_add_func ("/session-manager-tmux/connect-receiving", test_connect_receiving);
+  g_test_add_func ("/session-manager-tmux/connect-again", test_connect_again);
   g_test_add_func ("/session-manager-tmux/quit-disconnects", test_quit_disconnects);
   g_test_add_func ("/session-manager-tmux/remove-disconnected", test_remove_disconnected);
   g_test_add_func ("/session-manager-tmux/remove-unreachable", test_remove_unreachable);

@@ -31,6 +31,9 @@ struct _TetherChannel
   gint              started;
   gint              in_flight;
   gint              window;
+  /* The credit the worker waits for (what libssh holds), 0 when it waits
+   * for none: only the give-back that reaches it wakes the worker. */
+  gint              wanted;
 };
 
 G_DEFINE_FINAL_TYPE (TetherChannel, tether_channel, G_TYPE_OBJECT)
@@ -168,6 +171,25 @@ _tether_channel_get_credit (TetherChannel *self)
   return in_flight < window ? (gsize) (window - in_flight) : 0;
 }
 
+/* Called by the worker thread: whether it may read @needed bytes now.  If
+ * not, the consume that makes room for them will wake it. */
+gboolean
+_tether_channel_has_credit (TetherChannel *self,
+                            gsize          needed)
+{
+  if (_tether_channel_get_credit (self) < needed)
+    {
+      g_atomic_int_set (&self->wanted, (gint) needed);
+      /* Given back between the two looks, by a consume that saw no
+       * wanted yet (the atomics order them: one of the two sees the
+       * other): read now, nobody will wake us. */
+      if (_tether_channel_get_credit (self) < needed)
+        return FALSE;
+    }
+  g_atomic_int_set (&self->wanted, 0);
+  return TRUE;
+}
+
 void
 _tether_channel_add_in_flight (TetherChannel *self,
                                gsize          n_bytes)
@@ -297,7 +319,7 @@ void
 tether_channel_consume (TetherChannel *self,
                         gsize          n_bytes)
 {
-  gint before;
+  gint before, wanted;
 
   g_return_if_fail (TETHER_IS_CHANNEL (self));
 
@@ -305,8 +327,13 @@ tether_channel_consume (TetherChannel *self,
   g_warn_if_fail (before >= (gint) n_bytes);
 
   /* The worker waits for enough credit to drain libssh's buffer at once,
-   * sleeping on the socket: tell it the credit grew. */
-  if (self->connection != NULL)
+   * sleeping on the socket: tell it once the credit is there, and only
+   * then (a wake is a system call here and a thread switch there, and a
+   * tmux session gives back in many small pieces). */
+  wanted = g_atomic_int_get (&self->wanted);
+  if (wanted > 0 && _tether_channel_get_credit (self) >= (gsize) wanted
+      && g_atomic_int_compare_and_exchange (&self->wanted, wanted, 0)
+      && self->connection != NULL)
     _tether_connection_wake_object (self->connection);
 }
 

@@ -171,6 +171,8 @@ void                    _tether_channel_deliver         (TetherChannel          
                                                          TetherEvent            *event);
 gboolean                _tether_channel_get_started     (TetherChannel          *self);
 gsize                   _tether_channel_get_credit      (TetherChannel          *self);
+gboolean                _tether_channel_has_credit      (TetherChannel          *self,
+                                                         gsize                   needed);
 void                    _tether_channel_add_in_flight   (TetherChannel          *self,
                                                          gsize                   n_bytes);
 void                    _tether_connection_send         (TetherConnection       *self,

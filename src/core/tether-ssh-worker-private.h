@@ -53,6 +53,7 @@ typedef struct {
   gint64                  last_rx;
   guint                   missed;      /* keepalive intervals without a byte */
   gint64                  probe_sent;  /* a probe waits for a byte since then */
+  struct ssh_counter_struct rx;        /* packets libssh received, by whatever call */
 } Worker;
 
 gboolean _tether_ssh_worker_is_closing (Worker  *w);

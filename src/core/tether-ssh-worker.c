@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -321,7 +322,6 @@ read_output (Worker        *w,
     {
       for (;;)
         {
-          gsize credit = _tether_channel_get_credit (wc->object);
           TetherEvent *event;
           guint8 *buffer;
           int avail, n;
@@ -335,7 +335,7 @@ read_output (Worker        *w,
            * holds more than one window, and a channel window of at least
            * that size (tether-channel.c) means the credit always gets
            * there. */
-          if (avail <= 0 || (gsize) avail > credit)
+          if (avail <= 0 || !_tether_channel_has_credit (wc->object, (gsize) avail))
             break;
           buffer = g_malloc ((gsize) avail);
           n = ssh_channel_read_nonblocking (wc->channel, buffer, (uint32_t) avail, is_stderr);
@@ -611,14 +611,18 @@ static GError *
 io_loop (Worker *w)
 {
   GError *error = NULL;
+  guint64 rx_seen = 0;
 
   w->last_rx = g_get_monotonic_time ();
+  memset (&w->rx, 0, sizeof w->rx);
+  ssh_set_counters (w->ssh, NULL, &w->rx);
 
   for (;;)
     {
       struct pollfd *fds;
       gint64 now;
       guint64 count;
+      int timeout;
 
       g_array_set_size (w->pollfds, 2 + w->tunnels->len);
       fds = (struct pollfd *) (void *) w->pollfds->data;
@@ -630,7 +634,16 @@ io_loop (Worker *w)
       if (ssh_get_poll_flags (w->ssh) & SSH_WRITE_PENDING)
         fds[0].events |= POLLOUT;
 
-      if (poll (fds, w->pollfds->len, poll_timeout (w)) < 0 && errno != EINTR)
+      /* Not only ssh_event_dopoll() reads the socket: so does a
+       * channel's poll, which finds its stream empty and reads on, and the
+       * packets it reads may hold output for a stream or a channel looked
+       * at before it.  Sleeping then on the drained socket would leave
+       * that output unread until the next keepalive (15 s; a re-attach
+       * waited that long now and then): after a pass that received
+       * anything, look again at once. */
+      timeout = w->rx.in_packets != rx_seen ? 0 : poll_timeout (w);
+      rx_seen = w->rx.in_packets;
+      if (poll (fds, w->pollfds->len, timeout) < 0 && errno != EINTR)
         return lost_error (w);
 
       now = g_get_monotonic_time ();

@@ -13,6 +13,8 @@
 #include "tether-test-session.h"
 #include "tether-test-sshd.h"
 
+#include "bench-common.h"
+
 /*
  * The terminal's benchmarks, one measurement per process (so that one's
  * memory does not count for the next), in a real window, against a private
@@ -21,6 +23,8 @@
  *
  *   bench-terminal flood-local FILE      plain VteTerminal, local `cat FILE`
  *   bench-terminal flood-ssh FILE [PACING]
+ *   bench-terminal flood-tmux FILE       the same flood, a session in the
+ *                                        tmux configuration
  *     PACING: adaptive (the default: adaptive slices, and output that would
  *     scroll out unseen skipped), every-byte (the same, nothing skipped),
  *     fixed-256k (a 256 KiB window given back on `contents-changed`: the
@@ -29,10 +33,18 @@
  *     unlimited (no pacing); all but the default parse every byte
  *   bench-terminal echo-local            keystroke echo, plain VteTerminal
  *   bench-terminal echo-ssh              keystroke echo, a Tether tab
+ *   bench-terminal echo-tmux             the same, a session in the tmux
+ *                                        configuration
  *   bench-terminal enter                 Enter on an Opened session until
  *                                        the prompt is drawn
  *   bench-terminal enter-local           a plain VteTerminal spawning a
  *                                        local `sh` until its prompt is drawn
+ *   bench-terminal reattach-tmux         Connect and Enter on a Disconnected
+ *                                        tmux session holding 10,000 lines
+ *                                        until screen and scrollback are drawn
+ *   bench-terminal reattach-ssh          a plain VteTerminal spawning
+ *                                        `ssh -t host tmux attach` on that
+ *                                        session until its screen is drawn
  *   bench-terminal flood-detached FILE [drop|block]
  *                                        RSS and CPU while a session that
  *                                        was entered and left floods, under
@@ -59,6 +71,8 @@ static GArray *lateness;
 static gint64 last_tick;
 static long rss_idle_kb;
 static long rss_peak_kb;
+/* Every sample's RSS, to tell a peak from a growth. */
+static GArray *rss_series;
 static gboolean finished;
 
 static int
@@ -80,6 +94,15 @@ percentile (GArray *samples,
   return g_array_index (samples, double, MIN (samples->len - 1, (guint) (samples->len * p)));
 }
 
+/* The RESULT line of a latency, in ms: its median and 90th percentile. */
+static void
+print_times (const char *mode,
+             GArray     *times)
+{
+  printf ("RESULT %s median_ms=%.1f p90_ms=%.1f\n", mode,
+          percentile (times, 0.5), percentile (times, 0.9));
+}
+
 static long
 rss_kb (void)
 {
@@ -98,10 +121,29 @@ sample_cb (gpointer data)
   gint64 now = g_get_monotonic_time ();
   double late = (now - last_tick) / 1000.0 - 10.0;
 
+  long rss = rss_kb ();
+
   last_tick = now;
   g_array_append_val (lateness, late);
-  rss_peak_kb = MAX (rss_peak_kb, rss_kb ());
+  g_array_append_val (rss_series, rss);
+  rss_peak_kb = MAX (rss_peak_kb, rss);
   return G_SOURCE_CONTINUE;
+}
+
+/* The second half's peak RSS over the first half's, in MB: memory that
+ * stays flat once the pipeline is full gives ~0, a leak a growth. */
+static double
+rss_growth_mb (void)
+{
+  long early = 0, late = 0;
+
+  for (guint i = 0; i < rss_series->len; i++)
+    {
+      long *peak = i < rss_series->len / 2 ? &early : &late;
+
+      *peak = MAX (*peak, g_array_index (rss_series, long, i));
+    }
+  return (late - early) / 1024.0;
 }
 
 static gboolean
@@ -195,6 +237,15 @@ open_session (const char *name)
   return session;
 }
 
+/* A DefaultShell session for the modes "…-ssh", a tmux one for "…-tmux". */
+static TetherSession *
+open_session_for (const char *mode)
+{
+  if (g_str_has_suffix (mode, "-tmux"))
+    return tether_test_new_tmux_session (manager, tether_test_sshd_get_target (sshd));
+  return open_session ("Bench");
+}
+
 static void
 enter_done (GObject      *object,
             GAsyncResult *result,
@@ -230,6 +281,17 @@ start_server (void)
 
 /* 1. Flood */
 
+/* Processor time of this process (both threads), in seconds. */
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
+         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
 /* Of what came through the terminal (the remote PTY adds a CR per line),
  * how much VTE parsed rather than skipped. */
 static double
@@ -263,7 +325,7 @@ flood (const char *mode,
   g_autofree char *command = NULL;
   GStatBuf st;
   gint64 start;
-  double seconds;
+  double seconds, cpu_start;
 
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   command = g_strdup_printf ("cat '%s'; " END_COMMAND "\n", path);
@@ -276,7 +338,7 @@ flood (const char *mode,
   else
     {
       start_server ();
-      session = open_session ("Bench");
+      session = open_session_for (mode);
       tab = enter_tab (session);
       if (g_strcmp0 (pacing, "fixed-256k") == 0)
         pace (session, 256 * 1024, 256 * 1024, 256 * 1024);
@@ -296,12 +358,14 @@ flood (const char *mode,
     }
 
   lateness = g_array_new (FALSE, FALSE, sizeof (double));
+  rss_series = g_array_new (FALSE, FALSE, sizeof (long));
   rss_idle_kb = rss_peak_kb = rss_kb ();
   last_tick = g_get_monotonic_time ();
   g_timeout_add (10, sample_cb, NULL);
   g_timeout_add (20, check_end_cb, NULL);
 
   start = g_get_monotonic_time ();
+  cpu_start = cpu_seconds ();
   if (session != NULL)
     tether_session_write (session, command, strlen (command));
   else
@@ -310,11 +374,12 @@ flood (const char *mode,
   seconds = (g_get_monotonic_time () - start) / 1e6;
 
   printf ("RESULT %s%s%s mbps=%.2f late_p50=%.1f late_p99=%.1f late_max=%.1f rss_peak_mb=%.1f"
-          " parsed_pct=%.1f\n",
+          " rss_growth_mb=%.1f parsed_pct=%.1f cpu_s=%.2f\n",
           mode, pacing ? "-" : "", pacing ? pacing : "",
           st.st_size / seconds / 1e6, percentile (lateness, 0.5), percentile (lateness, 0.99),
-          percentile (lateness, 1.0), (rss_peak_kb - rss_idle_kb) / 1024.0,
-          session == NULL ? 100.0 : parsed_percent (TETHER_TERMINAL (terminal)));
+          percentile (lateness, 1.0), (rss_peak_kb - rss_idle_kb) / 1024.0, rss_growth_mb (),
+          session == NULL ? 100.0 : parsed_percent (TETHER_TERMINAL (terminal)),
+          cpu_seconds () - cpu_start);
   return 0;
 }
 
@@ -361,7 +426,7 @@ echo (const char *mode)
   else
     {
       start_server ();
-      session = open_session ("Bench");
+      session = open_session_for (mode);
       tab = enter_tab (session);
     }
   iterate_for (1000);
@@ -381,8 +446,7 @@ echo (const char *mode)
     }
   vte_terminal_feed_child (terminal, "\025", 1);
 
-  printf ("RESULT %s median_ms=%.1f p90_ms=%.1f\n", mode,
-          percentile (echo_ms, 0.5), percentile (echo_ms, 0.9));
+  print_times (mode, echo_ms);
   return 0;
 }
 
@@ -535,8 +599,7 @@ enter (const char *mode)
       g_array_append_val (times, ms);
     }
 
-  printf ("RESULT %s median_ms=%.1f p90_ms=%.1f\n", mode,
-          percentile (times, 0.5), percentile (times, 0.9));
+  print_times (mode, times);
   return 0;
 }
 
@@ -583,16 +646,6 @@ end_timeout_cb (gpointer data)
   g_error ("The detached terminal never showed %s (%zu bytes queued)", END_MARKER,
            TETHER_TERMINAL (terminal)->queued);
   return G_SOURCE_REMOVE;
-}
-
-static double
-cpu_seconds (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
-         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 static int
@@ -685,6 +738,231 @@ flood_detached (const char *path,
   return 0;
 }
 
+/* 5. Re-attach (issue "Sessions that survive"): a Disconnected tmux
+ * session whose pane holds REATTACH_LINES lines of history, connected and
+ * entered as the window does it (Connect, a new tab, Enter) until a frame
+ * is painted with its screen and its scrollback (Tether fills the terminal
+ * from capture-pane first); against a plain VTE (set up the same) spawning
+ * OpenSSH's `ssh -t host tmux attach` on that session until a frame is
+ * painted with its screen (tmux redraws the screen, no scrollback).  Both
+ * processes make the session alike, through Tether, in a page of the same
+ * tab view, so its pane has the size it is shown at. */
+
+#define REATTACH_LINES 10000
+#define REATTACH_RUNS 5
+#define REATTACH_COMMAND "seq 1 10000\n"
+
+static guint reattach_rows_wanted;
+static gboolean reattach_painted;
+
+/* The end of `seq 1 10000` on the screen, and as many rows as wanted in
+ * the terminal (scrollback and screen). */
+static gboolean
+reattach_drawn (void)
+{
+  g_autofree char *text = vte_terminal_get_text (terminal, NULL, NULL, NULL);
+  GtkAdjustment *rows = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (terminal));
+
+  return text != NULL && strstr (text, "\n9999\n") != NULL && strstr (text, "\n10000\n") != NULL
+         && gtk_adjustment_get_upper (rows) - gtk_adjustment_get_lower (rows) >= reattach_rows_wanted;
+}
+
+/* Looked at after each paint: what was just painted is the terminal now. */
+static void
+reattach_after_paint (GdkFrameClock *clock)
+{
+  if (!reattach_painted && reattach_drawn ())
+    reattach_painted = TRUE;
+}
+
+static gboolean
+reattach_poll_cb (gpointer data)
+{
+  if (!reattach_drawn ())
+    return G_SOURCE_CONTINUE;
+  reattach_painted = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Milliseconds from @start until a frame is painted with the screen, and
+ * @rows rows in the terminal. */
+static double
+wait_reattach_painted (gint64 start,
+                       guint  rows)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  gulong paint_id;
+  double ms;
+
+  reattach_rows_wanted = rows;
+  reattach_painted = FALSE;
+  paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (reattach_after_paint), NULL);
+  iterate_until (&reattach_painted);
+  ms = (g_get_monotonic_time () - start) / 1000.0;
+  g_signal_handler_disconnect (clock, paint_id);
+  return ms;
+}
+
+/* Leaves the tab, closes its page and disconnects its session. */
+static void
+disconnect_tab (AdwTabView       *view,
+                AdwTabPage       *page,
+                TetherSessionTab *tab)
+{
+  TetherSession *session = tether_session_tab_get_session (tab);
+  g_autoptr(GError) error = NULL;
+  TetherTestWait wait = { 0 };
+
+  tether_session_tab_leave (tab);
+  adw_tab_view_close_page (view, page);
+  tether_session_manager_disconnect_session_async (manager, session, NULL, tether_test_store_result,
+                                                   &wait);
+  iterate_until (&wait.done);
+  tether_session_manager_disconnect_session_finish (manager, wait.result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&wait.result);
+  g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_DISCONNECTED);
+  iterate_for (300);
+}
+
+/* A new page of @view showing a new tab on @session, entered. */
+static TetherSessionTab *
+show_tab (AdwTabView     *view,
+          TetherSession  *session,
+          AdwTabPage    **page,
+          gboolean       *entered)
+{
+  TetherSessionTab *tab = g_object_ref_sink (tether_session_tab_new (session));
+
+  terminal = VTE_TERMINAL (tether_session_tab_get_terminal (tab));
+  style_terminal (terminal);
+  *page = adw_tab_view_append (view, GTK_WIDGET (tab));
+  adw_tab_view_set_selected_page (view, *page);
+  tether_session_tab_enter_async (tab, NULL, enter_done, entered);
+  return tab;
+}
+
+/* The session both processes re-attach: its ~/.tmux.conf on the server
+ * keeps more than tmux's default 2000 lines (its user's would), its pane
+ * printed `seq 1 10000` in a tab of @view, then it was disconnected. */
+static TetherSession *
+make_disconnected_session (AdwTabView *view)
+{
+  g_autoptr(TetherSession) setup = open_session ("Setup");
+  g_autoptr(TetherSessionTab) tab = NULL;
+  g_autofree char *output = NULL;
+  TetherSession *session;
+  gboolean entered = FALSE;
+  AdwTabPage *page;
+
+  output = tether_test_exec (setup, "echo 'set -g history-limit 20000' >~/.tmux.conf");
+  tether_session_manager_close_session (manager, setup);
+  session = tether_test_new_tmux_session (manager, tether_test_sshd_get_target (sshd));
+  tab = show_tab (view, session, &page, &entered);
+  iterate_until (&entered);
+  tether_session_write (session, REATTACH_COMMAND, strlen (REATTACH_COMMAND));
+  reattach_rows_wanted = 0;
+  reattach_painted = FALSE;
+  g_timeout_add (20, reattach_poll_cb, NULL);
+  iterate_until (&reattach_painted);
+  iterate_for (300);
+  disconnect_tab (view, page, tab);
+  return session;
+}
+
+/* Connect, a tab, Enter: what the window does on Enter on a Disconnected
+ * session (tether_window_enter_session_async()). */
+static double
+reattach_tmux_once (AdwTabView    *view,
+                    TetherSession *session)
+{
+  g_autoptr(TetherSessionTab) tab = NULL;
+  g_autofree char *top = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean entered = FALSE;
+  GtkAdjustment *rows;
+  AdwTabPage *page;
+  gint64 start;
+  double ms, opened_ms;
+
+  start = g_get_monotonic_time ();
+  tether_test_open_session (manager, session, &error);
+  g_assert_no_error (error);
+  opened_ms = (g_get_monotonic_time () - start) / 1000.0;
+  tab = show_tab (view, session, &page, &entered);
+  ms = wait_reattach_painted (start, REATTACH_LINES);
+  iterate_until (&entered);
+  /* Where a slow one lost its time: the connection, or the rest. */
+  g_printerr ("# re-attach: Opened after %.0f ms, painted after %.0f ms\n", opened_ms, ms);
+
+  /* Not timed: the scrollback holds the pane's history from its start
+   * (but for its first rows: VTE keeps SCROLLBACK rows in all, the pane
+   * has a prompt and `seq` above its 10,000 lines). */
+  rows = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (terminal));
+  top = vte_terminal_get_text_range (terminal, (long) gtk_adjustment_get_lower (rows), 0,
+                                     (long) gtk_adjustment_get_lower (rows) + 9, COLUMNS,
+                                     NULL, NULL, NULL);
+  if (top == NULL || strstr (top, "\n3\n4\n5\n") == NULL)
+    g_error ("The scrollback does not start with the pane's history: “%s”", top);
+
+  disconnect_tab (view, page, tab);
+  return ms;
+}
+
+/* OpenSSH's client on a PTY, as a terminal runs it, attaching that tmux
+ * session. */
+static double
+reattach_ssh_once (AdwTabView    *view,
+                   TetherSession *session)
+{
+  g_autofree char *target = g_strconcat ("=tether-", tether_session_get_instance_id (session),
+                                         NULL);
+  const char *command[] = { "tmux", "attach-session", "-t", target, NULL };
+  g_auto(GStrv) argv = bench_openssh_argv (sshd, TRUE, command);
+  VteTerminal *term;
+  AdwTabPage *page;
+  gint64 start;
+  double ms;
+
+  start = g_get_monotonic_time ();
+  term = VTE_TERMINAL (vte_terminal_new ());
+  style_terminal (term);
+  terminal = term;
+  page = adw_tab_view_append (view, GTK_WIDGET (term));
+  adw_tab_view_set_selected_page (view, page);
+  vte_terminal_spawn_async (term, VTE_PTY_DEFAULT, NULL, argv, NULL, G_SPAWN_SEARCH_PATH,
+                            NULL, NULL, NULL, -1, NULL, NULL, NULL);
+  ms = wait_reattach_painted (start, 0);
+
+  /* Closing the page hangs up ssh; tmux detaches its client. */
+  adw_tab_view_close_page (view, page);
+  iterate_for (300);
+  return ms;
+}
+
+static int
+reattach (const char *mode)
+{
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(TetherSession) session = NULL;
+  gboolean ssh = g_str_equal (mode, "reattach-ssh");
+  AdwTabView *view;
+
+  start_server ();
+  view = present_tab_view ();
+  session = make_disconnected_session (view);
+
+  for (int i = 0; i < REATTACH_RUNS; i++)
+    {
+      double ms = ssh ? reattach_ssh_once (view, session) : reattach_tmux_once (view, session);
+
+      g_array_append_val (times, ms);
+    }
+
+  print_times (mode, times);
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -698,8 +976,8 @@ main (int   argc,
 
   if (argc < 2)
     {
-      g_printerr ("usage: %s flood-local|flood-ssh FILE [PACING] | flood-detached FILE [drop|block] |"
-                  " echo-local|echo-ssh | enter|enter-local\n", argv[0]);
+      g_printerr ("usage: %s flood-local|flood-ssh|flood-tmux FILE [PACING] | flood-detached FILE [drop|block] |"
+                  " echo-local|echo-ssh|echo-tmux | enter|enter-local | reattach-tmux|reattach-ssh\n", argv[0]);
       return 2;
     }
   mode = argv[1];
@@ -712,6 +990,8 @@ main (int   argc,
     status = echo (mode);
   else if (g_str_equal (mode, "enter") || g_str_equal (mode, "enter-local"))
     status = enter (mode);
+  else if (g_str_equal (mode, "reattach-tmux") || g_str_equal (mode, "reattach-ssh"))
+    status = reattach (mode);
   fflush (stdout);
 
   if (manager != NULL)
