@@ -870,8 +870,9 @@ make_disconnected_session (AdwTabView *view)
   return session;
 }
 
-/* Connect, a tab, Enter: what the window does on Enter on a Disconnected
- * session (tether_window_enter_session_async()). */
+/* Connect (with what was printed meanwhile read on the way), a tab,
+ * Enter: what the window does on Enter on a Disconnected session
+ * (_tether_window_open_session_async()). */
 static double
 reattach_tmux_once (AdwTabView    *view,
                     TetherSession *session)
@@ -879,6 +880,7 @@ reattach_tmux_once (AdwTabView    *view,
   g_autoptr(TetherSessionTab) tab = NULL;
   g_autofree char *top = NULL;
   g_autoptr(GError) error = NULL;
+  TetherTestWait wait = { 0 };
   gboolean entered = FALSE;
   GtkAdjustment *rows;
   AdwTabPage *page;
@@ -886,7 +888,10 @@ reattach_tmux_once (AdwTabView    *view,
   double ms, opened_ms;
 
   start = g_get_monotonic_time ();
-  tether_test_open_session (manager, session, &error);
+  tether_session_manager_connect_session_async (manager, session, NULL, tether_test_store_result, &wait);
+  tether_test_wait_for_flag (&wait.done, 20000);
+  g_free (tether_session_manager_connect_session_finish (manager, wait.result, &error));
+  g_clear_object (&wait.result);
   g_assert_no_error (error);
   opened_ms = (g_get_monotonic_time () - start) / 1000.0;
   tab = show_tab (view, session, &page, &entered);
