@@ -4,6 +4,8 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "tether-test-sshd.h"
 
@@ -23,7 +25,8 @@
  *
  *   bench-invoke TETHER ROUNDS
  *
- * prints `RESULT invoke-<who> wall_ms=…` lines, one per run.
+ * prints `RESULT invoke-<who> wall_ms=… servers_cpu_ms=…` lines, one per
+ * run: its time, and the processor time the sshd servers spent on it.
  */
 
 #define N_HOSTS 50
@@ -67,12 +70,46 @@ time_run (const char * const *argv,
   return ms;
 }
 
+/* The processor time the sshd servers' finished children took (their
+ * listeners reap every connection's processes): what the servers spent on
+ * the logins and commands, which no client can spend less of. */
+static double
+servers_cpu_ms (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  double ticks = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc", name, "stat", NULL);
+      g_autofree char *stat = NULL;
+      g_auto(GStrv) fields = NULL;
+      const char *after;
+
+      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (path, &stat, NULL, NULL) ||
+          !g_str_has_prefix (strchr (stat, '('), "(sshd)") || (after = strrchr (stat, ')')) == NULL)
+        continue;
+      /* After the command: state, ppid, …; cutime and cstime are the
+       * 14th and 15th from there. */
+      fields = g_strsplit (after + 2, " ", -1);
+      if (g_strv_length (fields) > 14 && atoi (fields[1]) == (int) getpid ())
+        ticks += g_ascii_strtod (fields[13], NULL) + g_ascii_strtod (fields[14], NULL);
+    }
+  return ticks * 1000.0 / sysconf (_SC_CLK_TCK);
+}
+
+static double servers_before;   /* servers_cpu_ms() at the last result */
+
 static void
 result (const char *who,
         double      ms)
 {
-  printf ("RESULT invoke-%s wall_ms=%.1f\n", who, ms);
+  double servers = servers_cpu_ms ();
+
+  printf ("RESULT invoke-%s wall_ms=%.1f servers_cpu_ms=%.0f\n", who, ms, servers - servers_before);
   fflush (stdout);
+  servers_before = servers;
 }
 
 /* host01 … host50, each a port of one of the servers, in ~/.ssh/config,
@@ -150,6 +187,7 @@ main (int   argc,
   pdsh_args = g_strdup_printf ("-F %s -2 -a -x -l%%u %%h", config_path);
   g_setenv ("PDSH_SSH_ARGS", pdsh_args, TRUE);
 
+  servers_before = servers_cpu_ms ();
   for (guint round = 0; round < rounds; round++)
     {
       const char *tether_argv[] = { tether, "--invoke-command", "hostname", "--computer-name", aliases->str,
@@ -204,6 +242,7 @@ main (int   argc,
       time_run (new_argv, "tether --new-session", 0, TRUE);
       g_string_append_printf (sessions, "%s%s", i > 0 ? "," : "", name);
     }
+  servers_before = servers_cpu_ms ();
   for (guint round = 0; round < rounds; round++)
     {
       const char *tether_argv[] = { tether, "--invoke-command", "hostname", "--session", sessions->str, NULL };
