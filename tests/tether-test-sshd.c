@@ -652,11 +652,20 @@ kill_tmux_server (TetherTestSshd *sshd)
   const char *argv[] = { "tmux", "kill-server", NULL };
   const char *envp[] = { tmpdir, "PATH=/usr/bin:/bin", NULL };
 
+  g_autofree char *socket = g_build_filename (sockets, "default", NULL);
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
   if (!g_file_test (sockets, G_FILE_TEST_IS_DIR))
     return;
   g_spawn_sync (NULL, (char **) argv, (char **) envp, G_SPAWN_SEARCH_PATH_FROM_ENVP
                 | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
                 NULL, NULL, NULL, NULL, NULL, NULL);
+  /* kill-server returns before the server is gone; a client started
+   * meanwhile (the restarted sshd's next session) would reach the dying
+   * server and hear "server exited unexpectedly".  The server removes its
+   * socket last. */
+  while (g_file_test (socket, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
 }
 
 static void
