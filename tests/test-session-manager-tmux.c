@@ -74,19 +74,6 @@ file_exists_remotely (TetherSession *probe,
   return g_str_has_prefix (output, "yes");
 }
 
-static guint
-count_logins (void)
-{
-  g_autofree char *log = NULL;
-  g_autofree char *accepted = g_strdup_printf ("Accepted publickey for %s ", tether_test_sshd_get_user (sshd));
-  guint n = 0;
-
-  g_assert_true (g_file_get_contents (tether_test_sshd_get_log_path (sshd), &log, NULL, NULL));
-  for (const char *p = log; (p = strstr (p, accepted)) != NULL; p++)
-    n++;
-  return n;
-}
-
 /* Connect as the window's Enter does it: what was printed meanwhile, read
  * on the connection that then re-attaches: one login, not two. */
 static void
@@ -115,7 +102,7 @@ test_connect_receiving (void)
     ;
   tether_session_manager_close_session (manager, probe);
 
-  logins = count_logins ();
+  logins = tether_test_sshd_count_logins (sshd);
   tether_session_manager_connect_session_async (manager, session, NULL, tether_test_store_result, &wait);
   tether_test_wait_for_flag (&wait.done, 20000);
   text = tether_session_manager_connect_session_finish (manager, wait.result, &error);
@@ -131,7 +118,7 @@ test_connect_receiving (void)
   tether_test_wait_for_output (session, "early-4");
   tether_test_type (session, "echo \"y=$Y\"\r");
   tether_test_wait_for_output (session, "y=kept");
-  g_assert_cmpuint (count_logins (), ==, logins + 1);
+  g_assert_cmpuint (tether_test_sshd_count_logins (sshd), ==, logins + 1);
 
   tether_session_manager_close_all (manager);
 }

@@ -992,6 +992,18 @@ count_established (const char *path,
 }
 
 guint
+tether_test_sshd_count_logins (TetherTestSshd *sshd)
+{
+  g_autofree char *log = NULL;
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents (sshd->log_path, &log, NULL, NULL));
+  for (const char *p = log; (p = strstr (p, "Accepted ")) != NULL; p++)
+    n++;
+  return n;
+}
+
+guint
 tether_test_sshd_count_connections (TetherTestSshd *sshd)
 {
   guint n = 0;

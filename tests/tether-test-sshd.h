@@ -67,6 +67,8 @@ void            tether_test_sshd_restart          (TetherTestSshd  *sshd);
 /* Authorizes one more public key file. */
 void            tether_test_sshd_authorize_key    (TetherTestSshd  *sshd,
                                                    const char      *pubkey_path);
+/* Logins the server accepted in its current run (its log). */
+guint           tether_test_sshd_count_logins     (TetherTestSshd *sshd);
 /* Established TCP connections to the server's ports, seen from the server. */
 guint           tether_test_sshd_count_connections (TetherTestSshd *sshd);
 /* Waits (tether_test_wait_until()) until it counts @expected. */
