@@ -31,17 +31,18 @@ new_manager (guint reconnect_window_s,
   return tether_session_manager_new (NULL, &config);
 }
 
-/* How many logins the server accepted in its current run. */
-static guint
-count_logins (TetherTestSshd *sshd)
+/* A new session named @name on @sshd, Opened. */
+static TetherSession *
+open_on (TetherSessionManager *manager,
+         TetherTestSshd       *sshd,
+         const char           *name)
 {
-  g_autofree char *log = NULL;
-  guint n = 0;
+  g_autoptr(GError) error = NULL;
+  TetherSession *session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd),
+                                                    name, &error);
 
-  g_assert_true (g_file_get_contents (tether_test_sshd_get_log_path (sshd), &log, NULL, NULL));
-  for (const char *p = log; (p = strstr (p, "Accepted ")) != NULL; p++)
-    n++;
-  return n;
+  g_assert_no_error (error);
+  return session;
 }
 
 static void
@@ -62,12 +63,10 @@ test_killed (void)
   g_autoptr(TetherTestSshd) sshd = tether_test_sshd_new (NULL);
   g_autoptr(TetherSessionManager) manager = new_manager (60, 0);
   g_autoptr(TetherSession) session = NULL;
-  g_autoptr(GError) error = NULL;
   int reconnected = 0;
 
   tether_test_sshd_trust (sshd);
-  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Killed", &error);
-  g_assert_no_error (error);
+  session = open_on (manager, sshd, "Killed");
   tether_test_attach (session);
   tether_test_type (session, "export MARK=before-$((6*7))\necho $MARK\n");
   tether_test_wait_for_output (session, "before-42");
@@ -107,8 +106,7 @@ test_window_runs_out (void)
   g_autoptr(GError) error = NULL;
 
   tether_test_sshd_trust (sshd);
-  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Away", &error);
-  g_assert_no_error (error);
+  session = open_on (manager, sshd, "Away");
   tether_test_attach (session);
 
   tether_test_sshd_shut_down (sshd);
@@ -136,11 +134,9 @@ test_frozen (void)
   g_autoptr(TetherTestSshd) sshd = tether_test_sshd_new (NULL);
   g_autoptr(TetherSessionManager) manager = new_manager (0, 300);
   g_autoptr(TetherSession) session = NULL;
-  g_autoptr(GError) error = NULL;
 
   tether_test_sshd_trust (sshd);
-  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Frozen", &error);
-  g_assert_no_error (error);
+  session = open_on (manager, sshd, "Frozen");
 
   tether_test_sshd_stop_connections (sshd, TRUE);
   tether_test_wait_state (session, TETHER_SESSION_STATE_BROKEN, 600 + 1000);
@@ -157,11 +153,9 @@ test_check_now (void)
   g_autoptr(TetherTestSshd) sshd = tether_test_sshd_new (NULL);
   g_autoptr(TetherSessionManager) manager = new_manager (60, 0);
   g_autoptr(TetherSession) session = NULL;
-  g_autoptr(GError) error = NULL;
 
   tether_test_sshd_trust (sshd);
-  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Check", &error);
-  g_assert_no_error (error);
+  session = open_on (manager, sshd, "Check");
 
   /* A live connection passes the check. */
   tether_session_manager_check_connections (manager);
@@ -210,8 +204,7 @@ test_link_events (gconstpointer data)
       g_assert_no_error (error);
     }
   tether_test_sshd_trust (sshd);
-  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Link", &error);
-  g_assert_no_error (error);
+  session = open_on (manager, sshd, "Link");
   /* The manager's system bus is connected and subscribed once a round
    * trip on it is done: wait for its match rule to be there. */
   if (resume)
@@ -345,12 +338,10 @@ test_host_key_changed (void)
   g_autoptr(TetherSessionManager) manager = new_manager (240, 0);
   g_autoptr(TetherTestInteraction) interaction = tether_test_interaction_new (TRUE);
   g_autoptr(TetherSession) session = NULL;
-  g_autoptr(GError) error = NULL;
 
   tether_test_sshd_trust (sshd);
   tether_session_manager_set_interaction (manager, TETHER_INTERACTION (interaction));
-  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Changed", &error);
-  g_assert_no_error (error);
+  session = open_on (manager, sshd, "Changed");
 
   tether_test_sshd_change_host_key (sshd);
   tether_test_wait_state (session, TETHER_SESSION_STATE_BROKEN, WAIT_MS);
@@ -368,14 +359,11 @@ test_shared (void)
   g_autoptr(TetherSessionManager) manager = new_manager (60, 0);
   g_autoptr(TetherSession) a = NULL;
   g_autoptr(TetherSession) b = NULL;
-  g_autoptr(GError) error = NULL;
 
   tether_test_sshd_trust (sshd);
-  a = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "SharedA", &error);
-  g_assert_no_error (error);
-  b = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "SharedB", &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (count_logins (sshd), ==, 1);
+  a = open_on (manager, sshd, "SharedA");
+  b = open_on (manager, sshd, "SharedB");
+  g_assert_cmpuint (tether_test_sshd_count_logins (sshd), ==, 1);
 
   tether_test_sshd_kill_connections (sshd);
   tether_test_wait_state (a, TETHER_SESSION_STATE_CONNECTING, WAIT_MS);
@@ -383,7 +371,7 @@ test_shared (void)
   tether_test_wait_state (a, TETHER_SESSION_STATE_OPENED, WAIT_MS);
   tether_test_wait_state (b, TETHER_SESSION_STATE_OPENED, WAIT_MS);
 
-  g_assert_cmpuint (count_logins (sshd), ==, 2);
+  g_assert_cmpuint (tether_test_sshd_count_logins (sshd), ==, 2);
   g_assert_cmpuint (tether_session_manager_get_n_connections (manager), ==, 1);
   g_assert_cmpuint (tether_test_sshd_count_connections (sshd), ==, 1);
   tether_session_manager_close_all (manager);
@@ -416,12 +404,10 @@ test_reconnect_now (void)
   g_autoptr(TetherTestSshd) sshd = tether_test_sshd_new (NULL);
   g_autoptr(TetherSessionManager) manager = new_manager (60, 0);
   g_autoptr(TetherSession) session = NULL;
-  g_autoptr(GError) error = NULL;
   Attempting data;
 
   tether_test_sshd_trust (sshd);
-  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Now", &error);
-  g_assert_no_error (error);
+  session = open_on (manager, sshd, "Now");
 
   tether_test_sshd_shut_down (sshd);
   tether_test_wait_state (session, TETHER_SESSION_STATE_CONNECTING, WAIT_MS);
@@ -446,11 +432,9 @@ test_close_while_connecting (void)
   g_autoptr(TetherTestSshd) sshd = tether_test_sshd_new (NULL);
   g_autoptr(TetherSessionManager) manager = new_manager (60, 0);
   g_autoptr(TetherSession) session = NULL;
-  g_autoptr(GError) error = NULL;
 
   tether_test_sshd_trust (sshd);
-  session = tether_test_new_session (manager, tether_test_sshd_get_target (sshd), "Closed", &error);
-  g_assert_no_error (error);
+  session = open_on (manager, sshd, "Closed");
 
   tether_test_sshd_shut_down (sshd);
   tether_test_wait_state (session, TETHER_SESSION_STATE_CONNECTING, WAIT_MS);
