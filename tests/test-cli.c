@@ -1111,6 +1111,8 @@ main (int   argc,
   int status;
 
   tether_test_init (&argc, &argv);
+  /* The tether processes it starts use it too. */
+  tether_test_start_private_display ();
 
   /* Under LeakSanitizer every child would list the suppressions it used on
    * stderr, which the commands' output is compared with. */

@@ -197,6 +197,7 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  tether_test_start_private_display ();
   gtk_init ();
   adw_init ();
 

@@ -9,6 +9,7 @@
 #include <locale.h>
 
 #include "tether-preferences-window.h"
+#include "tether-test-sshd.h"
 #include "tether-test-widgets.h"
 
 typedef struct {
@@ -204,6 +205,7 @@ main (int   argc,
   gtk_disable_setlocale ();
 
   g_test_init (&argc, &argv, NULL);
+  tether_test_start_private_display ();
   gtk_init ();
   adw_init ();
 

@@ -5,6 +5,7 @@
 
 #include "tether-terminal-private.h"
 #include "tether-test-screen.h"
+#include "tether-test-sshd.h"
 
 /*
  * Skipping output that would scroll out unseen must leave the terminal as
@@ -285,6 +286,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  tether_test_start_private_display ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 

@@ -675,6 +675,7 @@ main (int   argc,
   int status;
 
   tether_test_init (&argc, &argv);
+  tether_test_start_private_display ();
   gtk_init ();
   adw_init ();
 

@@ -48,6 +48,8 @@ struct _TetherTestSshd
 static char    *test_tmpdir;
 static char    *sshd_path;      /* NULL: SSHD_PATH */
 static GPid     bus_pid;
+static GPid     display_pid;
+static pid_t    display_owner;
 static guint    n_servers;
 static GList   *live_servers;
 static GPid     agent_pid;
@@ -80,22 +82,35 @@ die_with_parent (gpointer user_data)
     _exit (127);
 }
 
+/* out_fd is the child's stdout and stderr; extra_fd, when not -1, its fd 3. */
 static GPid
-spawn_bound (const char * const *argv,
-             int                 out_fd)
+spawn_bound_with_fd (const char * const *argv,
+                     int                 out_fd,
+                     int                 extra_fd)
 {
   g_autoptr(GError) error = NULL;
+  const int target_fd = 3;
   GPid pid = 0;
 
   if (!g_spawn_async_with_pipes_and_fds (NULL, argv, NULL,
                                          G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL |
                                          G_SPAWN_SEARCH_PATH,
                                          die_with_parent, GINT_TO_POINTER (getpid ()),
-                                         -1, out_fd, out_fd, NULL, NULL, 0,
+                                         -1, out_fd, out_fd,
+                                         extra_fd != -1 ? &extra_fd : NULL,
+                                         extra_fd != -1 ? &target_fd : NULL,
+                                         extra_fd != -1 ? 1 : 0,
                                          &pid, NULL, NULL, NULL, &error))
     g_error ("Cannot start %s: %s", argv[0], error->message);
 
   return pid;
+}
+
+static GPid
+spawn_bound (const char * const *argv,
+             int                 out_fd)
+{
+  return spawn_bound_with_fd (argv, out_fd, -1);
 }
 
 /* Runs a helper program to completion; any failure aborts the test with the
@@ -328,6 +343,64 @@ tether_test_start_private_bus (void)
         g_error ("dbus-daemon gave no address: %s", log ? log : "");
       g_usleep (5 * 1000);
     }
+}
+
+static void
+stop_private_display (void)
+{
+  /* TERM, not KILL: Xvfb then removes its lock file and socket. */
+  if (display_pid > 0 && getpid () == display_owner)
+    {
+      kill (display_pid, SIGTERM);
+      while (waitpid (display_pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    }
+  display_pid = 0;
+}
+
+/* An X server of the test program's own.  On one shared server, every GTK
+ * program asks the owner of an X selection for its targets whenever it
+ * changes hands (a focused entry takes PRIMARY, a paste CLIPBOARD); an owner
+ * that ends while such an answer is on its way leaks it in GDK, and
+ * LeakSanitizer failed whichever test that was. */
+void
+tether_test_start_private_display (void)
+{
+  const char *argv[] = {
+    "Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp", NULL
+  };
+  g_autoptr(GString) number = g_string_new (":");
+  int null_fd;
+  int fds[2];
+  char c = 0;
+
+  g_return_if_fail (display_pid == 0);
+
+  /* A child of g_test_trap_subprocess() uses its parent's. */
+  if (g_getenv ("TETHER_TEST_DISPLAY") != NULL &&
+      g_strcmp0 (g_getenv ("TETHER_TEST_DISPLAY"), g_getenv ("DISPLAY")) == 0)
+    return;
+
+  if (pipe2 (fds, O_CLOEXEC) < 0)
+    g_error ("pipe2: %s", g_strerror (errno));
+  null_fd = open ("/dev/null", O_WRONLY | O_CLOEXEC);
+  /* -displayfd: Xvfb picks a free display itself and writes its number
+   * there once it accepts clients. */
+  display_pid = spawn_bound_with_fd (argv, null_fd, fds[1]);
+  display_owner = getpid ();
+  atexit (stop_private_display);
+  close (null_fd);
+  close (fds[1]);
+
+  while (read (fds[0], &c, 1) == 1 && c != '\n')
+    g_string_append_c (number, c);
+  close (fds[0]);
+  if (c != '\n' || number->len == 1)
+    g_error ("Xvfb ended without opening a display: run “Xvfb -displayfd 1” to see why");
+
+  g_setenv ("DISPLAY", number->str, TRUE);
+  g_setenv ("TETHER_TEST_DISPLAY", number->str, TRUE);
+  g_unsetenv ("WAYLAND_DISPLAY");
 }
 
 /* sshd names its PAM service after its argv[0]: servers started from now

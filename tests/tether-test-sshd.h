@@ -96,6 +96,11 @@ const char     *tether_test_password_user         (const char      *password);
 /* Gives the test a new, empty session bus (tether_test_init() starts one). */
 void            tether_test_start_private_bus     (void);
 
+/* Starts an X server for this test program alone and points DISPLAY at it;
+ * it ends with the program.  GUI tests call it before GTK opens the
+ * display; in a child of g_test_trap_subprocess() it keeps the parent's. */
+void            tether_test_start_private_display (void);
+
 /* Servers started from now on use the PAM service @service (a file in
  * /etc/pam.d), or sshd's own again with %NULL. */
 void            tether_test_sshd_set_pam_service  (const char      *service);

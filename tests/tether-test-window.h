@@ -177,6 +177,7 @@ tether_test_window_setup (int    *argc,
                           char ***argv)
 {
   tether_test_init (argc, argv);
+  tether_test_start_private_display ();
 
   sshd = tether_test_sshd_new (NULL);
   tether_test_sshd_trust (sshd);
@@ -184,14 +185,6 @@ tether_test_window_setup (int    *argc,
   app = tether_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-  /* Focusing a selectable label or an entry selects its text, which takes
-   * the X PRIMARY selection; with other GTK tests on the same X server the
-   * selection then goes back and forth, and GDK's X11 selection code leaks
-   * a little each time (LeakSanitizer sees it).  Nothing here needs it. */
-  g_object_set (gtk_settings_get_default (),
-                "gtk-label-select-on-focus", FALSE,
-                "gtk-entry-select-on-focus", FALSE,
-                NULL);
 
   window = TETHER_WINDOW (tether_application_ensure_window (app));
   gtk_window_present (GTK_WINDOW (window));
