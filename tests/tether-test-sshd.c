@@ -1035,16 +1035,17 @@ tether_test_sshd_authorize_key (TetherTestSshd *sshd,
   g_chmod (sshd->authorized_keys_path, 0644);
 }
 
-static guint
-count_established (const char *path,
-                   guint       port)
+/* Adds to @seen each established connection whose local end is @port. */
+static void
+add_established (GHashTable *seen,
+                 const char *path,
+                 guint       port)
 {
   g_autofree char *table = NULL;
   g_auto(GStrv) lines = NULL;
-  guint count = 0;
 
   if (!g_file_get_contents (path, &table, NULL, NULL))
-    return 0;
+    return;
   lines = g_strsplit (table, "\n", -1);
   /* "sl local_address rem_address st …", addresses as HEXADDR:HEXPORT; the
    * first line is the header. */
@@ -1058,10 +1059,39 @@ count_established (const char *path,
         continue;
       colon = strrchr (local, ':');
       if (colon != NULL && state == 0x01 && strtoul (colon + 1, NULL, 16) == port)
-        count++;
+        g_hash_table_add (seen, g_strconcat (local, " ", remote, NULL));
     }
+}
 
-  return count;
+static GHashTable *
+established (TetherTestSshd *sshd)
+{
+  GHashTable *seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < tether_test_sshd_get_n_ports (sshd); i++)
+    {
+      guint port = tether_test_sshd_get_nth_port (sshd, i);
+
+      add_established (seen, "/proc/net/tcp", port);
+      add_established (seen, "/proc/net/tcp6", port);
+    }
+  return seen;
+}
+
+static gboolean
+same_set (GHashTable *a,
+          GHashTable *b)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  if (g_hash_table_size (a) != g_hash_table_size (b))
+    return FALSE;
+  g_hash_table_iter_init (&iter, a);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (b, key))
+      return FALSE;
+  return TRUE;
 }
 
 guint
@@ -1079,15 +1109,21 @@ tether_test_sshd_count_logins (TetherTestSshd *sshd)
 guint
 tether_test_sshd_count_connections (TetherTestSshd *sshd)
 {
-  guint n = 0;
+  g_autoptr(GHashTable) before = established (sshd);
 
-  for (guint i = 0; i < tether_test_sshd_get_n_ports (sshd); i++)
+  /* /proc/net/tcp is read a page at a time, not as one snapshot: while the
+   * other tests open and close connections, a socket can be listed twice
+   * or not at all.  Hence a set, and two reads that agree. */
+  for (guint tries = 0; tries < 20; tries++)
     {
-      guint port = tether_test_sshd_get_nth_port (sshd, i);
+      g_autoptr(GHashTable) after = established (sshd);
 
-      n += count_established ("/proc/net/tcp", port) + count_established ("/proc/net/tcp6", port);
+      if (same_set (before, after))
+        break;
+      g_clear_pointer (&before, g_hash_table_unref);
+      before = g_steal_pointer (&after);
     }
-  return n;
+  return g_hash_table_size (before);
 }
 
 typedef struct {
