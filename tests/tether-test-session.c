@@ -273,6 +273,19 @@ state_is (gpointer data)
   return tether_session_get_state (wait->session) == wait->state;
 }
 
+static char *
+describe_state (gpointer data)
+{
+  StateWait *wait = data;
+  const char *error = tether_session_get_last_error (wait->session);
+
+  return g_strdup_printf ("“%s” to be %s; it is %s (last error: %s)",
+                          tether_session_get_name (wait->session),
+                          tether_session_state_to_string (wait->state),
+                          tether_session_state_to_string (tether_session_get_state (wait->session)),
+                          error ? error : "none");
+}
+
 void
 tether_test_wait_state (TetherSession      *session,
                         TetherSessionState  state,
@@ -280,7 +293,7 @@ tether_test_wait_state (TetherSession      *session,
 {
   StateWait wait = { session, state };
 
-  tether_test_wait_until (state_is, &wait, timeout_ms);
+  tether_test_wait_until_described (state_is, describe_state, &wait, timeout_ms);
 }
 
 char *

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 
 #include "tether-test-sshd.h"
+#include "tether-test-proc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -621,83 +622,72 @@ start_listener (TetherTestSshd *sshd)
   return TRUE;
 }
 
-typedef struct {
-  pid_t pid;
-  pid_t ppid;
-} ProcEntry;
-
-static GArray *
-read_process_table (void)
+/* The server's end of each connection to it: socket inodes. */
+static GHashTable *
+established (TetherTestSshd *sshd)
 {
-  GArray *table = g_array_new (FALSE, FALSE, sizeof (ProcEntry));
-  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
-  const char *name;
+  g_autofree guint *ports = g_new (guint, tether_test_sshd_get_n_ports (sshd));
 
-  g_assert_nonnull (proc);
-  while ((name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *path = NULL;
-      g_autofree char *stat = NULL;
-      const char *after_comm;
-      ProcEntry entry;
-      char state;
-
-      if (!g_ascii_isdigit (name[0]))
-        continue;
-      path = g_build_filename ("/proc", name, "stat", NULL);
-      /* Processes come and go while we read: a vanished one is no error. */
-      if (!g_file_get_contents (path, &stat, NULL, NULL))
-        continue;
-      /* The command name may hold spaces and parentheses: the fields after
-       * it start at the last ')'. */
-      after_comm = strrchr (stat, ')');
-      if (after_comm == NULL || sscanf (after_comm + 1, " %c %d", &state, &entry.ppid) != 2)
-        continue;
-      entry.pid = atoi (name);
-      g_array_append_val (table, entry);
-    }
-
-  return table;
+  for (guint i = 0; i < tether_test_sshd_get_n_ports (sshd); i++)
+    ports[i] = tether_test_sshd_get_nth_port (sshd, i);
+  return tether_test_proc_established (ports, tether_test_sshd_get_n_ports (sshd));
 }
 
-/* Every process below @root, found through the parent pids in /proc: the
- * per-connection processes call setsid(), so neither process groups nor
- * sessions find them. */
-static GArray *
-collect_descendants (GPid root)
+/* Whether @pid is where @signum leaves it: gone, stopped, or running. */
+static gboolean
+signal_took (pid_t pid,
+             int   signum)
 {
-  g_autoptr(GArray) table = read_process_table ();
-  GArray *found = g_array_new (FALSE, FALSE, sizeof (pid_t));
-  pid_t root_pid = root;
+  char state = tether_test_proc_get_state (pid);
 
-  g_array_append_val (found, root_pid);
-  for (guint i = 0; i < found->len; i++)
-    {
-      pid_t parent = g_array_index (found, pid_t, i);
-
-      for (guint j = 0; j < table->len; j++)
-        {
-          ProcEntry *entry = &g_array_index (table, ProcEntry, j);
-
-          if (entry->ppid == parent)
-            g_array_append_val (found, entry->pid);
-        }
-    }
-  g_array_remove_index (found, 0);
-
-  return found;
+  if (signum == SIGKILL)
+    return state == 0 || state == 'Z';
+  if (signum == SIGSTOP)
+    return state == 0 || state == 'T' || state == 't';
+  return state != 'T' && state != 't';
 }
 
+/* Sends @signum to every process of the server's connections.  The tree
+ * below the listener is most of them; but the monitor of a connection
+ * forks its post-authentication child once the client is told it logged
+ * in, so a test that acts at once can signal the monitor before that
+ * child shows in /proc: reparented to init, the child would keep the
+ * connection going.  So every process that holds one of the sockets the
+ * server had is signaled too, until all of them took it. */
 static void
 signal_connections (TetherTestSshd *sshd,
                     int             signum)
 {
+  g_autoptr(GHashTable) sockets = established (sshd);
   g_autoptr(GArray) children = NULL;
+  gint64 deadline = g_get_monotonic_time () + scale_timeout (5000) * G_TIME_SPAN_MILLISECOND;
 
   g_assert_cmpint (sshd->pid, >, 0);
-  children = collect_descendants (sshd->pid);
+  children = tether_test_proc_descendants (sshd->pid);
   for (guint i = 0; i < children->len; i++)
     kill (g_array_index (children, pid_t, i), signum);
+
+  for (;;)
+    {
+      g_autoptr(GArray) holders = tether_test_proc_socket_holders (sockets);
+      gboolean done = TRUE;
+
+      for (guint i = 0; i < holders->len; i++)
+        {
+          pid_t pid = g_array_index (holders, pid_t, i);
+
+          if (!signal_took (pid, signum))
+            {
+              kill (pid, signum);
+              done = FALSE;
+            }
+        }
+      if (done)
+        return;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("The server's connections did not take signal %d in 5 s", signum);
+      g_usleep (1000);
+    }
 }
 
 /* A failing test says why the server side thought what it did: the log
@@ -1035,65 +1025,6 @@ tether_test_sshd_authorize_key (TetherTestSshd *sshd,
   g_chmod (sshd->authorized_keys_path, 0644);
 }
 
-/* Adds to @seen each established connection whose local end is @port. */
-static void
-add_established (GHashTable *seen,
-                 const char *path,
-                 guint       port)
-{
-  g_autofree char *table = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!g_file_get_contents (path, &table, NULL, NULL))
-    return;
-  lines = g_strsplit (table, "\n", -1);
-  /* "sl local_address rem_address st …", addresses as HEXADDR:HEXPORT; the
-   * first line is the header. */
-  for (guint i = 1; lines[i] != NULL; i++)
-    {
-      char local[128], remote[128];
-      unsigned int state;
-      const char *colon;
-
-      if (sscanf (lines[i], " %*s %127s %127s %x", local, remote, &state) != 3)
-        continue;
-      colon = strrchr (local, ':');
-      if (colon != NULL && state == 0x01 && strtoul (colon + 1, NULL, 16) == port)
-        g_hash_table_add (seen, g_strconcat (local, " ", remote, NULL));
-    }
-}
-
-static GHashTable *
-established (TetherTestSshd *sshd)
-{
-  GHashTable *seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  for (guint i = 0; i < tether_test_sshd_get_n_ports (sshd); i++)
-    {
-      guint port = tether_test_sshd_get_nth_port (sshd, i);
-
-      add_established (seen, "/proc/net/tcp", port);
-      add_established (seen, "/proc/net/tcp6", port);
-    }
-  return seen;
-}
-
-static gboolean
-same_set (GHashTable *a,
-          GHashTable *b)
-{
-  GHashTableIter iter;
-  gpointer key;
-
-  if (g_hash_table_size (a) != g_hash_table_size (b))
-    return FALSE;
-  g_hash_table_iter_init (&iter, a);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!g_hash_table_contains (b, key))
-      return FALSE;
-  return TRUE;
-}
-
 guint
 tether_test_sshd_count_logins (TetherTestSshd *sshd)
 {
@@ -1109,21 +1040,9 @@ tether_test_sshd_count_logins (TetherTestSshd *sshd)
 guint
 tether_test_sshd_count_connections (TetherTestSshd *sshd)
 {
-  g_autoptr(GHashTable) before = established (sshd);
+  g_autoptr(GHashTable) sockets = established (sshd);
 
-  /* /proc/net/tcp is read a page at a time, not as one snapshot: while the
-   * other tests open and close connections, a socket can be listed twice
-   * or not at all.  Hence a set, and two reads that agree. */
-  for (guint tries = 0; tries < 20; tries++)
-    {
-      g_autoptr(GHashTable) after = established (sshd);
-
-      if (same_set (before, after))
-        break;
-      g_clear_pointer (&before, g_hash_table_unref);
-      before = g_steal_pointer (&after);
-    }
-  return g_hash_table_size (before);
+  return g_hash_table_size (sockets);
 }
 
 typedef struct {
@@ -1318,6 +1237,7 @@ tether_test_password_user (const char *password)
 typedef struct {
   gboolean *flag;
   gboolean (*func) (gpointer data);
+  char    *(*describe) (gpointer data);
   gpointer  data;
 } WaitCondition;
 
@@ -1354,8 +1274,9 @@ wait_for (WaitCondition *cond,
     {
       if (timed_out)
         {
+          g_autofree char *described = cond->describe ? cond->describe (cond->data) : NULL;
           g_autofree char *msg = g_strdup_printf ("timed out after %u ms waiting for %s",
-                                                  scaled, what);
+                                                  scaled, described ? described : what);
 
           g_source_remove (ticker);
           for (GList *l = live_servers; l != NULL; l = l->next)
@@ -1376,7 +1297,7 @@ void
 tether_test_wait_for_flag (gboolean *flag,
                            guint     timeout_ms)
 {
-  WaitCondition cond = { flag, NULL, NULL };
+  WaitCondition cond = { flag, NULL, NULL, NULL };
 
   wait_for (&cond, timeout_ms, "a flag");
 }
@@ -1386,7 +1307,18 @@ tether_test_wait_until (gboolean (*func) (gpointer data),
                         gpointer   data,
                         guint      timeout_ms)
 {
-  WaitCondition cond = { NULL, func, data };
+  WaitCondition cond = { NULL, func, NULL, data };
+
+  wait_for (&cond, timeout_ms, "a condition");
+}
+
+void
+tether_test_wait_until_described (gboolean (*func) (gpointer data),
+                                  char    *(*describe) (gpointer data),
+                                  gpointer   data,
+                                  guint      timeout_ms)
+{
+  WaitCondition cond = { NULL, func, describe, data };
 
   wait_for (&cond, timeout_ms, "a condition");
 }

@@ -115,6 +115,11 @@ void            tether_test_wait_for_flag         (gboolean        *flag,
 void            tether_test_wait_until            (gboolean       (*func) (gpointer data),
                                                    gpointer         data,
                                                    guint            timeout_ms);
+/* Same; on a timeout the failure says what @describe returns (freed). */
+void            tether_test_wait_until_described (gboolean       (*func) (gpointer data),
+                                                   char          *(*describe) (gpointer data),
+                                                   gpointer         data,
+                                                   guint            timeout_ms);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TetherTestSshd, tether_test_sshd_free)
 
