@@ -21,9 +21,9 @@ is_button_labelled (GtkWidget     *widget,
 }
 
 static gboolean
-show_output_shown (gpointer data)
+button_shown (gpointer label)
 {
-  GtkWidget *button = tether_test_find_widget (GTK_WIDGET (window), is_button_labelled, "_Show Output");
+  GtkWidget *button = tether_test_find_widget (GTK_WIDGET (window), is_button_labelled, label);
 
   return button != NULL && gtk_widget_get_mapped (button);
 }
@@ -41,11 +41,11 @@ timeout_cb (gpointer data)
  * under MALLOC_PERTURB_ only.  A user does not click that fast; the test
  * waits for the animation to be over (there is nothing to observe it by). */
 static void
-wait_toast_shown (void)
+wait_toast_shown (const char *button)
 {
   gboolean waited = FALSE;
 
-  tether_test_wait_until (show_output_shown, NULL, WAIT_MS);
+  tether_test_wait_until (button_shown, (gpointer) button, WAIT_MS);
   g_timeout_add_seconds (1, timeout_cb, &waited);
   tether_test_wait_for_flag (&waited, WAIT_MS);
 }
@@ -161,7 +161,7 @@ test_output_on_enter (void)
 
   enter (session);
   /* After the toasts before it (Disconnect's). */
-  wait_toast_shown ();
+  wait_toast_shown ("_Show Output");
   button = tether_test_find_widget (GTK_WIDGET (window), is_button_labelled, "_Show Output");
   /* Three lines and the prompt after them, or without it. */
   g_assert_true (label_contains (GTK_WIDGET (window), "“Away” printed 4 lines while disconnected") ||
@@ -238,17 +238,25 @@ remove_and_wait_question (TetherSession *session)
 
 /* Remove of a Disconnected session whose server is down: it asks, naming
  * the session, the reason and what keeps running; Cancel keeps it, Forget
- * forgets it here. */
+ * forgets it here, and Undo lists it Disconnected again: its shell, which
+ * ran on, is the one Enter then gives back. */
 static void
 test_remove_unreachable (void)
 {
   TetherSession *session = add_tmux_session ("Unreachable");
   g_autoptr(TetherSession) keep = g_object_ref (session);
+  g_autofree char *instance_id = g_strdup (tether_session_get_instance_id (session));
   AdwMessageDialog *dialog;
+  TetherSession *back;
+  gint64 disconnected_on;
 
   enter (session);
+  type (session, "echo before-forget-$((6*7))\n");
+  wait_for_text (session, "before-forget-42");
   disconnect_entered (session);
-  tether_test_sshd_shut_down (sshd);
+  disconnected_on = tether_session_get_disconnected_on (session);
+  g_assert_cmpint (disconnected_on, >, 0);
+  tether_test_sshd_shut_down_sshd (sshd);
 
   dialog = remove_and_wait_question (session);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Forget “Unreachable”?");
@@ -269,7 +277,17 @@ test_remove_unreachable (void)
   g_assert_null (tether_session_manager_lookup (manager (), "Unreachable"));
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_CLOSED);
 
+  wait_toast_shown ("_Undo");
+  g_signal_emit_by_name (tether_test_find_widget (GTK_WIDGET (window), is_button_labelled, "_Undo"), "clicked");
+  back = tether_session_manager_lookup (manager (), "Unreachable");
+  g_assert_nonnull (back);
+  g_assert_cmpint (tether_session_get_state (back), ==, TETHER_SESSION_STATE_DISCONNECTED);
+  g_assert_cmpstr (tether_session_get_instance_id (back), ==, instance_id);
+  g_assert_cmpint (tether_session_get_disconnected_on (back), ==, disconnected_on);
+
   tether_test_sshd_restart (sshd);
+  enter (back);
+  wait_for_text (back, "before-forget-42");
 }
 
 int

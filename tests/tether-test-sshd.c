@@ -731,8 +731,10 @@ kill_tmux_server (TetherTestSshd *sshd)
     g_usleep (10 * 1000);
 }
 
+/* sshd and its connections; the tmux server, which left sshd's tree when
+ * it started, stays. */
 static void
-tether_test_sshd_stop (TetherTestSshd *sshd)
+stop_sshd (TetherTestSshd *sshd)
 {
   live_servers = g_list_remove (live_servers, sshd);
   if (sshd->pid <= 0)
@@ -745,7 +747,16 @@ tether_test_sshd_stop (TetherTestSshd *sshd)
   signal_connections (sshd, SIGKILL);
   kill_pid (sshd->pid);
   sshd->pid = 0;
-  kill_tmux_server (sshd);
+}
+
+static void
+tether_test_sshd_stop (TetherTestSshd *sshd)
+{
+  gboolean was_running = sshd->pid > 0;
+
+  stop_sshd (sshd);
+  if (was_running)
+    kill_tmux_server (sshd);
 }
 
 static void
@@ -1000,6 +1011,12 @@ void
 tether_test_sshd_shut_down (TetherTestSshd *sshd)
 {
   tether_test_sshd_stop (sshd);
+}
+
+void
+tether_test_sshd_shut_down_sshd (TetherTestSshd *sshd)
+{
+  stop_sshd (sshd);
 }
 
 void

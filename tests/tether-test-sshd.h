@@ -62,6 +62,9 @@ void            tether_test_sshd_trust            (TetherTestSshd  *sshd);
 void            tether_test_sshd_change_host_key  (TetherTestSshd  *sshd);
 /* Stops the server and its connections (a server that went away)... */
 void            tether_test_sshd_shut_down        (TetherTestSshd  *sshd);
+/* ...or only sshd and its connections: the computer stays up, and the
+ * shells in its tmux sessions run on... */
+void            tether_test_sshd_shut_down_sshd   (TetherTestSshd  *sshd);
 /* ...and starts it again on the same port with the same host key. */
 void            tether_test_sshd_restart          (TetherTestSshd  *sshd);
 /* Authorizes one more public key file. */

@@ -545,8 +545,10 @@ tether_session_manager_add_session (TetherSessionManager           *self,
  * @def: a removed session's definition, InstanceId included
  * @id: the Id it had
  *
- * Undo of a removal: lists the session again, Closed, as it was, with its
- * Id unless another session holds it (then with a new one: compare).
+ * Undo of a removal: lists the session again as @def says (Closed, or
+ * Disconnected when it was forgotten Disconnected: its shell still runs on
+ * the server), with its Id unless another session holds it (then with a
+ * new one: compare).
  *
  * Returns: (transfer none): the session, or %NULL with @error set (its
  *   name was taken meanwhile, the sessions file cannot be read…)

@@ -389,24 +389,25 @@ on_undo_remove (AdwToast     *toast,
     }
 }
 
-/* Offers to undo the removal of @session, just forgotten: listed again as
- * it is now, Closed. */
+/* Offers to undo a removal, just done: @def (taken) is the session as it
+ * was before, @id its Id.  Taken before the removal, a Disconnected
+ * session's definition still says so, and Undo lists it Disconnected:
+ * its shell still runs on the server. */
 void
-_tether_window_offer_undo_remove (TetherWindow  *self,
-                                  TetherSession *session)
+_tether_window_offer_undo_remove (TetherWindow            *self,
+                                  TetherSessionDefinition *def,
+                                  guint                    id)
 {
   g_autofree char *title = NULL;
-  TetherSessionDefinition *def;
   AdwToast *toast;
 
-  def = tether_session_definition_new_for_session (session);
   title = g_strdup_printf (_("Session “%s” removed"), def->name);
   toast = tether_window_new_toast (title);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   g_object_set_data_full (G_OBJECT (toast), "tether-definition", def,
                           (GDestroyNotify) tether_session_definition_free);
-  g_object_set_data (G_OBJECT (toast), "tether-id", GUINT_TO_POINTER (tether_session_get_id (session)));
+  g_object_set_data (G_OBJECT (toast), "tether-id", GUINT_TO_POINTER (id));
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_remove), self, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
@@ -425,7 +426,8 @@ remove_session (TetherWindow  *self,
       return;
     }
   tether_session_manager_remove_session (self->manager, session);
-  _tether_window_offer_undo_remove (self, session);
+  _tether_window_offer_undo_remove (self, tether_session_definition_new_for_session (session),
+                                    tether_session_get_id (session));
 }
 
 static void
