@@ -683,6 +683,75 @@ test_prompts_same_password (void)
   tether_test_sshd_wait_connections (servers, 0, WAIT_MS);
 }
 
+static void
+warning_cb (TetherSessionManager *manager,
+            TetherSession        *session,
+            const char           *message,
+            GPtrArray            *warnings)
+{
+  /* Said for the run, not for one of its sessions. */
+  g_assert_null (session);
+  g_ptr_array_add (warnings, g_strdup (message));
+}
+
+static const char *
+warning_with (GPtrArray  *warnings,
+              const char *needle)
+{
+  for (guint i = 0; i < warnings->len; i++)
+    if (strstr (g_ptr_array_index (warnings, i), needle) != NULL)
+      return g_ptr_array_index (warnings, i);
+  return NULL;
+}
+
+/* What the SSH configuration sets that Tether does not apply is said once
+ * for the run, per way it is applied, naming the computers in the run's
+ * order: not once per computer. */
+static void
+test_config_warning_once (void)
+{
+  g_autoptr(TetherSessionManager) manager = tether_session_manager_new (NULL, tether_test_config ());
+  g_autoptr(TetherInvocation) invocation = NULL;
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) config = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (g_get_home_dir (), ".ssh", "config", NULL);
+  const char *said;
+
+  /* Seven aliases of the fleet; the last also sets StrictHostKeyChecking
+   * no, which Tether applies its own way: a second sentence. */
+  for (guint i = 0; i < 7; i++)
+    g_string_append_printf (config, "Host warn-%u\n  HostName 127.0.0.1\n  Port %u\n%s", i, fleet_port (i),
+                            i == 6 ? "  StrictHostKeyChecking no\n" : "");
+  g_string_append (config, "Host warn-*\n  ControlMaster auto\n");
+  g_assert_true (g_file_set_contents (path, config->str, -1, NULL));
+
+  g_signal_connect (manager, "warning", G_CALLBACK (warning_cb), warnings);
+  invocation = tether_session_manager_new_invocation (manager, "true");
+  tether_invocation_set_throttle_limit (invocation, 7);
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autofree char *alias = g_strdup_printf ("warn-%u", i);
+
+      tether_invocation_add_computer (invocation, alias);
+    }
+  g_assert_true (run_invocation (invocation, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (warnings->len, ==, 2);
+  said = warning_with (warnings, "to 6 computers");
+  g_assert_nonnull (said);
+  g_assert_nonnull (strstr (said, "(“warn-0”, “warn-1”, “warn-2”, “warn-3”, “warn-4” and 1 other): "
+                                  "controlmaster auto."));
+  g_assert_null (strstr (said, "StrictHostKeyChecking"));
+  said = warning_with (warnings, "to “warn-6”: controlmaster auto.");
+  g_assert_nonnull (said);
+  g_assert_nonnull (strstr (said, "never accepts a changed one"));
+
+  g_remove (path);
+  wait_fleet_connections (0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -706,6 +775,7 @@ main (int   argc,
   g_test_add_func ("/invocation/unwatched", test_unwatched);
   g_test_add_func ("/invocation/prompts/host-keys", test_prompts_host_keys);
   g_test_add_func ("/invocation/prompts/same-password", test_prompts_same_password);
+  g_test_add_func ("/invocation/config-warning-once", test_config_warning_once);
 
   status = g_test_run ();
   tether_test_sshd_free (refusing);

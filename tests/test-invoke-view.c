@@ -600,6 +600,22 @@ test_long_output (void)
   tether_test_wait_until (toplevel_of_type_gone, GSIZE_TO_POINTER (TETHER_TYPE_INVOKE_VIEW), WAIT_MS);
 }
 
+static gboolean
+toast_shown (gpointer title)
+{
+  return tether_test_find_widget (GTK_WIDGET (window), tether_test_is_label, title) != NULL;
+}
+
+/* A run's one sentence about the SSH configuration (no session: it is for
+ * all its computers) is a toast with a title of its own. */
+static void
+test_config_warning (void)
+{
+  g_signal_emit_by_name (manager (), "warning", NULL,
+                         "Tether does not apply these settings of your SSH configuration to 3 computers");
+  tether_test_wait_until (toast_shown, (gpointer) "How Tether applies your SSH configuration", WAIT_MS);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -621,6 +637,7 @@ main (int   argc,
     }
 
   g_test_add_func ("/invoke-view/selection", test_selection);
+  g_test_add_func ("/invoke-view/config-warning", test_config_warning);
   g_test_add_func ("/invoke-view/gathered", test_gathered);
   g_test_add_func ("/invoke-view/history", test_history);
   g_test_add_func ("/invoke-view/cancel", test_cancel);

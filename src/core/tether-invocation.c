@@ -10,6 +10,43 @@
 #include "tether-session-manager-private.h"
 #include "tether-session-private.h"
 
+/* Computers whose configuration Tether applies alike in part: said once. */
+typedef struct {
+  char      *ignored;    /* NULL: only StrictHostKeyChecking no */
+  gboolean   accept_new;
+  GPtrArray *computers;  /* HeldComputer*, in the order they opened */
+} HeldWarning;
+
+typedef struct {
+  guint  position;       /* in the run's list */
+  char  *name;
+} HeldComputer;
+
+static void
+held_computer_free (HeldComputer *computer)
+{
+  g_free (computer->name);
+  g_free (computer);
+}
+
+static void
+held_warning_free (HeldWarning *held)
+{
+  g_free (held->ignored);
+  g_ptr_array_unref (held->computers);
+  g_free (held);
+}
+
+static int
+by_position (gconstpointer a,
+             gconstpointer b)
+{
+  const HeldComputer *x = *(HeldComputer **) a;
+  const HeldComputer *y = *(HeldComputer **) b;
+
+  return x->position < y->position ? -1 : x->position > y->position;
+}
+
 /* One target of the run. */
 typedef struct {
   TetherInvocation       *self;          /* borrowed: the run owns its hosts */
@@ -51,6 +88,7 @@ struct _TetherInvocation
   TetherInteractionQueue *queue;
   GCancellable         *run_cancellable;
   gulong                cancelled_id;
+  GPtrArray            *held_warnings;   /* HeldWarning*, said at the end */
 };
 
 G_DEFINE_FINAL_TYPE (TetherInvocation, tether_invocation, G_TYPE_OBJECT)
@@ -174,6 +212,7 @@ tether_invocation_finalize (GObject *object)
 
   g_free (self->command);
   g_clear_pointer (&self->started, g_date_time_unref);
+  g_ptr_array_unref (self->held_warnings);
 
   G_OBJECT_CLASS (tether_invocation_parent_class)->finalize (object);
 }
@@ -281,6 +320,7 @@ tether_invocation_init (TetherInvocation *self)
   self->results = g_list_store_new (TETHER_TYPE_INVOCATION_RESULT);
   self->groups = g_list_store_new (TETHER_TYPE_INVOCATION_GROUP);
   self->groups_by_key = _tether_invocation_gather_table_new ();
+  self->held_warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) held_warning_free);
   /* The real default is the setting's, given by the manager. */
   self->throttle_limit = 1;
 }
@@ -385,6 +425,63 @@ find_host (TetherInvocation *self,
   return NULL;
 }
 
+/* What @session's configuration sets that Tether does not apply, kept with
+ * the computers whose configuration says the same. */
+static void
+hold_warning (TetherInvocation *self,
+              Host             *host,
+              TetherSession    *session)
+{
+  gboolean accept_new;
+  const char *ignored = _tether_session_get_held_warning (session, &accept_new);
+  HeldWarning *held = NULL;
+  HeldComputer *computer;
+
+  if (ignored == NULL && !accept_new)
+    return;
+  for (guint i = 0; held == NULL && i < self->held_warnings->len; i++)
+    {
+      HeldWarning *other = g_ptr_array_index (self->held_warnings, i);
+
+      if (g_strcmp0 (other->ignored, ignored) == 0 && other->accept_new == accept_new)
+        held = other;
+    }
+  if (held == NULL)
+    {
+      held = g_new0 (HeldWarning, 1);
+      held->ignored = g_strdup (ignored);
+      held->accept_new = accept_new;
+      held->computers = g_ptr_array_new_with_free_func ((GDestroyNotify) held_computer_free);
+      g_ptr_array_add (self->held_warnings, held);
+    }
+  computer = g_new0 (HeldComputer, 1);
+  g_ptr_array_find (self->hosts, host, &computer->position);
+  computer->name = g_strdup (tether_session_get_computer_name (session));
+  g_ptr_array_add (held->computers, computer);
+}
+
+/* Once the run is over: one sentence per way the computers' configuration
+ * is applied, instead of one per computer. */
+static void
+say_held_warnings (TetherInvocation *self)
+{
+  for (guint i = 0; self->manager != NULL && i < self->held_warnings->len; i++)
+    {
+      HeldWarning *held = g_ptr_array_index (self->held_warnings, i);
+      g_autoptr(GPtrArray) names = g_ptr_array_new_null_terminated (held->computers->len, NULL, TRUE);
+      g_autofree char *message = NULL;
+
+      /* Named in the run's order, not in the order they happened to open. */
+      g_ptr_array_sort (held->computers, by_position);
+      for (guint j = 0; j < held->computers->len; j++)
+        g_ptr_array_add (names, ((HeldComputer *) g_ptr_array_index (held->computers, j))->name);
+      message = _tether_config_warning_message ((const char *const *) names->pdata,
+                                                held->ignored, held->accept_new);
+      _tether_session_manager_warn (self->manager, NULL, message);
+    }
+  g_ptr_array_set_size (self->held_warnings, 0);
+}
+
 static void
 complete_if_done (TetherInvocation *self)
 {
@@ -394,6 +491,7 @@ complete_if_done (TetherInvocation *self)
     return;
 
   self->running = FALSE;
+  say_held_warnings (self);
   notify (self, PROP_RUNNING);
   notify (self, PROP_FINISHED);
   task = g_steal_pointer (&self->task);
@@ -510,6 +608,7 @@ computer_opened_cb (GObject      *object,
       end_host (host, TETHER_INVOCATION_STATUS_ERROR, -1, error->message);
       return;
     }
+  hold_warning (self, host, session);
   host->session = g_steal_pointer (&session);
   exec_on (host);
 }

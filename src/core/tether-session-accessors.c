@@ -47,6 +47,41 @@ _tether_session_get_makes_tmux (TetherSession      *self,
 }
 
 void
+_tether_session_set_hold_warnings (TetherSession *self,
+                                   gboolean       hold)
+{
+  self->hold_warnings = hold;
+}
+
+gboolean
+_tether_session_get_hold_warnings (TetherSession *self)
+{
+  return self->hold_warnings;
+}
+
+/* Keeps what the configuration sets that Tether does not apply (@ignored,
+ * "; "-separated, or %NULL) and whether StrictHostKeyChecking no is
+ * applied as accept-new, for the run to say. */
+void
+_tether_session_hold_warning (TetherSession *self,
+                              const char    *ignored,
+                              gboolean       accept_new)
+{
+  g_free (self->held_ignored);
+  self->held_ignored = g_strdup (ignored);
+  self->held_accept_new = accept_new;
+}
+
+/* Returns: (nullable): what _tether_session_hold_warning() kept */
+const char *
+_tether_session_get_held_warning (TetherSession *self,
+                                  gboolean      *accept_new)
+{
+  *accept_new = self->held_accept_new;
+  return self->held_ignored;
+}
+
+void
 _tether_session_set_idle_timeout (TetherSession *self,
                                   guint          idle_timeout_s)
 {

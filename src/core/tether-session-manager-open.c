@@ -16,17 +16,82 @@
  * the pool.  The session is Opening throughout.
  */
 
+/* How many computers a run's warning names before "and N others". */
+#define NAMED_COMPUTERS 5
+
+/* “a”, “b”, “c” and 47 others */
+static char *
+list_computers (const char *const *computers)
+{
+  g_autoptr(GString) list = g_string_new (NULL);
+  guint n = g_strv_length ((char **) computers);
+
+  for (guint i = 0; i < n && i < NAMED_COMPUTERS; i++)
+    {
+      if (i > 0)
+        g_string_append (list, ", ");
+      /* Translators: a computer's name, quoted, in a list of them */
+      g_string_append_printf (list, _("“%s”"), computers[i]);
+    }
+  if (n > NAMED_COMPUTERS)
+    return g_strdup_printf (ngettext ("%s and %u other", "%s and %u others", n - NAMED_COMPUTERS),
+                            list->str, n - NAMED_COMPUTERS);
+  return g_string_free (g_steal_pointer (&list), FALSE);
+}
+
+/**
+ * _tether_config_warning_message:
+ * @computers: the computers it concerns, at least one
+ * @ignored: (nullable): the settings Tether does not apply, "; "-separated
+ * @accept_new: whether StrictHostKeyChecking no is applied as accept-new
+ *
+ * The one sentence for what the SSH configuration sets that Tether does
+ * not apply, or applies its own way, for one open or a whole run.
+ */
+char *
+_tether_config_warning_message (const char *const *computers,
+                                const char         *ignored,
+                                gboolean            accept_new)
+{
+  GString *message = g_string_new (NULL);
+  guint n = g_strv_length ((char **) computers);
+
+  if (ignored != NULL && n == 1)
+    g_string_append_printf (message, _("Tether does not apply these settings of your SSH configuration to “%s”: %s. Set what you need in the session itself, or ignore this if they do not matter."),
+                            computers[0], ignored);
+  else if (ignored != NULL)
+    {
+      g_autofree char *list = list_computers (computers);
+
+      g_string_append_printf (message, ngettext ("Tether does not apply these settings of your SSH configuration to %u computer (%s): %s. Set what you need in the sessions themselves, or ignore this if they do not matter.",
+                                                 "Tether does not apply these settings of your SSH configuration to %u computers (%s): %s. Set what you need in the sessions themselves, or ignore this if they do not matter.",
+                                                 n),
+                              n, list, ignored);
+    }
+  if (accept_new)
+    {
+      if (message->len > 0)
+        g_string_append_c (message, ' ');
+      g_string_append (message, _("“StrictHostKeyChecking no” is applied as “accept-new”: a new host key is saved without asking, but Tether never accepts a changed one."));
+    }
+  return g_string_free (message, FALSE);
+}
+
 /* What the configuration sets for this host that Tether does not apply,
- * and what it applies differently from OpenSSH, said once per open. */
+ * and what it applies differently from OpenSSH, said once per open, or
+ * kept for the run of Invoke-Command that opened it. */
 static void
 report_ignored (TetherSessionManager       *self,
                 TetherSession              *session,
                 const TetherResolvedTarget *resolved,
                 GPtrArray                  *skipped_forwards)
 {
-  g_autoptr(GString) message = g_string_new (NULL);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) ignored = NULL;
+  g_autofree char *lines = NULL;
+  g_autofree char *message = NULL;
+  gboolean accept_new = resolved->host_key_policy == TETHER_HOST_KEY_POLICY_NO;
+  const char *computers[] = { tether_session_get_computer_name (session), NULL };
 
   g_strv_builder_addv (builder, (const char **) resolved->ignored);
   /* Forwards Tether cannot run (Unix sockets, remote SOCKS) are settings
@@ -34,24 +99,18 @@ report_ignored (TetherSessionManager       *self,
   for (guint i = 0; i < skipped_forwards->len; i++)
     g_strv_builder_add (builder, g_ptr_array_index (skipped_forwards, i));
   ignored = g_strv_builder_end (builder);
-
   if (ignored[0] != NULL)
-    {
-      g_autofree char *lines = g_strjoinv ("; ", ignored);
+    lines = g_strjoinv ("; ", ignored);
 
-      g_string_append_printf (message, _("Tether does not apply these settings of your SSH configuration to “%s”: %s. Set what you need in the session itself, or ignore this if they do not matter."),
-                              tether_session_get_computer_name (session), lines);
-    }
-  if (resolved->host_key_policy == TETHER_HOST_KEY_POLICY_NO)
+  if (_tether_session_get_hold_warnings (session))
     {
-      if (message->len > 0)
-        g_string_append_c (message, ' ');
-      g_string_append (message, _("“StrictHostKeyChecking no” is applied as “accept-new”: a new host key is saved without asking, but Tether never accepts a changed one."));
+      _tether_session_hold_warning (session, lines, accept_new);
+      return;
     }
-  if (message->len == 0)
+  if (lines == NULL && !accept_new)
     return;
-
-  _tether_session_manager_warn (self, session, message->str);
+  message = _tether_config_warning_message (computers, lines, accept_new);
+  _tether_session_manager_warn (self, session, message);
 }
 
 /* What the configuration adds to the session for this open: its forwards

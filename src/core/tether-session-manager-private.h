@@ -55,6 +55,11 @@ void     _tether_session_manager_warn        (TetherSessionManager  *self,
                                               TetherSession         *session,
                                               const char            *message);
 
+/* tether-session-manager-open.c */
+char    *_tether_config_warning_message      (const char *const     *computers,
+                                              const char            *ignored,
+                                              gboolean               accept_new);
+
 /* tether-session-manager-store.c */
 void     _tether_session_manager_save        (TetherSessionManager  *self);
 gboolean _tether_session_manager_check_store (TetherSessionManager  *self,

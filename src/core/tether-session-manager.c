@@ -222,7 +222,8 @@ tether_session_manager_class_init (TetherSessionManagerClass *klass)
 
   /**
    * TetherSessionManager::warning:
-   * @session: the session concerned
+   * @session: (nullable): the session concerned; %NULL for a run of
+   *   Invoke-Command, which says it once for all its computers
    * @message: a sentence for the user
    *
    * Something the user should know that did not stop anything, such as

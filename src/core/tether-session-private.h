@@ -63,5 +63,15 @@ TetherInteraction *_tether_session_get_interaction (TetherSession    *self);
 /* Whether joining a connection starts the shell (TRUE unless told). */
 void              _tether_session_set_shell_on_open (TetherSession   *self,
                                                   gboolean            shell_on_open);
+/* Invoke-Command's sessions keep their configuration warning for the run
+ * (tether-invocation.c) instead of saying it each. */
+void              _tether_session_set_hold_warnings (TetherSession   *self,
+                                                  gboolean            hold);
+gboolean          _tether_session_get_hold_warnings (TetherSession   *self);
+void              _tether_session_hold_warning   (TetherSession      *self,
+                                                  const char         *ignored,
+                                                  gboolean            accept_new);
+const char       *_tether_session_get_held_warning (TetherSession    *self,
+                                                  gboolean           *accept_new);
 
 G_END_DECLS

@@ -137,6 +137,7 @@ tether_session_finalize (GObject *object)
   g_free (self->last_error);
   g_free (self->connection_key);
   g_free (self->receive_mark);
+  g_free (self->held_ignored);
 
   G_OBJECT_CLASS (tether_session_parent_class)->finalize (object);
 }

@@ -265,8 +265,14 @@ on_manager_warning (TetherSessionManager *manager,
                     const char           *message,
                     TetherWindow         *self)
 {
-  g_autofree char *heading = g_strdup_printf (_("How Tether applies your SSH configuration to “%s”"),
-                                              tether_session_get_name (session));
+  g_autofree char *heading = NULL;
+
+  /* No session: a run of Invoke-Command, said once for its computers. */
+  if (session != NULL)
+    heading = g_strdup_printf (_("How Tether applies your SSH configuration to “%s”"),
+                               tether_session_get_name (session));
+  else
+    heading = g_strdup (_("How Tether applies your SSH configuration"));
 
   _tether_window_add_details_toast (self, heading, message, "tether-warning-dialog");
 }
