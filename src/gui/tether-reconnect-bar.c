@@ -91,9 +91,16 @@ update (TetherReconnectBar *self)
   g_clear_handle_id (&self->tick_id, g_source_remove);
   if (state == TETHER_SESSION_STATE_BROKEN)
     {
+      const char *why = tether_session_get_last_error (self->session);
       g_autofree char *text = NULL;
 
-      text = g_strdup_printf (_("The connection to %s is lost. Reconnect to get a new shell in this tab."), host);
+      /* The one bar of a Broken tab: why, then the way back. */
+      if (why != NULL)
+        /* Translators: %s is a whole sentence saying why the connection
+         * was lost ("… refused the connection. …"). */
+        text = g_strdup_printf (_("%s Reconnect to get a new shell in this tab."), why);
+      else
+        text = g_strdup_printf (_("The connection to %s is lost. Reconnect to get a new shell in this tab."), host);
       show (self, text, _("_Reconnect"));
       return;
     }
@@ -207,6 +214,7 @@ tether_reconnect_bar_init (TetherReconnectBar *self)
 
   self->session_signals = g_signal_group_new (TETHER_TYPE_SESSION);
   g_signal_group_connect_swapped (self->session_signals, "notify::state", G_CALLBACK (update), self);
+  g_signal_group_connect_swapped (self->session_signals, "notify::last-error", G_CALLBACK (update), self);
   g_signal_group_connect_swapped (self->session_signals, "notify::reconnect-deadline",
                                   G_CALLBACK (update), self);
 }

@@ -184,7 +184,6 @@ on_session_state (TetherSession    *session,
                   TetherSessionTab *self)
 {
   TetherSessionState state = tether_session_get_state (session);
-  const char *error = tether_session_get_last_error (session);
   g_autofree char *message = NULL;
 
   if (self->state != TETHER_SESSION_TAB_STATE_ENTERED && self->state != TETHER_SESSION_TAB_STATE_LEFT)
@@ -197,8 +196,10 @@ on_session_state (TetherSession    *session,
     return;
 
   set_state (self, TETHER_SESSION_TAB_STATE_FAILED);
-  if (state == TETHER_SESSION_STATE_BROKEN && error != NULL)
-    show_message (self, error);
+  /* Broken: the reconnect bar says why and offers Reconnect; a second bar
+   * would only say it again. */
+  if (state == TETHER_SESSION_STATE_BROKEN)
+    show_message (self, NULL);
   else
     {
       message = g_strdup_printf (_("The session “%s” is %s: its shell is gone. Open it, then enter it again."),
