@@ -185,6 +185,21 @@ assert_not_received (TetherSession *session,
   g_assert_false (shows (session, needle));
 }
 
+/* With one tab there is nothing to broadcast to: the button waits for a
+ * second one. */
+static void
+test_one_tab (void)
+{
+  ensure_entered (0);
+  g_assert_cmpint (adw_tab_view_get_n_pages (tab_view ()), ==, 1);
+  g_assert_false (gtk_widget_get_sensitive (broadcast_button ()));
+  /* Its shortcut neither. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.broadcast", NULL);
+  g_assert_null (gtk_menu_button_get_popover (GTK_MENU_BUTTON (broadcast_button ())));
+  ensure_entered (1);
+  g_assert_true (gtk_widget_get_sensitive (broadcast_button ()));
+}
+
 /* Picked tabs get keys, Ctrl+C and a paste; the one not picked nothing. */
 static void
 test_picked_tabs (void)
@@ -373,6 +388,7 @@ main (int   argc,
   tether_test_window_setup (&argc, &argv);
   tether_test_wait_until (window_mapped, NULL, WAIT_MS);
 
+  g_test_add_func ("/broadcast/one-tab", test_one_tab);
   g_test_add_func ("/broadcast/picked-tabs", test_picked_tabs);
   g_test_add_func ("/broadcast/new-tab", test_new_tab);
   g_test_add_func ("/broadcast/escape-twice", test_escape_twice);

@@ -748,7 +748,8 @@ broadcast_activated (GtkWidget  *widget,
 
   if (tether_broadcast_get_n_members (self->broadcast) > 0)
     tether_broadcast_stop (self->broadcast);
-  else
+  /* Not with one tab (tether-window.c, update_broadcast_button()). */
+  else if (gtk_widget_get_sensitive (GTK_WIDGET (self->broadcast_button)))
     gtk_menu_button_popup (self->broadcast_button);
 }
 

@@ -172,6 +172,17 @@ update_content (TetherWindow *self)
   show_stack_page (self->content_stack, empty ? "empty" : "sessions");
 }
 
+/* Broadcasting to one tab is typing into it: the button waits for a
+ * second tab, unless a broadcast is on (its picker is how it stops). */
+static void
+update_broadcast_button (TetherWindow *self)
+{
+  gboolean on = self->broadcast != NULL && tether_broadcast_get_n_members (self->broadcast) > 0;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->broadcast_button),
+                            on || adw_tab_view_get_n_pages (self->tab_view) > 1);
+}
+
 static void
 update_terminal_area (TetherWindow *self)
 {
@@ -180,6 +191,7 @@ update_terminal_area (TetherWindow *self)
   /* No tab: the status page says so, an empty bar above it would not. */
   gtk_widget_set_visible (GTK_WIDGET (self->tab_bar), tabs);
   show_stack_page (self->terminal_stack, tabs ? "tabs" : "empty");
+  update_broadcast_button (self);
   if (self->manager != NULL)
     update_content (self);
   _tether_window_update_actions (self);
@@ -309,6 +321,7 @@ on_broadcast_members (TetherWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->broadcast_button), "tether-broadcasting");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->broadcast_button), "tether-broadcasting");
+  update_broadcast_button (self);
 }
 
 /* Built when it first opens, like the other menus: not before the first
