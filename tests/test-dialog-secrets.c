@@ -154,6 +154,89 @@ test_remember_and_forget (void)
   tether_test_restore_default_key (hidden);
 }
 
+static gboolean
+remembered (gpointer data)
+{
+  return !forgotten (data);
+}
+
+static gboolean
+is_undo_button (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Undo") == 0
+         && gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+undo_shown (gpointer data)
+{
+  return tether_test_find_widget (GTK_WIDGET (window), is_undo_button, NULL) != NULL;
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Remove forgets the remembered password with the session; Undo brings
+ * both back: the next Enter asks nothing. */
+static void
+test_remove_undo (void)
+{
+  const char *user = tether_test_password_user ("gui-undo-pw");
+  g_autoptr(TetherTestSshd) server = NULL;
+  g_autofree char *target = NULL;
+  g_autoptr(TetherSession) session = NULL;
+  TetherSession *back;
+  gboolean waited = FALSE;
+  Account account;
+  char *hidden;
+
+  if (user == NULL)
+    {
+      g_test_skip ("password logins need a local account with a password: run as root");
+      return;
+    }
+
+  server = password_server (user);
+  account = (Account) { server, user };
+  target = g_strdup_printf ("%s@127.0.0.1:%u", user, tether_test_sshd_get_port (server));
+  hidden = tether_test_hide_default_key ();
+  session = g_object_ref (add_session (target, "Undone", NULL));
+  start_enter (session);
+  answer_password ("gui-undo-pw", TRUE);
+  tether_test_wait_until (is_entered, session, WAIT_MS);
+  leave (session);
+  g_assert_true (remembered (&account));
+
+  g_assert_true (tether_session_tree_select_session (tether_window_get_session_tree (window), session));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-session", NULL);
+  g_assert_null (tether_session_manager_lookup (manager (), "Undone"));
+  tether_test_wait_until (forgotten, &account, WAIT_MS);
+
+  /* libadwaita 1.2 must be done showing the toast before it is dismissed
+   * (test-window-tmux.c, wait_toast_shown()). */
+  tether_test_wait_until (undo_shown, NULL, WAIT_MS);
+  g_timeout_add_seconds (1, timeout_cb, &waited);
+  tether_test_wait_for_flag (&waited, WAIT_MS);
+  g_signal_emit_by_name (tether_test_find_widget (GTK_WIDGET (window), is_undo_button, NULL), "clicked");
+  back = tether_session_manager_lookup (manager (), "Undone");
+  g_assert_nonnull (back);
+  tether_test_wait_until (remembered, &account, WAIT_MS);
+
+  /* From the keyring again: entered without a question. */
+  enter (back);
+  g_assert_true (dialog_gone (NULL));
+  leave (back);
+
+  tether_session_manager_remove_session (manager (), back);
+  tether_test_wait_until (forgotten, &account, WAIT_MS);
+  tether_test_restore_default_key (hidden);
+}
+
 static void
 type_text (GtkWidget  *widget,
            const char *text)
@@ -229,6 +312,7 @@ main (int   argc,
 
   g_test_add_func ("/dialog-secrets/remember-and-forget", test_remember_and_forget);
   g_test_add_func ("/dialog-secrets/typed-password-wiped", test_typed_password_wiped);
+  g_test_add_func ("/dialog-secrets/remove-undo", test_remove_undo);
 
   status = g_test_run ();
   tether_test_window_teardown ();

@@ -255,6 +255,152 @@ tether_secrets_forget_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+struct _TetherTakenSecrets
+{
+  char  *host;
+  guint  port;
+  char  *user;
+  char  *secrets[2];  /* by TetherSecretKind; NULL: none remembered */
+};
+
+void
+tether_taken_secrets_free (TetherTakenSecrets *taken)
+{
+  if (taken == NULL)
+    return;
+  g_free (taken->host);
+  g_free (taken->user);
+  for (guint i = 0; i < G_N_ELEMENTS (taken->secrets); i++)
+    tether_secret_free (taken->secrets[i]);
+  g_free (taken);
+}
+
+gboolean
+tether_taken_secrets_is_empty (TetherTakenSecrets *taken)
+{
+  g_return_val_if_fail (taken != NULL, TRUE);
+  return taken->secrets[0] == NULL && taken->secrets[1] == NULL;
+}
+
+/* On a thread of GTask's: the blocking calls the worker uses. */
+static void
+take_thread (GTask        *task,
+             gpointer      source,
+             gpointer      data,
+             GCancellable *cancellable)
+{
+  const TetherTakenSecrets *where = data;
+  TetherTakenSecrets *taken = g_new0 (TetherTakenSecrets, 1);
+
+  taken->host = g_strdup (where->host);
+  taken->port = where->port;
+  taken->user = g_strdup (where->user);
+  for (guint kind = 0; kind < G_N_ELEMENTS (taken->secrets); kind++)
+    {
+      taken->secrets[kind] = _tether_secrets_lookup_sync (taken->host, taken->port, taken->user, kind);
+      if (taken->secrets[kind] != NULL)
+        _tether_secrets_clear_sync (taken->host, taken->port, taken->user, kind);
+    }
+  g_task_return_pointer (task, taken, (GDestroyNotify) tether_taken_secrets_free);
+}
+
+/**
+ * tether_secrets_take_async:
+ *
+ * Forgets what is remembered for @user on @host:@port, as
+ * tether_secrets_forget_async() does, and gives it to the caller, who can
+ * put it back with tether_secrets_give_back_async().
+ */
+void
+tether_secrets_take_async (const char          *host,
+                           guint                port,
+                           const char          *user,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  TetherTakenSecrets *where;
+
+  g_return_if_fail (host != NULL && user != NULL);
+
+  where = g_new0 (TetherTakenSecrets, 1);
+  where->host = g_strdup (host);
+  where->port = port;
+  where->user = g_strdup (user);
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tether_secrets_take_async);
+  g_task_set_task_data (task, where, (GDestroyNotify) tether_taken_secrets_free);
+  g_task_run_in_thread (task, take_thread);
+}
+
+/**
+ * tether_secrets_take_finish:
+ *
+ * Returns: (transfer full): what was remembered there, maybe nothing
+ */
+TetherTakenSecrets *
+tether_secrets_take_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_secrets_take_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+give_back_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      data,
+                  GCancellable *cancellable)
+{
+  TetherTakenSecrets *taken = data;
+  gboolean stored = TRUE;
+
+  for (guint kind = 0; kind < G_N_ELEMENTS (taken->secrets); kind++)
+    if (taken->secrets[kind] != NULL)
+      stored &= _tether_secrets_store_sync (taken->host, taken->port, taken->user, kind,
+                                            taken->secrets[kind]);
+  if (stored)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+                             _("The keyring did not take back the remembered password. Tether will ask for it next time."));
+}
+
+/**
+ * tether_secrets_give_back_async:
+ * @taken: (transfer full): from tether_secrets_take_finish()
+ *
+ * Puts back in the keyring what tether_secrets_take_async() took.
+ */
+void
+tether_secrets_give_back_async (TetherTakenSecrets  *taken,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (taken != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tether_secrets_give_back_async);
+  g_task_set_task_data (task, taken, (GDestroyNotify) tether_taken_secrets_free);
+  g_task_run_in_thread (task, give_back_thread);
+}
+
+gboolean
+tether_secrets_give_back_finish (GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_secrets_give_back_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /**
  * tether_secrets_shutdown:
  *

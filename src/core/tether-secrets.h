@@ -48,6 +48,30 @@ void      tether_secrets_forget_async   (const char          *host,
 gboolean  tether_secrets_forget_finish  (GAsyncResult        *result,
                                          GError             **error);
 
+/* What was remembered for one place, taken out of the keyring so that it
+ * can go back (Undo of a Remove); wiped when freed. */
+typedef struct _TetherTakenSecrets TetherTakenSecrets;
+
+void      tether_taken_secrets_free     (TetherTakenSecrets  *taken);
+gboolean  tether_taken_secrets_is_empty (TetherTakenSecrets  *taken);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TetherTakenSecrets, tether_taken_secrets_free)
+
+void      tether_secrets_take_async     (const char          *host,
+                                         guint                port,
+                                         const char          *user,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+TetherTakenSecrets *
+          tether_secrets_take_finish    (GAsyncResult        *result,
+                                         GError             **error);
+void      tether_secrets_give_back_async (TetherTakenSecrets *taken,
+                                          GCancellable       *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer            user_data);
+gboolean  tether_secrets_give_back_finish (GAsyncResult      *result,
+                                           GError           **error);
+
 void      tether_secrets_shutdown       (void);
 
 G_END_DECLS

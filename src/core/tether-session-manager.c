@@ -738,21 +738,12 @@ forgotten_on_remove (GObject      *source,
     g_debug ("Nothing forgotten in the keyring: %s", error->message);
 }
 
-/**
- * tether_session_manager_remove_session:
- *
- * Closes the session and forgets it, from disk too.  A Disconnected
- * session is forgotten here only: its tmux session is left to its idle
- * timeout (tether_session_manager_remove_session_async() ends it).
- */
-void
-tether_session_manager_remove_session (TetherSessionManager *self,
-                                       TetherSession        *session)
+static void
+remove_session (TetherSessionManager *self,
+                TetherSession        *session,
+                gboolean              forget_secrets)
 {
   guint position;
-
-  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
-  g_return_if_fail (TETHER_IS_SESSION (session));
 
   g_object_ref (session);
   /* A Disconnected session has no connection to close. */
@@ -769,8 +760,43 @@ tether_session_manager_remove_session (TetherSessionManager *self,
       _tether_session_manager_save (self);
     }
   /* Nothing of it stays behind, in the keyring either. */
-  tether_session_manager_forget_secrets_async (self, session, NULL, forgotten_on_remove, NULL);
+  if (forget_secrets)
+    tether_session_manager_forget_secrets_async (self, session, NULL, forgotten_on_remove, NULL);
   g_object_unref (session);
+}
+
+/**
+ * tether_session_manager_remove_session:
+ *
+ * Closes the session and forgets it, from disk and the keyring too.  A
+ * Disconnected session is forgotten here only: its tmux session is left to
+ * its idle timeout (tether_session_manager_remove_session_async() ends it).
+ */
+void
+tether_session_manager_remove_session (TetherSessionManager *self,
+                                       TetherSession        *session)
+{
+  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
+  g_return_if_fail (TETHER_IS_SESSION (session));
+
+  remove_session (self, session, TRUE);
+}
+
+/**
+ * tether_session_manager_remove_session_keeping_secrets:
+ *
+ * tether_session_manager_remove_session() for a caller that offers Undo:
+ * it leaves the keyring to tether_session_manager_take_secrets_async(),
+ * whose secrets can go back.
+ */
+void
+tether_session_manager_remove_session_keeping_secrets (TetherSessionManager *self,
+                                                       TetherSession        *session)
+{
+  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
+  g_return_if_fail (TETHER_IS_SESSION (session));
+
+  remove_session (self, session, FALSE);
 }
 
 static void
@@ -788,9 +814,25 @@ forgotten_cb (GObject      *source,
 }
 
 static void
-forget_resolved_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+taken_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  TetherTakenSecrets *taken = tether_secrets_take_finish (result, &error);
+
+  if (taken != NULL)
+    g_task_return_pointer (task, taken, (GDestroyNotify) tether_taken_secrets_free);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Where the session logs in is known: forget or take what is kept there. */
+static void
+secrets_resolved_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   GCancellable *cancellable = g_task_get_cancellable (task);
@@ -802,8 +844,30 @@ forget_resolved_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
-  tether_secrets_forget_async (resolved->host, resolved->port, resolved->user, cancellable,
-                               forgotten_cb, g_steal_pointer (&task));
+  if (g_task_get_source_tag (task) == tether_session_manager_take_secrets_async)
+    tether_secrets_take_async (resolved->host, resolved->port, resolved->user, cancellable,
+                               taken_cb, g_steal_pointer (&task));
+  else
+    tether_secrets_forget_async (resolved->host, resolved->port, resolved->user, cancellable,
+                                 forgotten_cb, g_steal_pointer (&task));
+}
+
+/* Resolves where @session logs in (its user, host and port), for @task. */
+static void
+resolve_for_secrets (TetherSession *session,
+                     GTask         *task)
+{
+  g_autoptr(TetherTarget) target = NULL;
+  g_autofree char *ssh_dir = tether_get_ssh_dir ();
+  GError *error = NULL;
+
+  if ((target = tether_target_parse (tether_session_get_target (session), &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  tether_target_resolve_async (target, ssh_dir, g_task_get_cancellable (task), secrets_resolved_cb, task);
 }
 
 /**
@@ -819,24 +883,14 @@ tether_session_manager_forget_secrets_async (TetherSessionManager *self,
                                              GAsyncReadyCallback   callback,
                                              gpointer              user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(TetherTarget) target = NULL;
-  g_autofree char *ssh_dir = tether_get_ssh_dir ();
-  GError *error = NULL;
+  GTask *task;
 
   g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
   g_return_if_fail (TETHER_IS_SESSION (session));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tether_session_manager_forget_secrets_async);
-
-  if ((target = tether_target_parse (tether_session_get_target (session), &error)) == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  tether_target_resolve_async (target, ssh_dir, cancellable, forget_resolved_cb,
-                               g_steal_pointer (&task));
+  resolve_for_secrets (session, task);
 }
 
 gboolean
@@ -848,6 +902,47 @@ tether_session_manager_forget_secrets_finish (TetherSessionManager  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_session_manager_forget_secrets_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * tether_session_manager_take_secrets_async:
+ *
+ * Forgets the password and passphrase remembered for where @session logs
+ * in, as tether_session_manager_forget_secrets_async() does, and hands
+ * them over: an Undo gives them back with tether_secrets_give_back_async().
+ */
+void
+tether_session_manager_take_secrets_async (TetherSessionManager *self,
+                                           TetherSession        *session,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TETHER_IS_SESSION_MANAGER (self));
+  g_return_if_fail (TETHER_IS_SESSION (session));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tether_session_manager_take_secrets_async);
+  resolve_for_secrets (session, task);
+}
+
+/**
+ * tether_session_manager_take_secrets_finish:
+ *
+ * Returns: (transfer full): what was remembered, maybe nothing; %NULL with
+ *   @error set when no keyring answered
+ */
+TetherTakenSecrets *
+tether_session_manager_take_secrets_finish (TetherSessionManager  *self,
+                                            GAsyncResult          *result,
+                                            GError               **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tether_session_manager_take_secrets_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**

@@ -6,6 +6,7 @@
 #include "tether-config.h"
 #include "tether-interaction.h"
 #include "tether-invocation.h"
+#include "tether-secrets.h"
 #include "tether-session-definition.h"
 
 G_BEGIN_DECLS
@@ -106,6 +107,8 @@ void                  tether_session_manager_close_session      (TetherSessionMa
                                                                  TetherSession         *session);
 void                  tether_session_manager_remove_session     (TetherSessionManager  *self,
                                                                  TetherSession         *session);
+void                  tether_session_manager_remove_session_keeping_secrets (TetherSessionManager *self,
+                                                                             TetherSession        *session);
 void                  tether_session_manager_remove_session_async  (TetherSessionManager *self,
                                                                  TetherSession         *session,
                                                                  GCancellable          *cancellable,
@@ -148,6 +151,14 @@ void                  tether_session_manager_forget_secrets_async  (TetherSessio
                                                                  GAsyncReadyCallback    callback,
                                                                  gpointer               user_data);
 gboolean              tether_session_manager_forget_secrets_finish (TetherSessionManager *self,
+                                                                 GAsyncResult          *result,
+                                                                 GError               **error);
+void                  tether_session_manager_take_secrets_async    (TetherSessionManager *self,
+                                                                 TetherSession         *session,
+                                                                 GCancellable          *cancellable,
+                                                                 GAsyncReadyCallback    callback,
+                                                                 gpointer               user_data);
+TetherTakenSecrets   *tether_session_manager_take_secrets_finish   (TetherSessionManager *self,
                                                                  GAsyncResult          *result,
                                                                  GError               **error);
 

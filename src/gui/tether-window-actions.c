@@ -359,15 +359,81 @@ disconnect_session_activated (GtkWidget  *widget,
                                                      on_disconnected, g_object_ref (self));
 }
 
+/* A Remove the user may undo while its toast is up: the session as it
+ * was, and what the keyring remembered for it, taken out (wiped when the
+ * toast goes) so that Undo can put it back. */
+typedef struct {
+  GWeakRef                 window;   /* to say what went wrong */
+  TetherSessionDefinition *def;
+  guint                    id;
+  TetherTakenSecrets      *taken;
+  gboolean                 undone;
+} Removal;
+
+static void
+removal_clear (Removal *removal)
+{
+  g_weak_ref_clear (&removal->window);
+  tether_session_definition_free (removal->def);
+  tether_taken_secrets_free (removal->taken);
+}
+
+static void
+removal_release (Removal *removal)
+{
+  g_rc_box_release_full (removal, (GDestroyNotify) removal_clear);
+}
+
+static void
+given_back_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(TetherWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tether_secrets_give_back_finish (result, &error) && self != NULL)
+    tether_window_add_toast (self, error->message);
+}
+
+static void
+give_back (Removal *removal)
+{
+  if (removal->taken != NULL && !tether_taken_secrets_is_empty (removal->taken))
+    tether_secrets_give_back_async (g_steal_pointer (&removal->taken), NULL, given_back_cb,
+                                    g_weak_ref_get (&removal->window));
+  g_clear_pointer (&removal->taken, tether_taken_secrets_free);
+}
+
+static void
+secrets_taken_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Removal *removal = user_data;
+  g_autoptr(GError) error = NULL;
+
+  removal->taken = tether_session_manager_take_secrets_finish (TETHER_SESSION_MANAGER (source), result, &error);
+  /* Without a keyring there was nothing to take. */
+  if (removal->taken == NULL)
+    g_debug ("Nothing taken from the keyring: %s", error->message);
+  /* Undone before the keyring answered. */
+  if (removal->undone)
+    give_back (removal);
+  removal_release (removal);
+}
+
 /* Undo lists the removed session again from its definition, InstanceId
- * and Id included: the same session comes back, or the user is told what
- * could not be given back. */
+ * and Id included, and puts back what the keyring remembered for it: the
+ * same session comes back, or the user is told what could not be given
+ * back. */
 static void
 on_undo_remove (AdwToast     *toast,
                 TetherWindow *self)
 {
-  TetherSessionDefinition *def = g_object_get_data (G_OBJECT (toast), "tether-definition");
-  guint id = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toast), "tether-id"));
+  Removal *removal = g_object_get_data (G_OBJECT (toast), "tether-removal");
+  TetherSessionDefinition *def = removal->def;
+  guint id = removal->id;
   g_autoptr(GError) error = NULL;
   TetherSession *session;
 
@@ -377,6 +443,8 @@ on_undo_remove (AdwToast     *toast,
       tether_window_show_error (self, _("Could Not Restore the Session"), error->message);
       return;
     }
+  removal->undone = TRUE;
+  give_back (removal);
 
   tether_session_tree_select_session (self->session_tree, session);
   if (tether_session_get_id (session) != id)
@@ -389,27 +457,65 @@ on_undo_remove (AdwToast     *toast,
     }
 }
 
-/* Offers to undo a removal, just done: @def (taken) is the session as it
- * was before, @id its Id.  Taken before the removal, a Disconnected
- * session's definition still says so, and Undo lists it Disconnected:
- * its shell still runs on the server. */
-void
-_tether_window_offer_undo_remove (TetherWindow            *self,
-                                  TetherSessionDefinition *def,
-                                  guint                    id)
+static void
+offer_undo (TetherWindow *self,
+            Removal      *removal)
 {
   g_autofree char *title = NULL;
   AdwToast *toast;
 
-  title = g_strdup_printf (_("Session “%s” removed"), def->name);
+  title = g_strdup_printf (_("Session “%s” removed"), removal->def->name);
   toast = tether_window_new_toast (title);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  g_object_set_data_full (G_OBJECT (toast), "tether-definition", def,
-                          (GDestroyNotify) tether_session_definition_free);
-  g_object_set_data (G_OBJECT (toast), "tether-id", GUINT_TO_POINTER (id));
+  g_object_set_data_full (G_OBJECT (toast), "tether-removal", removal, (GDestroyNotify) removal_release);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_remove), self, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static Removal *
+removal_new (TetherWindow  *self,
+             TetherSession *session)
+{
+  Removal *removal = g_rc_box_new0 (Removal);
+
+  g_weak_ref_init (&removal->window, self);
+  removal->def = tether_session_definition_new_for_session (session);
+  removal->id = tether_session_get_id (session);
+  return removal;
+}
+
+/**
+ * _tether_window_remove_with_undo:
+ *
+ * Remove, offered back by the toast's Undo.  The definition is taken
+ * before the removal: a Disconnected session's still says so, and Undo
+ * lists it Disconnected (its shell still runs on the server).  What the
+ * keyring remembered goes with it, and comes back with Undo.
+ */
+void
+_tether_window_remove_with_undo (TetherWindow  *self,
+                                 TetherSession *session)
+{
+  Removal *removal = removal_new (self, session);
+
+  tether_session_manager_take_secrets_async (self->manager, session, NULL, secrets_taken_cb,
+                                             g_rc_box_acquire (removal));
+  tether_session_manager_remove_session_keeping_secrets (self->manager, session);
+  offer_undo (self, removal);
+}
+
+/**
+ * _tether_window_offer_undo_remove:
+ *
+ * For a removal already done (its tmux session ended on the server, the
+ * keyring forgotten): Undo lists @session again, Closed.
+ */
+void
+_tether_window_offer_undo_remove (TetherWindow  *self,
+                                  TetherSession *session)
+{
+  offer_undo (self, removal_new (self, session));
 }
 
 /* A Disconnected session's shell runs on the server, which must be
@@ -425,9 +531,7 @@ remove_session (TetherWindow  *self,
       _tether_window_remove_disconnected (self, session);
       return;
     }
-  tether_session_manager_remove_session (self->manager, session);
-  _tether_window_offer_undo_remove (self, tether_session_definition_new_for_session (session),
-                                    tether_session_get_id (session));
+  _tether_window_remove_with_undo (self, session);
 }
 
 static void

@@ -109,9 +109,10 @@ void _tether_window_enter                 (TetherWindow   *self,
                                            TetherSession  *session);
 void _tether_window_offer_duplicate       (TetherWindow   *self,
                                            TetherSession  *session);
-void _tether_window_offer_undo_remove    (TetherWindow            *self,
-                                           TetherSessionDefinition *def,
-                                           guint                    id);
+void _tether_window_offer_undo_remove    (TetherWindow   *self,
+                                           TetherSession  *session);
+void _tether_window_remove_with_undo     (TetherWindow   *self,
+                                           TetherSession  *session);
 void _tether_window_report_error          (TetherWindow   *self,
                                            const char     *heading,
                                            const GError   *error);

@@ -209,16 +209,13 @@ on_forget_response (AdwMessageDialog *dialog,
                     TetherWindow     *self)
 {
   TetherSession *session = g_object_get_data (G_OBJECT (dialog), "tether-session");
-  TetherSessionDefinition *def;
 
   /* Still as it was when asked: not entered or removed meanwhile. */
   if (g_strcmp0 (response, "forget") != 0
       || tether_session_get_state (session) != TETHER_SESSION_STATE_DISCONNECTED)
     return;
   /* Its shell runs on: Undo lists it Disconnected again, with its mark. */
-  def = tether_session_definition_new_for_session (session);
-  tether_session_manager_remove_session (self->manager, session);
-  _tether_window_offer_undo_remove (self, def, tether_session_get_id (session));
+  _tether_window_remove_with_undo (self, session);
 }
 
 /* The server is out of reach: forgetting the session here leaves its
@@ -262,9 +259,7 @@ on_removed (GObject      *source,
 
   /* Its tmux session ended: Undo lists it Closed. */
   if (tether_session_manager_remove_session_finish (TETHER_SESSION_MANAGER (source), result, &error))
-    _tether_window_offer_undo_remove (removing->self,
-                                      tether_session_definition_new_for_session (removing->session),
-                                      tether_session_get_id (removing->session));
+    _tether_window_offer_undo_remove (removing->self, removing->session);
   else
     ask_forget (removing->self, removing->session, error);
 }
