@@ -64,21 +64,20 @@ note_result (const char   *what,
  * Returns: (transfer full) (nullable): the remembered secret, to free with
  *   tether_secret_free()
  */
-char *
-_tether_secrets_lookup_sync (const char       *host,
-                             guint             port,
-                             const char       *user,
-                             TetherSecretKind  kind)
+static char *
+lookup_sync (const char        *host,
+             guint              port,
+             const char        *user,
+             TetherSecretKind   kind,
+             SecretSearchFlags  flags)
 {
   g_autoptr(GError) error = NULL;
   GList *items;
   char *secret = NULL;
 
-  g_return_val_if_fail (host != NULL && user != NULL, NULL);
-
   /* Searched, not secret_password_lookup_sync(): in libsecret 0.20.5 that
    * leaks the reply of every lookup that finds something. */
-  items = secret_password_search_sync (&schema, SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
+  items = secret_password_search_sync (&schema, flags | SECRET_SEARCH_LOAD_SECRETS,
                                        NULL, &error,
                                        "host", host, "port", (int) port, "user", user,
                                        "kind", kind_to_string (kind), NULL);
@@ -92,6 +91,17 @@ _tether_secrets_lookup_sync (const char       *host,
   g_list_free_full (items, g_object_unref);
   note_result ("look up a secret", error);
   return secret;
+}
+
+char *
+_tether_secrets_lookup_sync (const char       *host,
+                             guint             port,
+                             const char       *user,
+                             TetherSecretKind  kind)
+{
+  g_return_val_if_fail (host != NULL && user != NULL, NULL);
+
+  return lookup_sync (host, port, user, kind, SECRET_SEARCH_UNLOCK);
 }
 
 /**
@@ -295,11 +305,13 @@ take_thread (GTask        *task,
   taken->host = g_strdup (where->host);
   taken->port = where->port;
   taken->user = g_strdup (where->user);
+  /* A locked keyring is not unlocked for a Remove (what it holds cannot
+   * come back then), but what it holds is forgotten all the same. */
   for (guint kind = 0; kind < G_N_ELEMENTS (taken->secrets); kind++)
     {
-      taken->secrets[kind] = _tether_secrets_lookup_sync (taken->host, taken->port, taken->user, kind);
-      if (taken->secrets[kind] != NULL)
-        _tether_secrets_clear_sync (taken->host, taken->port, taken->user, kind);
+      taken->secrets[kind] = lookup_sync (taken->host, taken->port, taken->user, kind,
+                                          SECRET_SEARCH_NONE);
+      _tether_secrets_clear_sync (taken->host, taken->port, taken->user, kind);
     }
   g_task_return_pointer (task, taken, (GDestroyNotify) tether_taken_secrets_free);
 }
