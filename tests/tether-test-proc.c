@@ -197,6 +197,52 @@ tether_test_proc_socket_holders (GHashTable *inodes)
   return holders;
 }
 
+static gboolean
+environ_holds (const char *name,
+               const char *assignment)
+{
+  g_autofree char *path = g_build_filename ("/proc", name, "environ", NULL);
+  g_autofree char *environ = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &environ, &len, NULL))
+    return FALSE;
+  /* NUL-separated; the last one may lack its NUL. */
+  for (gsize at = 0; at < len; at += strlen (environ + at) + 1)
+    if (g_str_equal (environ + at, assignment))
+      return TRUE;
+  return FALSE;
+}
+
+GArray *
+tether_test_proc_find_with_env (const char *comm,
+                                const char *assignment)
+{
+  GArray *found = g_array_new (FALSE, FALSE, sizeof (pid_t));
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (proc);
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *text = NULL;
+
+      if (!g_ascii_isdigit (name[0]))
+        continue;
+      path = g_build_filename ("/proc", name, "comm", NULL);
+      if (!g_file_get_contents (path, &text, NULL, NULL) || !g_str_has_prefix (text, comm))
+        continue;
+      if (environ_holds (name, assignment))
+        {
+          pid_t pid = atoi (name);
+
+          g_array_append_val (found, pid);
+        }
+    }
+  return found;
+}
+
 char
 tether_test_proc_get_state (pid_t pid)
 {

@@ -19,6 +19,10 @@ GHashTable *tether_test_proc_established   (const guint *ports,
                                             guint        n_ports);
 /* The processes (pid_t) that hold one of the sockets in @inodes. */
 GArray     *tether_test_proc_socket_holders (GHashTable *inodes);
+/* The processes (pid_t) named @comm whose environment holds @assignment
+ * ("NAME=value"). */
+GArray     *tether_test_proc_find_with_env (const char  *comm,
+                                            const char  *assignment);
 /* Its state letter in /proc/PID/stat ('R', 'S', 'T', 'Z'…), 0 once gone. */
 char        tether_test_proc_get_state     (pid_t        pid);
 
