@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "tether-target.h"
+
 G_BEGIN_DECLS
 
 /* `ssh -G` outputs kept while the files they came from are unchanged
@@ -13,5 +15,11 @@ void  _tether_target_cache_store  (const char * const *argv,
                                    const char         *output,
                                    const char         *log);
 void  _tether_target_cache_forget_memory (void);
+
+/* Where no `ssh` is installed (tether-target-libssh.c). */
+TetherResolvedTarget *_tether_target_resolve_with_libssh (const TetherTarget  *target,
+                                                          const char          *ssh_dir,
+                                                          const char          *config,
+                                                          GError             **error);
 
 G_END_DECLS
