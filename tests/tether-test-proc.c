@@ -5,43 +5,46 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-  pid_t pid;
-  pid_t ppid;
-} ProcEntry;
-
+/* Every process there is now (pid_t).  Processes come and go while the
+ * callers read about them: one gone meanwhile is no error, only skipped. */
 static GArray *
-read_process_table (void)
+list_pids (void)
 {
-  GArray *table = g_array_new (FALSE, FALSE, sizeof (ProcEntry));
+  GArray *pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
   g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
   const char *name;
 
   g_assert_nonnull (proc);
   while ((name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *path = NULL;
-      g_autofree char *stat = NULL;
-      const char *after_comm;
-      ProcEntry entry;
-      char state;
+    if (g_ascii_isdigit (name[0]))
+      {
+        pid_t pid = atoi (name);
 
-      if (!g_ascii_isdigit (name[0]))
-        continue;
-      path = g_build_filename ("/proc", name, "stat", NULL);
-      /* Processes come and go while we read: a vanished one is no error. */
-      if (!g_file_get_contents (path, &stat, NULL, NULL))
-        continue;
-      /* The command name may hold spaces and parentheses: the fields after
-       * it start at the last ')'. */
-      after_comm = strrchr (stat, ')');
-      if (after_comm == NULL || sscanf (after_comm + 1, " %c %d", &state, &entry.ppid) != 2)
-        continue;
-      entry.pid = atoi (name);
-      g_array_append_val (table, entry);
-    }
+        g_array_append_val (pids, pid);
+      }
+  return pids;
+}
 
-  return table;
+/* Its state letter and parent, from /proc/PID/stat; FALSE once it is gone. */
+static gboolean
+read_stat (pid_t  pid,
+           char  *state,
+           pid_t *ppid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *stat = NULL;
+  const char *after_comm;
+  int parent;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL))
+    return FALSE;
+  /* The command name may hold spaces and parentheses: the fields after it
+   * start at the last ')'. */
+  after_comm = strrchr (stat, ')');
+  if (after_comm == NULL || sscanf (after_comm + 1, " %c %d", state, &parent) != 2)
+    return FALSE;
+  *ppid = parent;
+  return TRUE;
 }
 
 /* Every process below @root, found through the parent pids in /proc: the
@@ -50,21 +53,28 @@ read_process_table (void)
 GArray *
 tether_test_proc_descendants (pid_t root)
 {
-  g_autoptr(GArray) table = read_process_table ();
+  g_autoptr(GArray) pids = list_pids ();
+  g_autoptr(GArray) parents = g_array_sized_new (FALSE, FALSE, sizeof (pid_t), pids->len);
   GArray *found = g_array_new (FALSE, FALSE, sizeof (pid_t));
+
+  for (guint j = 0; j < pids->len; j++)
+    {
+      char state;
+      pid_t ppid = 0;
+
+      if (!read_stat (g_array_index (pids, pid_t, j), &state, &ppid))
+        ppid = 0;
+      g_array_append_val (parents, ppid);
+    }
 
   g_array_append_val (found, root);
   for (guint i = 0; i < found->len; i++)
     {
       pid_t parent = g_array_index (found, pid_t, i);
 
-      for (guint j = 0; j < table->len; j++)
-        {
-          ProcEntry *entry = &g_array_index (table, ProcEntry, j);
-
-          if (entry->ppid == parent)
-            g_array_append_val (found, entry->pid);
-        }
+      for (guint j = 0; j < pids->len; j++)
+        if (g_array_index (parents, pid_t, j) == parent)
+          g_array_append_val (found, g_array_index (pids, pid_t, j));
     }
   g_array_remove_index (found, 0);
 
@@ -156,56 +166,56 @@ tether_test_proc_established (const guint *ports,
   return before;
 }
 
+/* Whether @pid has one of the sockets in @inodes open. */
+static gboolean
+holds_socket (pid_t       pid,
+              GHashTable *inodes)
+{
+  g_autofree char *fd_path = g_strdup_printf ("/proc/%d/fd", (int) pid);
+  g_autoptr(GDir) fds = g_dir_open (fd_path, 0, NULL);
+  const char *fd;
+
+  while (fds != NULL && (fd = g_dir_read_name (fds)) != NULL)
+    {
+      g_autofree char *link_path = g_build_filename (fd_path, fd, NULL);
+      g_autofree char *target = g_file_read_link (link_path, NULL);
+      g_autofree char *inode = NULL;
+
+      if (target == NULL || !g_str_has_prefix (target, "socket:["))
+        continue;
+      inode = g_strndup (target + strlen ("socket:["), strlen (target) - strlen ("socket:[]"));
+      if (g_hash_table_contains (inodes, inode))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 GArray *
 tether_test_proc_socket_holders (GHashTable *inodes)
 {
+  g_autoptr(GArray) pids = list_pids ();
   GArray *holders = g_array_new (FALSE, FALSE, sizeof (pid_t));
-  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
-  const char *name;
 
-  g_assert_nonnull (proc);
-  while ((name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *fd_path = NULL;
-      g_autoptr(GDir) fds = NULL;
-      const char *fd;
-
-      if (!g_ascii_isdigit (name[0]))
-        continue;
-      fd_path = g_build_filename ("/proc", name, "fd", NULL);
-      /* Processes come and go while we read: a vanished one is no error. */
-      if ((fds = g_dir_open (fd_path, 0, NULL)) == NULL)
-        continue;
-      while ((fd = g_dir_read_name (fds)) != NULL)
-        {
-          g_autofree char *link_path = g_build_filename (fd_path, fd, NULL);
-          g_autofree char *target = g_file_read_link (link_path, NULL);
-          g_autofree char *inode = NULL;
-
-          if (target == NULL || !g_str_has_prefix (target, "socket:["))
-            continue;
-          inode = g_strndup (target + strlen ("socket:["), strlen (target) - strlen ("socket:[]"));
-          if (g_hash_table_contains (inodes, inode))
-            {
-              pid_t pid = atoi (name);
-
-              g_array_append_val (holders, pid);
-              break;
-            }
-        }
-    }
+  for (guint i = 0; i < pids->len; i++)
+    if (holds_socket (g_array_index (pids, pid_t, i), inodes))
+      g_array_append_val (holders, g_array_index (pids, pid_t, i));
   return holders;
 }
 
+/* Whether @pid is named @comm and its environment holds @assignment. */
 static gboolean
-environ_holds (const char *name,
-               const char *assignment)
+matches (pid_t       pid,
+         const char *comm,
+         const char *assignment)
 {
-  g_autofree char *path = g_build_filename ("/proc", name, "environ", NULL);
+  g_autofree char *comm_path = g_strdup_printf ("/proc/%d/comm", (int) pid);
+  g_autofree char *environ_path = g_strdup_printf ("/proc/%d/environ", (int) pid);
+  g_autofree char *name = NULL;
   g_autofree char *environ = NULL;
   gsize len = 0;
 
-  if (!g_file_get_contents (path, &environ, &len, NULL))
+  if (!g_file_get_contents (comm_path, &name, NULL, NULL) || !g_str_has_prefix (name, comm) ||
+      !g_file_get_contents (environ_path, &environ, &len, NULL))
     return FALSE;
   /* NUL-separated; the last one may lack its NUL. */
   for (gsize at = 0; at < len; at += strlen (environ + at) + 1)
@@ -218,43 +228,20 @@ GArray *
 tether_test_proc_find_with_env (const char *comm,
                                 const char *assignment)
 {
+  g_autoptr(GArray) pids = list_pids ();
   GArray *found = g_array_new (FALSE, FALSE, sizeof (pid_t));
-  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
-  const char *name;
 
-  g_assert_nonnull (proc);
-  while ((name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *path = NULL;
-      g_autofree char *text = NULL;
-
-      if (!g_ascii_isdigit (name[0]))
-        continue;
-      path = g_build_filename ("/proc", name, "comm", NULL);
-      if (!g_file_get_contents (path, &text, NULL, NULL) || !g_str_has_prefix (text, comm))
-        continue;
-      if (environ_holds (name, assignment))
-        {
-          pid_t pid = atoi (name);
-
-          g_array_append_val (found, pid);
-        }
-    }
+  for (guint i = 0; i < pids->len; i++)
+    if (matches (g_array_index (pids, pid_t, i), comm, assignment))
+      g_array_append_val (found, g_array_index (pids, pid_t, i));
   return found;
 }
 
 char
 tether_test_proc_get_state (pid_t pid)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
-  g_autofree char *stat = NULL;
-  const char *after_comm;
   char state;
+  pid_t ppid;
 
-  if (!g_file_get_contents (path, &stat, NULL, NULL))
-    return 0;
-  after_comm = strrchr (stat, ')');
-  if (after_comm == NULL || sscanf (after_comm + 1, " %c", &state) != 1)
-    return 0;
-  return state;
+  return read_stat (pid, &state, &ppid) ? state : 0;
 }
