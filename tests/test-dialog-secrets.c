@@ -160,27 +160,6 @@ remembered (gpointer data)
   return !forgotten (data);
 }
 
-static gboolean
-is_undo_button (GtkWidget     *widget,
-                gconstpointer  data)
-{
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Undo") == 0
-         && gtk_widget_get_mapped (widget);
-}
-
-static gboolean
-undo_shown (gpointer data)
-{
-  return tether_test_find_widget (GTK_WIDGET (window), is_undo_button, NULL) != NULL;
-}
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Remove forgets the remembered password with the session; Undo brings
  * both back: the next Enter asks nothing. */
 static void
@@ -191,7 +170,6 @@ test_remove_undo (void)
   g_autofree char *target = NULL;
   g_autoptr(TetherSession) session = NULL;
   TetherSession *back;
-  gboolean waited = FALSE;
   Account account;
   char *hidden;
 
@@ -217,12 +195,8 @@ test_remove_undo (void)
   g_assert_null (tether_session_manager_lookup (manager (), "Undone"));
   tether_test_wait_until (forgotten, &account, WAIT_MS);
 
-  /* libadwaita 1.2 must be done showing the toast before it is dismissed
-   * (test-window-tmux.c, wait_toast_shown()). */
-  tether_test_wait_until (undo_shown, NULL, WAIT_MS);
-  g_timeout_add_seconds (1, timeout_cb, &waited);
-  tether_test_wait_for_flag (&waited, WAIT_MS);
-  g_signal_emit_by_name (tether_test_find_widget (GTK_WIDGET (window), is_undo_button, NULL), "clicked");
+  wait_toast_shown ("_Undo");
+  g_signal_emit_by_name (toast_button ("_Undo"), "clicked");
   back = tether_session_manager_lookup (manager (), "Undone");
   g_assert_nonnull (back);
   tether_test_wait_until (remembered, &account, WAIT_MS);

@@ -14,43 +14,6 @@
 #define LATE "late-10\nlate-20\nlate-30\n"
 
 static gboolean
-is_button_labelled (GtkWidget     *widget,
-                    gconstpointer  label)
-{
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
-}
-
-static gboolean
-button_shown (gpointer label)
-{
-  GtkWidget *button = tether_test_find_widget (GTK_WIDGET (window), is_button_labelled, label);
-
-  return button != NULL && gtk_widget_get_mapped (button);
-}
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* libadwaita 1.2 frees a toast dismissed during its show animation (500 ms
- * when it replaces another) before that animation ends, whose "done"
- * handler then touches the freed memory: a crash in a later test, seen
- * under MALLOC_PERTURB_ only.  A user does not click that fast; the test
- * waits for the animation to be over (there is nothing to observe it by). */
-static void
-wait_toast_shown (const char *button)
-{
-  gboolean waited = FALSE;
-
-  tether_test_wait_until (button_shown, (gpointer) button, WAIT_MS);
-  g_timeout_add_seconds (1, timeout_cb, &waited);
-  tether_test_wait_for_flag (&waited, WAIT_MS);
-}
-
-static gboolean
 state_is_disconnected (gpointer data)
 {
   return tether_session_get_state (data) == TETHER_SESSION_STATE_DISCONNECTED;
@@ -162,7 +125,7 @@ test_output_on_enter (void)
   enter (session);
   /* After the toasts before it (Disconnect's). */
   wait_toast_shown ("_Show Output");
-  button = tether_test_find_widget (GTK_WIDGET (window), is_button_labelled, "_Show Output");
+  button = toast_button ("_Show Output");
   /* Three lines and the prompt after them, or without it. */
   g_assert_true (label_contains (GTK_WIDGET (window), "“Away” printed 4 lines while disconnected") ||
                  label_contains (GTK_WIDGET (window), "“Away” printed 3 lines while disconnected"));
@@ -278,7 +241,7 @@ test_remove_unreachable (void)
   g_assert_cmpint (tether_session_get_state (session), ==, TETHER_SESSION_STATE_CLOSED);
 
   wait_toast_shown ("_Undo");
-  g_signal_emit_by_name (tether_test_find_widget (GTK_WIDGET (window), is_button_labelled, "_Undo"), "clicked");
+  g_signal_emit_by_name (toast_button ("_Undo"), "clicked");
   back = tether_session_manager_lookup (manager (), "Unreachable");
   g_assert_nonnull (back);
   g_assert_cmpint (tether_session_get_state (back), ==, TETHER_SESSION_STATE_DISCONNECTED);
