@@ -46,17 +46,12 @@ _tether_session_get_makes_tmux (TetherSession      *self,
          && previous == TETHER_SESSION_STATE_CLOSED;
 }
 
-void
-_tether_session_set_hold_warnings (TetherSession *self,
-                                   gboolean       hold)
-{
-  self->hold_warnings = hold;
-}
-
+/* Invoke-Command's sessions, the ones without a shell, leave their
+ * configuration warning to their run. */
 gboolean
 _tether_session_get_hold_warnings (TetherSession *self)
 {
-  return self->hold_warnings;
+  return !self->shell_on_open;
 }
 
 /* Keeps what the configuration sets that Tether does not apply (@ignored,

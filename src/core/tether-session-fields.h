@@ -58,9 +58,9 @@ struct _TetherSession
   /* FALSE for Invoke-Command's temporary sessions: their exec channel is
    * all they need, a shell would only cost a channel and a login shell. */
   gboolean                   shell_on_open;
-  /* Invoke-Command's: what its configuration sets that Tether does not
-   * apply is kept for the run, which says it once for all its computers. */
-  gboolean                   hold_warnings;
+  /* Invoke-Command's (shell_on_open FALSE): what its configuration sets
+   * that Tether does not apply, kept for the run, which says it once for
+   * all its computers. */
   char                      *held_ignored;
   gboolean                   held_accept_new;
   TetherInteraction         *interaction;

@@ -59,8 +59,6 @@ start_new_session (TetherSessionManager          *self,
 
   session = _tether_session_manager_make_session (self, def, temporary);
   _tether_session_set_shell_on_open (session, shell);
-  /* Invoke-Command's (no shell): its run says once for all. */
-  _tether_session_set_hold_warnings (session, !shell);
   _tether_session_set_interaction (session, interaction);
   g_task_set_task_data (task, g_object_ref (session), g_object_unref);
   tether_session_manager_open_session_async (self, session, g_task_get_cancellable (task),

@@ -65,8 +65,6 @@ void              _tether_session_set_shell_on_open (TetherSession   *self,
                                                   gboolean            shell_on_open);
 /* Invoke-Command's sessions keep their configuration warning for the run
  * (tether-invocation.c) instead of saying it each. */
-void              _tether_session_set_hold_warnings (TetherSession   *self,
-                                                  gboolean            hold);
 gboolean          _tether_session_get_hold_warnings (TetherSession   *self);
 void              _tether_session_hold_warning   (TetherSession      *self,
                                                   const char         *ignored,
